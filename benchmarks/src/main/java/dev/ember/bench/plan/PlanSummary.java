@@ -10,8 +10,8 @@ import java.util.List;
  * What one executed query plan says about Ember: the Ember nodes that ran, the nodes that stayed in
  * Spark with the reason, and the row/columnar transitions.
  *
- * @param emberNodes the Ember node names, one entry per node in the plan (so a name may repeat)
- * @param fallbacks the nodes left to Spark, one entry per node, with the reason
+ * @param emberNodes the Ember node names that ran
+ * @param fallbacks the nodes left to Spark, one entry per node, with the plugin's reason
  * @param rowToColumnar how many row-to-columnar transitions the plan holds
  * @param columnarToRow how many columnar-to-row transitions the plan holds
  */
