@@ -65,18 +65,18 @@ public final class TpchBenchmark {
     List<TpchQuery> queries = TpchQueries.select(options.queries());
 
     generate(sessions, data);
-    String[] sparkVersion = new String[1];
-    List<QueryRun> sparkRuns = runAll(sessions, RunMode.SPARK, eventLogs, data, queries, sparkVersion);
-    List<QueryRun> emberRuns = runAll(sessions, RunMode.EMBER, eventLogs, data, queries, sparkVersion);
+    Phase spark = runAll(sessions, RunMode.SPARK, eventLogs, data, queries);
+    Phase ember = runAll(sessions, RunMode.EMBER, eventLogs, data, queries);
 
     boolean checkBundled = options.scale().compareTo(new BigDecimal(ExpectedAnswer.SCALE)) == 0;
     List<QueryResult> results = new ArrayList<>();
     for (int index = 0; index < queries.size(); index++) {
-      results.add(compare(queries.get(index), sparkRuns.get(index), emberRuns.get(index), checkBundled));
+      results.add(compare(queries.get(index), spark.runs().get(index), ember.runs().get(index), checkBundled));
     }
     BenchReport report =
         new BenchReport(
-            results, options.device(), data.scaleText(), sparkVersion[0], machine(), options.master(),
+            results, options.device(), ember.deviceUsed(), data.scaleText(), ember.sparkVersion(), machine(),
+            options.master(),
             options.iterations(), options.warmups(), startedAt, eventLogs.toString());
     JsonReport.write(report, output.resolve("report.json"));
     MarkdownReport.write(report, output.resolve("report.md"));
@@ -130,7 +130,8 @@ public final class TpchBenchmark {
     return new QueryResult(
         query.name(), spark.medianMillis(), ember.medianMillis(), problems.isEmpty(), String.join("; ", problems),
         ember.plan().distinctEmberNodes(), ember.plan().distinctFallbacks(), ember.plan().rowToColumnar(),
-        ember.plan().columnarToRow(), sparkExpected, emberExpected, spark.error(), ember.error());
+        ember.plan().columnarToRow(), sparkExpected, emberExpected, spark.error(), ember.error(),
+        spark.iterationMillis(), ember.iterationMillis());
   }
 
   private void generate(BenchSessions sessions, TpchDataSet data) {
@@ -143,16 +144,22 @@ public final class TpchBenchmark {
     }
   }
 
-  private List<QueryRun> runAll(
-      BenchSessions sessions, RunMode mode, Path eventLogs, TpchDataSet data, List<TpchQuery> queries,
-      String[] sparkVersion) {
+  /** The runs of one application, with the facts only it can tell. */
+  private record Phase(List<QueryRun> runs, String sparkVersion, String deviceUsed) {}
+
+  private Phase runAll(
+      BenchSessions sessions, RunMode mode, Path eventLogs, TpchDataSet data, List<TpchQuery> queries) {
     progress.printf(
         Locale.ROOT, "ember bench: running %d queries with Ember %s (%d warm-up, %d timed each)%n",
         queries.size(), mode == RunMode.EMBER ? "on (device " + options.device() + ")" : "off",
         options.warmups(), options.iterations());
     SparkSession spark = sessions.start(mode, eventLogs);
     try {
-      sparkVersion[0] = spark.version();
+      String deviceUsed = "none (Ember off)";
+      if (mode == RunMode.EMBER) {
+        deviceUsed = DeviceProbe.chosenDevice(spark);
+        progress.println("ember bench: Ember's device: " + deviceUsed);
+      }
       data.registerViews(spark);
       QueryRunner runner = new QueryRunner(spark, mode, options.warmups(), options.iterations());
       List<QueryRun> runs = new ArrayList<>();
@@ -168,7 +175,7 @@ public final class TpchBenchmark {
                     mode == RunMode.EMBER ? ", Ember nodes: " + describeNodes(run) : "")
                 : "FAILED: " + run.error().orElse(""));
       }
-      return runs;
+      return new Phase(runs, spark.version(), deviceUsed);
     } finally {
       BenchSessions.stop(spark);
     }
