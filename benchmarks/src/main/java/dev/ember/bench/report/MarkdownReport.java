@@ -6,6 +6,7 @@ import dev.ember.bench.plan.PlanSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,7 +82,7 @@ public final class MarkdownReport {
     for (QueryResult query : queries) {
       for (PlanSummary.Fallback fallback : query.fallbacks()) {
         String key = "`" + fallback.node() + "`: " + fallback.reason();
-        List<String> names = queriesByFallback.computeIfAbsent(key, ignored -> new java.util.ArrayList<>());
+        List<String> names = queriesByFallback.computeIfAbsent(key, ignored -> new ArrayList<>());
         if (!names.contains(query.name())) {
           names.add(query.name());
         }
