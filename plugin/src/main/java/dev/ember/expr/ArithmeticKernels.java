@@ -1,6 +1,8 @@
 package dev.ember.expr;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 
 /**
  * ADD, SUBTRACT, MULTIPLY, DIVIDE, REMAINDER and NEGATE over columns, with Spark's evaluation order
@@ -111,7 +113,15 @@ final class ArithmeticKernels {
             } else if (kind.isFloating()) {
                 out.doubles[row] = -value.doubles[row];
             } else {
-                out.decimals[row] = value.decimals[row].negate();
+                // Spark negates through Scala's BigDecimal, which rounds to 34 digits (DECIMAL128), and
+                // fails in every mode when the rescaled result no longer fits the precision.
+                BigDecimal negated = value.decimals[row].negate(MathContext.DECIMAL128)
+                        .setScale(out.type.scale(), RoundingMode.HALF_UP);
+                if (negated.precision() > out.type.precision()) {
+                    out.poison[row] = true;
+                } else {
+                    out.decimals[row] = negated;
+                }
             }
         }
         return out;

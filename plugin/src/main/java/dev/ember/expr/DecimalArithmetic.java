@@ -7,14 +7,15 @@ import java.math.RoundingMode;
 
 /**
  * Decimal arithmetic with Spark's rules: each operation computes the way Spark's {@code Decimal}
- * does (exact sums and differences; products and remainders to 38 significant digits; quotients to
- * 38 decimal places, all rounding half up), then rounds half up to the result scale and answers
+ * does (exact sums and differences; products and remainders truncated to 39 significant digits;
+ * quotients truncated to 39 decimal places), then rounds half up to the result scale and answers
  * null when the result needs more digits than the result precision allows.
  */
 final class DecimalArithmetic {
-    /** Spark's {@code Decimal.MATH_CONTEXT}: 38 digits, half up. */
-    private static final MathContext SPARK_CONTEXT = new MathContext(38, RoundingMode.HALF_UP);
-    private static final int SPARK_DIVISION_SCALE = 38;
+    /** Spark's {@code Decimal.MATH_CONTEXT}: 39 digits, rounding down (truncating). */
+    private static final MathContext SPARK_CONTEXT = new MathContext(39, RoundingMode.DOWN);
+    /** Spark's quotients keep 39 decimal places, truncated, before the final rounding. */
+    private static final int SPARK_DIVISION_SCALE = 39;
     private static final BigInteger[] POWERS_OF_TEN = new BigInteger[39];
 
     static {
@@ -45,13 +46,13 @@ final class DecimalArithmetic {
 
     /** The quotient; {@code right} is not zero. */
     static BigDecimal divide(BigDecimal left, BigDecimal right, ValueType result) {
-        return fit(left.divide(right, SPARK_DIVISION_SCALE, RoundingMode.HALF_UP), result.precision(), result.scale());
+        return fit(left.divide(right, SPARK_DIVISION_SCALE, RoundingMode.DOWN), result.precision(), result.scale());
     }
 
     /**
      * The remainder; {@code right} is not zero.
      *
-     * @throws ArithmeticException where Spark's does: the integral quotient needs more than 38 digits
+     * @throws ArithmeticException where Spark's does: the integral quotient needs more than 39 digits
      */
     static BigDecimal remainder(BigDecimal left, BigDecimal right, ValueType result) {
         return fit(left.remainder(right, SPARK_CONTEXT), result.precision(), result.scale());

@@ -41,8 +41,8 @@ public enum Opcode {
     /** value: membership in the constant list in the lane of the value's kind; Spark's ordering
      * equality; {@link Instruction#FLAG_LIST_HAS_NULL} when the list holds a null. */
     IN,
-    /** value: like {@link #IN} but with the equality of Spark's InSet hash set ({@code equals} of
-     * the boxed values: -0.0 differs from 0.0, NaN equals NaN). */
+    /** value: like {@link #IN}, with Spark's InSet rule that a NaN value missing from a set that
+     * holds a null is false rather than null. */
     IN_SET,
     /** predicate, then, else. */
     IF,

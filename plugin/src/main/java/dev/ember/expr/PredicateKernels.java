@@ -82,8 +82,8 @@ final class PredicateKernels {
 
     /**
      * IN: true when a list element equals the value in Spark's ordering; otherwise null when the list
-     * holds a null, else false. IN_SET: membership by the boxed values' {@code equals} (Spark's InSet
-     * hash set); a NaN value not in the set is false even when the set holds a null.
+     * holds a null, else false. IN_SET: the same equality (Spark's InSet normalizes -0.0 and NaN),
+     * except that a NaN value not in the set is false even when the set holds a null.
      */
     static Column in(Instruction instruction, Column value) {
         Column out = new Column(ValueType.BOOLEAN, value.size);
@@ -129,10 +129,7 @@ final class PredicateKernels {
 
     private static boolean setEquals(Column value, int row, Column list, int element) {
         return switch (value.type.kind()) {
-            case FLOAT -> Float.floatToIntBits((float) value.doubles[row])
-                    == Float.floatToIntBits((float) list.doubles[element]);
-            case DOUBLE -> Double.doubleToLongBits(value.doubles[row])
-                    == Double.doubleToLongBits(list.doubles[element]);
+            case FLOAT, DOUBLE -> Comparisons.compareDoubles(value.doubles[row], list.doubles[element]) == 0;
             case DECIMAL -> value.decimals[row].compareTo(list.decimals[element]) == 0;
             case STRING -> Arrays.equals(value.strings[row], list.strings[element]);
             default -> value.longs[row] == list.longs[element];

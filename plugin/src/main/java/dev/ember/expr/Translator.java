@@ -226,9 +226,8 @@ final class Translator {
         }
         requireOperandsMatch(expression, type);
         Enumeration.Value mode = expression.evalMode();
-        boolean failOnError = expression instanceof Divide
-                ? mode == EvalMode$.MODULE$.ANSI()
-                : mode != EvalMode$.MODULE$.LEGACY();
+        // Spark 4.1's Divide and Remainder fail only in ANSI mode; TRY gives null like LEGACY.
+        boolean failOnError = mode == EvalMode$.MODULE$.ANSI();
         translate(expression.left());
         translate(expression.right());
         emit(Instruction.builder(expression instanceof Divide ? Opcode.DIVIDE : Opcode.REMAINDER, type, 2)
