@@ -327,8 +327,7 @@ CUresult cuDeviceGetName(char* name, int length, CUdevice device) {
     }
     CUresult status = check_device(device);
     if (status == kSuccess) {
-        std::snprintf(name, static_cast<std::size_t>(length), "Ember CUDA emulator (sm_%d%d)",
-                      state().switches.compute_major, state().switches.compute_minor);
+        std::snprintf(name, static_cast<std::size_t>(length), "Ember CUDA emulator");
     }
     return status;
 }
