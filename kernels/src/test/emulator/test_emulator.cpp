@@ -383,6 +383,7 @@ int run_kernel_tests() {
     test_block_scan();
     test_early_exit();
     test_struct_parameter();
+    std::fprintf(stderr, "(the emulator diagnostics below are expected: the next tests provoke them)\n");
     test_deadlock(primary);
     test_trap(primary);
     test_module_checks();

@@ -1,6 +1,9 @@
 package dev.ember.device.conformance;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.ember.device.cuda.CudaDevices;
+import dev.ember.kernels.EmulatorLibrary;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
@@ -26,6 +29,8 @@ public final class EmulatorDevice {
     public static synchronized CudaDevices.Opened opened() {
         if (opened == null) {
             boolean realGpu = Boolean.getBoolean("ember.test.realGpu");
+            assumeTrue(realGpu || EmulatorLibrary.isPackaged(),
+                    "the CUDA driver emulator was not built (no g++ at build time): CUDA device tests skipped");
             opened = CudaDevices.open(!realGpu, 0.5, 2, MAX_BLOCKS_PER_GRID);
             managedRoot = new RootAllocator(RootAllocator.configBuilder()
                     .allocationManagerFactory(opened.memoryFactory())
