@@ -5,6 +5,9 @@
 #                                                      emulator libcuda.so.1 (needs g++)
 #   build-kernels.sh test <classes dir> <build dir>    builds and runs the emulator's own tests
 #   build-kernels.sh refresh-ptx                        rewrites the committed PTX from the sources
+#   build-kernels.sh cross-test-aarch64 <build dir>     builds the emulator and its tests for aarch64
+#                                                      (GB10, Grace) and runs them under qemu-aarch64;
+#                                                      needs g++-aarch64-linux-gnu and qemu-user
 #
 # The committed PTX (src/main/resources/dev/ember/kernels/ptx, src/test/ptx) lets a machine
 # without nvcc build the jar; where nvcc exists this script regenerates it and fails when the
@@ -106,8 +109,8 @@ build_fatbins() {  # out-dir
 # Compiles the emulator and the kernels with g++ into libcuda.so.1, defining every cu* symbol
 # JCuda imports: the ones not implemented by driver.cpp get a generated stub returning
 # CUDA_ERROR_NOT_SUPPORTED.
-build_emulator() {  # out-dir work-dir
-    local out="$1" work="$2/emulator"
+build_emulator() {  # out-dir work-dir [compiler]
+    local out="$1" work="$2/emulator" compiler="${3:-g++}"
     local library="$out/libcuda.so.1"
     mkdir -p "$out" "$work"
     local inputs=("$EMULATOR_SOURCES"/* "$CUDA_SOURCES"/* "$MODULE/build-kernels.sh")
@@ -117,13 +120,13 @@ build_emulator() {  # out-dir work-dir
     say "building the CUDA driver emulator $library"
     local objects=() source
     for source in "$EMULATOR_SOURCES"/*.cpp; do
-        g++ "${CXXFLAGS[@]}" -c "$source" -o "$work/$(basename "$source" .cpp).o"
+        "$compiler" "${CXXFLAGS[@]}" -c "$source" -o "$work/$(basename "$source" .cpp).o"
         objects+=("$work/$(basename "$source" .cpp).o")
     done
-    g++ -c -fPIC "$EMULATOR_SOURCES/fiber_switch.S" -o "$work/fiber_switch.o"
+    "$compiler" -c -fPIC "$EMULATOR_SOURCES/fiber_switch.S" -o "$work/fiber_switch.o"
     objects+=("$work/fiber_switch.o")
     for source in "$CUDA_SOURCES"/*.cu; do
-        g++ "${CXXFLAGS[@]}" -x c++ -c "$source" -o "$work/kernel_$(basename "$source" .cu).o"
+        "$compiler" "${CXXFLAGS[@]}" -x c++ -c "$source" -o "$work/kernel_$(basename "$source" .cu).o"
         objects+=("$work/kernel_$(basename "$source" .cu).o")
     done
     nm --defined-only -g "${objects[@]}" 2>/dev/null | awk '$2 == "T" {print $3}' | sort -u > "$work/implemented.txt"
@@ -135,9 +138,9 @@ build_emulator() {  # out-dir work-dir
         done
         echo "}"
     } > "$work/unsupported_calls.cpp"
-    g++ "${CXXFLAGS[@]}" -c "$work/unsupported_calls.cpp" -o "$work/unsupported_calls.o"
+    "$compiler" "${CXXFLAGS[@]}" -c "$work/unsupported_calls.cpp" -o "$work/unsupported_calls.o"
     objects+=("$work/unsupported_calls.o")
-    g++ -shared -pthread -Wl,-soname,libcuda.so.1 -Wl,--no-undefined -o "$library.tmp" "${objects[@]}"
+    "$compiler" -shared -pthread -Wl,-soname,libcuda.so.1 -Wl,--no-undefined -o "$library.tmp" "${objects[@]}"
     local missing
     missing="$(comm -23 <(sort -u "$EMULATOR_SOURCES/jcuda_driver_imports.txt") <(nm -D --defined-only "$library.tmp" | awk '{print $3}' | sort -u))"
     if [[ -n "$missing" ]]; then
@@ -146,6 +149,29 @@ build_emulator() {  # out-dir work-dir
     fi
     mv "$library.tmp" "$library"
     say "emulator defines all $(wc -l < "$EMULATOR_SOURCES/jcuda_driver_imports.txt") cu* symbols JCuda imports, $(comm -12 <(sort -u "$EMULATOR_SOURCES/jcuda_driver_imports.txt") "$work/implemented.txt" | wc -l) of them implemented"
+}
+
+build_emulator_tests() {  # library work-dir [compiler]
+    local library="$1" work="$2" compiler="${3:-g++}"
+    mkdir -p "$work"
+    if stale "$work/test_emulator" "$library" "$TEST_CUDA_SOURCES"/* "$TEST_EMULATOR_SOURCES"/* "$CUDA_SOURCES"/*; then
+        "$compiler" "${CXXFLAGS[@]}" -I"$CUDA_SOURCES" -x c++ -c "$TEST_CUDA_SOURCES"/emulator_test_kernels.cu -o "$work/emulator_test_kernels.o"
+        "$compiler" "${CXXFLAGS[@]}" -DEMBER_TEST_PTX_DIR="\"$COMMITTED_TEST_PTX\"" -c "$TEST_EMULATOR_SOURCES"/test_emulator.cpp -o "$work/test_emulator.o"
+        "$compiler" -pthread -o "$work/test_emulator" "$work/test_emulator.o" "$work/emulator_test_kernels.o" \
+            -L"$(dirname "$library")" -l:libcuda.so.1 -Wl,-rpath,"$(dirname "$library")"
+    fi
+}
+
+run_emulator_tests() {  # test-program [runner...]
+    local program="$1"; shift
+    say "emulator tests (normal order)"
+    "$@" "$program"
+    say "emulator tests (reverse thread order)"
+    EMBER_EMULATOR_REVERSE_THREADS=1 "$@" "$program"
+    say "emulator tests (forced fibers)"
+    EMBER_EMULATOR_FORCE_FIBERS=1 "$@" "$program"
+    say "emulator switch tests"
+    "$@" "$program" --switches
 }
 
 command="${1:-}"
@@ -178,21 +204,8 @@ case "$command" in
             exit 0
         fi
         work="$build/emulator-test"
-        mkdir -p "$work"
-        if stale "$work/test_emulator" "$library" "$TEST_CUDA_SOURCES"/* "$TEST_EMULATOR_SOURCES"/* "$CUDA_SOURCES"/*; then
-            g++ "${CXXFLAGS[@]}" -I"$CUDA_SOURCES" -x c++ -c "$TEST_CUDA_SOURCES"/emulator_test_kernels.cu -o "$work/emulator_test_kernels.o"
-            g++ "${CXXFLAGS[@]}" -DEMBER_TEST_PTX_DIR="\"$COMMITTED_TEST_PTX\"" -c "$TEST_EMULATOR_SOURCES"/test_emulator.cpp -o "$work/test_emulator.o"
-            g++ -pthread -o "$work/test_emulator" "$work/test_emulator.o" "$work/emulator_test_kernels.o" \
-                -L"$(dirname "$library")" -l:libcuda.so.1 -Wl,-rpath,"$(dirname "$library")"
-        fi
-        say "emulator tests (normal order)"
-        "$work/test_emulator"
-        say "emulator tests (reverse thread order)"
-        EMBER_EMULATOR_REVERSE_THREADS=1 "$work/test_emulator"
-        say "emulator tests (forced fibers)"
-        EMBER_EMULATOR_FORCE_FIBERS=1 "$work/test_emulator"
-        say "emulator switch tests"
-        "$work/test_emulator" --switches
+        build_emulator_tests "$library" "$work"
+        run_emulator_tests "$work/test_emulator"
         ;;
     refresh-ptx)
         command -v nvcc >/dev/null 2>&1 || { echo "refresh-ptx needs nvcc" >&2; exit 1; }
@@ -204,8 +217,17 @@ case "$command" in
         done
         say "committed PTX rewritten; review and commit it"
         ;;
+    cross-test-aarch64)
+        build="$2"
+        command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 && command -v qemu-aarch64 >/dev/null 2>&1 \
+            || { echo "cross-test-aarch64 needs aarch64-linux-gnu-g++ (g++-aarch64-linux-gnu) and qemu-aarch64 (qemu-user)" >&2; exit 1; }
+        out="$build/aarch64/lib"
+        build_emulator "$out" "$build/aarch64" aarch64-linux-gnu-g++
+        build_emulator_tests "$out/libcuda.so.1" "$build/aarch64/emulator-test" aarch64-linux-gnu-g++
+        run_emulator_tests "$build/aarch64/emulator-test/test_emulator" qemu-aarch64 -L /usr/aarch64-linux-gnu
+        ;;
     *)
-        echo "usage: $0 build <classes dir> <build dir> | test <classes dir> <build dir> | refresh-ptx" >&2
+        echo "usage: $0 build <classes dir> <build dir> | test <classes dir> <build dir> | refresh-ptx | cross-test-aarch64 <build dir>" >&2
         exit 2
         ;;
 esac
