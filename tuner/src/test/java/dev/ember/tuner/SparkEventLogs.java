@@ -75,7 +75,7 @@ public final class SparkEventLogs {
     deleteRecursively(root);
     Map<Log, Path> result = new LinkedHashMap<>();
     for (Log log : Log.values()) {
-      Path directory = root.resolve(log.name().toLowerCase());
+      Path directory = root.resolve(log.name().toLowerCase()).resolve("logs");
       result.put(log, run(log, directory));
     }
     return result;
@@ -142,7 +142,7 @@ public final class SparkEventLogs {
 
   /** Parquet scan, filter, project, aggregate and a broadcast join: the shapes qualification reads. */
   private static void cleanWorkload(SparkSession session, Path directory) {
-    Path parquet = directory.resolve("data.parquet");
+    Path parquet = directory.resolveSibling(directory.getFileName() + "-data").resolve("data.parquet");
     session.range(0, 50_000).selectExpr("id", "id % 100 as key", "cast(id * 1.5 as double) as amount")
         .write().mode("overwrite").parquet(parquet.toString());
     Dataset<Row> facts = session.read().parquet(parquet.toString());
@@ -153,12 +153,13 @@ public final class SparkEventLogs {
   }
 
   private static void spillWorkload(SparkSession session) {
+    // The noop sink consumes every sorted row, so the optimizer cannot drop the sort.
     session.range(0, 200_000).selectExpr("id", "(id * 7919) % 100003 as shuffled")
-        .orderBy("shuffled").selectExpr("sum(id)").collect();
+        .orderBy("shuffled").write().format("noop").mode("overwrite").save();
   }
 
   private static void skewWorkload(SparkSession session) {
-    Dataset<Row> facts = session.range(0, 200_000)
+    Dataset<Row> facts = session.range(0, 1_000_000)
         .selectExpr("case when id % 20 = 0 then id % 1000 else 0 end as key", "id as value");
     Dataset<Row> dimension = session.range(0, 1000).selectExpr("id as key", "id * 2 as weight");
     facts.join(dimension, "key").selectExpr("sum(value + weight)").collect();

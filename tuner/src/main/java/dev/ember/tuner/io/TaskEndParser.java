@@ -7,8 +7,8 @@ import java.io.IOException;
 
 /**
  * Reads the fields of a {@code SparkListenerTaskEnd} event straight from the token stream into a
- * {@link TaskRecord}, skipping what the model does not use (accumulables, updated blocks, executor
- * metrics) without building trees: task ends are most of every log.
+ * {@link TaskRecord}, skipping what the model does not use (accumulables, updated blocks, most
+ * executor metrics) without building trees: task ends are most of every log.
  */
 final class TaskEndParser {
   private static final int TOP = 0;
@@ -19,6 +19,7 @@ final class TaskEndParser {
   private static final int INPUT = 5;
   private static final int OUTPUT = 6;
   private static final int END_REASON = 7;
+  private static final int EXECUTOR_METRICS = 8;
 
   private TaskEndParser() {}
 
@@ -59,6 +60,7 @@ final class TaskEndParser {
         case "Task Info" -> INFO;
         case "Task Metrics" -> METRICS;
         case "Task End Reason" -> END_REASON;
+        case "Task Executor Metrics" -> EXECUTOR_METRICS;
         default -> -1;
       };
     }
@@ -91,6 +93,13 @@ final class TaskEndParser {
           case "Finish Time" -> task.finishTime = number(parser, value);
           case "Failed" -> task.failed = value == JsonToken.VALUE_TRUE;
           case "Killed" -> task.killed = value == JsonToken.VALUE_TRUE;
+          default -> { }
+        }
+      }
+      case EXECUTOR_METRICS -> {
+        switch (name) {
+          case "JVMHeapMemory" -> task.jvmHeapMemory = number(parser, value);
+          case "JVMOffHeapMemory" -> task.jvmOffHeapMemory = number(parser, value);
           default -> { }
         }
       }

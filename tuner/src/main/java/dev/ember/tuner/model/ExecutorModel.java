@@ -62,6 +62,12 @@ public final class ExecutorModel {
     tasks++;
     taskTime += task.duration();
     gcTime += task.gcTime;
+    if (task.jvmHeapMemory > 0) {
+      updatePeak("JVMHeapMemory", task.jvmHeapMemory);
+    }
+    if (task.jvmOffHeapMemory > 0) {
+      updatePeak("JVMOffHeapMemory", task.jvmOffHeapMemory);
+    }
   }
 
   public String id() {

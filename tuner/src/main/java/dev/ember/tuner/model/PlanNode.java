@@ -22,7 +22,7 @@ public final class PlanNode {
   private final List<PlanMetric> metrics;
 
   public PlanNode(String nodeName, String simpleString, List<PlanNode> children, List<PlanMetric> metrics) {
-    this.nodeName = requireNonNull(nodeName, "nodeName is null");
+    this.nodeName = requireNonNull(nodeName, "nodeName is null").trim();
     String description = requireNonNull(simpleString, "simpleString is null");
     this.simpleString = description.length() > MAX_DESCRIPTION ? description.substring(0, MAX_DESCRIPTION) : description;
     this.children = List.copyOf(requireNonNull(children, "children is null"));

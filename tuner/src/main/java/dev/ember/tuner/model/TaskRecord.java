@@ -34,6 +34,9 @@ public final class TaskRecord {
   public long inputRecordsRead;
   public long outputBytesWritten;
   public long outputRecordsWritten;
+  /** Executor JVM heap peak reported with the task (Spark 3.1+), bytes. */
+  public long jvmHeapMemory;
+  public long jvmOffHeapMemory;
 
   /** Resets every field for the next task. */
   public void clear() {
@@ -64,6 +67,8 @@ public final class TaskRecord {
     inputRecordsRead = 0;
     outputBytesWritten = 0;
     outputRecordsWritten = 0;
+    jvmHeapMemory = 0;
+    jvmOffHeapMemory = 0;
   }
 
   /** Wall time of the task from launch to finish, or the run time when timestamps are missing. */
