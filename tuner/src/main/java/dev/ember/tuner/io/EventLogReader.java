@@ -70,8 +70,15 @@ public final class EventLogReader {
       }
     }
     if (statistics.events() == 0) {
-      throw new EventLogException(firstFailure != null ? firstFailure
-          : statistics.lines() == 0 ? "empty file; no events to read"
+      if (firstFailure != null) {
+        throw new EventLogException(firstFailure);
+      }
+      if (statistics.lines() == 0 && statistics.compressedBytes() > 0) {
+        EventLogCodec codec = EventLogCodec.fromFileName(source.files().get(0).getFileName().toString());
+        throw new EventLogException("cannot decompress " + source.files().get(0).getFileName() + " as " + codec.extension()
+            + ": " + statistics.compressedBytes() + " bytes gave no data; the file is damaged or not " + codec.extension());
+      }
+      throw new EventLogException(statistics.lines() == 0 ? "empty file; no events to read"
           : "not a Spark event log: no line is a JSON event with an \"Event\" field");
     }
     if (source.inProgress()) {
