@@ -172,7 +172,7 @@ final class CastKernels {
             case BYTE, SHORT, INT, LONG -> {
                 long parsed;
                 try {
-                    parsed = StringParsing.parseIntegral(input, to == ValueKind.LONG);
+                    parsed = StringParsing.parseIntegral(input, to == ValueKind.LONG, failure == Outcome.NULL);
                 } catch (NumberFormatException e) {
                     return failure;
                 }

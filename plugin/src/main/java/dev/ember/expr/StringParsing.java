@@ -8,19 +8,20 @@ import java.util.Locale;
 final class StringParsing {
     private StringParsing() {}
 
-    /** Spark trims bytes up to and including the space: blanks and ASCII control characters. */
+    /** Spark trims blanks and ASCII control characters (bytes up to the space, and DEL). */
     private static boolean isTrimmed(byte value) {
-        return value >= 0 && value <= ' ';
+        return (value >= 0 && value <= ' ') || value == 0x7F;
     }
 
     /**
-     * An integral number: optional blanks, an optional sign, decimal digits, optionally a '.'
-     * followed by digits that are dropped, optional blanks.
+     * An integral number: optional blanks, an optional sign, decimal digits, optional blanks. With
+     * {@code allowFraction} (Spark's legacy casts) a '.' and more digits may follow the digits and
+     * are dropped; "." alone and ".5" then parse as 0, as Spark's do.
      *
      * @throws NumberFormatException when the text is not such a number or does not fit an int
      *     ({@code asLong} false) or a long
      */
-    static long parseIntegral(byte[] text, boolean asLong) {
+    static long parseIntegral(byte[] text, boolean asLong, boolean allowFraction) {
         int start = 0;
         int end = text.length - 1;
         while (start <= end && isTrimmed(text[start])) {
@@ -45,7 +46,7 @@ final class StringParsing {
         int index = start;
         while (index <= end) {
             byte current = text[index++];
-            if (current == '.') {
+            if (current == '.' && allowFraction) {
                 break;
             }
             if (current < '0' || current > '9') {
