@@ -126,4 +126,63 @@ final class StringParsing {
         }
         return value.scale() < 0 ? value.setScale(0) : value;
     }
+
+    /**
+     * A date in Spark's cast syntax: optional blanks, an optional sign, a year of 4 to 7 digits,
+     * optionally "-" and a month of 1 or 2 digits, optionally "-" and a day of 1 or 2 digits; after a
+     * full date, a blank or 'T' may start anything. Days since the epoch, or null when invalid.
+     */
+    static Long parseDate(byte[] text) {
+        int start = 0;
+        int end = text.length;
+        while (start < end && isTrimmed(text[start])) {
+            start++;
+        }
+        while (end > start && isTrimmed(text[end - 1])) {
+            end--;
+        }
+        if (start == end) {
+            return null;
+        }
+        int sign = 1;
+        if (text[start] == '-' || text[start] == '+') {
+            sign = text[start] == '-' ? -1 : 1;
+            start++;
+        }
+        int[] segments = {1, 1, 1};
+        int segment = 0;
+        int value = 0;
+        int digits = 0;
+        int index = start;
+        while (index < end && segment < 3 && text[index] != ' ' && text[index] != 'T') {
+            byte current = text[index];
+            if (segment < 2 && current == '-') {
+                if (!validDigits(segment, digits)) {
+                    return null;
+                }
+                segments[segment++] = value;
+                value = 0;
+                digits = 0;
+            } else if (current < '0' || current > '9') {
+                return null;
+            } else {
+                value = value * 10 + (current - '0');
+                digits++;
+            }
+            index++;
+        }
+        if (!validDigits(segment, digits) || (segment < 2 && index < end)) {
+            return null;
+        }
+        segments[segment] = value;
+        try {
+            return java.time.LocalDate.of(sign * segments[0], segments[1], segments[2]).toEpochDay();
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean validDigits(int segment, int digits) {
+        return segment == 0 ? digits >= 4 && digits <= 7 : digits > 0 && digits <= 2;
+    }
 }

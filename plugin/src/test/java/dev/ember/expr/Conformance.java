@@ -138,7 +138,7 @@ final class Conformance implements AutoCloseable {
                 Object actual = ColumnIo.internalValue(result, resultType, row);
                 Object wanted = expected.get(row);
                 if (!same(wanted, actual)) {
-                    fail(describe(expression) + " row " + row + " inputs " + row(columns, row)
+                    fail(describe(expression) + " row " + row + " inputs " + types + " " + row(columns, row)
                             + ": Spark gives " + wanted + " but Ember gives " + actual);
                 }
             }

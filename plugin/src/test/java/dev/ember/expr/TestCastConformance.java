@@ -42,7 +42,9 @@ class TestCastConformance {
         try (Conformance conformance = new Conformance(502)) {
             List<List<Object>> strings = List.of(new ArrayList<>(TestData.STRINGS.stream()
                     .map(text -> (Object) org.apache.spark.unsafe.types.UTF8String.fromString(text)).toList()));
-            for (DataType to : NUMBERS) {
+            List<DataType> targets = new ArrayList<>(NUMBERS);
+            targets.add(DataTypes.DateType);
+            for (DataType to : targets) {
                 for (Enumeration.Value mode : MODES) {
                     conformance.check(cast(DataTypes.StringType, to, mode), List.of(DataTypes.StringType), strings);
                     conformance.check(cast(DataTypes.StringType, to, mode), DataTypes.StringType);
@@ -54,8 +56,10 @@ class TestCastConformance {
     @Test
     void toString_() {
         try (Conformance conformance = new Conformance(503)) {
-            for (DataType from : List.of(DataTypes.BooleanType, DataTypes.ByteType, DataTypes.ShortType,
-                    DataTypes.IntegerType, DataTypes.LongType, DataTypes.StringType)) {
+            List<DataType> sources = new ArrayList<>(NUMBERS);
+            sources.add(DataTypes.DateType);
+            sources.add(DataTypes.StringType);
+            for (DataType from : sources) {
                 for (Enumeration.Value mode : MODES) {
                     conformance.check(cast(from, DataTypes.StringType, mode), from);
                 }
