@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TestDeviceConformance {
 
-    private static final int[] SIZES = {0, 1, 7, 255, 256, 257, 1023, 1025, 2047, 2048, 2049, 8193, 20_000};
+    private static final int[] SIZES = {0, 1, 7, 31, 33, 255, 256, 257, 1023, 1025, 8191, 8192, 8193, 40_000};
 
     private static long seed;
     private static Device host;
