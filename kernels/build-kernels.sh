@@ -107,7 +107,7 @@ build_fatbins() {  # out-dir
 }
 
 # Compiles the emulator and the kernels with g++ into libcuda.so.1, defining every cu* symbol
-# JCuda imports: the ones not implemented by driver.cpp get a generated stub returning
+# JCuda imports: the ones not implemented by driver*.cpp get a generated stub returning
 # CUDA_ERROR_NOT_SUPPORTED.
 build_emulator() {  # out-dir work-dir [compiler]
     local out="$1" work="$2/emulator" compiler="${3:-g++}"
