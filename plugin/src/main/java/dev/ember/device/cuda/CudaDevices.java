@@ -128,7 +128,7 @@ public final class CudaDevices {
             return;
         }
         if (bindingFailure != null) {
-            throw new CudaException("JCuda's native driver binding already failed to load in this JVM: "
+            throw new CudaException("an earlier attempt in this JVM to load JCuda failed, and a JVM gets one: "
                     + bindingFailure, -1);
         }
         if (binding != Binding.NONE) {
