@@ -19,6 +19,8 @@ public final class Devices {
     public static synchronized DeviceSelector.Selection initialize(EmberConf conf) {
         if (selection == null) {
             selection = DeviceSelector.select(conf);
+            selection.memoryFactory().ifPresent(factory -> dev.ember.memory.EmberMemory.initialize(factory,
+                    selection.memoryLimitBytes(), selection.memoryLimitSetting()));
             LOG.info("Ember device: {} ({})", selection.device().name(), selection.reason());
         }
         return selection;
@@ -31,6 +33,24 @@ public final class Devices {
             current = initialize(EmberConf.of(key -> java.util.Optional.empty()));
         }
         return current.device();
+    }
+
+    /**
+     * Waits until the running task may use the device ({@code spark.ember.concurrentGpuTasks}); the
+     * returned permit is released when closed. Devices without a limit return a permit at once.
+     */
+    public static AutoCloseable acquireTaskPermit() {
+        DeviceSelector.Selection current = selection;
+        if (current == null || current.taskSemaphore().isEmpty()) {
+            return () -> { };
+        }
+        try {
+            return current.taskSemaphore().get().acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the GPU (spark.ember.concurrentGpuTasks)",
+                    e);
+        }
     }
 
     /** The chosen device's name, or {@code not chosen yet}. */
