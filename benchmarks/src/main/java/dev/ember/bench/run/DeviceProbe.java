@@ -27,10 +27,22 @@ public final class DeviceProbe implements Function<Integer, String> {
               .parallelize(List.of(0), 1)
               .map(new DeviceProbe())
               .collect();
-      return answers.isEmpty() ? "unknown" : answers.get(0);
+      return answers.isEmpty() ? "unknown" : oneLine(answers.get(0));
     } finally {
       spark.sparkContext().setJobDescription(null);
     }
+  }
+
+  /**
+   * The plugin's description can carry a multi-line native-library error; a report line keeps its
+   * first line (what was chosen) and its last line (what to do).
+   */
+  static String oneLine(String description) {
+    String[] lines = description.strip().split("\\R");
+    if (lines.length <= 1) {
+      return description.strip();
+    }
+    return lines[0].strip() + " ... " + lines[lines.length - 1].strip();
   }
 
   @Override
