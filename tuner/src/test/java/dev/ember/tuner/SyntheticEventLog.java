@@ -15,9 +15,9 @@ import java.util.Map;
  * benchmark's large logs. Times are milliseconds from {@code start}. Not thread safe; the caller owns
  * and closes the stream.
  */
-final class SyntheticEventLog implements AutoCloseable {
+public final class SyntheticEventLog implements AutoCloseable {
   /** The per-task values a test controls; everything else gets plausible constants. */
-  record Task(long durationMs, long gcMs, long shuffleReadBytes, long shuffleWriteBytes, long diskSpillBytes,
+  public record Task(long durationMs, long gcMs, long shuffleReadBytes, long shuffleWriteBytes, long diskSpillBytes,
       long inputBytes, long peakExecutionMemory) {
     static Task simple(long durationMs) {
       return new Task(durationMs, 0, 0, 0, 0, 0, 0);
@@ -28,12 +28,12 @@ final class SyntheticEventLog implements AutoCloseable {
   private final long start;
   private long taskId;
 
-  SyntheticEventLog(OutputStream stream, long start) {
+  public SyntheticEventLog(OutputStream stream, long start) {
     this.out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
     this.start = start;
   }
 
-  SyntheticEventLog header(String appId, String appName, Map<String, String> properties) throws IOException {
+  public SyntheticEventLog header(String appId, String appName, Map<String, String> properties) throws IOException {
     line("{\"Event\":\"SparkListenerLogStart\",\"Spark Version\":\"4.1.3\"}");
     line("{\"Event\":\"SparkListenerResourceProfileAdded\",\"Resource Profile Id\":0,\"Executor Resource Requests\":"
         + "{\"cores\":{\"Resource Name\":\"cores\",\"Amount\":4,\"Discovery Script\":\"\",\"Vendor\":\"\"},"
@@ -54,7 +54,7 @@ final class SyntheticEventLog implements AutoCloseable {
   }
 
   /** A SQL execution whose plan is {@code planJson} (a SparkPlanInfo object). */
-  SyntheticEventLog sqlStart(long executionId, String description, String planJson, long at) throws IOException {
+  public SyntheticEventLog sqlStart(long executionId, String description, String planJson, long at) throws IOException {
     line("{\"Event\":\"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart\",\"executionId\":" + executionId
         + ",\"rootExecutionId\":" + executionId + ",\"description\":" + quote(description) + ",\"details\":\"\","
         + "\"physicalPlanDescription\":" + quote("== Physical Plan ==") + ",\"sparkPlanInfo\":" + planJson
@@ -62,26 +62,26 @@ final class SyntheticEventLog implements AutoCloseable {
     return this;
   }
 
-  SyntheticEventLog sqlEnd(long executionId, long at) throws IOException {
+  public SyntheticEventLog sqlEnd(long executionId, long at) throws IOException {
     line("{\"Event\":\"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd\",\"executionId\":" + executionId
         + ",\"time\":" + (start + at) + ",\"errorMessage\":\"\"}");
     return this;
   }
 
-  SyntheticEventLog jobStart(int jobId, int stageId, long sqlExecutionId, long at) throws IOException {
+  public SyntheticEventLog jobStart(int jobId, int stageId, long sqlExecutionId, long at) throws IOException {
     line("{\"Event\":\"SparkListenerJobStart\",\"Job ID\":" + jobId + ",\"Submission Time\":" + (start + at)
         + ",\"Stage Infos\":[],\"Stage IDs\":[" + stageId + "],\"Properties\":{\"spark.sql.execution.id\":\""
         + sqlExecutionId + "\"}}");
     return this;
   }
 
-  SyntheticEventLog jobEnd(int jobId, long at) throws IOException {
+  public SyntheticEventLog jobEnd(int jobId, long at) throws IOException {
     line("{\"Event\":\"SparkListenerJobEnd\",\"Job ID\":" + jobId + ",\"Completion Time\":" + (start + at)
         + ",\"Job Result\":{\"Result\":\"JobSucceeded\"}}");
     return this;
   }
 
-  SyntheticEventLog stageSubmitted(int stageId, int tasks, long at) throws IOException {
+  public SyntheticEventLog stageSubmitted(int stageId, int tasks, long at) throws IOException {
     line("{\"Event\":\"SparkListenerStageSubmitted\",\"Stage Info\":{\"Stage ID\":" + stageId + ",\"Stage Attempt ID\":0,"
         + "\"Stage Name\":\"stage " + stageId + "\",\"Number of Tasks\":" + tasks + ",\"RDD Info\":[],\"Parent IDs\":[],"
         + "\"Details\":\"\",\"Submission Time\":" + (start + at) + ",\"Accumulables\":[],\"Resource Profile Id\":0},"
@@ -90,7 +90,7 @@ final class SyntheticEventLog implements AutoCloseable {
   }
 
   /** Completes a stage; {@code accumulables} are SQL metric (id, value) pairs updated in it. */
-  SyntheticEventLog stageCompleted(int stageId, int tasks, long submittedAt, long at, long... accumulables) throws IOException {
+  public SyntheticEventLog stageCompleted(int stageId, int tasks, long submittedAt, long at, long... accumulables) throws IOException {
     StringBuilder list = new StringBuilder();
     for (int i = 0; i + 1 < accumulables.length; i += 2) {
       list.append(list.length() == 0 ? "" : ",").append("{\"ID\":").append(accumulables[i])
@@ -105,7 +105,7 @@ final class SyntheticEventLog implements AutoCloseable {
   }
 
   /** One task: a TaskStart line and a TaskEnd line as large as Spark 4.1 writes them. */
-  SyntheticEventLog task(int stageId, int index, long launchAt, Task task) throws IOException {
+  public SyntheticEventLog task(int stageId, int index, long launchAt, Task task) throws IOException {
     long id = taskId++;
     long launch = start + launchAt;
     long finish = launch + task.durationMs();
@@ -154,20 +154,20 @@ final class SyntheticEventLog implements AutoCloseable {
     return this;
   }
 
-  SyntheticEventLog applicationEnd(long at) throws IOException {
+  public SyntheticEventLog applicationEnd(long at) throws IOException {
     line("{\"Event\":\"SparkListenerApplicationEnd\",\"Timestamp\":" + (start + at) + "}");
     return this;
   }
 
   /** Writes a raw line (for unknown events or damaged lines). */
-  SyntheticEventLog line(String json) throws IOException {
+  public SyntheticEventLog line(String json) throws IOException {
     out.write(json);
     out.write('\n');
     return this;
   }
 
   /** A plan node as SparkPlanInfo JSON; {@code metrics} are (name, accumulator id) pairs. */
-  static String planNode(String nodeName, String simpleString, String children, Object... metrics) {
+  public static String planNode(String nodeName, String simpleString, String children, Object... metrics) {
     StringBuilder list = new StringBuilder();
     for (int i = 0; i + 1 < metrics.length; i += 2) {
       list.append(list.length() == 0 ? "" : ",").append("{\"name\":").append(quote((String) metrics[i]))
