@@ -9,10 +9,8 @@ import dev.ember.tuner.history.HistoryReport;
 import dev.ember.tuner.history.HistoryStore;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,10 +96,5 @@ class TestHistory {
       // The hand-made Ember log keeps the Spark run's task times, so the measured speedup is exactly 1.
       assertEquals(1.0, comparison.actualSpeedup(), 1e-9);
     }
-  }
-
-  /** Lines of a file, for debugging failures. */
-  static List<String> lines(Path file) throws IOException {
-    return new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
   }
 }

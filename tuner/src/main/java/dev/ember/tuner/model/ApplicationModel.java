@@ -223,13 +223,4 @@ public final class ApplicationModel {
   ExecutorModel executorOrNew(String executorId) {
     return executors.computeIfAbsent(executorId, ExecutorModel::new);
   }
-
-  /** The ordered lines of an execution-scoped view, mostly for tests. */
-  public List<String> summaryLines() {
-    List<String> lines = new ArrayList<>();
-    lines.add("app " + appId + " '" + name + "' spark " + sparkVersion);
-    lines.add("executors " + executors.size() + ", jobs " + jobs.size() + ", stages " + stages.size()
-        + ", sql " + sqlExecutions.size());
-    return lines;
-  }
 }
