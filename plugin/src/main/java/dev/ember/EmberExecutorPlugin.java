@@ -1,0 +1,53 @@
+package dev.ember;
+
+import dev.ember.config.EmberConf;
+import dev.ember.device.DeviceSelector;
+import dev.ember.device.Devices;
+import dev.ember.memory.EmberMemory;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.spark.api.plugin.ExecutorPlugin;
+import org.apache.spark.api.plugin.PluginContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ember's executor side: chooses the device and sets up Ember's memory once per executor JVM, and
+ * reports the choice to the driver.
+ */
+public final class EmberExecutorPlugin implements ExecutorPlugin {
+    private static final Logger LOG = LoggerFactory.getLogger(EmberExecutorPlugin.class);
+
+    /** The setting, or Spark's off-heap size when off-heap memory is on, or a quarter of the heap. */
+    static long hostMemoryLimit(PluginContext context, EmberConf conf) {
+        long limit = conf.get(EmberConf.HOST_MEMORY_LIMIT);
+        if (limit > 0) {
+            return limit;
+        }
+        if (context.conf().getBoolean("spark.memory.offHeap.enabled", false)) {
+            long offHeap = context.conf().getSizeAsBytes("spark.memory.offHeap.size", "0");
+            if (offHeap > 0) {
+                return offHeap;
+            }
+        }
+        return EmberMemory.defaultHostLimit();
+    }
+
+    @Override
+    public void init(PluginContext context, Map<String, String> extraConf) {
+        EmberConf conf = EmberConf.of(context.conf());
+        DeviceSelector.Selection selection = Devices.initialize(conf);
+        if (!EmberMemory.isInitialized()) {
+            EmberMemory.initialize(null, hostMemoryLimit(context, conf), EmberConf.HOST_MEMORY_LIMIT.key());
+        }
+        LOG.warn("Ember {} on executor {}: device {} ({})", EmberVersion.get(), context.executorID(),
+                selection.device().name(), selection.reason());
+        try {
+            context.send(new DeviceReport(context.executorID(), context.hostname(), selection.device().name(),
+                    selection.reason()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Ember could not tell the driver which device executor {} uses: {}", context.executorID(),
+                    e.toString());
+        }
+    }
+}

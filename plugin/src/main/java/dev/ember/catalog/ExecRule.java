@@ -1,0 +1,101 @@
+package dev.ember.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.columnar.ArrowTypes;
+import dev.ember.exec.Seqs;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.execution.SparkPlan;
+
+/**
+ * The rule of one Spark plan node class: whether Ember can run a node, and how to replace it.
+ *
+ * <p>The checks every rule shares (its enable key, the types of its input and output columns) run
+ * before the rule's own {@link #supportOf}; the planner calls {@link #convert} only for nodes whose
+ * support level is compatible.
+ *
+ * @param <T> the Spark plan node class
+ */
+public abstract class ExecRule<T extends SparkPlan> {
+    private final Class<T> sparkClass;
+    private final String emberNode;
+    private final String notes;
+
+    protected ExecRule(Class<T> sparkClass, String emberNode, String notes) {
+        this.sparkClass = requireNonNull(sparkClass, "sparkClass is null");
+        this.emberNode = requireNonNull(emberNode, "emberNode is null");
+        this.notes = requireNonNull(notes, "notes is null");
+    }
+
+    /** The Spark class's simple name, as in the enable key ({@code FilterExec}). */
+    public final String name() {
+        return sparkClass.getSimpleName();
+    }
+
+    public final Class<T> sparkClass() {
+        return sparkClass;
+    }
+
+    /** The node's name in Spark's UI and event logs ({@code Filter}). */
+    public final String planNodeName() {
+        String simple = sparkClass.getSimpleName();
+        return simple.endsWith("Exec") ? simple.substring(0, simple.length() - 4) : simple;
+    }
+
+    /** The Ember node that replaces it ({@code EmberFilterExec}). */
+    public final String emberNode() {
+        return emberNode;
+    }
+
+    /** What differs from Spark or falls back, in words. */
+    public final String notes() {
+        return notes;
+    }
+
+    public final String enableKey() {
+        return "spark.ember.exec." + name() + ".enabled";
+    }
+
+    /** The support level of a node, with every shared check applied. */
+    public final SupportLevel support(SparkPlan plan, PlanContext context) {
+        T node = sparkClass.cast(plan);
+        if (!context.conf().isEnabled(enableKey(), true)) {
+            return SupportLevel.unsupported(name() + " is disabled by " + enableKey() + "=false");
+        }
+        Optional<String> badType = unsupportedColumn("output", Seqs.toList(plan.output()));
+        if (badType.isEmpty()) {
+            for (SparkPlan child : Seqs.toList(plan.children())) {
+                badType = unsupportedColumn("input", Seqs.toList(child.output()));
+                if (badType.isPresent()) {
+                    break;
+                }
+            }
+        }
+        if (badType.isPresent()) {
+            return SupportLevel.unsupported(badType.get());
+        }
+        return supportOf(node, context);
+    }
+
+    /** Replaces a node that is supported; {@code children} already produce Ember batches. */
+    public final SparkPlan convert(SparkPlan plan, List<SparkPlan> children, PlanContext context) {
+        return convertNode(sparkClass.cast(plan), List.copyOf(children), context);
+    }
+
+    /** The rule's own checks: its expressions and settings. */
+    protected abstract SupportLevel supportOf(T plan, PlanContext context);
+
+    protected abstract SparkPlan convertNode(T plan, List<SparkPlan> children, PlanContext context);
+
+    private static Optional<String> unsupportedColumn(String side, List<Attribute> attributes) {
+        for (Attribute attribute : attributes) {
+            Optional<String> why = ArrowTypes.whyNotSupported(attribute.dataType());
+            if (why.isPresent()) {
+                return Optional.of(side + " column " + attribute.name() + ": " + why.get());
+            }
+        }
+        return Optional.empty();
+    }
+}

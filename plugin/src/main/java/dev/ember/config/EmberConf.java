@@ -1,0 +1,125 @@
+package dev.ember.config;
+
+import static dev.ember.config.ConfigEntry.Scope.SESSION;
+import static dev.ember.config.ConfigEntry.Scope.STARTUP;
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.internal.SQLConf;
+
+/**
+ * Every Ember setting, declared once, and a snapshot of their values.
+ *
+ * <p>A snapshot reads session settings from the session's {@link SQLConf} (so {@code spark.conf.set}
+ * applies to the next query) and falls back to the SparkConf for startup ones. Per-operator and
+ * per-expression switches ({@code spark.ember.exec.<Name>.enabled},
+ * {@code spark.ember.expression.<Name>.enabled}) are declared by the support catalog.
+ */
+public final class EmberConf {
+
+    public static final String PREFIX = "spark.ember.";
+
+    public static final ConfigEntry<Boolean> ENABLED = ConfigEntry.booleanEntry(PREFIX + "enabled", true, SESSION,
+            "Turns Ember on or off for the session's next queries. With false every query runs in Spark alone.");
+
+    public static final ConfigEntry<String> EXPLAIN = ConfigEntry.choiceEntry(PREFIX + "explain", "NOT_ON_GPU",
+            List.of("NOT_ON_GPU", "ALL", "NONE"), SESSION,
+            "What the driver log says about each planned query: NOT_ON_GPU logs one line per plan node that stays"
+                    + " in Spark, with the reason; ALL also logs the nodes Ember runs and on which device; NONE"
+                    + " logs nothing.");
+
+    public static final ConfigEntry<String> MODE = ConfigEntry.choiceEntry(PREFIX + "mode", "execute",
+            List.of("execute", "explainOnly"), SESSION,
+            "execute runs supported operators on Ember; explainOnly plans and explains (see spark.ember.explain)"
+                    + " but executes everything in Spark, to see what Ember would do without changing anything.");
+
+    public static final ConfigEntry<String> DEVICE = ConfigEntry.choiceEntry(PREFIX + "device", "auto",
+            List.of("auto", "cuda", "host", "emulator"), STARTUP,
+            "Where Ember's operators run. auto picks CUDA when JCuda loads, cuInit succeeds, a device exists and"
+                    + " the driver is new enough, and the host otherwise, logging why. cuda requires a GPU and fails"
+                    + " the executor when there is none. host runs Ember's operators as Java code on the CPU."
+                    + " emulator runs the CUDA path on Ember's CPU emulation of the CUDA driver (for tests).");
+
+    public static final ConfigEntry<Integer> BATCH_SIZE_ROWS = ConfigEntry.intEntry(PREFIX + "batchSizeRows",
+            1 << 18, 1, Integer.MAX_VALUE - 8, SESSION,
+            "The most rows in one Ember batch. Smaller input batches are coalesced up to this size.");
+
+    public static final ConfigEntry<Long> BATCH_SIZE_BYTES = ConfigEntry.longEntry(PREFIX + "batchSizeBytes",
+            128L << 20, 1L << 10, Integer.MAX_VALUE, SESSION,
+            "The target size of one Ember batch in bytes (accepts k, m, g suffixes). Smaller input batches are"
+                    + " coalesced up to this size; a single wider row still makes a batch of its own.");
+
+    public static final ConfigEntry<Double> GPU_ALLOC_FRACTION = ConfigEntry.doubleEntry(
+            PREFIX + "memory.gpu.allocFraction", 0.9, 0.01, 1.0, STARTUP,
+            "The share of the GPU memory free at executor start that Ember may allocate as unified memory."
+                    + " Ember never allocates more than this; an allocation beyond it fails the task with an error"
+                    + " naming this setting.");
+
+    public static final ConfigEntry<Integer> CONCURRENT_GPU_TASKS = ConfigEntry.intEntry(
+            PREFIX + "concurrentGpuTasks", 2, 1, 1024, STARTUP,
+            "How many tasks of one executor may run Ember operators on the GPU at the same time.");
+
+    public static final ConfigEntry<Long> HOST_MEMORY_LIMIT = ConfigEntry.longEntry(
+            PREFIX + "memory.host.limitBytes", 0L, 0L, Long.MAX_VALUE, STARTUP,
+            "The most off-heap memory Ember's Arrow buffers may hold per executor on the host device (accepts k,"
+                    + " m, g suffixes); 0 means Spark's spark.memory.offHeap.size when off-heap memory is enabled,"
+                    + " else a quarter of the JVM's maximum heap.");
+
+    /** Every declared entry, in the order the docs list them. */
+    public static final List<ConfigEntry<?>> ENTRIES = List.of(ENABLED, EXPLAIN, MODE, DEVICE, BATCH_SIZE_ROWS,
+            BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, CONCURRENT_GPU_TASKS, HOST_MEMORY_LIMIT);
+
+    private final Function<String, Optional<String>> lookup;
+
+    private EmberConf(Function<String, Optional<String>> lookup) {
+        this.lookup = requireNonNull(lookup, "lookup is null");
+    }
+
+    /** The settings a query is planned with: the session's SQL conf. */
+    public static EmberConf of(SQLConf sqlConf) {
+        requireNonNull(sqlConf, "sqlConf is null");
+        return new EmberConf(key -> {
+            String value = sqlConf.getConfString(key, null);
+            return Optional.ofNullable(value);
+        });
+    }
+
+    /** The settings an application starts with. */
+    public static EmberConf of(SparkConf sparkConf) {
+        requireNonNull(sparkConf, "sparkConf is null");
+        return new EmberConf(key -> sparkConf.contains(key) ? Optional.of(sparkConf.get(key)) : Optional.empty());
+    }
+
+    /** Settings from a plain lookup, for tests and tools. */
+    public static EmberConf of(Function<String, Optional<String>> lookup) {
+        return new EmberConf(lookup);
+    }
+
+    /**
+     * The value of a declared entry.
+     *
+     * @throws InvalidConfigException when the setting cannot be parsed
+     */
+    public <T> T get(ConfigEntry<T> entry) {
+        return entry.parse(lookup.apply(entry.key()));
+    }
+
+    /** A boolean switch that is not declared here, such as an operator's enable key. */
+    public boolean isEnabled(String key, boolean defaultValue) {
+        return ConfigEntry.booleanEntry(key, defaultValue, SESSION, "").parse(lookup.apply(key));
+    }
+
+    /**
+     * Parses every declared entry, so that a bad value is reported before any work starts.
+     *
+     * @throws InvalidConfigException for the first bad setting
+     */
+    public void validate() {
+        for (ConfigEntry<?> entry : ENTRIES) {
+            get(entry);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.ember.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.apache.spark.util.TaskCompletionListener;
+import scala.collection.AbstractIterator;
+
+/**
+ * The output of an Ember operator in one task: batches the operator owns, handed out one at a time.
+ *
+ * <p>Ownership rule of Ember's columnar path: the producer owns its output batches. A consumer may use a
+ * batch until it asks for the next one; the iterator closes each batch then, after the last one, and
+ * when the task completes (also when it fails), together with the source's own resources.
+ */
+public final class BatchIterator extends AbstractIterator<ColumnarBatch> {
+
+    /** Makes the batches; called from the task's thread only. */
+    public interface Source extends AutoCloseable {
+        /** The next batch, owned by the caller, or null when there are no more. */
+        ColumnarBatch next();
+
+        /** Releases what the source holds; called once. */
+        @Override
+        void close();
+    }
+
+    private final Source source;
+    private ColumnarBatch current;
+    private ColumnarBatch pending;
+    private boolean done;
+    private boolean closed;
+
+    public BatchIterator(Source source) {
+        this.source = requireNonNull(source, "source is null");
+        TaskContext context = TaskContext.get();
+        if (context != null) {
+            context.addTaskCompletionListener((TaskCompletionListener) completed -> close());
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (pending != null) {
+            return true;
+        }
+        if (done) {
+            return false;
+        }
+        closeCurrent();
+        pending = source.next();
+        if (pending == null) {
+            done = true;
+            close();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public ColumnarBatch next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("no more batches");
+        }
+        current = pending;
+        pending = null;
+        return current;
+    }
+
+    private void closeCurrent() {
+        if (current != null) {
+            ColumnarBatch batch = current;
+            current = null;
+            batch.close();
+        }
+    }
+
+    private void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        done = true;
+        try {
+            closeCurrent();
+            if (pending != null) {
+                ColumnarBatch batch = pending;
+                pending = null;
+                batch.close();
+            }
+        } finally {
+            source.close();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.ember.memory;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.memory.AllocationManager;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.spark.TaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Arrow memory of one JVM: a root allocator with a hard cap, and one child allocator per Spark
+ * task.
+ *
+ * <p>The root is created once per executor JVM by {@link #initialize} (the device chooses the
+ * allocation manager: unified memory for CUDA, Arrow's default otherwise) or lazily with defaults.
+ * A task's allocator is created on first use and closed when the task completes; operators register
+ * their own completion listeners after taking the allocator, and Spark runs listeners in reverse
+ * order, so their batches are closed before the allocator. A task allocator that still holds memory
+ * when it closes is a leak: it is logged, counted in {@link #leakCount()} (tests assert zero), and
+ * never fails the query.
+ */
+public final class EmberMemory {
+    private static final Logger LOG = LoggerFactory.getLogger(EmberMemory.class);
+
+    private static final Map<Long, BufferAllocator> TASK_ALLOCATORS = new ConcurrentHashMap<>();
+    private static final AtomicLong LEAKS = new AtomicLong();
+    private static volatile RootAllocator root;
+    private static volatile String limitSetting = "spark.ember.memory.host.limitBytes";
+
+    private EmberMemory() {}
+
+    /**
+     * Creates the root allocator; later calls keep the first root.
+     *
+     * @param factory the allocation manager for Arrow buffers, or null for Arrow's default
+     * @param limitBytes the most bytes all Ember buffers of this JVM may hold
+     * @param limitKey the setting that raises the limit, named in out-of-memory errors
+     */
+    public static synchronized void initialize(AllocationManager.Factory factory, long limitBytes, String limitKey) {
+        if (root != null) {
+            return;
+        }
+        root = factory == null
+                ? new RootAllocator(limitBytes)
+                : new RootAllocator(RootAllocator.configBuilder().maxAllocation(limitBytes)
+                        .allocationManagerFactory(factory).build());
+        limitSetting = requireNonNull(limitKey, "limitKey is null");
+        LOG.info("Ember memory: up to {} bytes of Arrow buffers ({})", limitBytes,
+                factory == null ? "host memory" : factory.getClass().getSimpleName());
+    }
+
+    /** The root allocator, created with defaults when no device initialized it (the driver, tests). */
+    public static BufferAllocator root() {
+        RootAllocator current = root;
+        if (current == null) {
+            synchronized (EmberMemory.class) {
+                if (root == null) {
+                    initialize(null, defaultHostLimit(), limitSetting);
+                }
+                current = root;
+            }
+        }
+        return current;
+    }
+
+    /** The setting that raises the memory limit, for error messages. */
+    public static String limitSetting() {
+        return limitSetting;
+    }
+
+    /**
+     * The allocator of the running Spark task, closed when the task completes.
+     *
+     * @throws IllegalStateException outside a Spark task
+     */
+    public static BufferAllocator taskAllocator() {
+        TaskContext context = TaskContext.get();
+        if (context == null) {
+            throw new IllegalStateException("Ember operators allocate memory only inside a Spark task");
+        }
+        long attempt = context.taskAttemptId();
+        BufferAllocator existing = TASK_ALLOCATORS.get(attempt);
+        if (existing != null) {
+            return existing;
+        }
+        BufferAllocator created = root().newChildAllocator("task-" + attempt, 0, Long.MAX_VALUE);
+        TASK_ALLOCATORS.put(attempt, created);
+        context.addTaskCompletionListener(
+                (org.apache.spark.util.TaskCompletionListener) completed -> closeTaskAllocator(attempt));
+        return created;
+    }
+
+    /** Bytes held by all Ember buffers of this JVM. */
+    public static long allocatedBytes() {
+        RootAllocator current = root;
+        return current == null ? 0 : current.getAllocatedMemory();
+    }
+
+    /** How many task allocators were closed while still holding memory. */
+    public static long leakCount() {
+        return LEAKS.get();
+    }
+
+    private static void closeTaskAllocator(long attempt) {
+        BufferAllocator allocator = TASK_ALLOCATORS.remove(attempt);
+        if (allocator == null) {
+            return;
+        }
+        try {
+            allocator.close();
+        } catch (IllegalStateException leak) {
+            LEAKS.incrementAndGet();
+            LOG.error("Ember leaked memory in task {}; please report this with the query: {}", attempt,
+                    leak.getMessage());
+        }
+    }
+
+    /** Whether the root allocator exists already. */
+    public static boolean isInitialized() {
+        return root != null;
+    }
+
+    /** A quarter of the JVM's maximum heap, at least 64 MiB: the host limit when nothing else is set. */
+    public static long defaultHostLimit() {
+        return Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.ember.plan;
+
+import dev.ember.catalog.ExecRule;
+import dev.ember.catalog.PlanContext;
+import dev.ember.catalog.SupportCatalog;
+import dev.ember.catalog.SupportLevel;
+import dev.ember.config.EmberConf;
+import dev.ember.config.InvalidConfigException;
+import dev.ember.exec.EmberCopyToArrowExec;
+import dev.ember.exec.EmberExec;
+import dev.ember.exec.EmberRowToColumnarExec;
+import dev.ember.exec.Planning;
+import dev.ember.exec.Seqs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.catalyst.rules.Rule;
+import org.apache.spark.sql.execution.ColumnarRule;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.internal.SQLConf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ember's hook into Spark's planner: before Spark inserts its row/columnar transitions, every node is
+ * checked against the {@link SupportCatalog}; supported nodes are replaced by Ember nodes, Ember nodes
+ * read Spark nodes through {@link EmberRowToColumnarExec} or {@link EmberCopyToArrowExec}, and Spark
+ * adds its own {@code ColumnarToRow} where Spark nodes read Ember nodes.
+ *
+ * <p>With adaptive query execution Spark applies this rule once per query stage.
+ */
+public final class EmberOverrides extends ColumnarRule {
+    private static final Logger LOG = LoggerFactory.getLogger(EmberOverrides.class);
+
+    @Override
+    public Rule<SparkPlan> preColumnarTransitions() {
+        return new ReplaceWithEmber();
+    }
+
+    /** The rule itself; stateless, so one instance may plan many queries. */
+    static final class ReplaceWithEmber extends Rule<SparkPlan> {
+        @Override
+        public SparkPlan apply(SparkPlan plan) {
+            SQLConf sqlConf = SQLConf.get();
+            EmberConf conf = EmberConf.of(sqlConf);
+            try {
+                conf.validate();
+            } catch (InvalidConfigException e) {
+                LOG.warn("Ember is off for this query: {}", e.getMessage());
+                return plan;
+            }
+            if (!conf.get(EmberConf.ENABLED)) {
+                return plan;
+            }
+            PlanContext context = new PlanContext(conf, Planning.compiler(sqlConf));
+            boolean execute = conf.get(EmberConf.MODE).equals("execute");
+            List<ExplainLine> lines = new ArrayList<>();
+            SparkPlan result = convert(plan, context, execute, 0, lines);
+            ExplainLog.log(conf.get(EmberConf.EXPLAIN), lines, execute);
+            return execute ? result : plan;
+        }
+
+        private SparkPlan convert(SparkPlan plan, PlanContext context, boolean execute, int depth,
+                List<ExplainLine> lines) {
+            int lineIndex = lines.size();
+            lines.add(null);
+            List<SparkPlan> children = new ArrayList<>();
+            boolean childrenChanged = false;
+            for (SparkPlan child : Seqs.toList(plan.children())) {
+                SparkPlan converted = convert(child, context, execute, depth + 1, lines);
+                childrenChanged |= converted != child;
+                children.add(converted);
+            }
+            if (plan instanceof EmberExec) {
+                lines.set(lineIndex, ExplainLine.ember(depth, plan.nodeName(), "already an Ember node"));
+                return childrenChanged ? plan.withNewChildren(Seqs.from(children)) : plan;
+            }
+            Optional<ExecRule<?>> rule = SupportCatalog.ruleFor(plan);
+            SupportLevel level = rule.isPresent()
+                    ? rule.get().support(plan, context)
+                    : SupportLevel.unsupported(FallbackReasons.noRule(plan));
+            if (level.isCompatible()) {
+                ExecRule<?> found = rule.get();
+                lines.set(lineIndex, ExplainLine.ember(depth, plan.getClass().getSimpleName(),
+                        "will run on Ember as " + found.emberNode()));
+                if (execute) {
+                    List<SparkPlan> inputs = new ArrayList<>(children.size());
+                    for (SparkPlan child : children) {
+                        inputs.add(toEmberInput(child));
+                    }
+                    return found.convert(plan, inputs, context);
+                }
+            } else if (!FallbackReasons.isTransition(plan)) {
+                lines.set(lineIndex, ExplainLine.spark(depth, plan.getClass().getSimpleName(), level.reason()));
+            }
+            SparkPlan kept = childrenChanged ? plan.withNewChildren(Seqs.from(children)) : plan;
+            if (!level.isCompatible()) {
+                kept.setTagValue(EmberTags.FALLBACK_REASON, level.reason());
+            }
+            return kept;
+        }
+
+        private static SparkPlan toEmberInput(SparkPlan child) {
+            if (child instanceof EmberExec) {
+                return child;
+            }
+            return child.supportsColumnar() ? new EmberCopyToArrowExec(child) : new EmberRowToColumnarExec(child);
+        }
+    }
+}

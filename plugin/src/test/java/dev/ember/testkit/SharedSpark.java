@@ -1,0 +1,57 @@
+package dev.ember.testkit;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one Spark session of a test JVM: {@code local[2]}, bound to 127.0.0.1, with Ember's plugin
+ * loaded. Ember is switched on and off per query through {@code spark.ember.enabled}.
+ *
+ * <p>The device comes from the system property {@code ember.test.device} (default {@code host}), so the
+ * same SQL tests run on the host device and on the CUDA emulator.
+ */
+public final class SharedSpark {
+    private static SparkSession session;
+
+    private SharedSpark() {}
+
+    /** Runs {@code body} with session settings changed, restoring the previous values afterwards. */
+    public static <T> T withConf(java.util.Map<String, String> settings, java.util.function.Supplier<T> body) {
+        SparkSession spark = session();
+        java.util.Map<String, String> previous = new java.util.HashMap<>();
+        for (String key : settings.keySet()) {
+            previous.put(key, spark.conf().contains(key) ? spark.conf().get(key) : null);
+        }
+        settings.forEach((key, value) -> spark.conf().set(key, value));
+        try {
+            return body.get();
+        } finally {
+            previous.forEach((key, value) -> {
+                if (value == null) {
+                    spark.conf().unset(key);
+                } else {
+                    spark.conf().set(key, value);
+                }
+            });
+        }
+    }
+
+    public static synchronized SparkSession session() {
+        if (session == null) {
+            String device = System.getProperty("ember.test.device", "host");
+            session = SparkSession.builder()
+                    .master("local[2]")
+                    .appName("ember-tests")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.sql.adaptive.enabled", "true")
+                    .config("spark.plugins", "dev.ember.EmberPlugin")
+                    .config("spark.ember.device", device)
+                    .config("spark.ember.explain", "ALL")
+                    .getOrCreate();
+            Runtime.getRuntime().addShutdownHook(new Thread(session::stop, "stop-test-spark"));
+        }
+        return session;
+    }
+}
