@@ -13,7 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Ember runs (hand-made from a real Spark log, see {@link EmberRunLogs}): fallbacks and the host device. */
+/**
+ * Ember runs: a real run with the plugin on the host device, and logs hand-made from a real Spark log
+ * (see {@link EmberRunLogs}) for what a run on this machine cannot produce (a GPU, a recorded choice).
+ */
 class TestEmberRuns {
   @TempDir
   Path directory;
@@ -28,6 +31,23 @@ class TestEmberRuns {
     return report.recommendations().stream().filter(r -> r.ruleId().equals(id)).findFirst()
         .orElseThrow(() -> new AssertionError(id + " did not fire: "
             + report.recommendations().stream().map(Recommendation::ruleId).toList()));
+  }
+
+  @Test
+  void analysesARealRunWithThePlugin() {
+    ApplicationReport report = TestTuners.tuner(null).run(List.of(SparkEventLogs.get(SparkEventLogs.Log.EMBER_ZSTD)))
+        .applications().get(0);
+
+    assertTrue(report.app().usedEmber());
+    assertTrue(report.qualification().emberRun());
+    List<String> emberNodes = report.qualification().executions().stream().flatMap(e -> e.nodes().stream())
+        .filter(node -> node.status() == NodeStatus.ON_EMBER).map(node -> node.nodeName()).distinct().toList();
+    assertFalse(emberNodes.isEmpty(), "the plugin converted the filter and projections");
+    assertTrue(emberNodes.stream().allMatch(name -> name.startsWith("Ember")), emberNodes.toString());
+    assertTrue(report.qualification().supportedShare() > 0);
+    Recommendation host = find(report, "ember.hostDevice");
+    assertEquals(Confidence.HIGH, host.confidence(), "the run asked for the host device");
+    assertEquals("host", host.metrics().get("spark.ember.device"));
   }
 
   @Test

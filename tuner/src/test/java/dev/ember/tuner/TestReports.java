@@ -126,6 +126,13 @@ class TestReports {
   }
 
   @Test
+  void refusesAJobKeyWithoutAHistoryDirectory() throws IOException {
+    Run run = cli(hostileLog().toString(), "--job", "etl");
+    assertEquals(1, run.status());
+    assertTrue(run.err().contains("give --history DIR as well"), run.err());
+  }
+
+  @Test
   void writesJsonToStandardOutput() throws IOException {
     Run run = cli(hostileLog().toString(), "--json", "-");
     assertEquals(0, run.status(), run.err());

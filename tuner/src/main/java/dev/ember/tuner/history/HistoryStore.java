@@ -55,10 +55,21 @@ public final class HistoryStore {
       "spark.ember.batchSizeBytes", "spark.ember.batchSizeRows", "spark.ember.memory.gpu.allocFraction");
 
   private final Path directory;
+  private final String job;
   private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** A store keyed by application name. */
   public HistoryStore(Path directory) throws IOException {
+    this(directory, null);
+  }
+
+  /**
+   * @param job the job key for every run recorded through this store (e.g. a Spark run and an Ember run
+   *     of the same job under different application names), or null to key by application name
+   */
+  public HistoryStore(Path directory, String job) throws IOException {
     this.directory = requireNonNull(directory, "directory is null");
+    this.job = job == null || job.isBlank() ? null : job;
     Files.createDirectories(directory);
     if (!Files.isWritable(directory)) {
       throw new IOException("history directory " + directory + " is not writable");
@@ -68,7 +79,7 @@ public final class HistoryStore {
   /** Records a run and returns what the history says about it. */
   public HistoryReport record(ApplicationModel app, RunMetrics metrics, ApplicationQualification qualification,
       List<Recommendation> recommendations) throws IOException {
-    String job = app.name().isEmpty() ? app.appId() : app.name();
+    String job = this.job != null ? this.job : app.name().isEmpty() ? app.appId() : app.name();
     Path file = directory.resolve(fileName(job));
     JobHistory history = Files.exists(file) ? mapper.readValue(file.toFile(), JobHistory.class)
         : new JobHistory(job, List.of(), List.of());
