@@ -22,6 +22,7 @@ public final class EmberSettings {
   public static final long DEFAULT_BATCH_ROWS = 262_144;
   public static final long DEFAULT_BATCH_BYTES = 128 * Sizes.MIB;
   public static final double DEFAULT_ALLOC_FRACTION = 0.9;
+  public static final int DEFAULT_CONCURRENT_GPU_TASKS = 2;
   /** Share of task time in supported operators above which enabling Ember is recommended. */
   public static final double MIN_SUPPORTED_SHARE = 0.30;
   /** Estimated speedup on the target device above which enabling Ember is recommended. */

@@ -21,7 +21,7 @@ import java.util.Map;
  * Reading speed and memory on a large synthetic event log (not a unit test: run it by hand).
  *
  * <pre>
- * mvn -q -B -pl tuner -am test-compile
+ * mvn -q -B -pl tuner -am package -DskipTests
  * java -Xmx256m -cp tuner/target/test-classes:tuner/target/classes:$(cat tuner/target/classpath.txt) \
  *     dev.ember.tuner.bench.EventLogBenchmark [--size-mb 1024] [--codec none|lz4|lzf|snappy|zstd] [--dir DIR]
  * </pre>
