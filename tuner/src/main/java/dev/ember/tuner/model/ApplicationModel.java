@@ -86,7 +86,7 @@ public final class ApplicationModel {
   }
 
   public Map<String, String> sparkProperties() {
-    return Map.copyOf(sparkProperties);
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(sparkProperties));
   }
 
   /** A Spark property, or {@code fallback} when the application did not set it. */
@@ -95,7 +95,7 @@ public final class ApplicationModel {
   }
 
   public Map<String, String> systemProperties() {
-    return Map.copyOf(systemProperties);
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(systemProperties));
   }
 
   public Collection<ExecutorModel> executors() {
@@ -103,7 +103,7 @@ public final class ApplicationModel {
   }
 
   public Map<Integer, ResourceProfileModel> resourceProfiles() {
-    return Map.copyOf(resourceProfiles);
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(resourceProfiles));
   }
 
   public Collection<JobModel> jobs() {
@@ -202,7 +202,7 @@ public final class ApplicationModel {
 
   /** A map view helper for reports: stage id to the SQL execution that ran it. */
   public Map<Integer, Long> stageToSqlExecution() {
-    return Map.copyOf(stageToSqlExecution);
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(stageToSqlExecution));
   }
 
   /** Looks up an executor by id, or null. */
