@@ -27,6 +27,7 @@ public final class SyntheticEventLog implements AutoCloseable {
   private final Writer out;
   private final long start;
   private long taskId;
+  private String taskExecutor = "1";
 
   public SyntheticEventLog(OutputStream stream, long start) {
     this.out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
@@ -34,13 +35,18 @@ public final class SyntheticEventLog implements AutoCloseable {
   }
 
   public SyntheticEventLog header(String appId, String appName, Map<String, String> properties) throws IOException {
+    return header(appId, appName, properties, 4);
+  }
+
+  /** The start of a log with one executor "1" of the given cores. */
+  public SyntheticEventLog header(String appId, String appName, Map<String, String> properties, int cores)
+      throws IOException {
     line("{\"Event\":\"SparkListenerLogStart\",\"Spark Version\":\"4.1.3\"}");
     line("{\"Event\":\"SparkListenerResourceProfileAdded\",\"Resource Profile Id\":0,\"Executor Resource Requests\":"
         + "{\"cores\":{\"Resource Name\":\"cores\",\"Amount\":4,\"Discovery Script\":\"\",\"Vendor\":\"\"},"
         + "\"memory\":{\"Resource Name\":\"memory\",\"Amount\":4096,\"Discovery Script\":\"\",\"Vendor\":\"\"}},"
         + "\"Task Resource Requests\":{\"cpus\":{\"Resource Name\":\"cpus\",\"Amount\":1.0}}}");
-    line("{\"Event\":\"SparkListenerExecutorAdded\",\"Timestamp\":" + start + ",\"Executor ID\":\"1\",\"Executor Info\":"
-        + "{\"Host\":\"worker-1\",\"Total Cores\":4,\"Log Urls\":{},\"Attributes\":{},\"Resources\":{},\"Resource Profile Id\":0}}");
+    executor("1", cores, 0);
     StringBuilder props = new StringBuilder();
     for (Map.Entry<String, String> property : properties.entrySet()) {
       props.append(props.length() == 0 ? "" : ",").append(quote(property.getKey())).append(':').append(quote(property.getValue()));
@@ -50,6 +56,25 @@ public final class SyntheticEventLog implements AutoCloseable {
         + "\"Metrics Properties\":{},\"Classpath Entries\":{}}");
     line("{\"Event\":\"SparkListenerApplicationStart\",\"App Name\":" + quote(appName) + ",\"App ID\":" + quote(appId)
         + ",\"Timestamp\":" + start + ",\"User\":\"tester\"}");
+    return this;
+  }
+
+  /** Adds an executor. */
+  public SyntheticEventLog executor(String id, int cores, long at) throws IOException {
+    return line("{\"Event\":\"SparkListenerExecutorAdded\",\"Timestamp\":" + (start + at) + ",\"Executor ID\":"
+        + quote(id) + ",\"Executor Info\":{\"Host\":\"worker-" + id + "\",\"Total Cores\":" + cores
+        + ",\"Log Urls\":{},\"Attributes\":{},\"Resources\":{},\"Resource Profile Id\":0}}");
+  }
+
+  /** Removes an executor with Spark's reason text. */
+  public SyntheticEventLog executorRemoved(String id, String reason, long at) throws IOException {
+    return line("{\"Event\":\"SparkListenerExecutorRemoved\",\"Timestamp\":" + (start + at) + ",\"Executor ID\":"
+        + quote(id) + ",\"Removed Reason\":" + quote(reason) + "}");
+  }
+
+  /** The executor the following tasks run on. */
+  public SyntheticEventLog onExecutor(String id) {
+    taskExecutor = id;
     return this;
   }
 
@@ -114,14 +139,14 @@ public final class SyntheticEventLog implements AutoCloseable {
     out.write(",\"Stage Attempt ID\":0,\"Task Info\":{\"Task ID\":");
     out.write(Long.toString(id));
     out.write(",\"Index\":" + index + ",\"Attempt\":0,\"Partition ID\":" + index + ",\"Launch Time\":" + launch
-        + ",\"Executor ID\":\"1\",\"Host\":\"worker-1\",\"Locality\":\"PROCESS_LOCAL\",\"Speculative\":false,"
+        + ",\"Executor ID\":" + quote(taskExecutor) + ",\"Host\":\"worker\",\"Locality\":\"PROCESS_LOCAL\",\"Speculative\":false,"
         + "\"Getting Result Time\":0,\"Finish Time\":0,\"Failed\":false,\"Killed\":false,\"Accumulables\":[]}}\n");
     StringBuilder line = new StringBuilder(3200);
     line.append("{\"Event\":\"SparkListenerTaskEnd\",\"Stage ID\":").append(stageId)
         .append(",\"Stage Attempt ID\":0,\"Task Type\":\"ShuffleMapTask\",\"Task End Reason\":{\"Reason\":\"Success\"},")
         .append("\"Task Info\":{\"Task ID\":").append(id).append(",\"Index\":").append(index).append(",\"Attempt\":0,")
         .append("\"Partition ID\":").append(index).append(",\"Launch Time\":").append(launch)
-        .append(",\"Executor ID\":\"1\",\"Host\":\"worker-1\",\"Locality\":\"PROCESS_LOCAL\",\"Speculative\":false,")
+        .append(",\"Executor ID\":").append(quote(taskExecutor)).append(",\"Host\":\"worker\",\"Locality\":\"PROCESS_LOCAL\",\"Speculative\":false,")
         .append("\"Getting Result Time\":0,\"Finish Time\":").append(finish).append(",\"Failed\":false,\"Killed\":false,")
         .append("\"Accumulables\":[");
     for (int metric = 0; metric < 8; metric++) {
