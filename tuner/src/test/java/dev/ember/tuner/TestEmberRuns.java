@@ -52,6 +52,8 @@ class TestEmberRuns {
     Recommendation host = find(report, "ember.hostDevice");
     assertEquals(Confidence.HIGH, host.confidence(), "the run asked for the host device");
     assertEquals("host", host.metrics().get("spark.ember.device"));
+    // the plugin's EmberDeviceChosen event, read back from the real event log
+    assertEquals("host", host.metrics().get("spark.ember.device.chosen"));
   }
 
   @Test

@@ -5,8 +5,8 @@ import dev.ember.tuner.qualification.SpeedupEstimate;
 /**
  * Ember's configuration keys as the rules use them, and the shared test for "Ember is worth
  * enabling". Defaults follow the plugin's docs/configs.md; the tuner only uses them when a log does not
- * set the key. {@code spark.ember.device.chosen} is read when present (the plugin may record the
- * device it chose); its absence is tolerated.
+ * set the key. {@code spark.ember.device.chosen} comes from the plugin's {@code EmberDeviceChosen}
+ * event; logs without it are tolerated.
  */
 public final class EmberSettings {
   public static final String PLUGINS = "spark.plugins";
