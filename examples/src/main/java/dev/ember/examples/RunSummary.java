@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -101,6 +102,6 @@ public final class RunSummary implements AutoCloseable {
     }
 
     private static String names(Set<String> names) {
-        return names.isEmpty() ? "-" : String.join(",", new java.util.TreeSet<>(names));
+        return names.isEmpty() ? "-" : String.join(",", new TreeSet<>(names));
     }
 }

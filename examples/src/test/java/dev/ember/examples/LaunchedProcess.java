@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -151,7 +153,10 @@ final class LaunchedProcess implements AutoCloseable {
             long left = Math.max(0, deadline - System.nanoTime());
             try {
                 member.onExit().get(left, TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
+            } catch (InterruptedException e) {
+                member.destroyForcibly();
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
                 member.destroyForcibly();
             }
         }

@@ -21,6 +21,13 @@ import java.util.Map;
  * {@code org.apache.spark.deploy.SparkSubmit} on {@code conf/} and {@code jars/*} with Spark's JVM options.
  */
 final class SparkHome {
+    /**
+     * Added to every JVM the tests start (and, through spark.executor.extraJavaOptions, to executors): these
+     * JVMs live for seconds on few cores, where the C2 compiler's and parallel GC's threads cost more than
+     * they give. They change no result.
+     */
+    static final List<String> SHORT_LIVED_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private final String version;
     private final Path directory;
     private final Path confDirectory;
@@ -99,6 +106,7 @@ final class SparkHome {
         List<String> command = new ArrayList<>();
         command.add(BuildPaths.javaExecutable().toString());
         command.addAll(BuildPaths.sparkJvmOptions());
+        command.addAll(SHORT_LIVED_JVM_OPTIONS);
         command.add("-Xmx" + heap);
         command.add("-cp");
         command.add(confDirectory + ":" + directory.resolve("jars") + "/*");
@@ -112,6 +120,7 @@ final class SparkHome {
         List<String> java = new ArrayList<>();
         java.add(BuildPaths.javaExecutable().toString());
         java.addAll(BuildPaths.sparkJvmOptions());
+        java.addAll(SHORT_LIVED_JVM_OPTIONS);
         java.add("-Xmx1g");
         StringBuilder script = new StringBuilder("#!/usr/bin/env bash\n")
                 .append("# written by Ember's integration tests: a client-mode spark-submit for this Spark home\n")

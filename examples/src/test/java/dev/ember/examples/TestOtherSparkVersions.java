@@ -1,6 +1,7 @@
 package dev.ember.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The same Ember jar on the other Spark versions the build names (root pom: spark.older.version,
  * spark.newer.version): README's spark-submit command, unchanged, runs the example application locally on a Spark
- * home of that version; Ember must start on the driver and the executor, and the answer must equal the answer
+ * home of that version; Ember must start on the driver and the executor and run operators in both queries, and
+ * the answer must equal the answer
  * without Ember on the Spark version Ember is built against (the data and queries are exact, so every Spark
  * version agrees). Logs: examples/target/integration/spark-&lt;version&gt;.
  */
@@ -36,5 +38,11 @@ class TestOtherSparkVersions {
                 "Ember's executor plugin did not start on Spark " + version + "; see " + run.driverLog());
         assertEquals(ExampleRuns.answerWithoutEmber(), run.resultLines(),
                 "the answer with Ember on Spark " + version + " differs from the answer without Ember");
+        for (String query : ExampleRuns.QUERIES) {
+            List<String> ember = run.summaryLines("ember", query);
+            assertEquals(1, ember.size(), "no 'ember " + query + "' line in the output: " + run.stdout());
+            assertFalse(ember.get(0).endsWith(" -"), "no Ember operator ran in " + query + " on Spark " + version
+                    + "; the driver log's explain says why: " + run.driverLog());
+        }
     }
 }

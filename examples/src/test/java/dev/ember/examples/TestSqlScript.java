@@ -1,6 +1,7 @@
 package dev.ember.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,5 +59,11 @@ class TestSqlScript {
                 "Ember's driver plugin did not start; see " + run.driverLog());
         assertEquals(ExampleRuns.answerWithoutEmber(), run.resultLines(),
                 "the SQL example's answer with Ember differs from the DataFrame example's answer without Ember");
+        for (String query : ExampleRuns.QUERIES) {
+            List<String> ember = run.summaryLines("ember", query);
+            assertEquals(1, ember.size(), "no 'ember " + query + "' line in the output: " + run.stdout());
+            assertFalse(ember.get(0).endsWith(" -"), "no Ember operator ran in the SQL example's " + query
+                    + "; the driver log's explain says why: " + run.driverLog());
+        }
     }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * Ember as users run it: README's spark-submit command, unchanged, submits the example application with Ember's
  * jar to a standalone cluster of separate JVMs on 127.0.0.1 (a Master, two one-core Workers, one executor JVM
  * per Worker), assembled from Maven jars. Checks the answer against a run without Ember, that every executor JVM
- * set Ember up, and that shuffles and broadcasts crossed executors with Ember operators on both sides.
+ * set Ember up, and that shuffles and broadcasts crossed executors with Ember operators on both sides. Then
+ * examples/scripts/submit-standalone.sh submits the SQL example to the same cluster.
  *
  * <p>The cluster's settings live in the run's {@code spark-defaults.conf}, as on a real cluster; one of them,
  * {@code spark.shuffle.readHostLocalDisk=false}, makes executors fetch each other's shuffle blocks over the
@@ -34,15 +35,17 @@ class TestStandaloneCluster {
     private static final Pattern APP_ID = Pattern.compile("Connected to Spark cluster with app ID (app-\\S+)");
 
     private static StandaloneCluster cluster;
+    private static SparkHome submitting;
+    private static Path directory;
     private static Submission withEmber;
 
     @BeforeAll
     static void submitToCluster() throws IOException, InterruptedException {
-        Path directory = ExampleRuns.runDirectory("standalone-cluster");
+        directory = ExampleRuns.runDirectory("standalone-cluster");
         SparkHome home = SparkHome.prepare(BuildPaths.sparkVersion());
         cluster = StandaloneCluster.start(home.withDefaults(directory.resolve("daemons"), Map.of()), 2, "1g",
                 directory);
-        SparkHome submitting = home.withDefaults(directory, clusterDefaults(cluster.masterUrl()));
+        submitting = home.withDefaults(directory, clusterDefaults(cluster.masterUrl()));
         withEmber = Submission.run("with-ember", ExampleRuns.readmeCommand(), submitting, directory);
     }
 
@@ -130,9 +133,6 @@ class TestStandaloneCluster {
     @Test
     void emberRanOnBothSidesOfTheShuffleAndTheBroadcast() throws IOException {
         withEmber.requireSuccess();
-        assumeFalse(expressionCompilerMissing(), "Ember converted no operator because this build's expression"
-                + " compiler supports no expression yet (the driver log's explain says 'is not supported yet');"
-                + " this check runs once it does");
         assertTrue(exchanges("revenue-by-store", "ShuffleExchangeExec").stream().anyMatch(TestStandaloneCluster::bothSides),
                 "no shuffle of revenue-by-store has Ember operators on both sides: "
                         + withEmber.summaryLines("exchange", "revenue-by-store"));
@@ -140,6 +140,20 @@ class TestStandaloneCluster {
                         .anyMatch(TestStandaloneCluster::bothSides),
                 "the broadcast of revenue-by-region has no Ember operators on both sides: "
                         + withEmber.summaryLines("exchange", "revenue-by-region"));
+    }
+
+    @Test
+    void standaloneScriptRunsTheSqlExample() throws IOException, InterruptedException {
+        Submission sql = Submission.run("sql-script", "examples/scripts/submit-standalone.sh " + cluster.masterUrl()
+                + " sql", submitting, directory).requireSuccess();
+        assertEquals(ExampleRuns.answerWithoutEmber(), sql.resultLines(),
+                "the SQL example's answer with Ember on the cluster differs from the answer without Ember");
+        for (String query : ExampleRuns.QUERIES) {
+            List<String> ember = sql.summaryLines("ember", query);
+            assertEquals(1, ember.size(), "no 'ember " + query + "' line in the output: " + sql.stdout());
+            assertFalse(ember.get(0).endsWith(" -"), "no Ember operator ran in the SQL example's " + query
+                    + "; the driver log's explain says why: " + sql.driverLog());
+        }
     }
 
     /** spark-defaults.conf of the submission: the cluster, small executors, everything on 127.0.0.1. */
@@ -151,6 +165,7 @@ class TestStandaloneCluster {
         defaults.put("spark.ui.enabled", "false");
         defaults.put("spark.executor.cores", "1");
         defaults.put("spark.executor.memory", "512m");
+        defaults.put("spark.executor.extraJavaOptions", String.join(" ", SparkHome.SHORT_LIVED_JVM_OPTIONS));
         defaults.put("spark.cores.max", "2");
         // start the queries only when both executors are there, so that both take part
         defaults.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
@@ -158,14 +173,6 @@ class TestStandaloneCluster {
         defaults.put("spark.shuffle.readHostLocalDisk", "false");
         defaults.put("spark.sql.shuffle.partitions", "4");
         return defaults;
-    }
-
-    private static boolean expressionCompilerMissing() throws IOException {
-        boolean noEmberOperator = ExampleRuns.QUERIES.stream()
-                .allMatch(query -> onlyLine("ember", query).equals("ember " + query + " -"));
-        String driverLog = withEmber.driverLogText();
-        return noEmberOperator && driverLog.contains("<FilterExec> cannot run on Ember because condition: expression")
-                && driverLog.contains("is not supported yet");
     }
 
     private static List<String> exchanges(String query, String kind) {
