@@ -19,6 +19,8 @@ public final class Devices {
     public static synchronized DeviceSelector.Selection initialize(EmberConf conf) {
         if (selection == null) {
             selection = DeviceSelector.select(conf);
+            selection.memoryFactory().ifPresent(factory -> dev.ember.memory.EmberMemory.initialize(factory,
+                    selection.memoryLimitBytes(), selection.memoryLimitSetting()));
             LOG.info("Ember device: {} ({})", selection.device().name(), selection.reason());
         }
         return selection;

@@ -43,6 +43,11 @@ public final class EmberMemory {
      */
     public static synchronized void initialize(AllocationManager.Factory factory, long limitBytes, String limitKey) {
         if (root != null) {
+            if (factory != null) {
+                // buffers a device reads must come from its factory; a root made earlier cannot change
+                throw new IllegalStateException("Ember's memory was set up before the device chose its memory;"
+                        + " please report this with the application's start-up log");
+            }
             return;
         }
         root = factory == null
