@@ -78,6 +78,13 @@ final class LaunchedProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** This process and the processes it started (such as a Worker's executors), as running now. */
+    List<ProcessHandle> withDescendants() {
+        List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
+        family.add(process.toHandle());
+        return family;
+    }
+
     /** The log that holds the process's diagnostics (stderr). */
     Path log() {
         return log;
@@ -143,8 +150,7 @@ final class LaunchedProcess implements AutoCloseable {
     /** Ends the process and its descendants, by PID: politely first, forcibly after a grace period. */
     @Override
     public void close() {
-        List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
-        family.add(process.toHandle());
+        List<ProcessHandle> family = withDescendants();
         for (ProcessHandle member : family) {
             member.destroy();
         }

@@ -66,9 +66,13 @@ final class StandaloneCluster implements AutoCloseable {
         return List.copyOf(workDirectories);
     }
 
-    /** The PIDs of the Master and Workers. */
-    List<Long> pids() {
-        return processes.stream().map(LaunchedProcess::pid).toList();
+    /** The Master, the Workers and the executors the Workers run, as running now. */
+    List<ProcessHandle> processes() {
+        List<ProcessHandle> all = new ArrayList<>();
+        for (LaunchedProcess process : processes) {
+            all.addAll(process.withDescendants());
+        }
+        return all;
     }
 
     /** Stops the Workers first (they stop their executors), then the Master. */

@@ -52,7 +52,10 @@ class TestStandaloneCluster {
     @AfterAll
     static void stopCluster() {
         if (cluster != null) {
+            List<ProcessHandle> started = cluster.processes();
             cluster.close();
+            assertEquals(List.of(), started.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList(),
+                    "processes of the cluster still run after it was stopped");
         }
     }
 
