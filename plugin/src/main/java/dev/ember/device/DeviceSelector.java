@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.ember.config.EmberConf;
 import dev.ember.device.cuda.CudaDevices;
 import dev.ember.device.cuda.CudaException;
+import dev.ember.device.cuda.GpuTaskSemaphore;
 import java.util.Optional;
 import org.apache.arrow.memory.AllocationManager;
 
@@ -24,23 +25,26 @@ public final class DeviceSelector {
      *     CUDA), or empty for Arrow's default
      * @param memoryLimitBytes the cap of Ember's root allocator when {@code memoryFactory} is present
      * @param memoryLimitSetting the setting that raises that cap, named in out-of-memory errors
+     * @param taskSemaphore bounds the tasks that use the device at once (GPU devices only)
      */
     public record Selection(Device device, String reason, Optional<AllocationManager.Factory> memoryFactory,
-            long memoryLimitBytes, String memoryLimitSetting) {
+            long memoryLimitBytes, String memoryLimitSetting, Optional<GpuTaskSemaphore> taskSemaphore) {
         public Selection {
             requireNonNull(device, "device is null");
             requireNonNull(reason, "reason is null");
             requireNonNull(memoryFactory, "memoryFactory is null");
             requireNonNull(memoryLimitSetting, "memoryLimitSetting is null");
+            requireNonNull(taskSemaphore, "taskSemaphore is null");
         }
 
         static Selection host(String reason) {
-            return new Selection(new HostDevice(), reason, Optional.empty(), 0, EmberConf.HOST_MEMORY_LIMIT.key());
+            return new Selection(new HostDevice(), reason, Optional.empty(), 0, EmberConf.HOST_MEMORY_LIMIT.key(),
+                    Optional.empty());
         }
 
         static Selection cuda(CudaDevices.Opened opened, String reason) {
             return new Selection(opened.device(), reason, Optional.of(opened.memoryFactory()),
-                    opened.memoryLimitBytes(), opened.memoryLimitSetting());
+                    opened.memoryLimitBytes(), opened.memoryLimitSetting(), Optional.of(opened.semaphore()));
         }
     }
 
