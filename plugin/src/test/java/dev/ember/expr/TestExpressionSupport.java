@@ -137,6 +137,20 @@ class TestExpressionSupport {
     }
 
     @Test
+    void constantProgramNeedsNoInputs() {
+        Program program = compiler.compile(new Add(literal(40, DataTypes.IntegerType), literal(2, DataTypes.IntegerType),
+                context(ANSI)), List.of());
+        try (Conformance conformance = new Conformance(603);
+                IntVector result = (IntVector) HostInterpreter.evaluate(program, List.of(), 3000,
+                        conformance.allocator())) {
+            assertEquals(3000, result.getValueCount());
+            for (int row = 0; row < 3000; row++) {
+                assertEquals(42, result.get(row));
+            }
+        }
+    }
+
+    @Test
     void evaluateChecksItsArguments() {
         AttributeReference a = attribute("a", DataTypes.IntegerType);
         Program program = compiler.compile(a, List.of(a));
