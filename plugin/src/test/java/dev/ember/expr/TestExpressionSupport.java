@@ -137,6 +137,14 @@ class TestExpressionSupport {
     }
 
     @Test
+    void unresolvedExpressionIsUnsupportedNotACrash() {
+        Expression unresolved = new org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute(
+                Scala.toSeq(List.of("nowhere")));
+        assertUnsupported(compiler.support(unresolved, List.of()), "could not compile");
+        assertThrows(IllegalArgumentException.class, () -> compiler.compile(unresolved, List.of()));
+    }
+
+    @Test
     void constantProgramNeedsNoInputs() {
         Program program = compiler.compile(new Add(literal(40, DataTypes.IntegerType), literal(2, DataTypes.IntegerType),
                 context(ANSI)), List.of());
