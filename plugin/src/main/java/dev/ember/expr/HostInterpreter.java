@@ -170,18 +170,16 @@ public final class HostInterpreter {
 
     private static Column literal(Instruction instruction, int size) {
         Column column = new Column(instruction.type(), size);
-        boolean isNull = instruction.hasFlag(Instruction.FLAG_NULL_CONSTANT);
-        for (int row = 0; row < size; row++) {
-            if (isNull) {
-                column.nulls[row] = true;
-                continue;
-            }
-            switch (instruction.type().kind()) {
-                case FLOAT, DOUBLE -> column.doubles[row] = instruction.doubleAt(0);
-                case DECIMAL -> column.decimals[row] = instruction.decimalAt(0);
-                case STRING -> column.strings[row] = instruction.stringAt(0);
-                default -> column.longs[row] = instruction.longAt(0);
-            }
+        if (instruction.hasFlag(Instruction.FLAG_NULL_CONSTANT)) {
+            java.util.Arrays.fill(column.nulls, true);
+            return column;
+        }
+        switch (instruction.type().kind()) {
+            case FLOAT, DOUBLE -> java.util.Arrays.fill(column.doubles, instruction.doubleAt(0));
+            case DECIMAL -> java.util.Arrays.fill(column.decimals, instruction.decimalAt(0));
+            // Kernels never modify string values, so all rows can share one copy of the constant.
+            case STRING -> java.util.Arrays.fill(column.strings, instruction.stringAt(0));
+            default -> java.util.Arrays.fill(column.longs, instruction.longAt(0));
         }
         return column;
     }
