@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.trino.tpch.TpchEntity;
 import io.trino.tpch.TpchTable;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 
@@ -80,7 +81,7 @@ public final class TpchPartRows implements FlatMapFunction<Iterator<Integer>, Ro
     @Override
     public Row next() {
       if (!hasNext()) {
-        throw new java.util.NoSuchElementException("no more rows of " + table.getTableName());
+        throw new NoSuchElementException("no more rows of " + table.getTableName());
       }
       return TpchColumns.toRow(table, current.next());
     }

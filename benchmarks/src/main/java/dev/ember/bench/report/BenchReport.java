@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param queries one result per query, in run order
  * @param device the Ember device that was asked for ({@code auto}, {@code host}, ...)
+ * @param deviceUsed the device an executor of the Ember application chose, with the reason, as
+ *     the plugin describes it; {@code unknown} when it could not be asked
  * @param scale the TPC-H scale factor, as text
  * @param sparkVersion the Spark version that ran the queries
  * @param machine a one-line description of the driver machine
@@ -21,6 +23,7 @@ import java.util.List;
 public record BenchReport(
     List<QueryResult> queries,
     String device,
+    String deviceUsed,
     String scale,
     String sparkVersion,
     String machine,
@@ -33,6 +36,7 @@ public record BenchReport(
   public BenchReport {
     queries = List.copyOf(requireNonNull(queries, "queries is null"));
     requireNonNull(device, "device is null");
+    requireNonNull(deviceUsed, "deviceUsed is null");
     requireNonNull(scale, "scale is null");
     requireNonNull(sparkVersion, "sparkVersion is null");
     requireNonNull(machine, "machine is null");
@@ -56,6 +60,14 @@ public record BenchReport(
       }
     }
     return count == 0 ? Double.NaN : Math.exp(logSum / count);
+  }
+
+  /**
+   * How many queries ran no Ember operator at all: their speedup measures only the plugin's planning
+   * overhead and the machine's noise.
+   */
+  public long queriesWithoutEmberNodes() {
+    return queries.stream().filter(query -> query.emberNodes().isEmpty()).count();
   }
 
   /** Whether every query ran in both modes with matching answers. */

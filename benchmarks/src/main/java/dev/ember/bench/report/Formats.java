@@ -34,6 +34,16 @@ final class Formats {
     return names.isEmpty() ? "none" : String.join(", ", names);
   }
 
+  /** The warning that queries without Ember nodes measure nothing of Ember's operators. */
+  static String noEmberNote(BenchReport report) {
+    return String.format(
+        Locale.ROOT,
+        "Note: %d of %d queries ran no Ember operator; their speedups measure only Ember's planning "
+            + "overhead and run-to-run noise (the two applications run one after the other, so a busy "
+            + "machine skews them).",
+        report.queriesWithoutEmberNodes(), report.queries().size());
+  }
+
   /** The count of fallbacks and their distinct node names. */
   static String fallbackNodes(List<PlanSummary.Fallback> fallbacks) {
     if (fallbacks.isEmpty()) {

@@ -36,11 +36,15 @@ public final class HtmlReport {
             Locale.ROOT, "Scale %s, device %s, Spark %s, master %s, %d timed iteration(s) after %d warm-up(s), median kept.",
             report.scale(), report.device(), report.sparkVersion(), report.master(), report.iterations(),
             report.warmups())))
+        .append("<br>Ember device used: ").append(escape(report.deviceUsed()))
         .append("<br>Machine: ").append(escape(report.machine()))
         .append("<br>Started ").append(escape(report.startedAt()))
         .append("</p>\n<p><b>Geometric mean speedup: ").append(Formats.speedup(report.geomeanSpeedup()))
         .append("</b> (Spark time / Ember time; below 1.00x Ember is slower). All answers match: ")
         .append(report.allAnswersMatch() ? "yes" : "<span class=\"bad\">NO</span>").append("</p>\n");
+    if (report.queriesWithoutEmberNodes() > 0) {
+      out.append("<p>").append(escape(Formats.noEmberNote(report))).append("</p>\n");
+    }
     appendChart(out, report.queries());
     appendTable(out, report.queries());
     out.append("</body></html>\n");

@@ -17,7 +17,8 @@ import java.util.Optional;
  * Writes {@code report.json}: an object with {@code queries} (one entry per query: {@code name},
  * {@code spark_ms}, {@code ember_ms}, {@code speedup}, {@code answers_match}, {@code ember_nodes},
  * {@code fallbacks} and more), {@code geomean_speedup}, {@code device}, {@code scale},
- * {@code spark_version} and {@code machine}. A number that does not exist (a failed run's time) is
+ * {@code spark_version} and {@code machine}. {@code device} is the device asked for
+ * ({@code --device}); {@code device_used} is what an executor of the Ember application chose. A number that does not exist (a failed run's time) is
  * {@code null}.
  */
 public final class JsonReport {
@@ -48,12 +49,17 @@ public final class JsonReport {
       entry.put("columnar_to_row", query.columnarToRow());
       putCheck(entry, "spark_matches_expected", query.sparkMatchesExpected());
       putCheck(entry, "ember_matches_expected", query.emberMatchesExpected());
+      ArrayNode sparkIterations = entry.putArray("spark_iterations_ms");
+      query.sparkIterationMillis().forEach(millis -> sparkIterations.add(Math.round(millis * 1000) / 1000.0));
+      ArrayNode emberIterations = entry.putArray("ember_iterations_ms");
+      query.emberIterationMillis().forEach(millis -> emberIterations.add(Math.round(millis * 1000) / 1000.0));
       entry.put("spark_error", query.sparkError().orElse(null));
       entry.put("ember_error", query.emberError().orElse(null));
     }
     putNumber(root, "geomean_speedup", report.geomeanSpeedup());
     root.put("all_answers_match", report.allAnswersMatch());
     root.put("device", report.device());
+    root.put("device_used", report.deviceUsed());
     root.put("scale", report.scale());
     root.put("spark_version", report.sparkVersion());
     root.put("machine", report.machine());

@@ -6,6 +6,7 @@ import dev.ember.bench.plan.PlanSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,12 +29,16 @@ public final class MarkdownReport {
         "Scale %s, device `%s`, Spark %s, master `%s`, %d timed iteration(s) after %d warm-up(s), median kept.  \n",
         report.scale(), report.device(), report.sparkVersion(), report.master(), report.iterations(),
         report.warmups()));
+    out.append("Ember device used: ").append(report.deviceUsed()).append(".  \n");
     out.append("Machine: ").append(report.machine()).append(".  \n");
     out.append("Started ").append(report.startedAt()).append("; event logs in `")
         .append(report.eventLogDirectory()).append("`.\n\n");
     out.append("**Geometric mean speedup: ").append(Formats.speedup(report.geomeanSpeedup()))
         .append("** (Spark time / Ember time; below 1.00x Ember is slower). All answers match: ")
         .append(report.allAnswersMatch() ? "yes" : "**NO**").append(".\n\n");
+    if (report.queriesWithoutEmberNodes() > 0) {
+      out.append(Formats.noEmberNote(report)).append("\n\n");
+    }
     out.append("| query | Spark ms | Ember ms | speedup | answers match | vs tpch answer (off/on) "
         + "| Ember nodes | fallbacks | R2C | C2R |\n");
     out.append("|---|---:|---:|---:|---|---|---|---|---:|---:|\n");
@@ -77,7 +82,7 @@ public final class MarkdownReport {
     for (QueryResult query : queries) {
       for (PlanSummary.Fallback fallback : query.fallbacks()) {
         String key = "`" + fallback.node() + "`: " + fallback.reason();
-        List<String> names = queriesByFallback.computeIfAbsent(key, ignored -> new java.util.ArrayList<>());
+        List<String> names = queriesByFallback.computeIfAbsent(key, ignored -> new ArrayList<>());
         if (!names.contains(query.name())) {
           names.add(query.name());
         }

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param emberMatchesExpected the same with Ember on
  * @param sparkError the failure with Ember off, if any
  * @param emberError the failure with Ember on, if any
+ * @param sparkIterationMillis every timed iteration with Ember off, in run order (ms)
+ * @param emberIterationMillis every timed iteration with Ember on, in run order (ms)
  */
 public record QueryResult(
     String name,
@@ -38,7 +40,9 @@ public record QueryResult(
     Optional<Boolean> sparkMatchesExpected,
     Optional<Boolean> emberMatchesExpected,
     Optional<String> sparkError,
-    Optional<String> emberError) {
+    Optional<String> emberError,
+    List<Double> sparkIterationMillis,
+    List<Double> emberIterationMillis) {
 
   public QueryResult {
     requireNonNull(name, "name is null");
@@ -49,6 +53,8 @@ public record QueryResult(
     requireNonNull(emberMatchesExpected, "emberMatchesExpected is null");
     requireNonNull(sparkError, "sparkError is null");
     requireNonNull(emberError, "emberError is null");
+    sparkIterationMillis = List.copyOf(requireNonNull(sparkIterationMillis, "sparkIterationMillis is null"));
+    emberIterationMillis = List.copyOf(requireNonNull(emberIterationMillis, "emberIterationMillis is null"));
   }
 
   /**

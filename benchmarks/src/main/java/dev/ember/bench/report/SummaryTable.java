@@ -30,6 +30,9 @@ public final class SummaryTable {
         Locale.ROOT, "geometric mean speedup %s over %d queries at scale %s (device %s); answers match: %s%n",
         Formats.speedup(report.geomeanSpeedup()), report.queries().size(), report.scale(), report.device(),
         report.allAnswersMatch() ? "all" : "NOT ALL"));
+    if (report.queriesWithoutEmberNodes() > 0) {
+      out.append(Formats.noEmberNote(report)).append(System.lineSeparator());
+    }
     return out.toString();
   }
 }

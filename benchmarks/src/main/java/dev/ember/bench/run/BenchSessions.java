@@ -11,8 +11,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Starts the Spark applications of a benchmark run, one at a time, in this JVM.
  *
- * <p>Every application gets the same master and the user's {@code --conf} settings. With a local
- * master the driver binds to 127.0.0.1. The Spark and Ember applications write event logs (for
+ * <p>Every application gets the same master and the user's {@code --conf} settings (applied last, so
+ * they win). With a local master the driver binds to 127.0.0.1 and {@code spark.sql.shuffle.partitions}
+ * is {@link #localShufflePartitions()}. The Spark and Ember applications write event logs (for
  * {@code bin/ember tune}); the Ember application also loads the plugin. With a cluster master, the
  * jars the executors need (the generator, the benchmark classes, the plugin) are shipped with
  * {@code spark.jars}.
@@ -72,7 +73,9 @@ public final class BenchSessions {
         builder
             .config("spark.plugins", PLUGIN_CLASS)
             .config("spark.ember.enabled", "true")
-            .config("spark.ember.device", options.device());
+            .config("spark.ember.device", options.device())
+            // the report lists every fallback with its reason; --conf spark.ember.explain=... overrides
+            .config("spark.ember.explain", "NONE");
       }
     }
     return builder.getOrCreate();
@@ -86,12 +89,20 @@ public final class BenchSessions {
     SparkSession.clearDefaultSession();
   }
 
+  /** The shuffle partitions of a local run: twice the cores, at least 4. */
+  public static int localShufflePartitions() {
+    return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+  }
+
   private SparkSession.Builder builder(String applicationName) {
     SparkSession.Builder builder =
         SparkSession.builder().master(options.master()).appName(applicationName)
             .config("spark.ui.enabled", "false");
     if (options.isLocalMaster()) {
       builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+      // Spark's default of 200 shuffle partitions makes every map task of a small local run write 200
+      // files; both applications get the same smaller number (--conf overrides it)
+      builder.config("spark.sql.shuffle.partitions", Integer.toString(localShufflePartitions()));
     } else if (!executorJars.isEmpty()) {
       builder.config(
           "spark.jars",

@@ -61,7 +61,10 @@ public final class ExecutorJars {
   }
 
   private static Path pack(Path classes, Path workDirectory, Class<?> type) {
-    String name = type.getPackageName().replace('.', '-') + ".jar";
+    // <module>/target/classes becomes <module>-classes.jar, so two modules never share a name
+    Path module = classes.getParent() == null ? null : classes.getParent().getParent();
+    String prefix = module == null || module.getFileName() == null ? "classes" : module.getFileName().toString();
+    String name = prefix + "-" + Integer.toHexString(classes.toString().hashCode()) + ".jar";
     Path jar = workDirectory.resolve(name);
     try {
       Files.createDirectories(workDirectory);

@@ -3,6 +3,7 @@ package dev.ember.bench.run;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.bench.plan.PlanSummary;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Row;
@@ -40,6 +41,27 @@ public record QueryRun(
   /** A run that failed with {@code error}. */
   public static QueryRun failed(String queryName, RunMode mode, String error) {
     return new QueryRun(queryName, mode, List.of(), List.of(), "", PlanSummary.empty(), Optional.of(error));
+  }
+
+  /**
+   * This run followed by {@code later} of the same query and mode: the iterations of both, the
+   * later answer and plan; a failure of either makes the result failed (the first error wins).
+   */
+  public QueryRun then(QueryRun later) {
+    requireNonNull(later, "later is null");
+    if (!later.queryName.equals(queryName) || later.mode != mode) {
+      throw new IllegalArgumentException(
+          "cannot combine " + queryName + "/" + mode + " with " + later.queryName + "/" + later.mode);
+    }
+    if (error.isPresent()) {
+      return this;
+    }
+    if (later.error.isPresent()) {
+      return later;
+    }
+    List<Double> millis = new ArrayList<>(iterationMillis);
+    millis.addAll(later.iterationMillis);
+    return new QueryRun(queryName, mode, millis, later.rows, later.schema, later.plan, Optional.empty());
   }
 
   /** Whether every iteration completed. */

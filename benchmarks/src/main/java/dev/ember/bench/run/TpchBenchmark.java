@@ -35,6 +35,10 @@ import org.apache.spark.sql.SparkSession;
  * the answers, and write {@code report.json}, {@code report.md}, {@code report.html} and the event
  * logs into the output directory.
  *
+ * <p>Each of the {@code --iterations} rounds starts both applications afresh, one after the other, in
+ * alternating order, and times every query once in each; the warm-ups run in the first round. The
+ * median over the rounds is reported.
+ *
  * <p>At scale 0.01 both modes are also checked against the answers bundled with the tpch jar.
  * Progress goes to {@code progress}, one line per query and mode, and the summary table at the end.
  * Runs on the calling thread; starts and stops its Spark applications itself.
@@ -65,18 +69,31 @@ public final class TpchBenchmark {
     List<TpchQuery> queries = TpchQueries.select(options.queries());
 
     generate(sessions, data);
-    String[] sparkVersion = new String[1];
-    List<QueryRun> sparkRuns = runAll(sessions, RunMode.SPARK, eventLogs, data, queries, sparkVersion);
-    List<QueryRun> emberRuns = runAll(sessions, RunMode.EMBER, eventLogs, data, queries, sparkVersion);
+    // Rounds alternate the order of the two applications (Spark, Ember; then Ember, Spark; ...), so a
+    // machine whose load drifts during the run weighs on both modes alike.
+    Phase spark = null;
+    Phase ember = null;
+    for (int round = 1; round <= options.iterations(); round++) {
+      List<RunMode> order = round % 2 == 1 ? List.of(RunMode.SPARK, RunMode.EMBER) : List.of(RunMode.EMBER, RunMode.SPARK);
+      for (RunMode mode : order) {
+        Phase phase = runRound(sessions, mode, round, eventLogs, data, queries);
+        if (mode == RunMode.SPARK) {
+          spark = spark == null ? phase : spark.then(phase);
+        } else {
+          ember = ember == null ? phase : ember.then(phase);
+        }
+      }
+    }
 
     boolean checkBundled = options.scale().compareTo(new BigDecimal(ExpectedAnswer.SCALE)) == 0;
     List<QueryResult> results = new ArrayList<>();
     for (int index = 0; index < queries.size(); index++) {
-      results.add(compare(queries.get(index), sparkRuns.get(index), emberRuns.get(index), checkBundled));
+      results.add(compare(queries.get(index), spark.runs().get(index), ember.runs().get(index), checkBundled));
     }
     BenchReport report =
         new BenchReport(
-            results, options.device(), data.scaleText(), sparkVersion[0], machine(), options.master(),
+            results, options.device(), ember.deviceUsed(), data.scaleText(), ember.sparkVersion(), machine(),
+            options.master(),
             options.iterations(), options.warmups(), startedAt, eventLogs.toString());
     JsonReport.write(report, output.resolve("report.json"));
     MarkdownReport.write(report, output.resolve("report.md"));
@@ -130,7 +147,8 @@ public final class TpchBenchmark {
     return new QueryResult(
         query.name(), spark.medianMillis(), ember.medianMillis(), problems.isEmpty(), String.join("; ", problems),
         ember.plan().distinctEmberNodes(), ember.plan().distinctFallbacks(), ember.plan().rowToColumnar(),
-        ember.plan().columnarToRow(), sparkExpected, emberExpected, spark.error(), ember.error());
+        ember.plan().columnarToRow(), sparkExpected, emberExpected, spark.error(), ember.error(),
+        spark.iterationMillis(), ember.iterationMillis());
   }
 
   private void generate(BenchSessions sessions, TpchDataSet data) {
@@ -143,18 +161,38 @@ public final class TpchBenchmark {
     }
   }
 
-  private List<QueryRun> runAll(
-      BenchSessions sessions, RunMode mode, Path eventLogs, TpchDataSet data, List<TpchQuery> queries,
-      String[] sparkVersion) {
+  /** The runs of one mode so far, with the facts only its application can tell. */
+  private record Phase(List<QueryRun> runs, String sparkVersion, String deviceUsed) {
+    /** This phase followed by {@code later}: iterations appended, the later answer and plan kept. */
+    Phase then(Phase later) {
+      List<QueryRun> combined = new ArrayList<>();
+      for (int index = 0; index < runs.size(); index++) {
+        combined.add(runs.get(index).then(later.runs().get(index)));
+      }
+      return new Phase(combined, sparkVersion, deviceUsed);
+    }
+  }
+
+  /**
+   * Runs every query once (after the warm-ups, in round 1 only) in a fresh application of
+   * {@code mode}.
+   */
+  private Phase runRound(
+      BenchSessions sessions, RunMode mode, int round, Path eventLogs, TpchDataSet data, List<TpchQuery> queries) {
+    int warmups = round == 1 ? options.warmups() : 0;
     progress.printf(
-        Locale.ROOT, "ember bench: running %d queries with Ember %s (%d warm-up, %d timed each)%n",
-        queries.size(), mode == RunMode.EMBER ? "on (device " + options.device() + ")" : "off",
-        options.warmups(), options.iterations());
+        Locale.ROOT, "ember bench: round %d of %d: %d queries with Ember %s (%d warm-up, 1 timed each)%n",
+        round, options.iterations(), queries.size(),
+        mode == RunMode.EMBER ? "on (device " + options.device() + ")" : "off", warmups);
     SparkSession spark = sessions.start(mode, eventLogs);
     try {
-      sparkVersion[0] = spark.version();
+      String deviceUsed = "none (Ember off)";
+      if (mode == RunMode.EMBER) {
+        deviceUsed = DeviceProbe.chosenDevice(spark);
+        progress.println("ember bench: Ember's device: " + deviceUsed);
+      }
       data.registerViews(spark);
-      QueryRunner runner = new QueryRunner(spark, mode, options.warmups(), options.iterations());
+      QueryRunner runner = new QueryRunner(spark, mode, warmups, 1);
       List<QueryRun> runs = new ArrayList<>();
       for (int index = 0; index < queries.size(); index++) {
         TpchQuery query = queries.get(index);
@@ -164,11 +202,11 @@ public final class TpchBenchmark {
             Locale.ROOT, "ember bench: [%-5s %2d/%d] %-4s %s%n", mode.label(), index + 1, queries.size(),
             query.name(),
             run.succeeded()
-                ? String.format(Locale.ROOT, "%8.0f ms median, %d rows%s", run.medianMillis(), run.rows().size(),
+                ? String.format(Locale.ROOT, "%8.0f ms, %d rows%s", run.medianMillis(), run.rows().size(),
                     mode == RunMode.EMBER ? ", Ember nodes: " + describeNodes(run) : "")
                 : "FAILED: " + run.error().orElse(""));
       }
-      return runs;
+      return new Phase(runs, spark.version(), deviceUsed);
     } finally {
       BenchSessions.stop(spark);
     }

@@ -17,13 +17,14 @@ class TestReports {
         name, sparkMillis, emberMillis, match, match ? "" : "row counts differ", List.of("EmberFilterExec"),
         List.of(new PlanSummary.Fallback("SortMergeJoinExec", "joins are not supported yet")), 0, 2,
         Optional.empty(), Optional.empty(), Optional.empty(),
-        Double.isNaN(emberMillis) ? Optional.of("boom") : Optional.empty());
+        Double.isNaN(emberMillis) ? Optional.of("boom") : Optional.empty(),
+        List.of(sparkMillis), Double.isNaN(emberMillis) ? List.of() : List.of(emberMillis));
   }
 
   private static BenchReport report() {
     return new BenchReport(
         List.of(result("q1", 200, 100, true), result("q2", 100, 200, true), result("q3", 100, Double.NaN, false)),
-        "host", "0.1", "4.1.3", "Linux amd64, 2 cores", "local[*]", 3, 1, "2026-01-01T00:00:00Z", "/tmp/eventlogs");
+        "host", "host (asked for)", "0.1", "4.1.3", "Linux amd64, 2 cores", "local[*]", 3, 1, "2026-01-01T00:00:00Z", "/tmp/eventlogs");
   }
 
   @Test
@@ -54,6 +55,8 @@ class TestReports {
     assertTrue(failed.get("speedup").isNull());
     assertEquals(false, failed.get("answers_match").asBoolean());
     assertEquals("boom", failed.get("ember_error").asText());
+    assertEquals(0, failed.get("ember_iterations_ms").size());
+    assertEquals(100.0, failed.get("spark_iterations_ms").get(0).asDouble(), 1e-9);
   }
 
   @Test
