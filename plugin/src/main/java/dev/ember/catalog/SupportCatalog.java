@@ -1,7 +1,11 @@
 package dev.ember.catalog;
 
 import dev.ember.catalog.rules.FilterRule;
+import dev.ember.catalog.rules.GlobalLimitRule;
+import dev.ember.catalog.rules.LocalLimitRule;
 import dev.ember.catalog.rules.ProjectRule;
+import dev.ember.catalog.rules.SortRule;
+import dev.ember.catalog.rules.TakeOrderedAndProjectRule;
 import dev.ember.expr.ExpressionCatalog;
 import dev.ember.expr.ExpressionEntry;
 import java.util.List;
@@ -17,7 +21,11 @@ public final class SupportCatalog {
 
     private static final List<ExecRule<?>> EXECS = List.of(
             new FilterRule(),
-            new ProjectRule());
+            new ProjectRule(),
+            new SortRule(),
+            new TakeOrderedAndProjectRule(),
+            new LocalLimitRule(),
+            new GlobalLimitRule());
 
     private SupportCatalog() {}
 
