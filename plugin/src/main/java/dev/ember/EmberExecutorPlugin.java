@@ -18,11 +18,28 @@ import org.slf4j.LoggerFactory;
 public final class EmberExecutorPlugin implements ExecutorPlugin {
     private static final Logger LOG = LoggerFactory.getLogger(EmberExecutorPlugin.class);
 
+    /** The setting, or Spark's off-heap size when off-heap memory is on, or a quarter of the heap. */
+    static long hostMemoryLimit(PluginContext context, EmberConf conf) {
+        long limit = conf.get(EmberConf.HOST_MEMORY_LIMIT);
+        if (limit > 0) {
+            return limit;
+        }
+        if (context.conf().getBoolean("spark.memory.offHeap.enabled", false)) {
+            long offHeap = context.conf().getSizeAsBytes("spark.memory.offHeap.size", "0");
+            if (offHeap > 0) {
+                return offHeap;
+            }
+        }
+        return EmberMemory.defaultHostLimit();
+    }
+
     @Override
     public void init(PluginContext context, Map<String, String> extraConf) {
         EmberConf conf = EmberConf.of(context.conf());
         DeviceSelector.Selection selection = Devices.initialize(conf);
-        EmberMemory.root();
+        if (!EmberMemory.isInitialized()) {
+            EmberMemory.initialize(null, hostMemoryLimit(context, conf), EmberConf.HOST_MEMORY_LIMIT.key());
+        }
         LOG.warn("Ember {} on executor {}: device {} ({})", EmberVersion.get(), context.executorID(),
                 selection.device().name(), selection.reason());
         try {

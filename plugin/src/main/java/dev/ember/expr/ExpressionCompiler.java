@@ -3,14 +3,18 @@ package dev.ember.expr;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.catalog.SupportLevel;
+import dev.ember.columnar.ArrowTypes;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.ExprId;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 
 /**
- * Compiles Catalyst expressions into {@link Program}s.
- *
- * <p>STUB: the expression work replaces the body; the signatures are the contract the planner uses.
+ * Compiles Catalyst expressions into {@link Program}s: one postfix instruction per node, with the
+ * node's own evaluation mode (ANSI, LEGACY or TRY) fixed in its flags. Thread-safe.
  */
 public final class ExpressionCompiler {
     private final CompilerSettings settings;
@@ -24,7 +28,14 @@ public final class ExpressionCompiler {
      * compatible answer names the first sub-expression that cannot run and what the user can do.
      */
     public SupportLevel support(Expression expression, List<Attribute> input) {
-        return SupportLevel.unsupported("expression " + expression.prettyName() + " is not supported yet");
+        requireNonNull(expression, "expression is null");
+        requireNonNull(input, "input is null");
+        try {
+            translate(expression, input);
+            return SupportLevel.compatible();
+        } catch (UnsupportedExpressionException e) {
+            return SupportLevel.unsupported(e.reason());
+        }
     }
 
     /**
@@ -35,6 +46,51 @@ public final class ExpressionCompiler {
      * @throws IllegalArgumentException if the expression is not supported
      */
     public Program compile(Expression expression, List<Attribute> input) {
-        throw new IllegalArgumentException(support(expression, input).reason());
+        requireNonNull(expression, "expression is null");
+        requireNonNull(input, "input is null");
+        try {
+            return translate(expression, input);
+        } catch (UnsupportedExpressionException e) {
+            throw new IllegalArgumentException(e.reason(), e);
+        }
+    }
+
+    private Program translate(Expression expression, List<Attribute> input) {
+        List<ValueType> inputTypes = new ArrayList<>(input.size());
+        Map<ExprId, Integer> ordinals = new HashMap<>();
+        for (int i = 0; i < input.size(); i++) {
+            Attribute attribute = requireNonNull(input.get(i), "input attribute " + i + " is null");
+            // An input column of a type Ember cannot read only matters if the expression reads it.
+            inputTypes.add(ValueType.of(attribute.dataType()).orElse(null));
+            ordinals.putIfAbsent(attribute.exprId(), i);
+        }
+        Translator translator = new Translator(settings, inputTypes, ordinals);
+        ValueType type = translator.resultType(expression);
+        translator.translate(expression);
+        for (int i = 0; i < inputTypes.size(); i++) {
+            if (inputTypes.get(i) == null) {
+                if (readsInput(translator.instructions(), i)) {
+                    throw new UnsupportedExpressionException("cannot run because input column "
+                            + input.get(i).name() + ": " + ArrowTypes.whyNotSupported(input.get(i).dataType())
+                            .orElse("its type is not supported"));
+                }
+                // Never read: any readable type will do for the unused slot.
+                inputTypes.set(i, ValueType.BOOLEAN);
+            }
+        }
+        if (!translator.resultType(expression).equals(type)) {
+            throw new IllegalStateException("the result type of " + expression + " changed during compilation");
+        }
+        return new Program(expression.dataType(), expression.nullable(), translator.instructions(), inputTypes,
+                Binder.bind(expression, ordinals));
+    }
+
+    private static boolean readsInput(List<Instruction> instructions, int ordinal) {
+        for (Instruction instruction : instructions) {
+            if (instruction.opcode() == Opcode.INPUT && instruction.longAt(0) == ordinal) {
+                return true;
+            }
+        }
+        return false;
     }
 }

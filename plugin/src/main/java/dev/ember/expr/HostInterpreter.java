@@ -1,20 +1,149 @@
 package dev.ember.expr;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.columnar.ArrowTypes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 
 /**
- * Runs a {@link Program} on the CPU, column at a time over chunks of rows.
+ * Runs a {@link Program} on the CPU, column at a time over chunks of {@value #CHUNK_ROWS} rows: each
+ * instruction pops its operand columns and pushes one result column, with one loop over the chunk.
  *
- * <p>STUB: the expression work replaces the body.
+ * <p>Errors: every column carries a poison flag per row (see {@link Column}). When the result of a
+ * chunk has a poisoned row, the first such row is replayed through Spark's own evaluation of the
+ * program's bound expression, which throws Spark's exception for it (see {@link ErrorReplay}).
+ *
+ * <p>Thread-safe: no state outside one call.
  */
 public final class HostInterpreter {
+    /** Rows per chunk: large enough to amortize the dispatch, small enough to stay in cache. */
+    static final int CHUNK_ROWS = 2048;
+
     private HostInterpreter() {}
 
-    /** See {@link dev.ember.device.Device#evaluate}. */
+    /**
+     * Evaluates {@code program} over the first {@code rowCount} rows of {@code inputs}.
+     *
+     * @param inputs borrowed; column {@code i} is input ordinal {@code i} of the program, typed as
+     *     {@link ArrowTypes} maps the program's input type
+     * @return a new vector owned by the caller, allocated from {@code allocator}, holding
+     *     {@code rowCount} values of {@link Program#resultType()}
+     * @throws RuntimeException Spark's exception for the first row on which Spark raises an error
+     */
     public static FieldVector evaluate(Program program, List<FieldVector> inputs, int rowCount,
             BufferAllocator allocator) {
-        throw new UnsupportedOperationException("expression programs are not implemented yet");
+        requireNonNull(program, "program is null");
+        requireNonNull(inputs, "inputs is null");
+        requireNonNull(allocator, "allocator is null");
+        if (rowCount < 0) {
+            throw new IllegalArgumentException("rowCount must be >= 0, got " + rowCount);
+        }
+        if (inputs.size() < program.inputTypes().size()) {
+            throw new IllegalArgumentException("the program reads " + program.inputTypes().size()
+                    + " input columns but " + inputs.size() + " were given");
+        }
+        for (int i = 0; i < program.inputTypes().size(); i++) {
+            FieldVector input = requireNonNull(inputs.get(i), "input column " + i + " is null");
+            if (input.getValueCount() < rowCount) {
+                throw new IllegalArgumentException("input column " + i + " has " + input.getValueCount()
+                        + " rows, fewer than rowCount " + rowCount);
+            }
+        }
+        FieldVector result = ArrowTypes.newVector("result", program.resultType(), allocator);
+        try {
+            result.setInitialCapacity(rowCount);
+            result.allocateNew();
+            for (int start = 0; start < rowCount; start += CHUNK_ROWS) {
+                int size = Math.min(CHUNK_ROWS, rowCount - start);
+                Column column = run(program, inputs, start, size);
+                int failing = column.firstPoisoned();
+                if (failing >= 0) {
+                    throw ErrorReplay.raise(program, inputs, start + failing);
+                }
+                ColumnIo.write(column, result, start);
+            }
+            result.setValueCount(rowCount);
+            return result;
+        } catch (RuntimeException | Error e) {
+            result.close();
+            throw e;
+        }
+    }
+
+    /** Runs every instruction over rows {@code [start, start + size)} and returns the result column. */
+    static Column run(Program program, List<FieldVector> inputs, int start, int size) {
+        Deque<Column> stack = new ArrayDeque<>();
+        for (Instruction instruction : program.instructions()) {
+            List<Column> operands = new ArrayList<>(instruction.operandCount());
+            for (int i = 0; i < instruction.operandCount(); i++) {
+                operands.add(0, stack.pop());
+            }
+            stack.push(execute(instruction, operands, inputs, start, size));
+        }
+        if (stack.size() != 1) {
+            throw new IllegalStateException("malformed program leaves " + stack.size() + " columns: " + program);
+        }
+        return stack.pop();
+    }
+
+    private static Column execute(Instruction instruction, List<Column> operands, List<FieldVector> inputs,
+            int start, int size) {
+        return switch (instruction.opcode()) {
+            case INPUT -> {
+                Column column = new Column(instruction.type(), size);
+                ColumnIo.read(inputs.get((int) instruction.longAt(0)), start, column);
+                yield column;
+            }
+            case LITERAL -> literal(instruction, size);
+            case ADD, SUBTRACT, MULTIPLY ->
+                    ArithmeticKernels.addSubtractMultiply(instruction, operands.get(0), operands.get(1));
+            case DIVIDE, REMAINDER -> ArithmeticKernels.divideRemainder(instruction, operands.get(0), operands.get(1));
+            case NEGATE -> ArithmeticKernels.negate(instruction, operands.get(0));
+            case EQUAL, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL, NULL_SAFE_EQUAL ->
+                    PredicateKernels.compare(instruction.opcode(), operands.get(0), operands.get(1));
+            case AND, OR -> PredicateKernels.andOr(instruction.opcode(), operands.get(0), operands.get(1));
+            case NOT -> PredicateKernels.not(operands.get(0));
+            case IS_NULL -> PredicateKernels.isNull(operands.get(0), true);
+            case IS_NOT_NULL -> PredicateKernels.isNull(operands.get(0), false);
+            case IN, IN_SET -> PredicateKernels.in(instruction, operands.get(0));
+            case IF -> ConditionalKernels.ifThenElse(instruction.type(), operands.get(0), operands.get(1),
+                    operands.get(2));
+            case CASE_WHEN -> ConditionalKernels.caseWhen(instruction, operands);
+            case COALESCE -> ConditionalKernels.coalesce(instruction.type(), operands);
+            case CAST -> CastKernels.cast(instruction, operands.get(0));
+            case STARTS_WITH, ENDS_WITH, CONTAINS ->
+                    StringKernels.binary(instruction.opcode(), operands.get(0), operands.get(1));
+            case LIKE -> StringKernels.like(instruction, operands.get(0));
+            case SUBSTRING -> StringKernels.substring(operands.get(0), operands.get(1), operands.get(2));
+            case LENGTH -> StringKernels.length(operands.get(0));
+            case YEAR, MONTH, DAY_OF_MONTH -> StringKernels.dateField(instruction.opcode(), operands.get(0));
+            case TRY -> ConditionalKernels.tryEval(operands.get(0));
+            case NORMALIZE_FLOATING -> ConditionalKernels.normalizeFloating(operands.get(0));
+            case UNSCALED_VALUE -> ConditionalKernels.unscaledValue(operands.get(0));
+            case MAKE_DECIMAL -> ConditionalKernels.makeDecimal(instruction, operands.get(0));
+        };
+    }
+
+    private static Column literal(Instruction instruction, int size) {
+        Column column = new Column(instruction.type(), size);
+        boolean isNull = instruction.hasFlag(Instruction.FLAG_NULL_CONSTANT);
+        for (int row = 0; row < size; row++) {
+            if (isNull) {
+                column.nulls[row] = true;
+                continue;
+            }
+            switch (instruction.type().kind()) {
+                case FLOAT, DOUBLE -> column.doubles[row] = instruction.doubleAt(0);
+                case DECIMAL -> column.decimals[row] = instruction.decimalAt(0);
+                case STRING -> column.strings[row] = instruction.stringAt(0);
+                default -> column.longs[row] = instruction.longAt(0);
+            }
+        }
+        return column;
     }
 }

@@ -120,7 +120,13 @@ public final class EmberMemory {
         }
     }
 
-    private static long defaultHostLimit() {
+    /** Whether the root allocator exists already. */
+    public static boolean isInitialized() {
+        return root != null;
+    }
+
+    /** A quarter of the JVM's maximum heap, at least 64 MiB: the host limit when nothing else is set. */
+    public static long defaultHostLimit() {
         return Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4);
     }
 }

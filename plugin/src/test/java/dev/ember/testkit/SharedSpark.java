@@ -14,6 +14,27 @@ public final class SharedSpark {
 
     private SharedSpark() {}
 
+    /** Runs {@code body} with session settings changed, restoring the previous values afterwards. */
+    public static <T> T withConf(java.util.Map<String, String> settings, java.util.function.Supplier<T> body) {
+        SparkSession spark = session();
+        java.util.Map<String, String> previous = new java.util.HashMap<>();
+        for (String key : settings.keySet()) {
+            previous.put(key, spark.conf().contains(key) ? spark.conf().get(key) : null);
+        }
+        settings.forEach((key, value) -> spark.conf().set(key, value));
+        try {
+            return body.get();
+        } finally {
+            previous.forEach((key, value) -> {
+                if (value == null) {
+                    spark.conf().unset(key);
+                } else {
+                    spark.conf().set(key, value);
+                }
+            });
+        }
+    }
+
     public static synchronized SparkSession session() {
         if (session == null) {
             String device = System.getProperty("ember.test.device", "host");

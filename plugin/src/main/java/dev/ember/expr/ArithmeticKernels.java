@@ -1,0 +1,213 @@
+package dev.ember.expr;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/**
+ * ADD, SUBTRACT, MULTIPLY, DIVIDE, REMAINDER and NEGATE over columns, with Spark's evaluation order
+ * and its overflow and division-by-zero rules.
+ */
+final class ArithmeticKernels {
+    private ArithmeticKernels() {}
+
+    /** ADD, SUBTRACT, MULTIPLY: left first; null-intolerant. */
+    static Column addSubtractMultiply(Instruction instruction, Column left, Column right) {
+        Column out = new Column(instruction.type(), left.size);
+        boolean failOnError = instruction.hasFlag(Instruction.FLAG_FAIL_ON_ERROR);
+        boolean nullOnOwnError = instruction.hasFlag(Instruction.FLAG_NULL_ON_OWN_ERROR);
+        Opcode opcode = instruction.opcode();
+        ValueKind kind = out.type.kind();
+        for (int row = 0; row < out.size; row++) {
+            if (!Rows.leftThenRight(left, right, out, row)) {
+                continue;
+            }
+            boolean error;
+            if (kind.isIntegral()) {
+                error = integral(opcode, kind, left.longs[row], right.longs[row], out, row) && failOnError;
+            } else if (kind.isFloating()) {
+                double value = floating(opcode, left.doubles[row], right.doubles[row]);
+                out.doubles[row] = kind == ValueKind.FLOAT ? (float) value : value;
+                error = false;
+            } else {
+                BigDecimal value = decimal(opcode, left.decimals[row], right.decimals[row], out.type);
+                out.decimals[row] = value;
+                out.nulls[row] = value == null && !failOnError;
+                error = value == null && failOnError;
+            }
+            if (error) {
+                out.nulls[row] = nullOnOwnError;
+                out.poison[row] = !nullOnOwnError;
+            }
+        }
+        return out;
+    }
+
+    /** DIVIDE, REMAINDER: right first (Spark's DivModLike); a zero divisor is null or an error. */
+    static Column divideRemainder(Instruction instruction, Column left, Column right) {
+        Column out = new Column(instruction.type(), left.size);
+        boolean failOnError = instruction.hasFlag(Instruction.FLAG_FAIL_ON_ERROR);
+        boolean divide = instruction.opcode() == Opcode.DIVIDE;
+        ValueKind kind = out.type.kind();
+        for (int row = 0; row < out.size; row++) {
+            if (right.poison[row]) {
+                out.poison[row] = true;
+                continue;
+            }
+            boolean zero = !right.nulls[row] && isZero(right, row);
+            if (right.nulls[row] || (zero && !failOnError)) {
+                out.nulls[row] = true;
+                continue;
+            }
+            if (left.poison[row]) {
+                out.poison[row] = true;
+                continue;
+            }
+            if (left.nulls[row]) {
+                out.nulls[row] = true;
+                continue;
+            }
+            if (zero) {
+                out.poison[row] = true;
+                continue;
+            }
+            if (kind.isIntegral()) {
+                out.longs[row] = left.longs[row] % right.longs[row];
+            } else if (kind.isFloating()) {
+                double value = divide ? left.doubles[row] / right.doubles[row] : left.doubles[row] % right.doubles[row];
+                out.doubles[row] = kind == ValueKind.FLOAT ? (float) value : value;
+            } else {
+                BigDecimal value;
+                try {
+                    value = divide
+                            ? DecimalArithmetic.divide(left.decimals[row], right.decimals[row], out.type)
+                            : DecimalArithmetic.remainder(left.decimals[row], right.decimals[row], out.type);
+                } catch (ArithmeticException e) {
+                    out.poison[row] = true;
+                    continue;
+                }
+                out.decimals[row] = value;
+                out.nulls[row] = value == null && !failOnError;
+                out.poison[row] = value == null && failOnError;
+            }
+        }
+        return out;
+    }
+
+    /** NEGATE: null-intolerant; MIN_VALUE overflows (error or wrap). */
+    static Column negate(Instruction instruction, Column value) {
+        Column out = new Column(instruction.type(), value.size);
+        boolean failOnError = instruction.hasFlag(Instruction.FLAG_FAIL_ON_ERROR);
+        ValueKind kind = out.type.kind();
+        for (int row = 0; row < out.size; row++) {
+            if (!Rows.unary(value, out, row)) {
+                continue;
+            }
+            if (kind.isIntegral()) {
+                long input = value.longs[row];
+                if (failOnError && input == minimum(kind)) {
+                    out.poison[row] = true;
+                } else {
+                    out.longs[row] = wrap(kind, -input);
+                }
+            } else if (kind.isFloating()) {
+                out.doubles[row] = -value.doubles[row];
+            } else {
+                // Spark negates through Scala's BigDecimal, which rounds to 34 digits (DECIMAL128), and
+                // fails in every mode when the rescaled result no longer fits the precision.
+                BigDecimal negated = value.decimals[row].negate(MathContext.DECIMAL128)
+                        .setScale(out.type.scale(), RoundingMode.HALF_UP);
+                if (negated.precision() > out.type.precision()) {
+                    out.poison[row] = true;
+                } else {
+                    out.decimals[row] = negated;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Computes an integral result into {@code out} (wrapped to the kind); returns whether it overflowed. */
+    private static boolean integral(Opcode opcode, ValueKind kind, long left, long right, Column out, int row) {
+        if (kind == ValueKind.LONG) {
+            long wrapped = switch (opcode) {
+                case ADD -> left + right;
+                case SUBTRACT -> left - right;
+                default -> left * right;
+            };
+            out.longs[row] = wrapped;
+            try {
+                switch (opcode) {
+                    case ADD -> Math.addExact(left, right);
+                    case SUBTRACT -> Math.subtractExact(left, right);
+                    default -> Math.multiplyExact(left, right);
+                }
+                return false;
+            } catch (ArithmeticException overflow) {
+                return true;
+            }
+        }
+        long exact = switch (opcode) {
+            case ADD -> left + right;
+            case SUBTRACT -> left - right;
+            default -> left * right;
+        };
+        long wrapped = wrap(kind, exact);
+        out.longs[row] = wrapped;
+        return wrapped != exact;
+    }
+
+    private static double floating(Opcode opcode, double left, double right) {
+        return switch (opcode) {
+            case ADD -> left + right;
+            case SUBTRACT -> left - right;
+            default -> left * right;
+        };
+    }
+
+    private static BigDecimal decimal(Opcode opcode, BigDecimal left, BigDecimal right, ValueType type) {
+        return switch (opcode) {
+            case ADD -> DecimalArithmetic.add(left, right, type);
+            case SUBTRACT -> DecimalArithmetic.subtract(left, right, type);
+            default -> DecimalArithmetic.multiply(left, right, type);
+        };
+    }
+
+    static boolean isZero(Column column, int row) {
+        ValueKind kind = column.type.kind();
+        if (kind.isFloating()) {
+            return column.doubles[row] == 0;
+        } else if (kind == ValueKind.DECIMAL) {
+            return column.decimals[row].signum() == 0;
+        }
+        return column.longs[row] == 0;
+    }
+
+    /** The value truncated to the width of an integral kind, as Java's narrowing casts do. */
+    static long wrap(ValueKind kind, long value) {
+        return switch (kind) {
+            case BYTE -> (byte) value;
+            case SHORT -> (short) value;
+            case INT -> (int) value;
+            default -> value;
+        };
+    }
+
+    static long minimum(ValueKind kind) {
+        return switch (kind) {
+            case BYTE -> Byte.MIN_VALUE;
+            case SHORT -> Short.MIN_VALUE;
+            case INT -> Integer.MIN_VALUE;
+            default -> Long.MIN_VALUE;
+        };
+    }
+
+    static long maximum(ValueKind kind) {
+        return switch (kind) {
+            case BYTE -> Byte.MAX_VALUE;
+            case SHORT -> Short.MAX_VALUE;
+            case INT -> Integer.MAX_VALUE;
+            default -> Long.MAX_VALUE;
+        };
+    }
+}

@@ -1,0 +1,211 @@
+package dev.ember.expr;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * CAST between the pairs {@link CastTranslator} accepts, with Spark's rules: narrowing integral
+ * casts wrap (legacy) or fail (ANSI); floating point to integral truncates with Spark's range test;
+ * anything to decimal rounds half up and overflows to null or an error; strings parse as
+ * {@link StringParsing} describes.
+ */
+final class CastKernels {
+    private enum Outcome { VALUE, NULL, ERROR }
+
+    private CastKernels() {}
+
+    static Column cast(Instruction instruction, Column value) {
+        Column out = new Column(instruction.type(), value.size);
+        boolean failOnError = instruction.hasFlag(Instruction.FLAG_FAIL_ON_ERROR);
+        boolean nullOnOwnError = instruction.hasFlag(Instruction.FLAG_NULL_ON_OWN_ERROR);
+        boolean identity = value.type.equals(out.type);
+        for (int row = 0; row < out.size; row++) {
+            if (!Rows.unary(value, out, row)) {
+                continue;
+            }
+            if (identity) {
+                out.copyRow(value, row, row);
+                continue;
+            }
+            Outcome outcome = convert(value, row, out, failOnError);
+            if (outcome == Outcome.NULL || (outcome == Outcome.ERROR && nullOnOwnError)) {
+                out.nulls[row] = true;
+            } else if (outcome == Outcome.ERROR) {
+                out.poison[row] = true;
+            }
+        }
+        return out;
+    }
+
+    private static Outcome convert(Column value, int row, Column out, boolean failOnError) {
+        Outcome failure = failOnError ? Outcome.ERROR : Outcome.NULL;
+        ValueKind to = out.type.kind();
+        switch (value.type.kind()) {
+            case STRING -> {
+                return fromString(value.strings[row], out, row, failure);
+            }
+            case FLOAT, DOUBLE -> {
+                return fromFloating(value.doubles[row], out, row, failOnError, failure);
+            }
+            case DECIMAL -> {
+                return fromDecimal(value.decimals[row], value.type, out, row, failOnError, failure);
+            }
+            default -> {
+                long input = value.longs[row];
+                if (to == ValueKind.STRING) {
+                    out.strings[row] = (value.type.kind() == ValueKind.BOOLEAN
+                            ? (input != 0 ? "true" : "false") : Long.toString(input)).getBytes(StandardCharsets.US_ASCII);
+                    return Outcome.VALUE;
+                }
+                return fromLong(input, out, row, failOnError, failure);
+            }
+        }
+    }
+
+    /** From boolean or an integral kind (already a long). */
+    private static Outcome fromLong(long input, Column out, int row, boolean failOnError, Outcome failure) {
+        ValueKind to = out.type.kind();
+        switch (to) {
+            case BOOLEAN -> out.longs[row] = input != 0 ? 1 : 0;
+            case BYTE, SHORT, INT, LONG -> {
+                long wrapped = ArithmeticKernels.wrap(to, input);
+                if (wrapped != input && failOnError) {
+                    return Outcome.ERROR;
+                }
+                out.longs[row] = wrapped;
+            }
+            case FLOAT -> out.doubles[row] = (float) input;
+            case DOUBLE -> out.doubles[row] = (double) input;
+            case DECIMAL -> {
+                return toDecimal(BigDecimal.valueOf(input), out, row, failure);
+            }
+            default -> throw new IllegalStateException("no cast from an integral to " + out.type);
+        }
+        return Outcome.VALUE;
+    }
+
+    private static Outcome fromFloating(double input, Column out, int row, boolean failOnError, Outcome failure) {
+        ValueKind to = out.type.kind();
+        switch (to) {
+            case BOOLEAN -> out.longs[row] = input != 0 ? 1 : 0;
+            case BYTE, SHORT, INT, LONG -> {
+                if (failOnError) {
+                    double upper = to == ValueKind.LONG ? (double) Long.MAX_VALUE : Integer.MAX_VALUE;
+                    double lower = to == ValueKind.LONG ? (double) Long.MIN_VALUE : Integer.MIN_VALUE;
+                    if (!(Math.floor(input) <= upper && Math.ceil(input) >= lower)) {
+                        return Outcome.ERROR;
+                    }
+                    long truncated = to == ValueKind.LONG ? (long) input : (int) input;
+                    if (ArithmeticKernels.wrap(to, truncated) != truncated) {
+                        return Outcome.ERROR;
+                    }
+                    out.longs[row] = truncated;
+                } else {
+                    out.longs[row] = to == ValueKind.LONG ? (long) input : ArithmeticKernels.wrap(to, (int) input);
+                }
+            }
+            case FLOAT -> out.doubles[row] = (float) input;
+            case DOUBLE -> out.doubles[row] = input;
+            case DECIMAL -> {
+                if (Double.isNaN(input) || Double.isInfinite(input)) {
+                    return Outcome.NULL;
+                }
+                return toDecimal(new BigDecimal(Double.toString(input)), out, row, failure);
+            }
+            default -> throw new IllegalStateException("no cast from a floating point value to " + out.type);
+        }
+        return Outcome.VALUE;
+    }
+
+    private static Outcome fromDecimal(BigDecimal input, ValueType type, Column out, int row,
+            boolean failOnError, Outcome failure) {
+        ValueKind to = out.type.kind();
+        switch (to) {
+            case BOOLEAN -> out.longs[row] = input.signum() != 0 ? 1 : 0;
+            case BYTE, SHORT, INT, LONG -> {
+                BigInteger truncated = input.toBigInteger();
+                if (!failOnError) {
+                    out.longs[row] = ArithmeticKernels.wrap(to, truncated.longValue());
+                    return Outcome.VALUE;
+                }
+                if (to == ValueKind.LONG || type.precision() <= 18) {
+                    // Spark's compact decimals (precision <= 18) and casts to long test the truncated value.
+                    if (truncated.bitLength() > 63) {
+                        return Outcome.ERROR;
+                    }
+                    long exact = truncated.longValue();
+                    if (ArithmeticKernels.wrap(to, exact) != exact) {
+                        return Outcome.ERROR;
+                    }
+                    out.longs[row] = exact;
+                } else {
+                    // Wider decimals test the value rounded to a double, as Spark's Decimal.roundToInt does.
+                    double approximate = input.doubleValue();
+                    if (!(Math.floor(approximate) <= ArithmeticKernels.maximum(to)
+                            && Math.ceil(approximate) >= ArithmeticKernels.minimum(to))) {
+                        return Outcome.ERROR;
+                    }
+                    out.longs[row] = ArithmeticKernels.wrap(to, (int) approximate);
+                }
+            }
+            case FLOAT -> out.doubles[row] = input.floatValue();
+            case DOUBLE -> out.doubles[row] = input.doubleValue();
+            case DECIMAL -> {
+                return toDecimal(input, out, row, failure);
+            }
+            default -> throw new IllegalStateException("no cast from a decimal to " + out.type);
+        }
+        return Outcome.VALUE;
+    }
+
+    private static Outcome fromString(byte[] input, Column out, int row, Outcome failure) {
+        ValueKind to = out.type.kind();
+        switch (to) {
+            case BOOLEAN -> {
+                int parsed = StringParsing.parseBoolean(input);
+                if (parsed < 0) {
+                    return failure;
+                }
+                out.longs[row] = parsed;
+            }
+            case BYTE, SHORT, INT, LONG -> {
+                long parsed;
+                try {
+                    parsed = StringParsing.parseIntegral(input, to == ValueKind.LONG);
+                } catch (NumberFormatException e) {
+                    return failure;
+                }
+                if (ArithmeticKernels.wrap(to, parsed) != parsed) {
+                    return failure;
+                }
+                out.longs[row] = parsed;
+            }
+            case FLOAT, DOUBLE -> {
+                Double parsed = StringParsing.parseFloating(input, to == ValueKind.FLOAT);
+                if (parsed == null) {
+                    return failure;
+                }
+                out.doubles[row] = parsed;
+            }
+            case DECIMAL -> {
+                BigDecimal parsed = StringParsing.parseDecimal(input);
+                if (parsed == null) {
+                    return failure;
+                }
+                return toDecimal(parsed, out, row, failure);
+            }
+            default -> throw new IllegalStateException("no cast from a string to " + out.type);
+        }
+        return Outcome.VALUE;
+    }
+
+    private static Outcome toDecimal(BigDecimal exact, Column out, int row, Outcome failure) {
+        BigDecimal fitted = DecimalArithmetic.fit(exact, out.type.precision(), out.type.scale());
+        if (fitted == null) {
+            return failure;
+        }
+        out.decimals[row] = fitted;
+        return Outcome.VALUE;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.ember.expr;
+
+import java.util.Arrays;
+
+/** Comparisons, AND, OR, NOT, IS_NULL, IS_NOT_NULL, IN and IN_SET. */
+final class PredicateKernels {
+    private PredicateKernels() {}
+
+    /** EQUAL and the orderings: left first, null-intolerant. NULL_SAFE_EQUAL: both sides, never null. */
+    static Column compare(Opcode opcode, Column left, Column right) {
+        Column out = new Column(ValueType.BOOLEAN, left.size);
+        for (int row = 0; row < out.size; row++) {
+            if (opcode == Opcode.NULL_SAFE_EQUAL) {
+                if (left.poison[row] || right.poison[row]) {
+                    out.poison[row] = true;
+                } else if (left.nulls[row] || right.nulls[row]) {
+                    out.longs[row] = left.nulls[row] && right.nulls[row] ? 1 : 0;
+                } else {
+                    out.longs[row] = Comparisons.compare(left, row, right, row) == 0 ? 1 : 0;
+                }
+                continue;
+            }
+            if (!Rows.leftThenRight(left, right, out, row)) {
+                continue;
+            }
+            int order = Comparisons.compare(left, row, right, row);
+            boolean result = switch (opcode) {
+                case EQUAL -> order == 0;
+                case LESS_THAN -> order < 0;
+                case LESS_THAN_OR_EQUAL -> order <= 0;
+                case GREATER_THAN -> order > 0;
+                default -> order >= 0;
+            };
+            out.longs[row] = result ? 1 : 0;
+        }
+        return out;
+    }
+
+    /**
+     * AND and OR with three-valued logic. The left side decides alone when it is false (AND) or true
+     * (OR); only then is the right side, and its error, skipped.
+     */
+    static Column andOr(Opcode opcode, Column left, Column right) {
+        Column out = new Column(ValueType.BOOLEAN, left.size);
+        long deciding = opcode == Opcode.AND ? 0 : 1;
+        for (int row = 0; row < out.size; row++) {
+            if (left.poison[row]) {
+                out.poison[row] = true;
+            } else if (!left.nulls[row] && left.longs[row] == deciding) {
+                out.longs[row] = deciding;
+            } else if (right.poison[row]) {
+                out.poison[row] = true;
+            } else if (!right.nulls[row] && right.longs[row] == deciding) {
+                out.longs[row] = deciding;
+            } else if (left.nulls[row] || right.nulls[row]) {
+                out.nulls[row] = true;
+            } else {
+                out.longs[row] = 1 - deciding;
+            }
+        }
+        return out;
+    }
+
+    static Column not(Column value) {
+        Column out = new Column(ValueType.BOOLEAN, value.size);
+        for (int row = 0; row < out.size; row++) {
+            if (Rows.unary(value, out, row)) {
+                out.longs[row] = 1 - value.longs[row];
+            }
+        }
+        return out;
+    }
+
+    static Column isNull(Column value, boolean wantNull) {
+        Column out = new Column(ValueType.BOOLEAN, value.size);
+        for (int row = 0; row < out.size; row++) {
+            out.poison[row] = value.poison[row];
+            out.longs[row] = value.nulls[row] == wantNull ? 1 : 0;
+        }
+        return out;
+    }
+
+    /**
+     * IN: true when a list element equals the value in Spark's ordering; otherwise null when the list
+     * holds a null, else false. IN_SET: the same equality (Spark's InSet normalizes -0.0 and NaN),
+     * except that a NaN value not in the set is false even when the set holds a null.
+     */
+    static Column in(Instruction instruction, Column value) {
+        Column out = new Column(ValueType.BOOLEAN, value.size);
+        boolean hasNull = instruction.hasFlag(Instruction.FLAG_LIST_HAS_NULL);
+        boolean setSemantics = instruction.opcode() == Opcode.IN_SET;
+        Column list = listColumn(instruction, value.type);
+        for (int row = 0; row < out.size; row++) {
+            if (!Rows.unary(value, out, row)) {
+                continue;
+            }
+            boolean found = false;
+            for (int element = 0; element < list.size && !found; element++) {
+                found = setSemantics ? setEquals(value, row, list, element)
+                        : Comparisons.compare(value, row, list, element) == 0;
+            }
+            if (found) {
+                out.longs[row] = 1;
+            } else if (hasNull && !(setSemantics && isNaN(value, row))) {
+                out.nulls[row] = true;
+            }
+        }
+        return out;
+    }
+
+    private static Column listColumn(Instruction instruction, ValueType type) {
+        int count = switch (type.kind()) {
+            case FLOAT, DOUBLE -> instruction.doubleCount();
+            case DECIMAL -> instruction.decimalCount();
+            case STRING -> instruction.stringCount();
+            default -> instruction.longCount();
+        };
+        Column list = new Column(type, count);
+        for (int i = 0; i < count; i++) {
+            switch (type.kind()) {
+                case FLOAT, DOUBLE -> list.doubles[i] = instruction.doubleAt(i);
+                case DECIMAL -> list.decimals[i] = instruction.decimalAt(i);
+                case STRING -> list.strings[i] = instruction.stringAt(i);
+                default -> list.longs[i] = instruction.longAt(i);
+            }
+        }
+        return list;
+    }
+
+    private static boolean setEquals(Column value, int row, Column list, int element) {
+        return switch (value.type.kind()) {
+            case FLOAT, DOUBLE -> Comparisons.compareDoubles(value.doubles[row], list.doubles[element]) == 0;
+            case DECIMAL -> value.decimals[row].compareTo(list.decimals[element]) == 0;
+            case STRING -> Arrays.equals(value.strings[row], list.strings[element]);
+            default -> value.longs[row] == list.longs[element];
+        };
+    }
+
+    private static boolean isNaN(Column value, int row) {
+        return value.type.kind().isFloating() && Double.isNaN(value.doubles[row]);
+    }
+}

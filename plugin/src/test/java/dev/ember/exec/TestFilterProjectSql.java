@@ -1,0 +1,195 @@
+package dev.ember.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ember.plan.PlanReport;
+import dev.ember.testkit.EmberQueryCheck;
+import dev.ember.testkit.LogCapture;
+import dev.ember.testkit.RandomData;
+import dev.ember.testkit.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** EmberFilterExec and EmberProjectExec end to end: Parquet and row sources, fallbacks, switches, metrics. */
+class TestFilterProjectSql {
+    static final StructType SCHEMA = new StructType(new StructField[] {
+        DataTypes.createStructField("a", DataTypes.IntegerType, true),
+        DataTypes.createStructField("b", DataTypes.LongType, true),
+        DataTypes.createStructField("c", DataTypes.IntegerType, true),
+        DataTypes.createStructField("d", DataTypes.DateType, true),
+        DataTypes.createStructField("s", DataTypes.StringType, true),
+        DataTypes.createStructField("x", DataTypes.DoubleType, true),
+        DataTypes.createStructField("m", DataTypes.createDecimalType(15, 2), true)});
+
+    @BeforeAll
+    static void tables() throws Exception {
+        SparkSession spark = SharedSpark.session();
+        RandomData random = RandomData.create("TestFilterProjectSql");
+        Path dir = Files.createTempDirectory("ember-filter-project");
+        spark.createDataFrame(random.rows(SCHEMA, 5000, 7), SCHEMA).repartition(3)
+                .write().parquet(dir.resolve("t").toString());
+        spark.read().parquet(dir.resolve("t").toString()).createOrReplaceTempView("t");
+        spark.createDataFrame(random.rows(SCHEMA, 300, 5), SCHEMA).createOrReplaceTempView("rows_t");
+        spark.createDataFrame(List.of(), SCHEMA).createOrReplaceTempView("empty_t");
+        spark.createDataFrame(random.rows(SCHEMA, 1, 5), SCHEMA).createOrReplaceTempView("one_t");
+    }
+
+    @Test
+    void parquetQueryRunsFilterAndProjectOnEmberAndExplains() {
+        try (LogCapture log = new LogCapture("dev.ember.Explain")) {
+            EmberQueryCheck.sql("SELECT a * 2 + b, substring(s, 1, 3) FROM t"
+                            + " WHERE c > 10 AND s LIKE 'x%' AND d >= DATE '2020-01-01'")
+                    .assertSameAnswer()
+                    .assertEmberRan("EmberFilterExec", "EmberProjectExec", "EmberCopyToArrowExec");
+            assertTrue(log.text().contains("*Exec <FilterExec> will run on Ember as EmberFilterExec"), log.text());
+            assertTrue(log.text().contains("*Exec <ProjectExec> will run on Ember as EmberProjectExec"), log.text());
+        }
+    }
+
+    @Test
+    void rowSourcesAreConvertedToBatches() {
+        EmberQueryCheck.sql("SELECT a, b - c AS diff, x * 2 FROM rows_t WHERE a IS NOT NULL AND x > 0")
+                .assertSameAnswer()
+                .assertEmberRan("EmberFilterExec", "EmberProjectExec", "EmberRowToColumnarExec");
+    }
+
+    @Test
+    void emptyAndOneRowInputs() {
+        EmberQueryCheck.sql("SELECT a + 1, s FROM empty_t WHERE c > 0").assertSameAnswer();
+        EmberQueryCheck.sql("SELECT a + 1, s, m * 2 FROM one_t WHERE a IS NULL OR a IS NOT NULL")
+                .assertSameAnswer()
+                .assertEmberRan("EmberFilterExec", "EmberProjectExec");
+    }
+
+    @Test
+    void smallBatchesGiveTheSameAnswerInManyBatches() {
+        SharedSpark.withConf(Map.of("spark.ember.batchSizeRows", "7"), () -> {
+            EmberQueryCheck check = EmberQueryCheck.sql("SELECT a, c, s FROM t WHERE c > 0")
+                    .assertSameAnswer()
+                    .assertEmberRan("EmberFilterExec");
+            assertTrue(check.ember().rows().size() > 7, "the query should span several batches");
+            return null;
+        });
+    }
+
+    @Test
+    void metricsCountRowsAndBatches() {
+        SparkSession spark = SharedSpark.session();
+        Dataset<Row> query = spark.sql("SELECT a, c FROM t WHERE c > 0");
+        long rows = query.collectAsList().size();
+        SparkPlan plan = query.queryExecution().executedPlan();
+        // with adaptive execution the final plan sits inside the adaptive node
+        PlanReport report = PlanReport.of(plan);
+        assertTrue(report.emberNodes().contains("EmberFilterExec"), report.toString());
+        long counted = 0;
+        for (SparkPlan node : allNodes(plan)) {
+            if (node instanceof EmberFilterExec filter) {
+                counted += filter.metrics().apply(EmberExec.OUTPUT_ROWS).value();
+                assertTrue(filter.metrics().apply(EmberExec.OUTPUT_BATCHES).value() > 0);
+            }
+        }
+        assertEquals(rows, counted, "EmberFilterExec's output rows metric");
+    }
+
+    @Test
+    void disabledOperatorStaysInSparkWithTheReason() {
+        SharedSpark.withConf(Map.of("spark.ember.exec.FilterExec.enabled", "false"), () -> {
+            EmberQueryCheck.sql("SELECT a FROM rows_t WHERE c > 10")
+                    .assertSameAnswer()
+                    .assertFallback("FilterExec", "disabled by spark.ember.exec.FilterExec.enabled=false");
+            return null;
+        });
+    }
+
+    @Test
+    void unsupportedExpressionStaysInSparkWithTheReason() {
+        EmberQueryCheck check = EmberQueryCheck.sql("SELECT upper(s) FROM rows_t WHERE c > 10").assertSameAnswer();
+        assertTrue(check.report().fallbacks().stream()
+                .anyMatch(f -> f.node().equals("ProjectExec") && f.reason().toLowerCase().contains("upper")),
+                check.report().fallbacks().toString());
+    }
+
+    @Test
+    void unsupportedTypeStaysInSparkWithTheReason() {
+        EmberQueryCheck.sql("SELECT array(a, c) AS arr FROM rows_t WHERE c > 10")
+                .assertSameAnswer()
+                .assertFallback("ProjectExec", "array<int>");
+    }
+
+    @Test
+    void explainOnlyPlansButRunsEverythingInSpark() {
+        try (LogCapture log = new LogCapture("dev.ember.Explain")) {
+            SharedSpark.withConf(Map.of("spark.ember.mode", "explainOnly"), () -> {
+                EmberQueryCheck.sql("SELECT a + 1 FROM rows_t WHERE c > 10").assertSameAnswer().assertNoEmber();
+                return null;
+            });
+            assertTrue(log.text().contains("explainOnly"), log.text());
+            assertTrue(log.text().contains("will run on Ember as EmberFilterExec"), log.text());
+        }
+    }
+
+    @Test
+    void emberOffRunsNothingOnEmber() {
+        SharedSpark.withConf(Map.of("spark.ember.enabled", "false"), () -> {
+            Dataset<Row> query = SharedSpark.session().sql("SELECT a + 1 FROM rows_t WHERE c > 10");
+            query.collect();
+            assertTrue(PlanReport.of(query.queryExecution().executedPlan()).emberNodes().isEmpty());
+            return null;
+        });
+    }
+
+    @Test
+    void badSessionSettingLeavesTheQueryToSparkWithAWarning() {
+        try (LogCapture log = new LogCapture("dev.ember.plan.EmberOverrides")) {
+            SharedSpark.withConf(Map.of("spark.ember.batchSizeRows", "many"), () -> {
+                Dataset<Row> query = SharedSpark.session().sql("SELECT a + 1 FROM rows_t WHERE c > 10");
+                query.collect();
+                assertTrue(PlanReport.of(query.queryExecution().executedPlan()).emberNodes().isEmpty());
+                return null;
+            });
+            assertTrue(log.text().contains("Invalid value 'many' for spark.ember.batchSizeRows"), log.text());
+        }
+    }
+
+    @Test
+    void ansiErrorsMatchSpark() {
+        EmberQueryCheck.sql("SELECT a, c / (a - a) FROM rows_t WHERE a IS NOT NULL").assertSameAnswer();
+        EmberQueryCheck.sql("SELECT b * 9223372036854775807 FROM rows_t WHERE b > 1").assertSameAnswer();
+        SharedSpark.withConf(Map.of("spark.sql.ansi.enabled", "false"), () -> {
+            EmberQueryCheck.sql("SELECT a, c / (a - a), b * 9223372036854775807 FROM rows_t")
+                    .assertSameAnswer()
+                    .assertEmberRan("EmberProjectExec");
+            return null;
+        });
+    }
+
+    private static List<SparkPlan> allNodes(SparkPlan root) {
+        List<SparkPlan> nodes = new java.util.ArrayList<>();
+        java.util.ArrayDeque<SparkPlan> pending = new java.util.ArrayDeque<>();
+        pending.add(root);
+        while (!pending.isEmpty()) {
+            SparkPlan node = pending.poll();
+            nodes.add(node);
+            if (node instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec adaptive) {
+                pending.add(adaptive.executedPlan());
+            }
+            if (node instanceof org.apache.spark.sql.execution.adaptive.QueryStageExec stage) {
+                pending.add(stage.plan());
+            }
+            pending.addAll(Seqs.toList(node.children()));
+        }
+        return nodes;
+    }
+}
