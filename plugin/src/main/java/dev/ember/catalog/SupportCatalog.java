@@ -2,6 +2,8 @@ package dev.ember.catalog;
 
 import dev.ember.catalog.rules.FilterRule;
 import dev.ember.catalog.rules.GlobalLimitRule;
+import dev.ember.catalog.rules.HashAggregateRule;
+import dev.ember.catalog.rules.SortAggregateRule;
 import dev.ember.catalog.rules.LocalLimitRule;
 import dev.ember.catalog.rules.ProjectRule;
 import dev.ember.catalog.rules.SortRule;
@@ -22,6 +24,8 @@ public final class SupportCatalog {
     private static final List<ExecRule<?>> EXECS = List.of(
             new FilterRule(),
             new ProjectRule(),
+            new HashAggregateRule(),
+            new SortAggregateRule(),
             new SortRule(),
             new TakeOrderedAndProjectRule(),
             new LocalLimitRule(),
