@@ -6,6 +6,8 @@ import dev.ember.catalog.rules.HashAggregateRule;
 import dev.ember.catalog.rules.SortAggregateRule;
 import dev.ember.catalog.rules.LocalLimitRule;
 import dev.ember.catalog.rules.ProjectRule;
+import dev.ember.catalog.rules.ShuffledHashJoinRule;
+import dev.ember.catalog.rules.SortMergeJoinRule;
 import dev.ember.catalog.rules.SortRule;
 import dev.ember.catalog.rules.TakeOrderedAndProjectRule;
 import dev.ember.expr.ExpressionCatalog;
@@ -26,6 +28,8 @@ public final class SupportCatalog {
             new ProjectRule(),
             new HashAggregateRule(),
             new SortAggregateRule(),
+            new ShuffledHashJoinRule(),
+            new SortMergeJoinRule(),
             new SortRule(),
             new TakeOrderedAndProjectRule(),
             new LocalLimitRule(),
