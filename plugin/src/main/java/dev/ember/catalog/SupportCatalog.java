@@ -1,5 +1,6 @@
 package dev.ember.catalog;
 
+import dev.ember.catalog.rules.BroadcastHashJoinRule;
 import dev.ember.catalog.rules.FilterRule;
 import dev.ember.catalog.rules.GlobalLimitRule;
 import dev.ember.catalog.rules.HashAggregateRule;
@@ -28,6 +29,7 @@ public final class SupportCatalog {
             new ProjectRule(),
             new HashAggregateRule(),
             new SortAggregateRule(),
+            new BroadcastHashJoinRule(),
             new ShuffledHashJoinRule(),
             new SortMergeJoinRule(),
             new SortRule(),
