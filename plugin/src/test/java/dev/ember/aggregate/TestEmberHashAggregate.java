@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
  * modes through COUNT(DISTINCT)), global and empty aggregations, and overflow.
  */
 class TestEmberHashAggregate {
-    private static final String[] KEYS = {"b", "i8", "i16", "i32", "i64", "f32", "f64", "dec", "day", "ts", "s"};
+    /** Every key type, two per query (the product of two keys still has duplicates). */
+    private static final String[] KEYS = {"b, i8", "i16, s", "i32, b", "i64, b", "f32, b", "f64", "dec, b", "day",
+        "ts, b"};
 
     @BeforeAll
     static void createTables() {
@@ -58,11 +60,16 @@ class TestEmberHashAggregate {
         session.createDataFrame(bigRows, big).repartition(2).createOrReplaceTempView("agg_big");
     }
 
+    /**
+     * Min and max of floating values add 0.0 first: Spark keeps whichever of -0.0 and 0.0 it meets first
+     * (they compare equal), and the order partitions merge in is not fixed, for Spark or Ember.
+     */
     @Test
     void groupsByEveryKeyType() {
         for (String key : KEYS) {
             EmberQueryCheck.sql("SELECT " + key + ", count(*), count(i32), sum(i32), sum(i8), sum(dec), avg(dec), min(s),"
-                    + " max(s), min(f64), max(f32), min(day), max(ts), avg(i16), sum(wide), avg(wide) FROM agg_data"
+                    + " max(s), min(f64 + 0.0D) AS min_f64, max(f32 + CAST(0 AS FLOAT)) AS max_f32, min(day), max(ts), avg(i16), sum(wide), avg(wide)"
+                    + " FROM agg_data"
                     + " GROUP BY " + key)
                     .assertSameAnswer()
                     .assertEmberRan("EmberHashAggregateExec");

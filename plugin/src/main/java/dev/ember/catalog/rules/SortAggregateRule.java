@@ -4,6 +4,7 @@ import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
 import dev.ember.catalog.SupportLevel;
 import dev.ember.exec.aggregate.EmberHashAggregateExec;
+import dev.ember.exec.sort.EmberSortExec;
 import java.util.List;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.aggregate.SortAggregateExec;
@@ -28,6 +29,11 @@ public final class SortAggregateRule extends ExecRule<SortAggregateExec> {
     @Override
     protected SparkPlan convertNode(SortAggregateExec plan, List<SparkPlan> children, PlanContext context) {
         return new EmberHashAggregateExec(plan.groupingExpressions(), plan.aggregateExpressions(),
-                plan.aggregateAttributes(), plan.resultExpressions(), children.get(0));
+                plan.aggregateAttributes(), plan.resultExpressions(), withoutLocalSort(children.get(0)));
+    }
+
+    /** The input of the sort Spark placed for the sort-based aggregation; hash aggregation needs no order. */
+    private static SparkPlan withoutLocalSort(SparkPlan child) {
+        return child instanceof EmberSortExec sort && !sort.global() ? sort.child() : child;
     }
 }

@@ -6,8 +6,10 @@ import dev.ember.device.Device;
 import dev.ember.memory.EmberMemory;
 import dev.ember.memory.MemoryContext;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -105,9 +107,15 @@ final class BroadcastBuilds {
                     Long.MAX_VALUE)) {
                 if (relation != EmptyHashedRelation$.MODULE$) {
                     memory.run(() -> {
+                        // a hashed relation may list a key once per row holding it: visit each key once
+                        Set<InternalRow> seen = new HashSet<>();
                         Iterator<InternalRow> keys = relation.keys();
                         while (keys.hasNext()) {
-                            Iterator<InternalRow> matches = relation.get(keys.next());
+                            InternalRow key = keys.next().copy();
+                            if (!seen.add(key)) {
+                                continue;
+                            }
+                            Iterator<InternalRow> matches = relation.get(key);
                             while (matches != null && matches.hasNext()) {
                                 builder.append(matches.next());
                             }

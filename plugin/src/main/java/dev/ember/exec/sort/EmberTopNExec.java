@@ -25,7 +25,9 @@ import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
 import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
+import scala.Tuple2;
 import scala.collection.Iterator;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
@@ -48,6 +50,7 @@ public final class EmberTopNExec extends EmberExec {
     private final SparkPlan child;
 
     public EmberTopNExec(int limit, Seq<SortOrder> sortOrder, Seq<NamedExpression> projectList, SparkPlan child) {
+        super(List.of(new Tuple2<>(EmberSortExec.PEAK_MEMORY, "peak memory held (bytes)")));
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative: " + limit);
         }
@@ -124,8 +127,9 @@ public final class EmberTopNExec extends EmberExec {
         ExpressionColumns projection = ExpressionColumns.bind(projected, input);
         int rows = limit;
         OperatorMetrics metrics = operatorMetrics();
+        SQLMetric peak = metric(EmberSortExec.PEAK_MEMORY);
         return Rdds.mapPartitions(child.executeColumnar(),
-                batches -> new BatchIterator(new TopNSource(batches, keys, projection, rows, metrics)),
+                batches -> new BatchIterator(new TopNSource(batches, keys, projection, rows, metrics, peak)),
                 ColumnarBatch.class);
     }
 
@@ -136,6 +140,7 @@ public final class EmberTopNExec extends EmberExec {
         private final ExpressionColumns projection;
         private final int limit;
         private final OperatorMetrics metrics;
+        private final SQLMetric peak;
         private final Device device = Devices.current();
         private final BufferAllocator allocator = EmberMemory.taskAllocator();
         private final MemoryContext memory = new MemoryContext("EmberTopNExec", allocator);
@@ -143,7 +148,8 @@ public final class EmberTopNExec extends EmberExec {
         private boolean done;
 
         TopNSource(Iterator<ColumnarBatch> input, SortKeys keys, ExpressionColumns projection, int limit,
-                OperatorMetrics metrics) {
+                OperatorMetrics metrics, SQLMetric peak) {
+            this.peak = peak;
             this.input = input;
             this.keys = keys;
             this.projection = projection;
@@ -218,6 +224,7 @@ public final class EmberTopNExec extends EmberExec {
 
         @Override
         public void close() {
+            peak.add(memory.peakBytes());
             try (MemoryContext context = memory) {
                 if (kept != null) {
                     ArrowBatches.closeAll(kept);
