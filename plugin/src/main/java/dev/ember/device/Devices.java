@@ -19,6 +19,8 @@ public final class Devices {
     public static synchronized DeviceSelector.Selection initialize(EmberConf conf) {
         if (selection == null) {
             selection = DeviceSelector.select(conf);
+            selection.memoryFactory().ifPresent(factory -> dev.ember.memory.EmberMemory.initialize(factory,
+                    selection.memoryLimitBytes(), selection.memoryLimitSetting()));
             LOG.info("Ember device: {} ({})", selection.device().name(), selection.reason());
         }
         return selection;
@@ -33,9 +35,34 @@ public final class Devices {
         return current.device();
     }
 
+    /**
+     * Waits until the running task may use the device ({@code spark.ember.concurrentGpuTasks}); the
+     * returned permit is released when closed. Devices without a limit return a permit at once.
+     */
+    public static AutoCloseable acquireTaskPermit() {
+        DeviceSelector.Selection current = selection;
+        if (current == null || current.taskSemaphore().isEmpty()) {
+            return () -> { };
+        }
+        try {
+            return current.taskSemaphore().get().acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the GPU (spark.ember.concurrentGpuTasks)",
+                    e);
+        }
+    }
+
+    /** The device of this JVM if one was chosen; the driver of a cluster never chooses one. */
+    public static java.util.Optional<Device> chosen() {
+        DeviceSelector.Selection current = selection;
+        return current == null ? java.util.Optional.empty() : java.util.Optional.of(current.device());
+    }
+
     /** The chosen device's name, or {@code not chosen yet}. */
     public static String describe() {
         DeviceSelector.Selection current = selection;
-        return current == null ? "not chosen yet" : current.device().name() + " (" + current.reason() + ")";
+        return current == null ? "chosen by each executor, see the executor logs"
+                : current.device().name() + " (" + current.reason() + ")";
     }
 }

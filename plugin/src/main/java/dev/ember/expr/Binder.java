@@ -35,6 +35,6 @@ final class Binder {
             changed |= boundChild != child;
             bound.add(boundChild);
         }
-        return changed ? (Expression) expression.withNewChildren(Scala.toSeq(bound)) : expression;
+        return changed ? expression.withNewChildren(Scala.toSeq(bound)) : expression;
     }
 }

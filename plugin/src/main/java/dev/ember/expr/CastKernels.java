@@ -3,12 +3,15 @@ package dev.ember.expr;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 
 /**
  * CAST between the pairs {@link CastTranslator} accepts, with Spark's rules: narrowing integral
  * casts wrap (legacy) or fail (ANSI); floating point to integral truncates with Spark's range test;
  * anything to decimal rounds half up and overflows to null or an error; strings parse as
- * {@link StringParsing} describes.
+ * {@link StringParsing} describes; numbers print as Java prints them (Spark's own formatting),
+ * decimals at their scale (plain notation in ANSI and TRY mode, Java's in LEGACY), dates as ISO
+ * {@code uuuu-MM-dd}.
  */
 final class CastKernels {
     private enum Outcome { VALUE, NULL, ERROR }
@@ -46,10 +49,29 @@ final class CastKernels {
                 return fromString(value.strings[row], out, row, failure);
             }
             case FLOAT, DOUBLE -> {
+                if (to == ValueKind.STRING) {
+                    double input = value.doubles[row];
+                    String text = value.type.kind() == ValueKind.FLOAT
+                            ? Float.toString((float) input) : Double.toString(input);
+                    out.strings[row] = text.getBytes(StandardCharsets.US_ASCII);
+                    return Outcome.VALUE;
+                }
                 return fromFloating(value.doubles[row], out, row, failOnError, failure);
             }
             case DECIMAL -> {
+                if (to == ValueKind.STRING) {
+                    // Spark prints decimals in plain notation in ANSI and TRY mode, Java's notation in LEGACY.
+                    BigDecimal input = value.decimals[row];
+                    String text = failOnError ? input.toPlainString() : input.toString();
+                    out.strings[row] = text.getBytes(StandardCharsets.US_ASCII);
+                    return Outcome.VALUE;
+                }
                 return fromDecimal(value.decimals[row], value.type, out, row, failOnError, failure);
+            }
+            case DATE -> {
+                out.strings[row] = LocalDate.ofEpochDay(value.longs[row]).toString()
+                        .getBytes(StandardCharsets.US_ASCII);
+                return Outcome.VALUE;
             }
             default -> {
                 long input = value.longs[row];
@@ -172,7 +194,7 @@ final class CastKernels {
             case BYTE, SHORT, INT, LONG -> {
                 long parsed;
                 try {
-                    parsed = StringParsing.parseIntegral(input, to == ValueKind.LONG);
+                    parsed = StringParsing.parseIntegral(input, to == ValueKind.LONG, failure == Outcome.NULL);
                 } catch (NumberFormatException e) {
                     return failure;
                 }
@@ -187,6 +209,13 @@ final class CastKernels {
                     return failure;
                 }
                 out.doubles[row] = parsed;
+            }
+            case DATE -> {
+                Long days = StringParsing.parseDate(input);
+                if (days == null) {
+                    return failure;
+                }
+                out.longs[row] = days;
             }
             case DECIMAL -> {
                 BigDecimal parsed = StringParsing.parseDecimal(input);

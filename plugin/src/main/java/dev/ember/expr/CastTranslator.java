@@ -11,13 +11,13 @@ import scala.Enumeration;
  *
  * <ul>
  *   <li>among boolean, byte, short, int, long, float, double and decimal, in every direction;</li>
- *   <li>string to boolean, byte, short, int, long, float, double and decimal;</li>
- *   <li>boolean, byte, short, int and long to string;</li>
+ *   <li>string to boolean, byte, short, int, long, float, double, decimal and date;</li>
+ *   <li>boolean, byte, short, int, long, float, double, decimal and date to string;</li>
  *   <li>a type to itself.</li>
  * </ul>
  *
- * Everything else (dates and timestamps to or from other types, floating point and decimals to
- * string) stays in Spark with a reason.
+ * Everything else (timestamps, which need the session time zone, and dates to or from numbers)
+ * stays in Spark with a reason.
  */
 final class CastTranslator {
     private CastTranslator() {}
@@ -50,10 +50,10 @@ final class CastTranslator {
         if (fromNumber && toNumber) {
             return true;
         }
-        if (from.kind() == ValueKind.STRING && toNumber) {
-            return true;
+        if (from.kind() == ValueKind.STRING) {
+            return toNumber || to.kind() == ValueKind.DATE;
         }
-        return to.kind() == ValueKind.STRING && (from.kind().isIntegral() || from.kind() == ValueKind.BOOLEAN);
+        return to.kind() == ValueKind.STRING && (fromNumber || from.kind() == ValueKind.DATE);
     }
 
     private static boolean isNumberOrBoolean(ValueKind kind) {

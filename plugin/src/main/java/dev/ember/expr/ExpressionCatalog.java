@@ -84,9 +84,9 @@ public final class ExpressionCatalog {
             entry(If.class, ALL, ""),
             entry(CaseWhen.class, ALL, ""),
             entry(Coalesce.class, ALL, ""),
-            entry(Cast.class, "boolean, " + NUMERIC + ", string",
-                    "among boolean and numeric types; string to boolean and numeric; boolean and integral to "
-                            + "string; dates, timestamps and floating point or decimal to string fall back"),
+            entry(Cast.class, "boolean, " + NUMERIC + ", date, string",
+                    "among boolean and numeric types; string to boolean, numeric and date; boolean, numeric and "
+                            + "date to string; timestamps and dates to or from numbers fall back"),
             entry(StartsWith.class, "string", "UTF8_BINARY collation"),
             entry(EndsWith.class, "string", "UTF8_BINARY collation"),
             entry(Contains.class, "string", "UTF8_BINARY collation"),

@@ -8,19 +8,20 @@ import java.util.Locale;
 final class StringParsing {
     private StringParsing() {}
 
-    /** Spark trims bytes up to and including the space: blanks and ASCII control characters. */
+    /** Spark trims blanks and ASCII control characters (bytes up to the space, and DEL). */
     private static boolean isTrimmed(byte value) {
-        return value >= 0 && value <= ' ';
+        return (value >= 0 && value <= ' ') || value == 0x7F;
     }
 
     /**
-     * An integral number: optional blanks, an optional sign, decimal digits, optionally a '.'
-     * followed by digits that are dropped, optional blanks.
+     * An integral number: optional blanks, an optional sign, decimal digits, optional blanks. With
+     * {@code allowFraction} (Spark's legacy casts) a '.' and more digits may follow the digits and
+     * are dropped; "." alone and ".5" then parse as 0, as Spark's do.
      *
      * @throws NumberFormatException when the text is not such a number or does not fit an int
      *     ({@code asLong} false) or a long
      */
-    static long parseIntegral(byte[] text, boolean asLong) {
+    static long parseIntegral(byte[] text, boolean asLong, boolean allowFraction) {
         int start = 0;
         int end = text.length - 1;
         while (start <= end && isTrimmed(text[start])) {
@@ -45,7 +46,7 @@ final class StringParsing {
         int index = start;
         while (index <= end) {
             byte current = text[index++];
-            if (current == '.') {
+            if (current == '.' && allowFraction) {
                 break;
             }
             if (current < '0' || current > '9') {
@@ -124,5 +125,64 @@ final class StringParsing {
             return null;
         }
         return value.scale() < 0 ? value.setScale(0) : value;
+    }
+
+    /**
+     * A date in Spark's cast syntax: optional blanks, an optional sign, a year of 4 to 7 digits,
+     * optionally "-" and a month of 1 or 2 digits, optionally "-" and a day of 1 or 2 digits; after a
+     * full date, a blank or 'T' may start anything. Days since the epoch, or null when invalid.
+     */
+    static Long parseDate(byte[] text) {
+        int start = 0;
+        int end = text.length;
+        while (start < end && isTrimmed(text[start])) {
+            start++;
+        }
+        while (end > start && isTrimmed(text[end - 1])) {
+            end--;
+        }
+        if (start == end) {
+            return null;
+        }
+        int sign = 1;
+        if (text[start] == '-' || text[start] == '+') {
+            sign = text[start] == '-' ? -1 : 1;
+            start++;
+        }
+        int[] segments = {1, 1, 1};
+        int segment = 0;
+        int value = 0;
+        int digits = 0;
+        int index = start;
+        while (index < end && segment < 3 && text[index] != ' ' && text[index] != 'T') {
+            byte current = text[index];
+            if (segment < 2 && current == '-') {
+                if (!validDigits(segment, digits)) {
+                    return null;
+                }
+                segments[segment++] = value;
+                value = 0;
+                digits = 0;
+            } else if (current < '0' || current > '9') {
+                return null;
+            } else {
+                value = value * 10 + (current - '0');
+                digits++;
+            }
+            index++;
+        }
+        if (!validDigits(segment, digits) || (segment < 2 && index < end)) {
+            return null;
+        }
+        segments[segment] = value;
+        try {
+            return java.time.LocalDate.of(sign * segments[0], segments[1], segments[2]).toEpochDay();
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean validDigits(int segment, int digits) {
+        return segment == 0 ? digits >= 4 && digits <= 7 : digits > 0 && digits <= 2;
     }
 }

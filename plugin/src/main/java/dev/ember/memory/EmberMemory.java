@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.AllocationManager;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import dev.ember.device.Devices;
 import org.apache.spark.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * their own completion listeners after taking the allocator, and Spark runs listeners in reverse
  * order, so their batches are closed before the allocator. A task allocator that still holds memory
  * when it closes is a leak: it is logged, counted in {@link #leakCount()} (tests assert zero), and
- * never fails the query.
+ * never fails the query. A task that takes an allocator also holds a device permit
+ * ({@code spark.ember.concurrentGpuTasks} on a GPU) until it completes.
  */
 public final class EmberMemory {
     private static final Logger LOG = LoggerFactory.getLogger(EmberMemory.class);
@@ -43,6 +45,11 @@ public final class EmberMemory {
      */
     public static synchronized void initialize(AllocationManager.Factory factory, long limitBytes, String limitKey) {
         if (root != null) {
+            if (factory != null) {
+                // buffers a device reads must come from its factory; a root made earlier cannot change
+                throw new IllegalStateException("Ember's memory was set up before the device chose its memory;"
+                        + " please report this with the application's start-up log");
+            }
             return;
         }
         root = factory == null
@@ -88,10 +95,17 @@ public final class EmberMemory {
         if (existing != null) {
             return existing;
         }
+        // a task that allocates Ember memory uses the device: it holds a device permit until it completes
+        AutoCloseable permit = Devices.acquireTaskPermit();
         BufferAllocator created = root().newChildAllocator("task-" + attempt, 0, Long.MAX_VALUE);
         TASK_ALLOCATORS.put(attempt, created);
-        context.addTaskCompletionListener(
-                (org.apache.spark.util.TaskCompletionListener) completed -> closeTaskAllocator(attempt));
+        context.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) completed -> {
+            try {
+                closeTaskAllocator(attempt);
+            } finally {
+                releasePermit(permit);
+            }
+        });
         return created;
     }
 
@@ -104,6 +118,14 @@ public final class EmberMemory {
     /** How many task allocators were closed while still holding memory. */
     public static long leakCount() {
         return LEAKS.get();
+    }
+
+    private static void releasePermit(AutoCloseable permit) {
+        try {
+            permit.close();
+        } catch (Exception e) {
+            LOG.warn("Ember could not release a device permit: {}", e.toString());
+        }
     }
 
     private static void closeTaskAllocator(long attempt) {

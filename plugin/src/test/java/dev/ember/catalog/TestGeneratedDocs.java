@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The committed reference docs are what the catalog and the config declarations generate. To refresh
- * them: {@code mvn -q -pl plugin test -Dtest=TestGeneratedDocs -Dember.docs.regenerate=true}.
+ * them: {@code mvn -q -pl kernels,plugin test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=TestGeneratedDocs -Dember.docs.regenerate=true}.
  */
 class TestGeneratedDocs {
     private static final Path DOCS = Path.of(System.getProperty("ember.project.root", ".."), "docs");

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -36,14 +37,21 @@ class TestFilterProjectSql {
     @BeforeAll
     static void tables() throws Exception {
         SparkSession spark = SharedSpark.session();
-        RandomData random = RandomData.create("TestFilterProjectSql");
+        RandomData random = RandomData.create("TestFilterProjectSql").extremes(false);
         Path dir = Files.createTempDirectory("ember-filter-project");
         spark.createDataFrame(random.rows(SCHEMA, 5000, 7), SCHEMA).repartition(3)
                 .write().parquet(dir.resolve("t").toString());
         spark.read().parquet(dir.resolve("t").toString()).createOrReplaceTempView("t");
-        spark.createDataFrame(random.rows(SCHEMA, 300, 5), SCHEMA).createOrReplaceTempView("rows_t");
-        spark.createDataFrame(List.of(), SCHEMA).createOrReplaceTempView("empty_t");
-        spark.createDataFrame(random.rows(SCHEMA, 1, 5), SCHEMA).createOrReplaceTempView("one_t");
+        // RDD-backed views: a local relation would let the optimizer fold filters and projections away
+        rddView(spark, random.rows(SCHEMA, 300, 5), "rows_t");
+        rddView(spark, List.of(), "empty_t");
+        rddView(spark, random.rows(SCHEMA, 1, 5), "one_t");
+        rddView(spark, RandomData.create("TestFilterProjectSql extremes").rows(SCHEMA, 300, 5), "extreme_t");
+    }
+
+    private static void rddView(SparkSession spark, List<Row> rows, String name) {
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        spark.createDataFrame(context.parallelize(rows, 2), SCHEMA).createOrReplaceTempView(name);
     }
 
     @Test
@@ -165,10 +173,14 @@ class TestFilterProjectSql {
 
     @Test
     void ansiErrorsMatchSpark() {
-        EmberQueryCheck.sql("SELECT a, c / (a - a) FROM rows_t WHERE a IS NOT NULL").assertSameAnswer();
-        EmberQueryCheck.sql("SELECT b * 9223372036854775807 FROM rows_t WHERE b > 1").assertSameAnswer();
+        EmberQueryCheck.sql("SELECT a, c % (a - a) FROM rows_t WHERE a IS NOT NULL").assertSameAnswer()
+                .assertEmberRan("EmberProjectExec");
+        EmberQueryCheck.sql("SELECT b * 9223372036854775807 FROM rows_t WHERE b > 1").assertSameAnswer()
+                .assertEmberRan("EmberProjectExec");
+        EmberQueryCheck.sql("SELECT a + 1, b - 1, -c FROM extreme_t").assertSameAnswer()
+                .assertEmberRan("EmberProjectExec");
         SharedSpark.withConf(Map.of("spark.sql.ansi.enabled", "false"), () -> {
-            EmberQueryCheck.sql("SELECT a, c / (a - a), b * 9223372036854775807 FROM rows_t")
+            EmberQueryCheck.sql("SELECT a, c % (a - a), b * 9223372036854775807, a + 1, -c FROM extreme_t")
                     .assertSameAnswer()
                     .assertEmberRan("EmberProjectExec");
             return null;

@@ -47,6 +47,8 @@ final class Conformance implements AutoCloseable {
             new ExpressionCompiler(new CompilerSettings(true, "UTC", name -> true));
     private final long seed;
     private final Random random;
+    private int checks;
+    private int checksWithErrors;
 
     Conformance(long seed) {
         this.seed = seed;
@@ -66,7 +68,12 @@ final class Conformance implements AutoCloseable {
 
     /** Checks {@code expression} over random columns of {@code types}: empty, one row and {@link #ROWS} rows. */
     void check(Expression expression, DataType... types) {
-        for (int rows : new int[] {0, 1, ROWS}) {
+        check(expression, ROWS, types);
+    }
+
+    /** Checks {@code expression} over random columns of {@code types}: empty, one row and {@code rowCount} rows. */
+    void check(Expression expression, int rowCount, DataType... types) {
+        for (int rows : new int[] {0, 1, rowCount}) {
             List<List<Object>> columns = new ArrayList<>();
             for (DataType type : types) {
                 columns.add(TestData.column(ValueType.of(type).orElseThrow(), rows, random));
@@ -99,7 +106,9 @@ final class Conformance implements AutoCloseable {
                 }
             }
         }
+        checks++;
         if (firstError != null) {
+            checksWithErrors++;
             RuntimeException error = firstError;
             RuntimeException actual = runExpectingError(program, types, columns, rows, error);
             String context = describe(expression) + " first failing row";
@@ -138,7 +147,7 @@ final class Conformance implements AutoCloseable {
                 Object actual = ColumnIo.internalValue(result, resultType, row);
                 Object wanted = expected.get(row);
                 if (!same(wanted, actual)) {
-                    fail(describe(expression) + " row " + row + " inputs " + row(columns, row)
+                    fail(describe(expression) + " row " + row + " inputs " + types + " " + row(columns, row)
                             + ": Spark gives " + wanted + " but Ember gives " + actual);
                 }
             }
@@ -233,6 +242,8 @@ final class Conformance implements AutoCloseable {
 
     @Override
     public void close() {
+        System.out.println("conformance seed " + seed + ": " + checks + " checks, " + checksWithErrors
+                + " with rows on which Spark raises an error");
         allocator.close();
     }
 }

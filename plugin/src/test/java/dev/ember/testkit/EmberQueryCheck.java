@@ -153,7 +153,12 @@ public final class EmberQueryCheck {
             try {
                 rows = Arrays.asList((Row[]) dataset.collect());
             } catch (RuntimeException e) {
-                Optional<PlanReport> report = Optional.empty();
+                Optional<PlanReport> report;
+                try {
+                    report = Optional.of(PlanReport.of(dataset.queryExecution().executedPlan()));
+                } catch (RuntimeException planningFailed) {
+                    report = Optional.empty();
+                }
                 return new QueryResult(List.of(), dataset.schema(), Optional.of(e), report);
             }
             PlanReport report = PlanReport.of(dataset.queryExecution().executedPlan());

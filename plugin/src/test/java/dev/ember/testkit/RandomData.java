@@ -27,6 +27,7 @@ public final class RandomData {
 
     private final Random random;
     private final long seed;
+    private boolean extremes = true;
 
     private RandomData(long seed) {
         this.seed = seed;
@@ -39,6 +40,15 @@ public final class RandomData {
         System.out.println("RandomData seed for " + purpose + ": " + seed + " (replay with -Dember.test.seed=" + seed
                 + ")");
         return new RandomData(seed);
+    }
+
+    /**
+     * Whether integral values include their type's minimum and maximum (default true). Tables whose
+     * queries compute arithmetic and must produce an answer, not Spark's overflow error, turn them off.
+     */
+    public RandomData extremes(boolean include) {
+        this.extremes = include;
+        return this;
     }
 
     public long seed() {
@@ -62,6 +72,9 @@ public final class RandomData {
     /** One random value of a type, edge values included often. */
     public Object value(DataType type) {
         boolean edge = random.nextInt(6) == 0;
+        if (!extremes && isIntegral(type)) {
+            edge = false;
+        }
         if (type == DataTypes.BooleanType) {
             return random.nextBoolean();
         } else if (type == DataTypes.ByteType) {
@@ -105,6 +118,11 @@ public final class RandomData {
         int digits = 1 + random.nextInt(Math.min(type.precision(), 12));
         BigInteger unscaled = new BigInteger(digits * 3, random).mod(BigInteger.TEN.pow(digits));
         return new BigDecimal(random.nextBoolean() ? unscaled : unscaled.negate(), type.scale());
+    }
+
+    private static boolean isIntegral(DataType type) {
+        return type == DataTypes.ByteType || type == DataTypes.ShortType || type == DataTypes.IntegerType
+                || type == DataTypes.LongType;
     }
 
     @SafeVarargs

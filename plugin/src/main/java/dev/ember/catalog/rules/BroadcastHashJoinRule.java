@@ -26,6 +26,11 @@ public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec>
     }
 
     @Override
+    public List<String> primitives() {
+        return List.of("buildJoinTable", "probeJoinTable", "gather", "gatherOrNull", "evaluate");
+    }
+
+    @Override
     protected SupportLevel supportOf(BroadcastHashJoinExec plan, PlanContext context) {
         return JoinSpec.support(Seqs.toList(plan.leftKeys()), Seqs.toList(plan.rightKeys()), plan.joinType(),
                 plan.buildSide(), plan.condition(), plan.left(), plan.right(), plan.isNullAwareAntiJoin(),

@@ -19,6 +19,11 @@ public final class HashAggregateRule extends ExecRule<HashAggregateExec> {
     }
 
     @Override
+    public List<String> primitives() {
+        return List.of("newGroupBy", "evaluate");
+    }
+
+    @Override
     protected SupportLevel supportOf(HashAggregateExec plan, PlanContext context) {
         return EmberHashAggregateExec.support(plan.groupingExpressions(), plan.aggregateExpressions(),
                 plan.aggregateAttributes(), plan.resultExpressions(), plan.child().output(), context.compiler());

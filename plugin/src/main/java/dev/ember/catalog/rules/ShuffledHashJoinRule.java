@@ -20,6 +20,11 @@ public final class ShuffledHashJoinRule extends ExecRule<ShuffledHashJoinExec> {
     }
 
     @Override
+    public List<String> primitives() {
+        return List.of("concatenate", "buildJoinTable", "probeJoinTable", "gather", "gatherOrNull", "evaluate");
+    }
+
+    @Override
     protected SupportLevel supportOf(ShuffledHashJoinExec plan, PlanContext context) {
         return JoinSpec.support(Seqs.toList(plan.leftKeys()), Seqs.toList(plan.rightKeys()), plan.joinType(),
                 plan.buildSide(), plan.condition(), plan.left(), plan.right(), false, context.compiler());

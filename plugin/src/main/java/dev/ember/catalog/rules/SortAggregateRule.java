@@ -21,6 +21,11 @@ public final class SortAggregateRule extends ExecRule<SortAggregateExec> {
     }
 
     @Override
+    public List<String> primitives() {
+        return List.of("newGroupBy", "evaluate");
+    }
+
+    @Override
     protected SupportLevel supportOf(SortAggregateExec plan, PlanContext context) {
         return EmberHashAggregateExec.support(plan.groupingExpressions(), plan.aggregateExpressions(),
                 plan.aggregateAttributes(), plan.resultExpressions(), plan.child().output(), context.compiler());

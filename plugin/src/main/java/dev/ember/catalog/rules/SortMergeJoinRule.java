@@ -31,6 +31,11 @@ public final class SortMergeJoinRule extends ExecRule<SortMergeJoinExec> {
     }
 
     @Override
+    public List<String> primitives() {
+        return List.of("concatenate", "buildJoinTable", "probeJoinTable", "gather", "gatherOrNull", "evaluate");
+    }
+
+    @Override
     protected SupportLevel supportOf(SortMergeJoinExec plan, PlanContext context) {
         if (!context.conf().get(EmberConf.REPLACE_SORT_MERGE_JOIN)) {
             return SupportLevel.unsupported("sort-merge joins stay in Spark because "

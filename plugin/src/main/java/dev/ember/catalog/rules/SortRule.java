@@ -20,6 +20,11 @@ public final class SortRule extends ExecRule<SortExec> {
     }
 
     @Override
+    public List<String> primitives() {
+        return List.of("concatenate", "sortIndices", "gather");
+    }
+
+    @Override
     protected SupportLevel supportOf(SortExec plan, PlanContext context) {
         return SortKeys.support(Seqs.toList(plan.sortOrder()), Seqs.toList(plan.child().output()), context.compiler());
     }

@@ -32,6 +32,11 @@ public final class TakeOrderedAndProjectRule extends ExecRule<TakeOrderedAndProj
     }
 
     @Override
+    public List<String> primitives() {
+        return List.of("concatenate", "sortIndices", "gather", "evaluate");
+    }
+
+    @Override
     protected SupportLevel supportOf(TakeOrderedAndProjectExec plan, PlanContext context) {
         if (plan.offset() != 0) {
             return SupportLevel.unsupported("ORDER BY ... LIMIT with an OFFSET is not supported yet");

@@ -1,0 +1,93 @@
+package dev.ember.bench.report;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ember.bench.plan.PlanSummary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Writes {@code report.json}: an object with {@code queries} (one entry per query: {@code name},
+ * {@code spark_ms}, {@code ember_ms}, {@code speedup}, {@code answers_match}, {@code ember_nodes},
+ * {@code fallbacks} and more), {@code geomean_speedup}, {@code device}, {@code scale},
+ * {@code spark_version} and {@code machine}. A number that does not exist (a failed run's time) is
+ * {@code null}.
+ */
+public final class JsonReport {
+  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private JsonReport() {}
+
+  /** Returns the report as JSON text. */
+  public static String toJson(BenchReport report) {
+    requireNonNull(report, "report is null");
+    ObjectNode root = MAPPER.createObjectNode();
+    ArrayNode queries = root.putArray("queries");
+    for (QueryResult query : report.queries()) {
+      ObjectNode entry = queries.addObject();
+      entry.put("name", query.name());
+      putNumber(entry, "spark_ms", query.sparkMillis());
+      putNumber(entry, "ember_ms", query.emberMillis());
+      putNumber(entry, "speedup", query.speedup());
+      entry.put("answers_match", query.answersMatch());
+      entry.put("answer_detail", query.answerDetail());
+      ArrayNode nodes = entry.putArray("ember_nodes");
+      query.emberNodes().forEach(nodes::add);
+      ArrayNode fallbacks = entry.putArray("fallbacks");
+      for (PlanSummary.Fallback fallback : query.fallbacks()) {
+        fallbacks.addObject().put("node", fallback.node()).put("reason", fallback.reason());
+      }
+      entry.put("row_to_columnar", query.rowToColumnar());
+      entry.put("columnar_to_row", query.columnarToRow());
+      putCheck(entry, "spark_matches_expected", query.sparkMatchesExpected());
+      putCheck(entry, "ember_matches_expected", query.emberMatchesExpected());
+      entry.put("spark_error", query.sparkError().orElse(null));
+      entry.put("ember_error", query.emberError().orElse(null));
+    }
+    putNumber(root, "geomean_speedup", report.geomeanSpeedup());
+    root.put("all_answers_match", report.allAnswersMatch());
+    root.put("device", report.device());
+    root.put("scale", report.scale());
+    root.put("spark_version", report.sparkVersion());
+    root.put("machine", report.machine());
+    root.put("master", report.master());
+    root.put("iterations", report.iterations());
+    root.put("warmups", report.warmups());
+    root.put("started_at", report.startedAt());
+    root.put("event_logs", report.eventLogDirectory());
+    try {
+      return MAPPER.writeValueAsString(root) + "\n";
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot render the report as JSON", e);
+    }
+  }
+
+  /** Writes {@link #toJson(BenchReport)} to {@code file}. */
+  public static void write(BenchReport report, Path file) throws IOException {
+    requireNonNull(file, "file is null");
+    Files.writeString(file, toJson(report));
+  }
+
+  private static void putNumber(ObjectNode node, String field, double value) {
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      node.putNull(field);
+    } else {
+      node.put(field, Math.round(value * 1000) / 1000.0);
+    }
+  }
+
+  private static void putCheck(ObjectNode node, String field, Optional<Boolean> check) {
+    if (check.isPresent()) {
+      node.put(field, check.get());
+    } else {
+      node.putNull(field);
+    }
+  }
+}

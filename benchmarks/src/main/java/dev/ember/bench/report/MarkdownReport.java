@@ -1,0 +1,95 @@
+package dev.ember.bench.report;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.bench.plan.PlanSummary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes {@code report.md}: the run's settings, one table row per query (times, speedup, answers,
+ * Ember nodes, fallbacks, transitions) and, below, every distinct fallback reason.
+ */
+public final class MarkdownReport {
+  private MarkdownReport() {}
+
+  /** Returns the report as Markdown text. */
+  public static String toMarkdown(BenchReport report) {
+    requireNonNull(report, "report is null");
+    StringBuilder out = new StringBuilder();
+    out.append("# Ember TPC-H-like benchmark\n\n");
+    out.append(String.format(
+        Locale.ROOT,
+        "Scale %s, device `%s`, Spark %s, master `%s`, %d timed iteration(s) after %d warm-up(s), median kept.  \n",
+        report.scale(), report.device(), report.sparkVersion(), report.master(), report.iterations(),
+        report.warmups()));
+    out.append("Machine: ").append(report.machine()).append(".  \n");
+    out.append("Started ").append(report.startedAt()).append("; event logs in `")
+        .append(report.eventLogDirectory()).append("`.\n\n");
+    out.append("**Geometric mean speedup: ").append(Formats.speedup(report.geomeanSpeedup()))
+        .append("** (Spark time / Ember time; below 1.00x Ember is slower). All answers match: ")
+        .append(report.allAnswersMatch() ? "yes" : "**NO**").append(".\n\n");
+    out.append("| query | Spark ms | Ember ms | speedup | answers match | vs tpch answer (off/on) "
+        + "| Ember nodes | fallbacks | R2C | C2R |\n");
+    out.append("|---|---:|---:|---:|---|---|---|---|---:|---:|\n");
+    for (QueryResult query : report.queries()) {
+      out.append("| ").append(query.name())
+          .append(" | ").append(Formats.millis(query.sparkMillis()))
+          .append(" | ").append(Formats.millis(query.emberMillis()))
+          .append(" | ").append(Formats.speedup(query.speedup()))
+          .append(" | ").append(Formats.answers(query))
+          .append(" | ").append(Formats.check(query.sparkMatchesExpected())).append('/')
+          .append(Formats.check(query.emberMatchesExpected()))
+          .append(" | ").append(Formats.nodes(query.emberNodes()))
+          .append(" | ").append(Formats.fallbackNodes(query.fallbacks()))
+          .append(" | ").append(query.rowToColumnar())
+          .append(" | ").append(query.columnarToRow()).append(" |\n");
+    }
+    appendProblems(out, report.queries());
+    appendReasons(out, report.queries());
+    return out.toString();
+  }
+
+  /** Writes {@link #toMarkdown(BenchReport)} to {@code file}. */
+  public static void write(BenchReport report, Path file) throws IOException {
+    requireNonNull(file, "file is null");
+    Files.writeString(file, toMarkdown(report));
+  }
+
+  private static void appendProblems(StringBuilder out, List<QueryResult> queries) {
+    List<QueryResult> problems = queries.stream().filter(query -> !query.answersMatch()).toList();
+    if (problems.isEmpty()) {
+      return;
+    }
+    out.append("\n## Queries whose answers do not match\n\n");
+    for (QueryResult query : problems) {
+      out.append("- ").append(query.name()).append(": ").append(query.answerDetail()).append('\n');
+    }
+  }
+
+  private static void appendReasons(StringBuilder out, List<QueryResult> queries) {
+    Map<String, List<String>> queriesByFallback = new LinkedHashMap<>();
+    for (QueryResult query : queries) {
+      for (PlanSummary.Fallback fallback : query.fallbacks()) {
+        String key = "`" + fallback.node() + "`: " + fallback.reason();
+        List<String> names = queriesByFallback.computeIfAbsent(key, ignored -> new java.util.ArrayList<>());
+        if (!names.contains(query.name())) {
+          names.add(query.name());
+        }
+      }
+    }
+    if (queriesByFallback.isEmpty()) {
+      return;
+    }
+    out.append("\n## Why nodes stayed in Spark (with Ember on)\n\n");
+    for (Map.Entry<String, List<String>> entry : queriesByFallback.entrySet()) {
+      out.append("- ").append(entry.getKey()).append(" (").append(String.join(", ", entry.getValue()))
+          .append(")\n");
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.ember.bench.report;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.bench.plan.PlanSummary;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One query's line in the report: both timings, whether the answers match, and what Ember did.
+ *
+ * @param name the query's short name ({@code q1})
+ * @param sparkMillis median wall time with Ember off, in ms; NaN when that run failed
+ * @param emberMillis median wall time with Ember on, in ms; NaN when that run failed
+ * @param answersMatch whether both runs succeeded and their answers agree (and, where the bundled
+ *     answers were checked, both agree with them)
+ * @param answerDetail empty when the answers match; otherwise why not
+ * @param emberNodes the distinct Ember node names that ran with Ember on
+ * @param fallbacks the distinct nodes left to Spark with Ember on, with reasons
+ * @param rowToColumnar row-to-columnar transitions in the Ember plan
+ * @param columnarToRow columnar-to-row transitions in the Ember plan
+ * @param sparkMatchesExpected with Ember off, whether the answer matched the tpch jar's answer;
+ *     empty when not checked (only scale 0.01 has bundled answers)
+ * @param emberMatchesExpected the same with Ember on
+ * @param sparkError the failure with Ember off, if any
+ * @param emberError the failure with Ember on, if any
+ */
+public record QueryResult(
+    String name,
+    double sparkMillis,
+    double emberMillis,
+    boolean answersMatch,
+    String answerDetail,
+    List<String> emberNodes,
+    List<PlanSummary.Fallback> fallbacks,
+    int rowToColumnar,
+    int columnarToRow,
+    Optional<Boolean> sparkMatchesExpected,
+    Optional<Boolean> emberMatchesExpected,
+    Optional<String> sparkError,
+    Optional<String> emberError) {
+
+  public QueryResult {
+    requireNonNull(name, "name is null");
+    requireNonNull(answerDetail, "answerDetail is null");
+    emberNodes = List.copyOf(requireNonNull(emberNodes, "emberNodes is null"));
+    fallbacks = List.copyOf(requireNonNull(fallbacks, "fallbacks is null"));
+    requireNonNull(sparkMatchesExpected, "sparkMatchesExpected is null");
+    requireNonNull(emberMatchesExpected, "emberMatchesExpected is null");
+    requireNonNull(sparkError, "sparkError is null");
+    requireNonNull(emberError, "emberError is null");
+  }
+
+  /**
+   * Spark time over Ember time: above 1 Ember is faster, below 1 it is slower. NaN when either run
+   * failed.
+   */
+  public double speedup() {
+    if (!(sparkMillis > 0) || !(emberMillis > 0)) {
+      return Double.NaN;
+    }
+    return sparkMillis / emberMillis;
+  }
+}

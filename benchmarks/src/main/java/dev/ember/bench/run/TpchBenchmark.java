@@ -1,0 +1,190 @@
+package dev.ember.bench.run;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.bench.BenchOptions;
+import dev.ember.bench.compare.AnswerComparison;
+import dev.ember.bench.compare.Comparison;
+import dev.ember.bench.compare.ExpectedAnswerCheck;
+import dev.ember.bench.data.TpchDataSet;
+import dev.ember.bench.query.ExpectedAnswer;
+import dev.ember.bench.query.TpchQueries;
+import dev.ember.bench.query.TpchQuery;
+import dev.ember.bench.report.BenchReport;
+import dev.ember.bench.report.HtmlReport;
+import dev.ember.bench.report.JsonReport;
+import dev.ember.bench.report.MarkdownReport;
+import dev.ember.bench.report.QueryResult;
+import dev.ember.bench.report.SummaryTable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The whole {@code bin/ember bench tpch} run: generate (or reuse) the data, run the queries as a
+ * Spark-alone application and then as a Spark-with-Ember application on the same master, compare
+ * the answers, and write {@code report.json}, {@code report.md}, {@code report.html} and the event
+ * logs into the output directory.
+ *
+ * <p>At scale 0.01 both modes are also checked against the answers bundled with the tpch jar.
+ * Progress goes to {@code progress}, one line per query and mode, and the summary table at the end.
+ * Runs on the calling thread; starts and stops its Spark applications itself.
+ */
+public final class TpchBenchmark {
+  private final BenchOptions options;
+  private final PrintStream progress;
+
+  public TpchBenchmark(BenchOptions options, PrintStream progress) {
+    this.options = requireNonNull(options, "options is null");
+    this.progress = requireNonNull(progress, "progress is null");
+  }
+
+  /** Runs the benchmark and returns its report (also written to the output directory). */
+  public BenchReport run() throws IOException {
+    if (!BenchSessions.pluginAvailable()) {
+      throw new IllegalStateException(
+          "the Ember plugin (" + BenchSessions.PLUGIN_CLASS + ") is not on the classpath, so the "
+              + "Ember half of the benchmark cannot run; rebuild with EMBER_REBUILD=1 bin/ember bench");
+    }
+    String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    Path output = options.output().toAbsolutePath();
+    Path eventLogs = output.resolve("eventlogs");
+    Files.createDirectories(eventLogs);
+    List<Path> executorJars = options.isLocalMaster() ? List.of() : ExecutorJars.collect(output.resolve("jars"));
+    BenchSessions sessions = new BenchSessions(options, executorJars);
+    TpchDataSet data = new TpchDataSet(options.dataDirectory(), options.scale());
+    List<TpchQuery> queries = TpchQueries.select(options.queries());
+
+    generate(sessions, data);
+    String[] sparkVersion = new String[1];
+    List<QueryRun> sparkRuns = runAll(sessions, RunMode.SPARK, eventLogs, data, queries, sparkVersion);
+    List<QueryRun> emberRuns = runAll(sessions, RunMode.EMBER, eventLogs, data, queries, sparkVersion);
+
+    boolean checkBundled = options.scale().compareTo(new BigDecimal(ExpectedAnswer.SCALE)) == 0;
+    List<QueryResult> results = new ArrayList<>();
+    for (int index = 0; index < queries.size(); index++) {
+      results.add(compare(queries.get(index), sparkRuns.get(index), emberRuns.get(index), checkBundled));
+    }
+    BenchReport report =
+        new BenchReport(
+            results, options.device(), data.scaleText(), sparkVersion[0], machine(), options.master(),
+            options.iterations(), options.warmups(), startedAt, eventLogs.toString());
+    JsonReport.write(report, output.resolve("report.json"));
+    MarkdownReport.write(report, output.resolve("report.md"));
+    HtmlReport.write(report, output.resolve("report.html"));
+    progress.println();
+    progress.print(SummaryTable.render(report));
+    progress.println("ember bench: reports in " + output + " (report.json, report.md, report.html)");
+    return report;
+  }
+
+  /**
+   * Builds the report line of one query from its two runs. The answers match only when both runs
+   * succeeded, agree with each other, and (when {@code checkBundled}) both agree with the bundled
+   * answer.
+   */
+  public static QueryResult compare(TpchQuery query, QueryRun spark, QueryRun ember, boolean checkBundled) {
+    requireNonNull(query, "query is null");
+    requireNonNull(spark, "spark is null");
+    requireNonNull(ember, "ember is null");
+    Optional<Boolean> sparkExpected = Optional.empty();
+    Optional<Boolean> emberExpected = Optional.empty();
+    List<String> problems = new ArrayList<>();
+    spark.error().ifPresent(error -> problems.add("Ember off failed: " + error));
+    ember.error().ifPresent(error -> problems.add("Ember on failed: " + error));
+    if (spark.succeeded() && ember.succeeded()) {
+      if (!spark.schema().equals(ember.schema())) {
+        problems.add("schemas differ: " + spark.schema() + " with Ember off, " + ember.schema() + " with Ember on");
+      }
+      Comparison comparison = AnswerComparison.compare(spark.rows(), ember.rows());
+      if (!comparison.matches()) {
+        problems.add(comparison.detail());
+      }
+    }
+    Optional<ExpectedAnswer> bundled = checkBundled ? ExpectedAnswer.bundled(query.number()) : Optional.empty();
+    if (bundled.isPresent()) {
+      if (spark.succeeded()) {
+        Comparison check = ExpectedAnswerCheck.check(bundled.get(), spark.rows());
+        sparkExpected = Optional.of(check.matches());
+        if (!check.matches()) {
+          problems.add("Ember off differs from the tpch jar's answer: " + check.detail());
+        }
+      }
+      if (ember.succeeded()) {
+        Comparison check = ExpectedAnswerCheck.check(bundled.get(), ember.rows());
+        emberExpected = Optional.of(check.matches());
+        if (!check.matches()) {
+          problems.add("Ember on differs from the tpch jar's answer: " + check.detail());
+        }
+      }
+    }
+    return new QueryResult(
+        query.name(), spark.medianMillis(), ember.medianMillis(), problems.isEmpty(), String.join("; ", problems),
+        ember.plan().distinctEmberNodes(), ember.plan().distinctFallbacks(), ember.plan().rowToColumnar(),
+        ember.plan().columnarToRow(), sparkExpected, emberExpected, spark.error(), ember.error());
+  }
+
+  private void generate(BenchSessions sessions, TpchDataSet data) {
+    progress.printf(Locale.ROOT, "ember bench: TPC-H-like data at scale %s in %s%n", data.scaleText(), data.scaleDirectory());
+    SparkSession spark = sessions.startGenerator();
+    try {
+      data.ensureGenerated(spark, progress);
+    } finally {
+      BenchSessions.stop(spark);
+    }
+  }
+
+  private List<QueryRun> runAll(
+      BenchSessions sessions, RunMode mode, Path eventLogs, TpchDataSet data, List<TpchQuery> queries,
+      String[] sparkVersion) {
+    progress.printf(
+        Locale.ROOT, "ember bench: running %d queries with Ember %s (%d warm-up, %d timed each)%n",
+        queries.size(), mode == RunMode.EMBER ? "on (device " + options.device() + ")" : "off",
+        options.warmups(), options.iterations());
+    SparkSession spark = sessions.start(mode, eventLogs);
+    try {
+      sparkVersion[0] = spark.version();
+      data.registerViews(spark);
+      QueryRunner runner = new QueryRunner(spark, mode, options.warmups(), options.iterations());
+      List<QueryRun> runs = new ArrayList<>();
+      for (int index = 0; index < queries.size(); index++) {
+        TpchQuery query = queries.get(index);
+        QueryRun run = runner.run(query);
+        runs.add(run);
+        progress.printf(
+            Locale.ROOT, "ember bench: [%-5s %2d/%d] %-4s %s%n", mode.label(), index + 1, queries.size(),
+            query.name(),
+            run.succeeded()
+                ? String.format(Locale.ROOT, "%8.0f ms median, %d rows%s", run.medianMillis(), run.rows().size(),
+                    mode == RunMode.EMBER ? ", Ember nodes: " + describeNodes(run) : "")
+                : "FAILED: " + run.error().orElse(""));
+      }
+      return runs;
+    } finally {
+      BenchSessions.stop(spark);
+    }
+  }
+
+  private static String describeNodes(QueryRun run) {
+    List<String> nodes = run.plan().distinctEmberNodes();
+    return (nodes.isEmpty() ? "none" : String.join(", ", nodes))
+        + ", fallbacks: " + run.plan().fallbacks().size();
+  }
+
+  private static String machine() {
+    Runtime runtime = Runtime.getRuntime();
+    return String.format(
+        Locale.ROOT, "%s %s, %d cores, Java %s, %.1f GiB max heap",
+        System.getProperty("os.name"), System.getProperty("os.arch"), runtime.availableProcessors(),
+        System.getProperty("java.version"), runtime.maxMemory() / (1024.0 * 1024 * 1024));
+  }
+}

@@ -1,0 +1,162 @@
+// Gather: output row i takes input row indices[i]. Fixed-width values by element size, bitmaps
+// (validity and boolean values) one output byte per thread, strings as lengths → exclusive scan →
+// byte copy. Indices are never null and always in range: the host checks that before the launch.
+#include "ember_cuda.h"
+#include "block_scan.cuh"
+
+namespace {
+
+struct alignas(16) Bytes16 {
+    unsigned long long low;
+    unsigned long long high;
+};
+
+template <typename T>
+__device__ inline void gather_values(const T* source, const int* indices, int count, T* target) {
+    const long long stride = static_cast<long long>(gridDim.x) * blockDim.x;
+    for (long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; row < count;
+         row += stride) {
+        target[row] = source[indices[row]];
+    }
+}
+
+}  // namespace
+
+extern "C" __global__ void gather_fixed_1(const unsigned char* source, const int* indices, int count,
+                                          unsigned char* target) {
+    gather_values(source, indices, count, target);
+}
+EMBER_REGISTER_KERNEL(gather_fixed_1)
+
+extern "C" __global__ void gather_fixed_2(const unsigned short* source, const int* indices, int count,
+                                          unsigned short* target) {
+    gather_values(source, indices, count, target);
+}
+EMBER_REGISTER_KERNEL(gather_fixed_2)
+
+extern "C" __global__ void gather_fixed_4(const unsigned int* source, const int* indices, int count,
+                                          unsigned int* target) {
+    gather_values(source, indices, count, target);
+}
+EMBER_REGISTER_KERNEL(gather_fixed_4)
+
+extern "C" __global__ void gather_fixed_8(const unsigned long long* source, const int* indices, int count,
+                                          unsigned long long* target) {
+    gather_values(source, indices, count, target);
+}
+EMBER_REGISTER_KERNEL(gather_fixed_8)
+
+extern "C" __global__ void gather_fixed_16(const Bytes16* source, const int* indices, int count,
+                                           Bytes16* target) {
+    gather_values(source, indices, count, target);
+}
+EMBER_REGISTER_KERNEL(gather_fixed_16)
+
+// Bit i of target = bit indices[i] of source; bits past count in the last byte are cleared.
+extern "C" __global__ void gather_bits(const unsigned char* source, const int* indices, int count,
+                                       unsigned char* target) {
+    const long long byte_count = (static_cast<long long>(count) + 7) / 8;
+    const long long stride = static_cast<long long>(gridDim.x) * blockDim.x;
+    for (long long byte = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; byte < byte_count;
+         byte += stride) {
+        unsigned value = 0;
+        for (int bit = 0; bit < 8; bit++) {
+            const long long row = byte * 8 + bit;
+            if (row < count) {
+                const int index = indices[row];
+                value |= ((source[index >> 3] >> (index & 7)) & 1u) << bit;
+            }
+        }
+        target[byte] = static_cast<unsigned char>(value);
+    }
+}
+EMBER_REGISTER_KERNEL(gather_bits)
+
+// Sets the first count bits of a bitmap (a vector whose rows are all valid); clears the rest of
+// the last byte.
+extern "C" __global__ void set_valid_bits(unsigned char* bitmap, int count) {
+    const long long byte_count = (static_cast<long long>(count) + 7) / 8;
+    const long long stride = static_cast<long long>(gridDim.x) * blockDim.x;
+    for (long long byte = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; byte < byte_count;
+         byte += stride) {
+        const long long remaining = count - byte * 8;
+        bitmap[byte] = remaining >= 8 ? 0xffu : static_cast<unsigned char>((1u << remaining) - 1u);
+    }
+}
+EMBER_REGISTER_KERNEL(set_valid_bits)
+
+// tile_totals[t] = bytes of the strings that tile t of the output takes. Grid-stride over tiles;
+// blockDim.x must be kBlockThreads.
+extern "C" __global__ void gather_string_tile_bytes(const int* source_offsets, const int* indices, int count,
+                                                    int tile_count, long long* tile_totals) {
+    for (int tile = blockIdx.x; tile < tile_count; tile += gridDim.x) {
+        const long long first_row = static_cast<long long>(tile) * ember::kTileRows
+                + static_cast<long long>(threadIdx.x) * ember::kItemsPerThread;
+        long long bytes = 0;
+        for (int item = 0; item < ember::kItemsPerThread; item++) {
+            const long long row = first_row + item;
+            if (row < count) {
+                const int index = indices[row];
+                bytes += source_offsets[index + 1] - source_offsets[index];
+            }
+        }
+        long long tile_total;
+        ember::block_exclusive_sum(bytes, &tile_total);
+        if (threadIdx.x == 0) {
+            tile_totals[tile] = tile_total;
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(gather_string_tile_bytes)
+
+// target_offsets[0..count] of the gathered strings, from the exclusive scan of
+// gather_string_tile_bytes' output. The host has checked that the total fits an int.
+extern "C" __global__ void gather_string_offsets(const int* source_offsets, const int* indices, int count,
+                                                 int tile_count, const long long* tile_offsets,
+                                                 int* target_offsets) {
+    for (int tile = blockIdx.x; tile < tile_count; tile += gridDim.x) {
+        const long long first_row = static_cast<long long>(tile) * ember::kTileRows
+                + static_cast<long long>(threadIdx.x) * ember::kItemsPerThread;
+        long long bytes = 0;
+        for (int item = 0; item < ember::kItemsPerThread; item++) {
+            const long long row = first_row + item;
+            if (row < count) {
+                const int index = indices[row];
+                bytes += source_offsets[index + 1] - source_offsets[index];
+            }
+        }
+        long long tile_total;
+        long long offset = tile_offsets[tile] + ember::block_exclusive_sum(bytes, &tile_total);
+        // Lengths are read again rather than kept: 32 of them would spill to local memory.
+        for (int item = 0; item < ember::kItemsPerThread; item++) {
+            const long long row = first_row + item;
+            if (row < count) {
+                const int index = indices[row];
+                target_offsets[row] = static_cast<int>(offset);
+                offset += source_offsets[index + 1] - source_offsets[index];
+                if (row == count - 1) {
+                    target_offsets[count] = static_cast<int>(offset);
+                }
+            }
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(gather_string_offsets)
+
+// Copies the bytes of each gathered string; one thread per output row (grid-stride).
+extern "C" __global__ void gather_string_bytes(const int* source_offsets, const unsigned char* source_data,
+                                               const int* indices, int count, const int* target_offsets,
+                                               unsigned char* target_data) {
+    const long long stride = static_cast<long long>(gridDim.x) * blockDim.x;
+    for (long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; row < count;
+         row += stride) {
+        const int index = indices[row];
+        const int begin = source_offsets[index];
+        const int length = source_offsets[index + 1] - begin;
+        unsigned char* target = target_data + target_offsets[row];
+        for (int i = 0; i < length; i++) {
+            target[i] = source_data[begin + i];
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(gather_string_bytes)

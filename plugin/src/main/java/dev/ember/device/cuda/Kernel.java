@@ -1,0 +1,68 @@
+package dev.ember.device.cuda;
+
+import java.util.List;
+
+/**
+ * The kernels Ember launches: the {@code extern "C"} entry points of {@code kernels/src/main/cuda},
+ * with the family (source file) each lives in and the kinds of its parameters, which every launch
+ * is checked against.
+ */
+enum Kernel {
+    COUNT_TRUE_FLAGS("compaction", "count_true_flags", true,
+            Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS),
+    SCATTER_TRUE_POSITIONS("compaction", "scatter_true_positions", true,
+            Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS),
+    EXCLUSIVE_SCAN_TILE_TOTALS("scan", "exclusive_scan_tile_totals", true, Parameter.ADDRESS, Parameter.INT),
+    GATHER_FIXED_1("gather", "gather_fixed_1", false, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS),
+    GATHER_FIXED_2("gather", "gather_fixed_2", false, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS),
+    GATHER_FIXED_4("gather", "gather_fixed_4", false, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS),
+    GATHER_FIXED_8("gather", "gather_fixed_8", false, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS),
+    GATHER_FIXED_16("gather", "gather_fixed_16", false,
+            Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS),
+    GATHER_BITS("gather", "gather_bits", false, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS),
+    SET_VALID_BITS("gather", "set_valid_bits", false, Parameter.ADDRESS, Parameter.INT),
+    GATHER_STRING_TILE_BYTES("gather", "gather_string_tile_bytes", true,
+            Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS),
+    GATHER_STRING_OFFSETS("gather", "gather_string_offsets", true,
+            Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS),
+    GATHER_STRING_BYTES("gather", "gather_string_bytes", false,
+            Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS);
+
+    /** Threads per block of every launch; the tiled kernels require exactly this (kBlockThreads). */
+    static final int BLOCK_THREADS = 256;
+
+    /** Rows of one tile of the tiled kernels: must equal kTileRows (kBlockThreads * kItemsPerThread) of ember_cuda.h. */
+    static final int TILE_ROWS = BLOCK_THREADS * 32;
+
+    /** How a kernel parameter is passed: a device address (8 bytes) or a 32-bit int. */
+    enum Parameter { ADDRESS, INT }
+
+    private final String family;
+    private final String entryPoint;
+    private final boolean tiled;
+    private final List<Parameter> parameters;
+
+    Kernel(String family, String entryPoint, boolean tiled, Parameter... parameters) {
+        this.family = family;
+        this.entryPoint = entryPoint;
+        this.tiled = tiled;
+        this.parameters = List.of(parameters);
+    }
+
+    String family() {
+        return family;
+    }
+
+    String entryPoint() {
+        return entryPoint;
+    }
+
+    /** Whether the kernel uses block-wide scans, which need exactly {@link #BLOCK_THREADS} threads. */
+    boolean tiled() {
+        return tiled;
+    }
+
+    List<Parameter> parameters() {
+        return parameters;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.ember.device.conformance;
+
+import dev.ember.columnar.ArrowTypes;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Seeded random Arrow vectors of every type Ember carries ({@link ArrowTypes}), with nulls, edge
+ * values (minimum, maximum, NaN, -0.0, empty and multi-byte strings) and random bit patterns.
+ */
+final class RandomVectors {
+
+    /** Every Spark type of Ember's columnar path, one column each. */
+    static final List<DataType> TYPES = List.of(DataTypes.BooleanType, DataTypes.ByteType, DataTypes.ShortType,
+            DataTypes.IntegerType, DataTypes.LongType, DataTypes.FloatType, DataTypes.DoubleType,
+            DataTypes.createDecimalType(38, 10), DataTypes.createDecimalType(9, 2), DataTypes.DateType,
+            DataTypes.TimestampType, DataTypes.StringType);
+
+    private static final String[] WORDS = {"", "a", "ß", "日本語", "emoji 😀", "padded  ", "x".repeat(300)};
+
+    private final Random random;
+
+    RandomVectors(long seed) {
+        this.random = new Random(seed);
+    }
+
+    Random random() {
+        return random;
+    }
+
+    /** A boolean column of {@code rows} values; {@code nullShare} and {@code trueShare} in [0, 1]. */
+    BitVector flags(int rows, double nullShare, double trueShare, BufferAllocator allocator) {
+        BitVector flags = new BitVector("flags", allocator);
+        flags.allocateNew(rows);
+        for (int row = 0; row < rows; row++) {
+            if (random.nextDouble() < nullShare) {
+                flags.setNull(row);
+            } else {
+                flags.set(row, random.nextDouble() < trueShare ? 1 : 0);
+            }
+        }
+        flags.setValueCount(rows);
+        return flags;
+    }
+
+    /** One column per type of {@link #TYPES}; each value is null with probability {@code nullShare}. */
+    List<FieldVector> columns(int rows, double nullShare, BufferAllocator allocator) {
+        List<FieldVector> columns = new ArrayList<>();
+        try {
+            for (DataType type : TYPES) {
+                columns.add(column(type, rows, nullShare, allocator));
+            }
+            return columns;
+        } catch (RuntimeException e) {
+            columns.forEach(FieldVector::close);
+            throw e;
+        }
+    }
+
+    /** Indices into a column of {@code limit} rows, with repeats and in random order. */
+    IntVector indices(int count, int limit, BufferAllocator allocator) {
+        IntVector indices = new IntVector("indices", allocator);
+        indices.allocateNew(count);
+        for (int i = 0; i < count; i++) {
+            indices.set(i, random.nextInt(limit));
+        }
+        indices.setValueCount(count);
+        return indices;
+    }
+
+    /** One column of {@code type}; each value is null with probability {@code nullShare}. */
+    FieldVector column(DataType type, int rows, double nullShare, BufferAllocator allocator) {
+        FieldVector vector = ArrowTypes.newVector(type.simpleString(), type, allocator);
+        try {
+            vector.setInitialCapacity(rows);
+            vector.allocateNew();
+            for (int row = 0; row < rows; row++) {
+                if (random.nextDouble() < nullShare) {
+                    vector.setNull(row);
+                } else {
+                    setRandom(vector, row);
+                }
+            }
+            vector.setValueCount(rows);
+            return vector;
+        } catch (RuntimeException e) {
+            vector.close();
+            throw e;
+        }
+    }
+
+    private void setRandom(FieldVector vector, int row) {
+        boolean edge = random.nextInt(10) == 0;
+        if (vector instanceof BitVector v) {
+            v.setSafe(row, random.nextBoolean() ? 1 : 0);
+        } else if (vector instanceof TinyIntVector v) {
+            v.setSafe(row, edge ? (random.nextBoolean() ? Byte.MIN_VALUE : Byte.MAX_VALUE) : (byte) random.nextInt());
+        } else if (vector instanceof SmallIntVector v) {
+            v.setSafe(row, edge ? Short.MIN_VALUE : (short) random.nextInt());
+        } else if (vector instanceof IntVector v) {
+            v.setSafe(row, edge ? Integer.MAX_VALUE : random.nextInt());
+        } else if (vector instanceof BigIntVector v) {
+            v.setSafe(row, edge ? Long.MIN_VALUE : random.nextLong());
+        } else if (vector instanceof Float4Vector v) {
+            v.setSafe(row, edge ? Float.NaN : Float.intBitsToFloat(random.nextInt()));
+        } else if (vector instanceof Float8Vector v) {
+            v.setSafe(row, edge ? -0.0 : Double.longBitsToDouble(random.nextLong()));
+        } else if (vector instanceof DecimalVector v) {
+            int digits = Math.min(v.getPrecision(), 30);
+            BigInteger unscaled = new BigInteger(digits * 3, random).mod(BigInteger.TEN.pow(digits));
+            v.setSafe(row, new BigDecimal(random.nextBoolean() ? unscaled : unscaled.negate(), v.getScale()));
+        } else if (vector instanceof DateDayVector v) {
+            v.setSafe(row, random.nextInt(100_000) - 50_000);
+        } else if (vector instanceof TimeStampMicroTZVector v) {
+            v.setSafe(row, random.nextLong() / 1000);
+        } else if (vector instanceof VarCharVector v) {
+            String text = edge ? WORDS[random.nextInt(WORDS.length)] : randomText();
+            v.setSafe(row, text.getBytes(StandardCharsets.UTF_8));
+        } else {
+            throw new IllegalArgumentException("no random values for " + vector.getClass().getSimpleName());
+        }
+    }
+
+    private String randomText() {
+        int length = random.nextInt(12);
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append(random.nextInt(8) == 0 ? 'é' : (char) ('a' + random.nextInt(26)));
+        }
+        return text.toString();
+    }
+}

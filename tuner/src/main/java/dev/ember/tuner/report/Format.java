@@ -1,0 +1,35 @@
+package dev.ember.tuner.report;
+
+import java.util.Locale;
+
+/** Number formatting shared by the reports. */
+final class Format {
+  private Format() {}
+
+  static String millis(double ms) {
+    if (ms < 1000) {
+      return Math.round(ms) + " ms";
+    }
+    if (ms < 120_000) {
+      return String.format(Locale.ROOT, "%.1f s", ms / 1000);
+    }
+    if (ms < 7_200_000) {
+      return String.format(Locale.ROOT, "%.1f min", ms / 60_000);
+    }
+    return String.format(Locale.ROOT, "%.1f h", ms / 3_600_000);
+  }
+
+  static String percent(double share) {
+    return String.format(Locale.ROOT, "%.1f%%", share * 100);
+  }
+
+  static String factor(double value) {
+    return String.format(Locale.ROOT, "%.2fx", value);
+  }
+
+  /** One line of user text (queries, descriptions): newlines flattened, long text cut. */
+  static String oneLine(String text, int max) {
+    String line = text == null ? "" : text.replaceAll("\\s+", " ").trim();
+    return line.length() > max ? line.substring(0, max - 3) + "..." : line;
+  }
+}
