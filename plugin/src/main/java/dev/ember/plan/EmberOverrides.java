@@ -13,6 +13,7 @@ import dev.ember.exec.EmberExec;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Planning;
 import dev.ember.exec.Seqs;
+import dev.ember.exec.join.RestoreOrdering;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,6 +59,10 @@ public final class EmberOverrides extends ColumnarRule {
             boolean execute = conf.get(EmberConf.MODE).equals("execute");
             List<ExplainLine> lines = new ArrayList<>();
             SparkPlan result = convert(plan, context, execute, 0, lines);
+            if (execute) {
+                // hash joins that replaced sort-merge joins drop an order Spark nodes above may rely on
+                result = RestoreOrdering.apply(result);
+            }
             ExplainLog.log(conf.get(EmberConf.EXPLAIN), lines, execute);
             return execute ? result : plan;
         }
