@@ -1,7 +1,16 @@
 package dev.ember.catalog;
 
+import dev.ember.catalog.rules.BroadcastHashJoinRule;
 import dev.ember.catalog.rules.FilterRule;
+import dev.ember.catalog.rules.GlobalLimitRule;
+import dev.ember.catalog.rules.HashAggregateRule;
+import dev.ember.catalog.rules.SortAggregateRule;
+import dev.ember.catalog.rules.LocalLimitRule;
 import dev.ember.catalog.rules.ProjectRule;
+import dev.ember.catalog.rules.ShuffledHashJoinRule;
+import dev.ember.catalog.rules.SortMergeJoinRule;
+import dev.ember.catalog.rules.SortRule;
+import dev.ember.catalog.rules.TakeOrderedAndProjectRule;
 import dev.ember.expr.ExpressionCatalog;
 import dev.ember.expr.ExpressionEntry;
 import java.util.List;
@@ -17,7 +26,16 @@ public final class SupportCatalog {
 
     private static final List<ExecRule<?>> EXECS = List.of(
             new FilterRule(),
-            new ProjectRule());
+            new ProjectRule(),
+            new HashAggregateRule(),
+            new SortAggregateRule(),
+            new BroadcastHashJoinRule(),
+            new ShuffledHashJoinRule(),
+            new SortMergeJoinRule(),
+            new SortRule(),
+            new TakeOrderedAndProjectRule(),
+            new LocalLimitRule(),
+            new GlobalLimitRule());
 
     private SupportCatalog() {}
 

@@ -68,9 +68,16 @@ public final class EmberConf {
                     + " m, g suffixes); 0 means Spark's spark.memory.offHeap.size when off-heap memory is enabled,"
                     + " else a quarter of the JVM's maximum heap.");
 
+    public static final ConfigEntry<Boolean> REPLACE_SORT_MERGE_JOIN = ConfigEntry.booleanEntry(
+            PREFIX + "replaceSortMergeJoin", true, SESSION,
+            "Runs Spark's sort-merge joins as Ember shuffled hash joins (the sort below each side is dropped). Each"
+                    + " task then holds its partition of the build side in memory; set false to leave sort-merge"
+                    + " joins to Spark.");
+
     /** Every declared entry, in the order the docs list them. */
     public static final List<ConfigEntry<?>> ENTRIES = List.of(ENABLED, EXPLAIN, MODE, DEVICE, BATCH_SIZE_ROWS,
-            BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, CONCURRENT_GPU_TASKS, HOST_MEMORY_LIMIT);
+            BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, CONCURRENT_GPU_TASKS, HOST_MEMORY_LIMIT,
+            REPLACE_SORT_MERGE_JOIN);
 
     private final Function<String, Optional<String>> lookup;
 

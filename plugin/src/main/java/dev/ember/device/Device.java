@@ -1,11 +1,17 @@
 package dev.ember.device;
 
+import dev.ember.device.host.HostCopy;
+import dev.ember.device.host.HostGroupBy;
+import dev.ember.device.host.HostJoinTable;
+import dev.ember.device.host.HostSort;
 import dev.ember.expr.Program;
+import java.io.Serializable;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.spark.sql.types.DataType;
 
 /**
  * The primitives Ember's operators are built from, implemented once per kind of device.
@@ -42,6 +48,153 @@ public interface Device extends AutoCloseable {
      * is never null and always below the column's value count.
      */
     List<FieldVector> gather(List<FieldVector> columns, IntVector indices, BufferAllocator allocator);
+
+    /** The direction of one sort key. */
+    record SortKey(boolean ascending, boolean nullsFirst) implements Serializable {}
+
+    /**
+     * Sort (and top-N): the row positions of {@code keys} in Spark's order for {@code orders}, ties
+     * kept in input order; only the first {@code limit} positions when {@code limit >= 0}.
+     */
+    default IntVector sortIndices(List<FieldVector> keys, List<SortKey> orders, int rowCount, int limit,
+            BufferAllocator allocator) {
+        return HostSort.sortIndices(keys, orders, rowCount, limit, allocator);
+    }
+
+    /**
+     * Concatenate: new vectors holding the rows of every part in order; each part has the columns of
+     * {@code template} (same Arrow types), which also gives the output fields.
+     */
+    default List<FieldVector> concatenate(List<List<FieldVector>> parts, List<FieldVector> template,
+            BufferAllocator allocator) {
+        return HostCopy.concatenate(parts, template, allocator);
+    }
+
+    /** Gather where an index of -1 makes a null (the unmatched side of an outer join). */
+    default List<FieldVector> gatherOrNull(List<FieldVector> columns, IntVector indices, BufferAllocator allocator) {
+        return HostCopy.gatherOrNull(columns, indices, allocator);
+    }
+
+    /**
+     * Hash table build: indexes {@code rowCount} rows of the build side's key columns. Rows with a null
+     * key are left out (they never match). The key vectors are borrowed and must stay open while the
+     * table lives; the caller closes the table.
+     */
+    default JoinTable buildJoinTable(List<FieldVector> keys, int rowCount, BufferAllocator allocator) {
+        return HostJoinTable.build(keys, rowCount);
+    }
+
+    /**
+     * Hash table probe: the (probe row, build row) pairs whose keys are equal, for probe rows from
+     * {@code startRow}, stopping after the first row at which {@code maxPairs} pairs are reached (a row's
+     * pairs are never split). Probe rows with a null key match nothing. Floating keys match as Spark's
+     * normalized keys do: NaN equals NaN, -0.0 equals 0.0.
+     */
+    default JoinMatches probeJoinTable(JoinTable table, List<FieldVector> probeKeys, int startRow, int rowCount,
+            int maxPairs, BufferAllocator allocator) {
+        if (!(table instanceof HostJoinTable host)) {
+            throw new IllegalArgumentException("this device cannot probe a " + table.getClass().getSimpleName());
+        }
+        return host.probe(probeKeys, startRow, rowCount, maxPairs, allocator);
+    }
+
+    /**
+     * Group-by aggregate: a new, empty grouping over key columns of {@code keyTypes} that folds the
+     * inputs of {@code operations} into per-group state. The caller closes it.
+     */
+    default GroupBy newGroupBy(List<DataType> keyTypes, List<AggregateOperation> operations,
+            BufferAllocator allocator) {
+        return new HostGroupBy(keyTypes, operations, allocator);
+    }
+
+    /** A built join hash table; see {@link #buildJoinTable}. */
+    interface JoinTable extends AutoCloseable {
+        int buildRowCount();
+
+        /** Bytes the table holds besides the build side's columns. */
+        long bytes();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * The matching pairs of a probe, owned by the caller: {@code probeRows[i]} matched
+     * {@code buildRows[i]}; {@code nextRow} is the first probe row not looked at yet.
+     */
+    record JoinMatches(IntVector probeRows, IntVector buildRows, int nextRow) implements AutoCloseable {
+        public int pairCount() {
+            return probeRows.getValueCount();
+        }
+
+        @Override
+        public void close() {
+            try (IntVector probe = probeRows; IntVector build = buildRows) {
+                // closes both
+            }
+        }
+    }
+
+    /**
+     * One aggregate operation of a {@link GroupBy}, with the state it keeps per group and the state
+     * columns {@link GroupBy#state} returns.
+     *
+     * <ul>
+     *   <li>{@code SUM_LONG}: one integral input, nulls skipped; state bigint, null until a non-null
+     *       value came. With {@code ansi} an overflow throws {@link ArithmeticException}, else it wraps.</li>
+     *   <li>{@code SUM_DOUBLE}: one integral or floating input, nulls skipped; state double, null until a
+     *       non-null value came.</li>
+     *   <li>{@code SUM_DECIMAL}: a decimal input of scale {@code scale} and optionally a second, boolean
+     *       "is empty" input (Spark's decimal sum buffer): rows whose value is null are skipped, or, with the
+     *       second input, rows that are empty; a non-empty row with a null value is an overflow. State:
+     *       the sum as decimal(38, scale), null once it overflowed {@code precision} digits, and a boolean
+     *       that is true once a value came.</li>
+     *   <li>{@code COUNT}: any number of inputs; counts rows where every input is non-null (every row
+     *       with no input). State bigint, never null.</li>
+     *   <li>{@code MIN}, {@code MAX}: one input of {@code type}, nulls skipped; state of {@code type},
+     *       null until a value came; Spark's ordering (NaN greatest, -0.0 equal to 0.0, the first of
+     *       equal values kept).</li>
+     * </ul>
+     */
+    record AggregateOperation(Kind kind, DataType type, int precision, int scale, boolean ansi)
+            implements Serializable {
+        public enum Kind { SUM_LONG, SUM_DOUBLE, SUM_DECIMAL, COUNT, MIN, MAX }
+    }
+
+    /**
+     * A growing grouping: the distinct keys seen so far (null is a key value like any other) and the
+     * state of each operation per group. With no key columns there is exactly one group, present
+     * before any row is added.
+     */
+    interface GroupBy extends AutoCloseable {
+        /**
+         * Adds {@code rowCount} rows: {@code keys} has one vector per key type, {@code inputs} one list of
+         * vectors per operation.
+         */
+        void add(List<FieldVector> keys, List<List<FieldVector>> inputs, int rowCount);
+
+        int groupCount();
+
+        /** Bytes held outside the allocator the grouping was created with (zero on a device). */
+        long heapBytes();
+
+        /** The distinct keys in group order; new vectors owned by the caller. */
+        List<FieldVector> keys(BufferAllocator allocator);
+
+        /** The state columns of operation {@code operation} in group order; new vectors owned by the caller. */
+        List<FieldVector> state(int operation, BufferAllocator allocator);
+
+        @Override
+        void close();
+    }
+
+    /**
+     * How this device runs a primitive, for explain output: the kernels it launches, or the code that
+     * runs instead ({@code evaluate}, {@code selectTrue}, {@code gather}, ...).
+     */
+    default String implementationOf(String primitive) {
+        return "Java on the CPU";
+    }
 
     /** Releases the device's resources; the device is unusable afterwards. */
     @Override

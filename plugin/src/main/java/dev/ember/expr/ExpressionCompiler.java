@@ -35,6 +35,9 @@ public final class ExpressionCompiler {
             return SupportLevel.compatible();
         } catch (UnsupportedExpressionException e) {
             return SupportLevel.unsupported(e.reason());
+        } catch (Exception e) {
+            // Catalyst throws (some of its exceptions are checked ones, thrown from Scala) for expressions it cannot type (unresolved, invalid): never crash planning.
+            return SupportLevel.unsupported(unexpected(expression, e));
         }
     }
 
@@ -52,7 +55,13 @@ public final class ExpressionCompiler {
             return translate(expression, input);
         } catch (UnsupportedExpressionException e) {
             throw new IllegalArgumentException(e.reason(), e);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(unexpected(expression, e), e);
         }
+    }
+
+    private static String unexpected(Expression expression, Exception error) {
+        return "cannot run because Ember could not compile " + Reasons.sql(expression) + ": " + error;
     }
 
     private Program translate(Expression expression, List<Attribute> input) {

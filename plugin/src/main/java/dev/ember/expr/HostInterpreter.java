@@ -38,11 +38,69 @@ public final class HostInterpreter {
     public static FieldVector evaluate(Program program, List<FieldVector> inputs, int rowCount,
             BufferAllocator allocator) {
         requireNonNull(program, "program is null");
+        return evaluateAll(List.of(program), inputs, rowCount, allocator).get(0);
+    }
+
+    /**
+     * Evaluates several programs over the same rows, as one projection does, and fails the way
+     * Spark's row-at-a-time projection does: with the error of the first failing row, and in that
+     * row of the first program (in list order) that fails.
+     *
+     * @param inputs borrowed; shared by all programs, with the same layout as {@link #evaluate}
+     * @return one new vector per program, in order, owned by the caller; none on failure
+     * @throws RuntimeException Spark's exception for the first failing row
+     */
+    public static List<FieldVector> evaluateAll(List<Program> programs, List<FieldVector> inputs, int rowCount,
+            BufferAllocator allocator) {
+        requireNonNull(programs, "programs is null");
         requireNonNull(inputs, "inputs is null");
         requireNonNull(allocator, "allocator is null");
         if (rowCount < 0) {
             throw new IllegalArgumentException("rowCount must be >= 0, got " + rowCount);
         }
+        for (Program program : programs) {
+            checkInputs(requireNonNull(program, "a program is null"), inputs, rowCount);
+        }
+        List<FieldVector> results = new ArrayList<>(programs.size());
+        try {
+            for (Program program : programs) {
+                FieldVector result = ArrowTypes.newVector("result", program.resultType(), allocator);
+                results.add(result);
+                result.setInitialCapacity(rowCount);
+                result.allocateNew();
+            }
+            for (int start = 0; start < rowCount; start += CHUNK_ROWS) {
+                int size = Math.min(CHUNK_ROWS, rowCount - start);
+                List<Column> columns = new ArrayList<>(programs.size());
+                int failingRow = Integer.MAX_VALUE;
+                int failingProgram = -1;
+                for (int i = 0; i < programs.size(); i++) {
+                    Column column = run(programs.get(i), inputs, start, size);
+                    columns.add(column);
+                    int failing = column.firstPoisoned();
+                    if (failing >= 0 && failing < failingRow) {
+                        failingRow = failing;
+                        failingProgram = i;
+                    }
+                }
+                if (failingProgram >= 0) {
+                    throw ErrorReplay.raise(programs.get(failingProgram), inputs, start + failingRow);
+                }
+                for (int i = 0; i < programs.size(); i++) {
+                    ColumnIo.write(columns.get(i), results.get(i), start);
+                }
+            }
+            for (FieldVector result : results) {
+                result.setValueCount(rowCount);
+            }
+            return results;
+        } catch (RuntimeException | Error e) {
+            results.forEach(FieldVector::close);
+            throw e;
+        }
+    }
+
+    private static void checkInputs(Program program, List<FieldVector> inputs, int rowCount) {
         if (inputs.size() < program.inputTypes().size()) {
             throw new IllegalArgumentException("the program reads " + program.inputTypes().size()
                     + " input columns but " + inputs.size() + " were given");
@@ -53,25 +111,6 @@ public final class HostInterpreter {
                 throw new IllegalArgumentException("input column " + i + " has " + input.getValueCount()
                         + " rows, fewer than rowCount " + rowCount);
             }
-        }
-        FieldVector result = ArrowTypes.newVector("result", program.resultType(), allocator);
-        try {
-            result.setInitialCapacity(rowCount);
-            result.allocateNew();
-            for (int start = 0; start < rowCount; start += CHUNK_ROWS) {
-                int size = Math.min(CHUNK_ROWS, rowCount - start);
-                Column column = run(program, inputs, start, size);
-                int failing = column.firstPoisoned();
-                if (failing >= 0) {
-                    throw ErrorReplay.raise(program, inputs, start + failing);
-                }
-                ColumnIo.write(column, result, start);
-            }
-            result.setValueCount(rowCount);
-            return result;
-        } catch (RuntimeException | Error e) {
-            result.close();
-            throw e;
         }
     }
 
@@ -131,18 +170,16 @@ public final class HostInterpreter {
 
     private static Column literal(Instruction instruction, int size) {
         Column column = new Column(instruction.type(), size);
-        boolean isNull = instruction.hasFlag(Instruction.FLAG_NULL_CONSTANT);
-        for (int row = 0; row < size; row++) {
-            if (isNull) {
-                column.nulls[row] = true;
-                continue;
-            }
-            switch (instruction.type().kind()) {
-                case FLOAT, DOUBLE -> column.doubles[row] = instruction.doubleAt(0);
-                case DECIMAL -> column.decimals[row] = instruction.decimalAt(0);
-                case STRING -> column.strings[row] = instruction.stringAt(0);
-                default -> column.longs[row] = instruction.longAt(0);
-            }
+        if (instruction.hasFlag(Instruction.FLAG_NULL_CONSTANT)) {
+            java.util.Arrays.fill(column.nulls, true);
+            return column;
+        }
+        switch (instruction.type().kind()) {
+            case FLOAT, DOUBLE -> java.util.Arrays.fill(column.doubles, instruction.doubleAt(0));
+            case DECIMAL -> java.util.Arrays.fill(column.decimals, instruction.decimalAt(0));
+            // Kernels never modify string values, so all rows can share one copy of the constant.
+            case STRING -> java.util.Arrays.fill(column.strings, instruction.stringAt(0));
+            default -> java.util.Arrays.fill(column.longs, instruction.longAt(0));
         }
         return column;
     }

@@ -1,9 +1,10 @@
 package dev.ember.expr;
 
-import java.util.Arrays;
-
 /** Comparisons, AND, OR, NOT, IS_NULL, IS_NOT_NULL, IN and IN_SET. */
 final class PredicateKernels {
+    /** Lists up to this long are scanned; longer ones go through a hash set. */
+    private static final int SCAN_LIMIT = 8;
+
     private PredicateKernels() {}
 
     /** EQUAL and the orderings: left first, null-intolerant. NULL_SAFE_EQUAL: both sides, never null. */
@@ -90,14 +91,17 @@ final class PredicateKernels {
         boolean hasNull = instruction.hasFlag(Instruction.FLAG_LIST_HAS_NULL);
         boolean setSemantics = instruction.opcode() == Opcode.IN_SET;
         Column list = listColumn(instruction, value.type);
+        Membership membership = list.size > SCAN_LIMIT ? new Membership(list) : null;
         for (int row = 0; row < out.size; row++) {
             if (!Rows.unary(value, out, row)) {
                 continue;
             }
             boolean found = false;
-            for (int element = 0; element < list.size && !found; element++) {
-                found = setSemantics ? setEquals(value, row, list, element)
-                        : Comparisons.compare(value, row, list, element) == 0;
+            if (membership != null) {
+                found = membership.contains(value, row);
+            }
+            for (int element = 0; membership == null && element < list.size && !found; element++) {
+                found = Comparisons.compare(value, row, list, element) == 0;
             }
             if (found) {
                 out.longs[row] = 1;
@@ -125,15 +129,6 @@ final class PredicateKernels {
             }
         }
         return list;
-    }
-
-    private static boolean setEquals(Column value, int row, Column list, int element) {
-        return switch (value.type.kind()) {
-            case FLOAT, DOUBLE -> Comparisons.compareDoubles(value.doubles[row], list.doubles[element]) == 0;
-            case DECIMAL -> value.decimals[row].compareTo(list.decimals[element]) == 0;
-            case STRING -> Arrays.equals(value.strings[row], list.strings[element]);
-            default -> value.longs[row] == list.longs[element];
-        };
     }
 
     private static boolean isNaN(Column value, int row) {

@@ -10,8 +10,9 @@ final class Reasons {
     static String sql(Expression expression) {
         try {
             return expression.sql();
-        } catch (RuntimeException e) {
-            return expression.toString();
+        } catch (Exception e) {
+            // Unresolved or invalid expressions cannot print SQL; Catalyst may throw checked exceptions.
+            return expression.getClass().getSimpleName();
         }
     }
 

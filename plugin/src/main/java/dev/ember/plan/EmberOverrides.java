@@ -6,11 +6,14 @@ import dev.ember.catalog.SupportCatalog;
 import dev.ember.catalog.SupportLevel;
 import dev.ember.config.EmberConf;
 import dev.ember.config.InvalidConfigException;
+import dev.ember.device.Device;
+import dev.ember.device.Devices;
 import dev.ember.exec.EmberCopyToArrowExec;
 import dev.ember.exec.EmberExec;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Planning;
 import dev.ember.exec.Seqs;
+import dev.ember.exec.join.RestoreOrdering;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +59,10 @@ public final class EmberOverrides extends ColumnarRule {
             boolean execute = conf.get(EmberConf.MODE).equals("execute");
             List<ExplainLine> lines = new ArrayList<>();
             SparkPlan result = convert(plan, context, execute, 0, lines);
+            if (execute) {
+                // hash joins that replaced sort-merge joins drop an order Spark nodes above may rely on
+                result = RestoreOrdering.apply(result);
+            }
             ExplainLog.log(conf.get(EmberConf.EXPLAIN), lines, execute);
             return execute ? result : plan;
         }
@@ -82,7 +89,7 @@ public final class EmberOverrides extends ColumnarRule {
             if (level.isCompatible()) {
                 ExecRule<?> found = rule.get();
                 lines.set(lineIndex, ExplainLine.ember(depth, plan.getClass().getSimpleName(),
-                        "will run on Ember as " + found.emberNode()));
+                        "will run on Ember as " + found.emberNode() + primitivesText(found)));
                 if (execute) {
                     List<SparkPlan> inputs = new ArrayList<>(children.size());
                     for (SparkPlan child : children) {
@@ -98,6 +105,22 @@ public final class EmberOverrides extends ColumnarRule {
                 kept.setTagValue(EmberTags.FALLBACK_REASON, level.reason());
             }
             return kept;
+        }
+
+        /** " using evaluate (...), gather (...)": how the chosen device runs the node's primitives. */
+        private static String primitivesText(ExecRule<?> rule) {
+            if (rule.primitives().isEmpty()) {
+                return "";
+            }
+            // a cluster's driver has no device: only executors choose one
+            Optional<Device> device = Devices.chosen();
+            StringBuilder text = new StringBuilder(" using ");
+            for (int i = 0; i < rule.primitives().size(); i++) {
+                String primitive = rule.primitives().get(i);
+                text.append(i == 0 ? "" : ", ").append(primitive);
+                device.ifPresent(d -> text.append(" (").append(d.implementationOf(primitive)).append(')'));
+            }
+            return text.toString();
         }
 
         private static SparkPlan toEmberInput(SparkPlan child) {

@@ -137,6 +137,28 @@ class TestExpressionSupport {
     }
 
     @Test
+    void unresolvedExpressionIsUnsupportedNotACrash() {
+        Expression unresolved = new org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute(
+                Scala.toSeq(List.of("nowhere")));
+        assertUnsupported(compiler.support(unresolved, List.of()), "could not compile");
+        assertThrows(IllegalArgumentException.class, () -> compiler.compile(unresolved, List.of()));
+    }
+
+    @Test
+    void constantProgramNeedsNoInputs() {
+        Program program = compiler.compile(new Add(literal(40, DataTypes.IntegerType), literal(2, DataTypes.IntegerType),
+                context(ANSI)), List.of());
+        try (Conformance conformance = new Conformance(603);
+                IntVector result = (IntVector) HostInterpreter.evaluate(program, List.of(), 3000,
+                        conformance.allocator())) {
+            assertEquals(3000, result.getValueCount());
+            for (int row = 0; row < 3000; row++) {
+                assertEquals(42, result.get(row));
+            }
+        }
+    }
+
+    @Test
     void evaluateChecksItsArguments() {
         AttributeReference a = attribute("a", DataTypes.IntegerType);
         Program program = compiler.compile(a, List.of(a));

@@ -1,0 +1,59 @@
+package dev.ember.catalog.rules;
+
+import dev.ember.catalog.ExecRule;
+import dev.ember.catalog.PlanContext;
+import dev.ember.catalog.SupportLevel;
+import dev.ember.exec.EmberCopyToArrowExec;
+import dev.ember.exec.EmberRowToColumnarExec;
+import dev.ember.exec.Seqs;
+import dev.ember.exec.join.EmberBroadcastHashJoinExec;
+import dev.ember.exec.join.JoinSpec;
+import java.util.List;
+import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.joins.BroadcastHashJoinExec;
+
+/**
+ * {@code BroadcastHashJoinExec} → {@link EmberBroadcastHashJoinExec}; the broadcast exchange below it stays
+ * Spark's and is read as Spark's hashed relation.
+ */
+public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec> {
+
+    public BroadcastHashJoinRule() {
+        super(BroadcastHashJoinExec.class, "EmberBroadcastHashJoinExec", "inner, left/right outer, left semi, left"
+                + " anti and null-aware anti (NOT IN) joins with an optional extra condition; the broadcast stays"
+                + " Spark's (rows), copied into Arrow and hashed once per executor and shared by its tasks");
+    }
+
+    @Override
+    public List<String> primitives() {
+        return List.of("buildJoinTable", "probeJoinTable", "gather", "gatherOrNull", "evaluate");
+    }
+
+    @Override
+    protected SupportLevel supportOf(BroadcastHashJoinExec plan, PlanContext context) {
+        return JoinSpec.support(Seqs.toList(plan.leftKeys()), Seqs.toList(plan.rightKeys()), plan.joinType(),
+                plan.buildSide(), plan.condition(), plan.left(), plan.right(), plan.isNullAwareAntiJoin(),
+                context.compiler());
+    }
+
+    @Override
+    protected SparkPlan convertNode(BroadcastHashJoinExec plan, List<SparkPlan> children, PlanContext context) {
+        boolean buildLeft = plan.buildSide() == BuildLeft$.MODULE$;
+        SparkPlan stream = children.get(buildLeft ? 1 : 0);
+        SparkPlan broadcast = unwrap(children.get(buildLeft ? 0 : 1));
+        return new EmberBroadcastHashJoinExec(plan.leftKeys(), plan.rightKeys(), plan.joinType(), plan.buildSide(),
+                plan.condition(), plan.isNullAwareAntiJoin(), stream, broadcast);
+    }
+
+    /** The broadcast plan itself: the planner wrapped it for a columnar reader, which it must not get. */
+    private static SparkPlan unwrap(SparkPlan child) {
+        if (child instanceof EmberRowToColumnarExec transition) {
+            return transition.child();
+        }
+        if (child instanceof EmberCopyToArrowExec transition) {
+            return transition.child();
+        }
+        return child;
+    }
+}

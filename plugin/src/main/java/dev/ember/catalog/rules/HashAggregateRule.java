@@ -1,0 +1,37 @@
+package dev.ember.catalog.rules;
+
+import dev.ember.catalog.ExecRule;
+import dev.ember.catalog.PlanContext;
+import dev.ember.catalog.SupportLevel;
+import dev.ember.exec.aggregate.EmberHashAggregateExec;
+import java.util.List;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.aggregate.HashAggregateExec;
+
+/** {@code HashAggregateExec} → {@link EmberHashAggregateExec} in every mode. */
+public final class HashAggregateRule extends ExecRule<HashAggregateExec> {
+
+    public HashAggregateRule() {
+        super(HashAggregateExec.class, "EmberHashAggregateExec", "Partial, PartialMerge, Final and Complete modes"
+                + " with Spark's buffer layout; sum, count, avg, min, max (no FILTER clause, no try_sum/try_avg);"
+                + " decimal sums in 128 bits with Spark's overflow behaviour; double sums may differ from Spark in the"
+                + " last bits when partitions merge in another order");
+    }
+
+    @Override
+    public List<String> primitives() {
+        return List.of("newGroupBy", "evaluate");
+    }
+
+    @Override
+    protected SupportLevel supportOf(HashAggregateExec plan, PlanContext context) {
+        return EmberHashAggregateExec.support(plan.groupingExpressions(), plan.aggregateExpressions(),
+                plan.aggregateAttributes(), plan.resultExpressions(), plan.child().output(), context.compiler());
+    }
+
+    @Override
+    protected SparkPlan convertNode(HashAggregateExec plan, List<SparkPlan> children, PlanContext context) {
+        return new EmberHashAggregateExec(plan.groupingExpressions(), plan.aggregateExpressions(),
+                plan.aggregateAttributes(), plan.resultExpressions(), children.get(0));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.ember.catalog.rules;
+
+import dev.ember.catalog.ExecRule;
+import dev.ember.catalog.PlanContext;
+import dev.ember.catalog.SupportLevel;
+import dev.ember.exec.Seqs;
+import dev.ember.exec.join.EmberShuffledHashJoinExec;
+import dev.ember.exec.join.JoinSpec;
+import java.util.List;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.joins.ShuffledHashJoinExec;
+
+/** {@code ShuffledHashJoinExec} → {@link EmberShuffledHashJoinExec}. */
+public final class ShuffledHashJoinRule extends ExecRule<ShuffledHashJoinExec> {
+
+    public ShuffledHashJoinRule() {
+        super(ShuffledHashJoinExec.class, "EmberShuffledHashJoinExec", "inner, left/right/full outer, left semi and"
+                + " left anti joins on one or more keys of any supported type, with an optional extra condition; null"
+                + " keys never match; the build side of a partition must fit in Ember's memory limit");
+    }
+
+    @Override
+    public List<String> primitives() {
+        return List.of("concatenate", "buildJoinTable", "probeJoinTable", "gather", "gatherOrNull", "evaluate");
+    }
+
+    @Override
+    protected SupportLevel supportOf(ShuffledHashJoinExec plan, PlanContext context) {
+        return JoinSpec.support(Seqs.toList(plan.leftKeys()), Seqs.toList(plan.rightKeys()), plan.joinType(),
+                plan.buildSide(), plan.condition(), plan.left(), plan.right(), false, context.compiler());
+    }
+
+    @Override
+    protected SparkPlan convertNode(ShuffledHashJoinExec plan, List<SparkPlan> children, PlanContext context) {
+        return new EmberShuffledHashJoinExec(plan.leftKeys(), plan.rightKeys(), plan.joinType(), plan.buildSide(),
+                plan.condition(), children.get(0), children.get(1));
+    }
+}

@@ -1,0 +1,312 @@
+package dev.ember.device.host;
+
+import static java.util.Objects.requireNonNull;
+
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarCharVector;
+
+/**
+ * Typed row access to one Arrow vector for the host primitives: null test, key hash, key equality and
+ * Spark's ordering.
+ *
+ * <p>Key semantics (grouping and join keys): floating values compare as Spark compares them after its
+ * optimizer normalized them, so every NaN equals every NaN and -0.0 equals 0.0. Ordering is Spark's:
+ * NaN is greater than every other value, -0.0 equals 0.0, strings compare by unsigned UTF-8 bytes,
+ * false sorts before true. Buffers are read through the vector on every call, so a vector may grow
+ * (through its {@code *Safe} setters) while a column reads it.
+ *
+ * <p>Hash, equality and comparison are defined for non-null rows only; callers test {@link #isNull}
+ * first. Two columns compared with each other must hold the same Arrow type.
+ */
+public abstract class HostColumn {
+    protected final FieldVector vector;
+
+    protected HostColumn(FieldVector vector) {
+        this.vector = requireNonNull(vector, "vector is null");
+    }
+
+    /** A column over a vector of one of the types Ember carries. */
+    public static HostColumn of(FieldVector vector) {
+        requireNonNull(vector, "vector is null");
+        if (vector instanceof BitVector bits) {
+            return new BooleanColumn(bits);
+        } else if (vector instanceof TinyIntVector || vector instanceof SmallIntVector || vector instanceof IntVector
+                || vector instanceof DateDayVector || vector instanceof BigIntVector
+                || vector instanceof TimeStampVector) {
+            return new IntegralColumn((BaseFixedWidthVector) vector);
+        } else if (vector instanceof Float4Vector floats) {
+            return new FloatColumn(floats);
+        } else if (vector instanceof Float8Vector doubles) {
+            return new DoubleColumn(doubles);
+        } else if (vector instanceof DecimalVector decimals) {
+            return new DecimalColumn(decimals);
+        } else if (vector instanceof VarCharVector strings) {
+            return new StringColumn(strings);
+        }
+        throw new IllegalArgumentException("the host primitives do not support vectors of type "
+                + vector.getField().getType());
+    }
+
+    public final FieldVector vector() {
+        return vector;
+    }
+
+    public final boolean isNull(int row) {
+        return vector.isNull(row);
+    }
+
+    /** A hash of a non-null value; equal keys hash equally. */
+    public abstract long hash(int row);
+
+    /** Whether non-null values are the same key (NaN equals NaN, -0.0 equals 0.0). */
+    public abstract boolean keyEquals(int row, HostColumn other, int otherRow);
+
+    /** Spark's ordering of non-null values: negative, zero or positive. */
+    public abstract int compare(int row, HostColumn other, int otherRow);
+
+    /** Mixes a 64-bit value into a well-spread hash (the finalizer of SplitMix64). */
+    static long mix(long value) {
+        long z = value + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static final class BooleanColumn extends HostColumn {
+        private final BitVector bits;
+
+        BooleanColumn(BitVector bits) {
+            super(bits);
+            this.bits = bits;
+        }
+
+        @Override
+        public long hash(int row) {
+            return mix(bits.get(row));
+        }
+
+        @Override
+        public boolean keyEquals(int row, HostColumn other, int otherRow) {
+            return bits.get(row) == ((BooleanColumn) other).bits.get(otherRow);
+        }
+
+        @Override
+        public int compare(int row, HostColumn other, int otherRow) {
+            return Integer.compare(bits.get(row), ((BooleanColumn) other).bits.get(otherRow));
+        }
+    }
+
+    /** Signed integers of 1, 2, 4 or 8 bytes, dates and timestamps. */
+    private static final class IntegralColumn extends HostColumn {
+        private final int width;
+
+        IntegralColumn(BaseFixedWidthVector vector) {
+            super(vector);
+            this.width = vector.getTypeWidth();
+        }
+
+        long value(int row) {
+            ArrowBuf data = vector.getDataBuffer();
+            return switch (width) {
+                case 1 -> data.getByte(row);
+                case 2 -> data.getShort((long) row * 2);
+                case 4 -> data.getInt((long) row * 4);
+                case 8 -> data.getLong((long) row * 8);
+                default -> throw new IllegalStateException("unexpected integer width " + width);
+            };
+        }
+
+        @Override
+        public long hash(int row) {
+            return mix(value(row));
+        }
+
+        @Override
+        public boolean keyEquals(int row, HostColumn other, int otherRow) {
+            return value(row) == ((IntegralColumn) other).value(otherRow);
+        }
+
+        @Override
+        public int compare(int row, HostColumn other, int otherRow) {
+            return Long.compare(value(row), ((IntegralColumn) other).value(otherRow));
+        }
+    }
+
+    private static final class FloatColumn extends HostColumn {
+        FloatColumn(Float4Vector vector) {
+            super(vector);
+        }
+
+        float value(int row) {
+            return vector.getDataBuffer().getFloat((long) row * 4);
+        }
+
+        @Override
+        public long hash(int row) {
+            return mix(normalizedBits(value(row)));
+        }
+
+        @Override
+        public boolean keyEquals(int row, HostColumn other, int otherRow) {
+            return normalizedBits(value(row)) == normalizedBits(((FloatColumn) other).value(otherRow));
+        }
+
+        @Override
+        public int compare(int row, HostColumn other, int otherRow) {
+            float left = value(row);
+            float right = ((FloatColumn) other).value(otherRow);
+            return left == right ? 0 : Float.compare(left, right);
+        }
+
+        private static int normalizedBits(float value) {
+            // floatToIntBits maps every NaN to one pattern; adding 0.0f turns -0.0 into 0.0
+            return Float.floatToIntBits(value + 0.0f);
+        }
+    }
+
+    private static final class DoubleColumn extends HostColumn {
+        DoubleColumn(Float8Vector vector) {
+            super(vector);
+        }
+
+        double value(int row) {
+            return vector.getDataBuffer().getDouble((long) row * 8);
+        }
+
+        @Override
+        public long hash(int row) {
+            return mix(normalizedBits(value(row)));
+        }
+
+        @Override
+        public boolean keyEquals(int row, HostColumn other, int otherRow) {
+            return normalizedBits(value(row)) == normalizedBits(((DoubleColumn) other).value(otherRow));
+        }
+
+        @Override
+        public int compare(int row, HostColumn other, int otherRow) {
+            double left = value(row);
+            double right = ((DoubleColumn) other).value(otherRow);
+            return left == right ? 0 : Double.compare(left, right);
+        }
+
+        private static long normalizedBits(double value) {
+            return Double.doubleToLongBits(value + 0.0);
+        }
+    }
+
+    /** 128-bit two's complement unscaled values, little-endian; both sides have the same scale. */
+    private static final class DecimalColumn extends HostColumn {
+        DecimalColumn(DecimalVector vector) {
+            super(vector);
+        }
+
+        long low(int row) {
+            return vector.getDataBuffer().getLong((long) row * 16);
+        }
+
+        long high(int row) {
+            return vector.getDataBuffer().getLong((long) row * 16 + 8);
+        }
+
+        @Override
+        public long hash(int row) {
+            return mix(low(row) ^ mix(high(row)));
+        }
+
+        @Override
+        public boolean keyEquals(int row, HostColumn other, int otherRow) {
+            DecimalColumn that = (DecimalColumn) other;
+            return low(row) == that.low(otherRow) && high(row) == that.high(otherRow);
+        }
+
+        @Override
+        public int compare(int row, HostColumn other, int otherRow) {
+            DecimalColumn that = (DecimalColumn) other;
+            int byHigh = Long.compare(high(row), that.high(otherRow));
+            return byHigh != 0 ? byHigh : Long.compareUnsigned(low(row), that.low(otherRow));
+        }
+    }
+
+    private static final class StringColumn extends HostColumn {
+        private final VarCharVector strings;
+
+        StringColumn(VarCharVector strings) {
+            super(strings);
+            this.strings = strings;
+        }
+
+        @Override
+        public long hash(int row) {
+            ArrowBuf data = strings.getDataBuffer();
+            long start = strings.getStartOffset(row);
+            long end = strings.getEndOffset(row);
+            long hash = end - start;
+            long position = start;
+            for (; position + 8 <= end; position += 8) {
+                hash = hash * 0x100000001B3L + data.getLong(position);
+            }
+            for (; position < end; position++) {
+                hash = hash * 31 + data.getByte(position);
+            }
+            return mix(hash);
+        }
+
+        @Override
+        public boolean keyEquals(int row, HostColumn other, int otherRow) {
+            StringColumn that = (StringColumn) other;
+            long start = strings.getStartOffset(row);
+            long length = strings.getEndOffset(row) - start;
+            long otherStart = that.strings.getStartOffset(otherRow);
+            if (that.strings.getEndOffset(otherRow) - otherStart != length) {
+                return false;
+            }
+            ArrowBuf data = strings.getDataBuffer();
+            ArrowBuf otherData = that.strings.getDataBuffer();
+            long i = 0;
+            for (; i + 8 <= length; i += 8) {
+                if (data.getLong(start + i) != otherData.getLong(otherStart + i)) {
+                    return false;
+                }
+            }
+            for (; i < length; i++) {
+                if (data.getByte(start + i) != otherData.getByte(otherStart + i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int compare(int row, HostColumn other, int otherRow) {
+            StringColumn that = (StringColumn) other;
+            long start = strings.getStartOffset(row);
+            long length = strings.getEndOffset(row) - start;
+            long otherStart = that.strings.getStartOffset(otherRow);
+            long otherLength = that.strings.getEndOffset(otherRow) - otherStart;
+            ArrowBuf data = strings.getDataBuffer();
+            ArrowBuf otherData = that.strings.getDataBuffer();
+            long common = Math.min(length, otherLength);
+            for (long i = 0; i < common; i++) {
+                int left = data.getByte(start + i) & 0xFF;
+                int right = otherData.getByte(otherStart + i) & 0xFF;
+                if (left != right) {
+                    return left - right;
+                }
+            }
+            return Long.compare(length, otherLength);
+        }
+    }
+}

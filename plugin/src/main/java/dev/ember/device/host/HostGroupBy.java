@@ -1,0 +1,126 @@
+package dev.ember.device.host;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.columnar.ArrowTypes;
+import dev.ember.device.Device;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.util.TransferPair;
+import org.apache.spark.sql.types.DataType;
+
+/**
+ * The group-by aggregate primitive on the host: a hash table from key to group id over key columns
+ * that grow as new keys arrive, and one {@link HostAccumulator} per operation.
+ *
+ * <p>Not thread-safe: one task uses it. {@link #keys} and {@link #state} hand the results over and are
+ * called once each, after the last {@link #add}.
+ */
+public final class HostGroupBy implements Device.GroupBy {
+    private final BufferAllocator allocator;
+    private final List<FieldVector> storedKeys = new ArrayList<>();
+    private final HostKeys stored;
+    private final HostHashTable table = new HostHashTable(1024);
+    private final List<HostAccumulator> accumulators = new ArrayList<>();
+    private int groupCount;
+    private int[] groupIds = new int[0];
+
+    public HostGroupBy(List<DataType> keyTypes, List<Device.AggregateOperation> operations,
+            BufferAllocator allocator) {
+        this.allocator = requireNonNull(allocator, "allocator is null");
+        requireNonNull(keyTypes, "keyTypes is null");
+        requireNonNull(operations, "operations is null");
+        try {
+            for (int i = 0; i < keyTypes.size(); i++) {
+                FieldVector vector = ArrowTypes.newVector("key" + i, keyTypes.get(i), allocator);
+                storedKeys.add(vector);
+                vector.setInitialCapacity(1024);
+                vector.allocateNew();
+            }
+            for (Device.AggregateOperation operation : operations) {
+                accumulators.add(HostAccumulator.create(operation, allocator));
+            }
+            this.stored = new HostKeys(storedKeys);
+            if (keyTypes.isEmpty()) {
+                groupCount = 1;
+                accumulators.forEach(accumulator -> accumulator.ensureGroups(1));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void add(List<FieldVector> keys, List<List<FieldVector>> inputs, int rowCount) {
+        if (keys.size() != storedKeys.size() || inputs.size() != accumulators.size()) {
+            throw new IllegalArgumentException("expected " + storedKeys.size() + " key columns and "
+                    + accumulators.size() + " operation inputs, got " + keys.size() + " and " + inputs.size());
+        }
+        if (groupIds.length < rowCount) {
+            groupIds = new int[rowCount];
+        }
+        if (!keys.isEmpty()) {
+            assignGroups(keys, rowCount);
+        }
+        for (int i = 0; i < accumulators.size(); i++) {
+            HostAccumulator accumulator = accumulators.get(i);
+            accumulator.ensureGroups(groupCount);
+            accumulator.add(inputs.get(i), groupIds, rowCount);
+        }
+    }
+
+    private void assignGroups(List<FieldVector> keys, int rowCount) {
+        HostKeys input = new HostKeys(keys);
+        HostHashTable.EntryMatcher sameKey = (group, row) -> stored.sameKey(group, input, row);
+        for (int row = 0; row < rowCount; row++) {
+            int group = table.findOrInsert(input.hash(row), sameKey, row, groupCount);
+            if (group == groupCount) {
+                for (int c = 0; c < keys.size(); c++) {
+                    storedKeys.get(c).copyFromSafe(row, group, keys.get(c));
+                }
+                groupCount++;
+            }
+            groupIds[row] = group;
+        }
+    }
+
+    @Override
+    public int groupCount() {
+        return groupCount;
+    }
+
+    @Override
+    public long heapBytes() {
+        long bytes = table.bytes() + (long) groupIds.length * Integer.BYTES;
+        for (HostAccumulator accumulator : accumulators) {
+            bytes += accumulator.heapBytes();
+        }
+        return bytes;
+    }
+
+    @Override
+    public List<FieldVector> keys(BufferAllocator target) {
+        List<FieldVector> out = new ArrayList<>(storedKeys.size());
+        for (FieldVector vector : storedKeys) {
+            vector.setValueCount(groupCount);
+            TransferPair transfer = vector.getTransferPair(target);
+            transfer.transfer();
+            out.add((FieldVector) transfer.getTo());
+        }
+        return out;
+    }
+
+    @Override
+    public List<FieldVector> state(int operation, BufferAllocator target) {
+        return accumulators.get(operation).state(groupCount, target);
+    }
+
+    @Override
+    public void close() {
+        storedKeys.forEach(FieldVector::close);
+        accumulators.forEach(HostAccumulator::close);
+    }
+}

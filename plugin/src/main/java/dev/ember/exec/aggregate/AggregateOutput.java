@@ -1,0 +1,254 @@
+package dev.ember.exec.aggregate;
+
+import dev.ember.columnar.ArrowBatches;
+import dev.ember.device.Device;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.BitVectorHelper;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.spark.sql.errors.QueryExecutionErrors;
+import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.sql.types.DecimalType;
+
+/**
+ * Turns the per-group state of the group-by operations into Spark's aggregation buffer columns (Partial
+ * and PartialMerge modes) or into each function's result (Final and Complete modes), exactly as Spark's
+ * declarative aggregates define them.
+ */
+final class AggregateOutput {
+    private AggregateOutput() {}
+
+    /** The buffer columns (or results) of every function, in order; new vectors owned by the caller. */
+    static List<FieldVector> columns(AggregatePlan plan, Device.GroupBy groupBy, int groups, BufferAllocator allocator) {
+        List<FieldVector> out = new ArrayList<>();
+        try {
+            for (FunctionPlan function : plan.functions()) {
+                List<FieldVector> state = groupBy.state(function.firstOperation(), allocator);
+                List<FieldVector> second = function.kind() == FunctionPlan.Kind.AVERAGE
+                        ? groupBy.state(function.firstOperation() + 1, allocator) : List.of();
+                try {
+                    if (plan.finalResults()) {
+                        out.add(result(function, state, second, groups, allocator));
+                    } else {
+                        out.addAll(buffer(function, state, second, groups, allocator));
+                    }
+                } finally {
+                    ArrowBatches.closeAll(state);
+                    ArrowBatches.closeAll(second);
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            ArrowBatches.closeAll(out);
+            throw e;
+        }
+    }
+
+    private static List<FieldVector> buffer(FunctionPlan function, List<FieldVector> state, List<FieldVector> second,
+            int groups, BufferAllocator allocator) {
+        return switch (function.kind()) {
+            case SUM -> function.decimalSum()
+                    ? List.of(decimal(state.get(0), (DecimalType) function.sumType(), allocator),
+                            negate((BitVector) state.get(1), groups, allocator))
+                    : List.of(ExpressionColumns.share(state.get(0), allocator));
+            case AVERAGE -> {
+                FieldVector sum = function.decimalSum()
+                        ? decimal(state.get(0), (DecimalType) function.sumType(), allocator)
+                        : zeroWhenNull((Float8Vector) state.get(0), groups, allocator);
+                try {
+                    yield List.of(sum, zeroWhenNull((BigIntVector) second.get(0), groups, allocator));
+                } catch (RuntimeException e) {
+                    sum.close();
+                    throw e;
+                }
+            }
+            case COUNT -> List.of(zeroWhenNull((BigIntVector) state.get(0), groups, allocator));
+            case MIN, MAX -> List.of(ExpressionColumns.share(state.get(0), allocator));
+        };
+    }
+
+    private static FieldVector result(FunctionPlan function, List<FieldVector> state, List<FieldVector> second,
+            int groups, BufferAllocator allocator) {
+        return switch (function.kind()) {
+            case SUM -> function.decimalSum()
+                    ? decimalSum(function, (DecimalVector) state.get(0), (BitVector) state.get(1), groups, allocator)
+                    : ExpressionColumns.share(state.get(0), allocator);
+            case AVERAGE -> function.decimalSum()
+                    ? decimalAverage(function, (DecimalVector) state.get(0), (BigIntVector) second.get(0), groups,
+                            allocator)
+                    : doubleAverage((Float8Vector) state.get(0), (BigIntVector) second.get(0), groups, allocator);
+            case COUNT -> zeroWhenNull((BigIntVector) state.get(0), groups, allocator);
+            case MIN, MAX -> ExpressionColumns.share(state.get(0), allocator);
+        };
+    }
+
+    /** The same 128-bit values under the declared precision. */
+    private static DecimalVector decimal(FieldVector state, DecimalType type, BufferAllocator allocator) {
+        DecimalVector source = (DecimalVector) state;
+        int groups = source.getValueCount();
+        DecimalVector out = new DecimalVector("sum", allocator, type.precision(), type.scale());
+        try {
+            out.allocateNew(Math.max(groups, 1));
+            for (int g = 0; g < groups; g++) {
+                if (source.isNull(g)) {
+                    out.setNull(g);
+                } else {
+                    copy128(source, g, out, g);
+                }
+            }
+            out.setValueCount(groups);
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    private static void copy128(DecimalVector from, int fromIndex, DecimalVector to, int toIndex) {
+        ArrowBuf data = from.getDataBuffer();
+        to.getDataBuffer().setLong((long) toIndex * 16, data.getLong((long) fromIndex * 16));
+        to.getDataBuffer().setLong((long) toIndex * 16 + 8, data.getLong((long) fromIndex * 16 + 8));
+        BitVectorHelper.setBit(to.getValidityBuffer(), toIndex);
+    }
+
+    private static BitVector negate(BitVector flags, int groups, BufferAllocator allocator) {
+        BitVector out = new BitVector("isEmpty", allocator);
+        try {
+            out.allocateNew(Math.max(groups, 1));
+            for (int g = 0; g < groups; g++) {
+                out.set(g, flags.get(g) == 0 ? 1 : 0);
+            }
+            out.setValueCount(groups);
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    private static BigIntVector zeroWhenNull(BigIntVector state, int groups, BufferAllocator allocator) {
+        BigIntVector out = new BigIntVector("count", allocator);
+        try {
+            out.allocateNew(Math.max(groups, 1));
+            for (int g = 0; g < groups; g++) {
+                out.set(g, state.isNull(g) ? 0 : state.get(g));
+            }
+            out.setValueCount(groups);
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    private static Float8Vector zeroWhenNull(Float8Vector state, int groups, BufferAllocator allocator) {
+        Float8Vector out = new Float8Vector("sum", allocator);
+        try {
+            out.allocateNew(Math.max(groups, 1));
+            for (int g = 0; g < groups; g++) {
+                out.set(g, state.isNull(g) ? 0.0 : state.get(g));
+            }
+            out.setValueCount(groups);
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /** Sum's evaluation: null when no value came, Spark's overflow error (ANSI) or null when it overflowed. */
+    private static DecimalVector decimalSum(FunctionPlan function, DecimalVector sums, BitVector nonEmpty, int groups,
+            BufferAllocator allocator) {
+        DecimalType type = (DecimalType) function.resultType();
+        DecimalVector out = new DecimalVector("sum", allocator, type.precision(), type.scale());
+        try {
+            out.allocateNew(Math.max(groups, 1));
+            for (int g = 0; g < groups; g++) {
+                if (nonEmpty.get(g) == 0) {
+                    out.setNull(g);
+                } else if (sums.isNull(g)) {
+                    if (function.ansi()) {
+                        throw QueryExecutionErrors.overflowInSumOfDecimalError(null, "try_sum");
+                    }
+                    out.setNull(g);
+                } else {
+                    copy128(sums, g, out, g);
+                }
+            }
+            out.setValueCount(groups);
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    private static Float8Vector doubleAverage(Float8Vector sums, BigIntVector counts, int groups,
+            BufferAllocator allocator) {
+        Float8Vector out = new Float8Vector("avg", allocator);
+        try {
+            out.allocateNew(Math.max(groups, 1));
+            for (int g = 0; g < groups; g++) {
+                long count = counts.isNull(g) ? 0 : counts.get(g);
+                if (count == 0) {
+                    out.setNull(g);
+                } else {
+                    out.set(g, (sums.isNull(g) ? 0.0 : sums.get(g)) / count);
+                }
+            }
+            out.setValueCount(groups);
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Avg's decimal evaluation: {@code sum / count} computed by Spark's own {@link Decimal} division, then
+     * rounded half up to the result type, as Spark's decimal average does.
+     */
+    private static DecimalVector decimalAverage(FunctionPlan function, DecimalVector sums, BigIntVector counts,
+            int groups, BufferAllocator allocator) {
+        DecimalType type = (DecimalType) function.resultType();
+        DecimalVector out = new DecimalVector("avg", allocator, type.precision(), type.scale());
+        try {
+            out.allocateNew(Math.max(groups, 1));
+            for (int g = 0; g < groups; g++) {
+                long count = counts.isNull(g) ? 0 : counts.get(g);
+                if (count == 0) {
+                    out.setNull(g);
+                    continue;
+                }
+                if (sums.isNull(g)) {
+                    if (function.ansi()) {
+                        throw QueryExecutionErrors.overflowInSumOfDecimalError(null, "try_avg");
+                    }
+                    out.setNull(g);
+                    continue;
+                }
+                // Spark's own decimal division (quotient to 38 digits, half up), then rounded half up to the result type
+                Decimal average = Decimal.apply(sums.getObject(g)).$div(Decimal.apply(count));
+                if (!average.changePrecision(type.precision(), type.scale())) {
+                    if (function.ansi()) {
+                        throw QueryExecutionErrors.overflowInSumOfDecimalError(null, "try_avg");
+                    }
+                    out.setNull(g);
+                } else {
+                    out.set(g, average.toJavaBigDecimal());
+                }
+            }
+            out.setValueCount(groups);
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.ember.exec.join;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.config.EmberConf;
+import dev.ember.device.Device;
+import dev.ember.device.Devices;
+import dev.ember.exec.BatchIterator;
+import dev.ember.exec.EmberExec;
+import dev.ember.exec.OperatorMetrics;
+import dev.ember.exec.Seqs;
+import dev.ember.exec.sort.BufferedInput;
+import dev.ember.memory.EmberMemory;
+import dev.ember.memory.MemoryContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.optimizer.BuildSide;
+import org.apache.spark.sql.catalyst.plans.JoinType;
+import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import scala.Option;
+import scala.Tuple2;
+import scala.collection.Iterator;
+import scala.collection.immutable.IndexedSeq;
+import scala.collection.immutable.Seq;
+
+/**
+ * Replaces Spark's {@code ShuffledHashJoinExec}, and its {@code SortMergeJoinExec} when
+ * {@code spark.ember.replaceSortMergeJoin} is true: both sides arrive partitioned on the keys; per
+ * partition the build side is read whole (any number of batches), indexed by the device's hash table
+ * build and probed with the stream side's batches (see {@link JoinStream} for the join types).
+ *
+ * <p>The build side must fit in Ember's memory limit, or the task fails with an error naming the
+ * setting to raise.
+ */
+public final class EmberShuffledHashJoinExec extends EmberExec {
+    private static final long serialVersionUID = 1L;
+    static final String PEAK_MEMORY = "peakMemoryBytes";
+    static final String BUILD_ROWS = "numBuildRows";
+
+    private final Seq<Expression> leftKeys;
+    private final Seq<Expression> rightKeys;
+    private final JoinType joinType;
+    private final BuildSide buildSide;
+    private final Option<Expression> condition;
+    private final SparkPlan left;
+    private final SparkPlan right;
+
+    public EmberShuffledHashJoinExec(Seq<Expression> leftKeys, Seq<Expression> rightKeys, JoinType joinType,
+            BuildSide buildSide, Option<Expression> condition, SparkPlan left, SparkPlan right) {
+        super(List.of(new Tuple2<>(PEAK_MEMORY, "peak memory held (bytes)"),
+                new Tuple2<>(BUILD_ROWS, "number of build rows")));
+        this.leftKeys = requireNonNull(leftKeys, "leftKeys is null");
+        this.rightKeys = requireNonNull(rightKeys, "rightKeys is null");
+        this.joinType = requireNonNull(joinType, "joinType is null");
+        this.buildSide = requireNonNull(buildSide, "buildSide is null");
+        this.condition = requireNonNull(condition, "condition is null");
+        this.left = requireNonNull(left, "left is null");
+        this.right = requireNonNull(right, "right is null");
+    }
+
+    public SparkPlan left() {
+        return left;
+    }
+
+    public SparkPlan right() {
+        return right;
+    }
+
+    @Override
+    public Seq<Attribute> output() {
+        return Seqs.from(JoinOutput.attributes(JoinSpec.kindOf(joinType), left, right));
+    }
+
+    @Override
+    public Seq<SparkPlan> children() {
+        return Seqs.of(left, right);
+    }
+
+    @Override
+    public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
+        return new EmberShuffledHashJoinExec(leftKeys, rightKeys, joinType, buildSide, condition, newChildren.apply(0),
+                newChildren.apply(1));
+    }
+
+    @Override
+    public Partitioning outputPartitioning() {
+        return JoinOutput.shuffledPartitioning(JoinSpec.kindOf(joinType), left, right);
+    }
+
+    @Override
+    public int productArity() {
+        return 7;
+    }
+
+    @Override
+    public Object productElement(int n) {
+        return switch (n) {
+            case 0 -> leftKeys;
+            case 1 -> rightKeys;
+            case 2 -> joinType;
+            case 3 -> buildSide;
+            case 4 -> condition;
+            case 5 -> left;
+            case 6 -> right;
+            default -> throw new IndexOutOfBoundsException(n);
+        };
+    }
+
+    @Override
+    public RDD<ColumnarBatch> doExecuteColumnar() {
+        JoinSpec spec = JoinSpec.plan(Seqs.toList(leftKeys), Seqs.toList(rightKeys), joinType, buildSide, condition,
+                left, right, false);
+        SparkPlan buildPlan = spec.buildLeft() ? left : right;
+        SparkPlan streamPlan = spec.buildLeft() ? right : left;
+        List<DataType> buildTypes = types(buildPlan);
+        List<DataType> streamTypes = types(streamPlan);
+        int maxRows = EmberConf.of(SQLConf.get()).get(EmberConf.BATCH_SIZE_ROWS);
+        OperatorMetrics metrics = operatorMetrics();
+        SQLMetric peak = metric(PEAK_MEMORY);
+        SQLMetric buildRows = metric(BUILD_ROWS);
+        boolean buildLeft = spec.buildLeft();
+        return ZipPartitions.zip(left.executeColumnar(), right.executeColumnar(), (leftBatches, rightBatches) -> {
+            Iterator<ColumnarBatch> build = buildLeft ? leftBatches : rightBatches;
+            Iterator<ColumnarBatch> stream = buildLeft ? rightBatches : leftBatches;
+            return new BatchIterator(open(spec, build, stream, buildTypes, streamTypes, maxRows, metrics, peak,
+                    buildRows));
+        });
+    }
+
+    private static JoinStream open(JoinSpec spec, Iterator<ColumnarBatch> build, Iterator<ColumnarBatch> stream,
+            List<DataType> buildTypes, List<DataType> streamTypes, int maxRows, OperatorMetrics metrics, SQLMetric peak,
+            SQLMetric buildRows) {
+        Device device = Devices.current();
+        BufferAllocator allocator = EmberMemory.taskAllocator();
+        MemoryContext memory = new MemoryContext("EmberShuffledHashJoinExec", allocator);
+        try {
+            BufferedInput rows = BufferedInput.collect(build, buildTypes, device, memory);
+            long start = System.nanoTime();
+            BuildTable side;
+            try {
+                side = memory.run(() -> BuildTable.build(rows.columns(), rows.rowCount(), rows,
+                        spec.buildKeys(), device, memory.allocator()));
+            } catch (RuntimeException e) {
+                rows.close();
+                throw e;
+            }
+            buildRows.add(side.rowCount());
+            metrics.operatorTime().add(System.nanoTime() - start);
+            try {
+                memory.setHeapBytes(side.tableBytes());
+            } catch (RuntimeException e) {
+                side.close();
+                throw e;
+            }
+            return new JoinStream(spec, side, stream, streamTypes, maxRows, metrics, device, allocator, () -> {
+                peak.add(memory.peakBytes());
+                try (MemoryContext context = memory) {
+                    side.close();
+                }
+            });
+        } catch (RuntimeException e) {
+            memory.close();
+            throw e;
+        }
+    }
+
+    private static List<DataType> types(SparkPlan plan) {
+        List<DataType> types = new ArrayList<>();
+        for (Attribute attribute : Seqs.toList(plan.output())) {
+            types.add(attribute.dataType());
+        }
+        return types;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.ember.exec.join;
+
+import dev.ember.catalog.SupportLevel;
+import dev.ember.exec.Seqs;
+import dev.ember.exec.aggregate.ExpressionColumns;
+import dev.ember.expr.ExpressionCompiler;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
+import org.apache.spark.sql.catalyst.optimizer.BuildSide;
+import org.apache.spark.sql.catalyst.plans.FullOuter$;
+import org.apache.spark.sql.catalyst.plans.Inner$;
+import org.apache.spark.sql.catalyst.plans.JoinType;
+import org.apache.spark.sql.catalyst.plans.LeftAnti$;
+import org.apache.spark.sql.catalyst.plans.LeftOuter$;
+import org.apache.spark.sql.catalyst.plans.LeftSemi$;
+import org.apache.spark.sql.catalyst.plans.RightOuter$;
+import org.apache.spark.sql.execution.SparkPlan;
+import scala.Option;
+
+/**
+ * A hash join planned on the driver: which side is built, the key columns of both sides, the optional
+ * extra condition (over the left output followed by the right output) and what the join keeps.
+ *
+ * @param kind the join type
+ * @param buildLeft whether the left side is the build side
+ * @param streamKeys the stream side's keys over its output
+ * @param buildKeys the build side's keys over its output
+ * @param condition the extra condition over left ++ right output, or null
+ * @param nullAwareAnti whether this is Spark's null-aware anti join ({@code NOT IN})
+ */
+public record JoinSpec(Kind kind, boolean buildLeft, ExpressionColumns streamKeys, ExpressionColumns buildKeys,
+        ExpressionColumns condition, boolean nullAwareAnti) implements Serializable {
+
+    /** The join types Ember runs. */
+    public enum Kind { INNER, LEFT_OUTER, RIGHT_OUTER, FULL_OUTER, LEFT_SEMI, LEFT_ANTI }
+
+    /** The kind of a Spark join type, or null when Ember does not run it. */
+    static Kind kindOf(JoinType joinType) {
+        if (joinType == Inner$.MODULE$) {
+            return Kind.INNER;
+        } else if (joinType == LeftOuter$.MODULE$) {
+            return Kind.LEFT_OUTER;
+        } else if (joinType == RightOuter$.MODULE$) {
+            return Kind.RIGHT_OUTER;
+        } else if (joinType == FullOuter$.MODULE$) {
+            return Kind.FULL_OUTER;
+        } else if (joinType == LeftSemi$.MODULE$) {
+            return Kind.LEFT_SEMI;
+        } else if (joinType == LeftAnti$.MODULE$) {
+            return Kind.LEFT_ANTI;
+        }
+        return null;
+    }
+
+    /** Whether Ember can run a hash join with these parts; the reason names what it cannot run. */
+    public static SupportLevel support(List<Expression> leftKeys, List<Expression> rightKeys, JoinType joinType,
+            BuildSide buildSide, Option<Expression> condition, SparkPlan left, SparkPlan right, boolean nullAwareAnti,
+            ExpressionCompiler compiler) {
+        Kind kind = kindOf(joinType);
+        if (kind == null) {
+            return SupportLevel.unsupported("join type " + joinType.sql() + " is not supported yet");
+        }
+        boolean buildLeft = buildSide == BuildLeft$.MODULE$;
+        if (buildLeft && nullAwareAnti) {
+            return SupportLevel.unsupported("a null-aware anti join must build its right side");
+        }
+        if (leftKeys.isEmpty()) {
+            return SupportLevel.unsupported("a hash join needs at least one equality key");
+        }
+        List<Attribute> leftOutput = Seqs.toList(left.output());
+        List<Attribute> rightOutput = Seqs.toList(right.output());
+        SupportLevel level = ExpressionColumns.support(leftKeys, leftOutput, compiler, "left join key");
+        if (level.isCompatible()) {
+            level = ExpressionColumns.support(rightKeys, rightOutput, compiler, "right join key");
+        }
+        for (int i = 0; level.isCompatible() && i < leftKeys.size(); i++) {
+            if (!leftKeys.get(i).dataType().sameType(rightKeys.get(i).dataType())) {
+                level = SupportLevel.unsupported("join keys " + leftKeys.get(i).sql() + " and " + rightKeys.get(i).sql()
+                        + " have different types");
+            }
+        }
+        if (level.isCompatible() && condition.isDefined()) {
+            level = ExpressionColumns.support(List.of(condition.get()), both(leftOutput, rightOutput), compiler,
+                    "join condition");
+        }
+        return level;
+    }
+
+    /** Plans a join that {@link #support} accepted; driver side. */
+    public static JoinSpec plan(List<Expression> leftKeys, List<Expression> rightKeys, JoinType joinType,
+            BuildSide buildSide, Option<Expression> condition, SparkPlan left, SparkPlan right, boolean nullAwareAnti) {
+        boolean buildLeft = buildSide == BuildLeft$.MODULE$;
+        List<Attribute> leftOutput = Seqs.toList(left.output());
+        List<Attribute> rightOutput = Seqs.toList(right.output());
+        ExpressionColumns leftColumns = ExpressionColumns.bind(leftKeys, leftOutput);
+        ExpressionColumns rightColumns = ExpressionColumns.bind(rightKeys, rightOutput);
+        ExpressionColumns bound = condition.isDefined()
+                ? ExpressionColumns.bind(List.of(condition.get()), both(leftOutput, rightOutput)) : null;
+        return new JoinSpec(kindOf(joinType), buildLeft, buildLeft ? rightColumns : leftColumns,
+                buildLeft ? leftColumns : rightColumns, bound, nullAwareAnti);
+    }
+
+    private static List<Attribute> both(List<Attribute> left, List<Attribute> right) {
+        List<Attribute> all = new ArrayList<>(left);
+        all.addAll(right);
+        return all;
+    }
+
+    /** Whether the output holds only the left side's columns. */
+    boolean leftOnly() {
+        return kind == Kind.LEFT_SEMI || kind == Kind.LEFT_ANTI;
+    }
+
+    /** Whether stream rows without a match are kept (with nulls, or alone for an anti join). */
+    boolean keepsUnmatchedStream() {
+        return switch (kind) {
+            case INNER, LEFT_SEMI -> false;
+            case LEFT_OUTER, LEFT_ANTI -> !buildLeft;
+            case RIGHT_OUTER -> buildLeft;
+            case FULL_OUTER -> true;
+        };
+    }
+
+    /** Whether the build side's matched rows must be tracked (emitted at the end). */
+    boolean tracksBuild() {
+        return switch (kind) {
+            case INNER -> false;
+            case LEFT_OUTER, LEFT_SEMI, LEFT_ANTI -> buildLeft;
+            case RIGHT_OUTER -> !buildLeft;
+            case FULL_OUTER -> true;
+        };
+    }
+}

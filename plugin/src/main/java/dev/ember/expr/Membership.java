@@ -1,0 +1,41 @@
+package dev.ember.expr;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * A hash set of the constants of an IN or IN_SET instruction, with Spark's equality: numbers by
+ * value (decimals ignore trailing zeros; -0.0 equals 0.0; NaN equals NaN), strings by bytes. Used
+ * instead of a scan when the list is long, as the optimizer's InSet lists often are.
+ */
+final class Membership {
+    private final Set<Object> values = new HashSet<>();
+
+    /** The set of rows {@code [0, list.size)} of a constant column. */
+    Membership(Column list) {
+        for (int row = 0; row < list.size; row++) {
+            values.add(key(list, row));
+        }
+    }
+
+    boolean contains(Column column, int row) {
+        return values.contains(key(column, row));
+    }
+
+    private static Object key(Column column, int row) {
+        return switch (column.type.kind()) {
+            case FLOAT, DOUBLE -> {
+                double value = column.doubles[row];
+                yield Double.isNaN(value) ? Double.NaN : value == 0 ? 0.0 : value;
+            }
+            case DECIMAL -> {
+                BigDecimal value = column.decimals[row];
+                yield value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
+            }
+            case STRING -> ByteBuffer.wrap(column.strings[row]);
+            default -> column.longs[row];
+        };
+    }
+}

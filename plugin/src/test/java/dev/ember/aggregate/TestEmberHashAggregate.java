@@ -1,0 +1,169 @@
+package dev.ember.aggregate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ember.testkit.EmberQueryCheck;
+import dev.ember.testkit.RandomData;
+import dev.ember.testkit.SharedSpark;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Aggregations with Ember off and on over seeded random data with nulls, NaN, -0.0 and duplicate keys:
+ * every key type, every function, every mode (Partial/Final through exchanges, PartialMerge and mixed
+ * modes through COUNT(DISTINCT)), global and empty aggregations, and overflow.
+ */
+class TestEmberHashAggregate {
+    /** Every key type, two per query (the product of two keys still has duplicates). */
+    private static final String[] KEYS = {"b, i8", "i16, s", "i32, b", "i64, b", "f32, b", "f64", "dec, b", "day",
+        "ts, b"};
+
+    @BeforeAll
+    static void createTables() {
+        SparkSession session = SharedSpark.session();
+        StructType schema = new StructType()
+                .add("b", DataTypes.BooleanType)
+                .add("i8", DataTypes.ByteType)
+                .add("i16", DataTypes.ShortType)
+                .add("i32", DataTypes.IntegerType)
+                .add("i64", DataTypes.LongType)
+                .add("f32", DataTypes.FloatType)
+                .add("f64", DataTypes.DoubleType)
+                .add("dec", DataTypes.createDecimalType(12, 2))
+                .add("wide", DataTypes.createDecimalType(30, 4))
+                .add("day", DataTypes.DateType)
+                .add("ts", DataTypes.TimestampType)
+                .add("s", DataTypes.StringType);
+        RandomData random = RandomData.create("TestEmberHashAggregate");
+        List<Row> rows = random.rows(schema, 500, 6);
+        // repeat a slice so that every key type has duplicate keys
+        rows.addAll(rows.subList(0, 150));
+        session.createDataFrame(rows, schema).repartition(3).createOrReplaceTempView("agg_data");
+        session.createDataFrame(List.of(), schema).createOrReplaceTempView("agg_empty");
+        StructType big = new StructType().add("g", DataTypes.IntegerType).add("d", DataTypes.createDecimalType(38, 0))
+                .add("l", DataTypes.LongType);
+        List<Row> bigRows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            bigRows.add(RowFactory.create(i % 2, new BigDecimal("9".repeat(37)), Long.MAX_VALUE - i));
+        }
+        session.createDataFrame(bigRows, big).repartition(2).createOrReplaceTempView("agg_big");
+    }
+
+    /**
+     * Min and max of floating values add 0.0 first: Spark keeps whichever of -0.0 and 0.0 it meets first
+     * (they compare equal), and the order partitions merge in is not fixed, for Spark or Ember.
+     */
+    @Test
+    void groupsByEveryKeyType() {
+        for (String key : KEYS) {
+            EmberQueryCheck.sql("SELECT " + key + ", count(*), count(i32), sum(i32), sum(i8), sum(dec), avg(dec), min(s),"
+                    + " max(s), min(f64 + 0.0D) AS min_f64, max(f32 + CAST(0 AS FLOAT)) AS max_f32, min(day), max(ts), avg(i16), sum(wide), avg(wide)"
+                    + " FROM agg_data"
+                    + " GROUP BY " + key)
+                    .assertSameAnswer()
+                    .assertEmberRan("EmberHashAggregateExec");
+        }
+    }
+
+    @Test
+    void groupsBySeveralKeysWithExpressions() {
+        EmberQueryCheck.sql("SELECT s, b, i8 % 3 AS m, count(*) AS n, sum(i32) + 1 AS total, max(dec) FROM agg_data"
+                + " GROUP BY s, b, i8 % 3")
+                .assertSameAnswer()
+                .assertEmberRan("EmberHashAggregateExec");
+    }
+
+    @Test
+    void aggregatesWithoutGroupingAndOnEmptyInput() {
+        EmberQueryCheck.sql("SELECT count(*), count(s), sum(i32), avg(dec), min(s), max(day), sum(wide) FROM agg_data")
+                .assertSameAnswer()
+                .assertEmberRan("EmberHashAggregateExec");
+        EmberQueryCheck.sql("SELECT count(*), count(s), sum(i32), avg(dec), min(s), max(day), avg(f64) FROM agg_empty")
+                .assertSameAnswer()
+                .assertEmberRan("EmberHashAggregateExec");
+        EmberQueryCheck.sql("SELECT s, count(*), sum(i32) FROM agg_empty GROUP BY s")
+                .assertSameAnswer();
+    }
+
+    @Test
+    void countsDistinctValues() {
+        EmberQueryCheck.sql("SELECT b, count(DISTINCT s), sum(i32), count(*) FROM agg_data GROUP BY b")
+                .assertSameAnswer()
+                .assertEmberRan("EmberHashAggregateExec");
+        EmberQueryCheck.sql("SELECT count(DISTINCT i8), count(DISTINCT i8, s) FROM agg_data")
+                .assertSameAnswer()
+                .assertEmberRan("EmberHashAggregateExec");
+        EmberQueryCheck.sql("SELECT DISTINCT s, b FROM agg_data")
+                .assertSameAnswer()
+                .assertEmberRan("EmberHashAggregateExec");
+    }
+
+    /** Floating sums: partitions may merge in another order, so compare with a relative tolerance only here. */
+    @Test
+    void sumsFloatingValuesWithinTolerance() {
+        EmberQueryCheck check = EmberQueryCheck.sql("SELECT s, sum(f64), avg(f32), sum(f32), avg(i64) FROM agg_data"
+                + " GROUP BY s");
+        check.assertEmberRan("EmberHashAggregateExec");
+        assertClose(check.spark().rows(), check.ember().rows());
+    }
+
+    @Test
+    void raisesSparksOverflowErrors() {
+        EmberQueryCheck decimal = EmberQueryCheck.sql("SELECT g, sum(d) FROM agg_big GROUP BY g");
+        assertSameCondition(decimal);
+        EmberQueryCheck integral = EmberQueryCheck.sql("SELECT sum(l) FROM agg_big");
+        assertSameCondition(integral);
+    }
+
+    private static void assertSameCondition(EmberQueryCheck check) {
+        Throwable spark = root(check.spark().error().orElseThrow(() -> new AssertionError("Spark did not fail")));
+        Throwable ember = root(check.ember().error().orElseThrow(() -> new AssertionError(
+                "Ember answered where Spark failed with " + spark)));
+        assertTrue(spark instanceof SparkThrowable && ember instanceof SparkThrowable, () -> spark + " / " + ember);
+        assertEquals(((SparkThrowable) spark).getCondition(), ((SparkThrowable) ember).getCondition());
+    }
+
+    private static Throwable root(Throwable error) {
+        Throwable current = error;
+        while (current.getCause() != null && !(current instanceof SparkThrowable)) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    static void assertClose(List<Row> expected, List<Row> actual) {
+        assertEquals(expected.size(), actual.size(), "row counts differ");
+        Comparator<Row> byText = Comparator.comparing(Row::toString);
+        List<Row> left = new ArrayList<>(expected);
+        List<Row> right = new ArrayList<>(actual);
+        // the first column is an exact key: sort on it so that rows pair up despite rounding differences
+        Comparator<Row> byKey = Comparator.comparing(row -> String.valueOf(row.get(0)));
+        left.sort(byKey.thenComparing(byText));
+        right.sort(byKey.thenComparing(byText));
+        for (int i = 0; i < left.size(); i++) {
+            Row a = left.get(i);
+            Row b = right.get(i);
+            for (int c = 0; c < a.length(); c++) {
+                Object x = a.get(c);
+                Object y = b.get(c);
+                if (x instanceof Double dx && y instanceof Double dy) {
+                    boolean same = dx.equals(dy) || Math.abs(dx - dy) <= 1e-9 * Math.max(Math.abs(dx), Math.abs(dy));
+                    assertTrue(same, "row " + a + " vs " + b);
+                } else {
+                    assertEquals(x, y, "row " + a + " vs " + b);
+                }
+            }
+        }
+    }
+}
