@@ -38,6 +38,32 @@ public interface Device extends AutoCloseable {
     FieldVector evaluate(Program program, List<FieldVector> inputs, int rowCount, BufferAllocator allocator);
 
     /**
+     * Evaluates several programs over the same rows, as one projection: on success one new vector per
+     * program. When any row fails, the error is the one Spark's row-at-a-time projection raises: the
+     * first failing row's, and on that row the first failing program's.
+     *
+     * <p>The default runs {@link #evaluate} per program and, only when one fails, replays the whole
+     * projection on the host interpreter to find Spark's error.
+     */
+    default List<FieldVector> evaluateAll(List<Program> programs, List<FieldVector> inputs, int rowCount,
+            BufferAllocator allocator) {
+        List<FieldVector> results = new java.util.ArrayList<>(programs.size());
+        try {
+            for (Program program : programs) {
+                results.add(evaluate(program, inputs, rowCount, allocator));
+            }
+            return results;
+        } catch (RuntimeException failure) {
+            results.forEach(FieldVector::close);
+            // which error Spark raises depends on the row order across programs: ask the reference
+            List<FieldVector> replayed = dev.ember.expr.HostInterpreter.evaluateAll(programs, inputs, rowCount,
+                    allocator);
+            replayed.forEach(FieldVector::close);
+            throw failure;
+        }
+    }
+
+    /**
      * Stream compaction: the positions of the rows whose flag is true (not null and not false), in
      * ascending order.
      */

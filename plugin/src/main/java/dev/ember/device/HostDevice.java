@@ -31,6 +31,12 @@ public final class HostDevice implements Device {
     }
 
     @Override
+    public List<FieldVector> evaluateAll(List<Program> programs, List<FieldVector> inputs, int rowCount,
+            BufferAllocator allocator) {
+        return HostInterpreter.evaluateAll(programs, inputs, rowCount, allocator);
+    }
+
+    @Override
     public IntVector selectTrue(BitVector flags, int rowCount, BufferAllocator allocator) {
         requireNonNull(flags, "flags is null");
         requireNonNull(allocator, "allocator is null");

@@ -165,6 +165,7 @@ public final class EmberProjectExec extends EmberExec {
         private final Iterator<ColumnarBatch> input;
         private final List<Program> programs;
         private final int[] sharedInput;
+        private final List<Program> computedPrograms = new ArrayList<>();
         private final OperatorMetrics metrics;
         private final Device device = Devices.current();
         private final BufferAllocator allocator = EmberMemory.taskAllocator();
@@ -175,6 +176,11 @@ public final class EmberProjectExec extends EmberExec {
             this.programs = programs;
             this.sharedInput = sharedInput;
             this.metrics = metrics;
+            for (int i = 0; i < programs.size(); i++) {
+                if (sharedInput[i] < 0) {
+                    computedPrograms.add(programs.get(i));
+                }
+            }
         }
 
         @Override
@@ -199,16 +205,24 @@ public final class EmberProjectExec extends EmberExec {
         private ColumnarBatch project(ColumnarBatch batch) {
             int rows = batch.numRows();
             List<FieldVector> columns = ArrowBatches.vectors(batch);
+            // all computed columns in one call: a failing row raises the error Spark's projection raises
+            List<FieldVector> results = computedPrograms.isEmpty()
+                    ? List.of()
+                    : device.evaluateAll(computedPrograms, columns, rows, allocator);
             List<FieldVector> out = new ArrayList<>(programs.size());
+            int used = 0;
             try {
                 for (int i = 0; i < programs.size(); i++) {
-                    out.add(sharedInput[i] >= 0
-                            ? Vectors.share(columns.get(sharedInput[i]), allocator)
-                            : device.evaluate(programs.get(i), columns, rows, allocator));
+                    if (sharedInput[i] >= 0) {
+                        out.add(Vectors.share(columns.get(sharedInput[i]), allocator));
+                    } else {
+                        out.add(results.get(used++));
+                    }
                 }
                 return ArrowBatches.toSpark(out, rows);
             } catch (RuntimeException e) {
                 ArrowBatches.closeAll(out);
+                ArrowBatches.closeAll(results.subList(used, results.size()));
                 throw e;
             }
         }

@@ -97,11 +97,11 @@ public final class EmberOverrides extends ColumnarRule {
                     }
                     return found.convert(plan, inputs, context);
                 }
-            } else if (!FallbackReasons.isTransition(plan)) {
+            } else if (!FallbackReasons.isStructural(plan)) {
                 lines.set(lineIndex, ExplainLine.spark(depth, plan.getClass().getSimpleName(), level.reason()));
             }
             SparkPlan kept = childrenChanged ? plan.withNewChildren(Seqs.from(children)) : plan;
-            if (!level.isCompatible()) {
+            if (!level.isCompatible() && !FallbackReasons.isStructural(plan)) {
                 kept.setTagValue(EmberTags.FALLBACK_REASON, level.reason());
             }
             return kept;

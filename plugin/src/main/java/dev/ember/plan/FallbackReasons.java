@@ -2,7 +2,11 @@ package dev.ember.plan;
 
 import org.apache.spark.sql.execution.ColumnarToRowTransition;
 import org.apache.spark.sql.execution.RowToColumnarTransition;
+import org.apache.spark.sql.execution.InputAdapter;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
 import org.apache.spark.sql.execution.exchange.Exchange;
 
@@ -16,14 +20,18 @@ final class FallbackReasons {
             return name + " stays in Spark: Ember does not replace exchanges yet; Ember nodes on either side"
                     + " meet it through a row/columnar transition";
         }
-        if (plan instanceof QueryStageExec) {
-            return name + " is a finished query stage; its plan was planned on its own";
-        }
         return "Ember has no operator for " + name + " yet";
     }
 
-    /** Spark's own transitions are not worth a line: explain lists them by counting. */
-    static boolean isTransition(SparkPlan plan) {
-        return plan instanceof ColumnarToRowTransition || plan instanceof RowToColumnarTransition;
+    /**
+     * Nodes that hold no work of their own: Spark's transitions (counted, not listed), adaptive
+     * execution's wrappers and finished query stages (their plans were planned on their own), code
+     * generation's wrappers and reused exchanges. They get no explain line and no fallback reason.
+     */
+    static boolean isStructural(SparkPlan plan) {
+        return plan instanceof ColumnarToRowTransition || plan instanceof RowToColumnarTransition
+                || plan instanceof AdaptiveSparkPlanExec || plan instanceof QueryStageExec
+                || plan instanceof WholeStageCodegenExec || plan instanceof InputAdapter
+                || plan instanceof ReusedExchangeExec;
     }
 }

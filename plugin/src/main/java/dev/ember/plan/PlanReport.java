@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.execution.ColumnarToRowTransition;
+import org.apache.spark.sql.execution.InputAdapter;
 import org.apache.spark.sql.execution.RowToColumnarTransition;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
@@ -89,6 +90,12 @@ public record PlanReport(List<String> emberNodes, List<Fallback> fallbacks, int 
             for (SparkPlan child : Seqs.toList(plan.children())) {
                 visit(child);
             }
+            // plans a node keeps outside its children (the build side of a broadcast join)
+            for (int i = 0; i < plan.productArity(); i++) {
+                if (plan.productElement(i) instanceof SparkPlan held) {
+                    visit(held);
+                }
+            }
             for (SparkPlan subquery : Seqs.toList(plan.subqueries())) {
                 visit(subquery);
             }
@@ -97,6 +104,10 @@ public record PlanReport(List<String> emberNodes, List<Fallback> fallbacks, int 
         private static boolean isEmber(List<SparkPlan> children) {
             for (SparkPlan child : children) {
                 SparkPlan inner = child;
+                // code generation wraps a columnar child of ColumnarToRow in an InputAdapter
+                if (inner instanceof InputAdapter adapter) {
+                    inner = adapter.child();
+                }
                 if (inner instanceof QueryStageExec stage) {
                     inner = stage.plan();
                 }
