@@ -1,6 +1,5 @@
 package dev.ember.exec;
 
-import static java.util.Objects.requireNonNull;
 
 import dev.ember.columnar.BatchBuilder;
 import dev.ember.config.EmberConf;
@@ -9,15 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
-import org.apache.spark.sql.catalyst.expressions.SortOrder;
-import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.Iterator;
 import scala.collection.immutable.IndexedSeq;
-import scala.collection.immutable.Seq;
 
 /**
  * Where an Ember node reads a columnar Spark node (the vectorized Parquet or ORC reader, a cached
@@ -26,42 +22,16 @@ import scala.collection.immutable.Seq;
  *
  * <p>The copy is needed because Spark's readers reuse their batches and their vectors are not Arrow.
  */
-public final class EmberCopyToArrowExec extends EmberExec {
+public final class EmberCopyToArrowExec extends EmberUnaryExec {
     private static final long serialVersionUID = 1L;
 
-    private final SparkPlan child;
-
     public EmberCopyToArrowExec(SparkPlan child) {
-        this.child = requireNonNull(child, "child is null");
-    }
-
-    public SparkPlan child() {
-        return child;
-    }
-
-    @Override
-    public Seq<Attribute> output() {
-        return child.output();
-    }
-
-    @Override
-    public Seq<SparkPlan> children() {
-        return Seqs.of(child);
+        super(child);
     }
 
     @Override
     public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
         return new EmberCopyToArrowExec(newChildren.apply(0));
-    }
-
-    @Override
-    public Partitioning outputPartitioning() {
-        return child.outputPartitioning();
-    }
-
-    @Override
-    public Seq<SortOrder> outputOrdering() {
-        return child.outputOrdering();
     }
 
     @Override

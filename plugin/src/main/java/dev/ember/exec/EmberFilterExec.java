@@ -15,8 +15,6 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.SortOrder;
-import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.Iterator;
@@ -30,12 +28,11 @@ import scala.collection.immutable.Seq;
  * positions of the kept rows, and gathers those rows. A batch whose rows all pass shares its buffers
  * instead of copying them; a batch with none is dropped.
  */
-public final class EmberFilterExec extends EmberExec {
+public final class EmberFilterExec extends EmberUnaryExec {
     private static final long serialVersionUID = 1L;
 
     private final Seq<Attribute> output;
     private final Expression condition;
-    private final SparkPlan child;
 
     /**
      * @param output the output of the replaced {@code FilterExec} (its nullability reflects the condition)
@@ -43,17 +40,13 @@ public final class EmberFilterExec extends EmberExec {
      * @param child an Ember node producing Ember batches
      */
     public EmberFilterExec(Seq<Attribute> output, Expression condition, SparkPlan child) {
+        super(child);
         this.output = requireNonNull(output, "output is null");
         this.condition = requireNonNull(condition, "condition is null");
-        this.child = requireNonNull(child, "child is null");
     }
 
     public Expression condition() {
         return condition;
-    }
-
-    public SparkPlan child() {
-        return child;
     }
 
     @Override
@@ -62,23 +55,8 @@ public final class EmberFilterExec extends EmberExec {
     }
 
     @Override
-    public Seq<SparkPlan> children() {
-        return Seqs.of(child);
-    }
-
-    @Override
     public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
         return new EmberFilterExec(output, condition, newChildren.apply(0));
-    }
-
-    @Override
-    public Partitioning outputPartitioning() {
-        return child.outputPartitioning();
-    }
-
-    @Override
-    public Seq<SortOrder> outputOrdering() {
-        return child.outputOrdering();
     }
 
     @Override

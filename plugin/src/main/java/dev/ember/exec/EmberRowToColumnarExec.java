@@ -1,6 +1,5 @@
 package dev.ember.exec;
 
-import static java.util.Objects.requireNonNull;
 
 import dev.ember.columnar.BatchBuilder;
 import dev.ember.config.EmberConf;
@@ -10,57 +9,28 @@ import java.util.List;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
-import org.apache.spark.sql.catalyst.expressions.SortOrder;
-import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.Iterator;
 import scala.collection.immutable.IndexedSeq;
-import scala.collection.immutable.Seq;
 
 /**
  * Replaces Spark's {@code RowToColumnarExec} where an Ember node reads a row-based Spark node: copies
  * rows into Ember batches of up to {@code spark.ember.batchSizeRows} rows and
  * {@code spark.ember.batchSizeBytes} bytes.
  */
-public final class EmberRowToColumnarExec extends EmberExec {
+public final class EmberRowToColumnarExec extends EmberUnaryExec {
     private static final long serialVersionUID = 1L;
 
-    private final SparkPlan child;
-
     public EmberRowToColumnarExec(SparkPlan child) {
-        this.child = requireNonNull(child, "child is null");
-    }
-
-    public SparkPlan child() {
-        return child;
-    }
-
-    @Override
-    public Seq<Attribute> output() {
-        return child.output();
-    }
-
-    @Override
-    public Seq<SparkPlan> children() {
-        return Seqs.of(child);
+        super(child);
     }
 
     @Override
     public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
         return new EmberRowToColumnarExec(newChildren.apply(0));
-    }
-
-    @Override
-    public Partitioning outputPartitioning() {
-        return child.outputPartitioning();
-    }
-
-    @Override
-    public Seq<SortOrder> outputOrdering() {
-        return child.outputOrdering();
     }
 
     @Override

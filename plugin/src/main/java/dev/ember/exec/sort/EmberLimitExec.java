@@ -1,13 +1,11 @@
 package dev.ember.exec.sort;
 
-import static java.util.Objects.requireNonNull;
 
 import dev.ember.columnar.ArrowBatches;
+import dev.ember.exec.EmberUnaryExec;
 import dev.ember.exec.BatchIterator;
-import dev.ember.exec.EmberExec;
 import dev.ember.exec.OperatorMetrics;
 import dev.ember.exec.Rdds;
-import dev.ember.exec.Seqs;
 import dev.ember.memory.EmberMemory;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,14 +13,10 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.util.TransferPair;
 import org.apache.spark.rdd.RDD;
-import org.apache.spark.sql.catalyst.expressions.Attribute;
-import org.apache.spark.sql.catalyst.expressions.SortOrder;
-import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.Iterator;
 import scala.collection.immutable.IndexedSeq;
-import scala.collection.immutable.Seq;
 
 /**
  * Replaces Spark's {@code LocalLimitExec} and {@code GlobalLimitExec}: per partition, skips the first
@@ -30,51 +24,26 @@ import scala.collection.immutable.Seq;
  * buffers. A global limit reads a single partition (Spark places the exchange), so per partition is
  * the whole answer. Stops reading its input once the limit is reached.
  */
-public final class EmberLimitExec extends EmberExec {
+public final class EmberLimitExec extends EmberUnaryExec {
     private static final long serialVersionUID = 1L;
 
     private final int limit;
     private final int offset;
     private final boolean global;
-    private final SparkPlan child;
 
     public EmberLimitExec(int limit, int offset, boolean global, SparkPlan child) {
+        super(child);
         if (offset < 0) {
             throw new IllegalArgumentException("offset must not be negative: " + offset);
         }
         this.limit = limit;
         this.offset = offset;
         this.global = global;
-        this.child = requireNonNull(child, "child is null");
-    }
-
-    public SparkPlan child() {
-        return child;
-    }
-
-    @Override
-    public Seq<Attribute> output() {
-        return child.output();
-    }
-
-    @Override
-    public Seq<SparkPlan> children() {
-        return Seqs.of(child);
     }
 
     @Override
     public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
         return new EmberLimitExec(limit, offset, global, newChildren.apply(0));
-    }
-
-    @Override
-    public Partitioning outputPartitioning() {
-        return child.outputPartitioning();
-    }
-
-    @Override
-    public Seq<SortOrder> outputOrdering() {
-        return child.outputOrdering();
     }
 
     @Override

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.ember.config.EmberConf;
 import dev.ember.device.Device;
 import dev.ember.device.Devices;
+import dev.ember.exec.EmberUnaryExec;
 import dev.ember.exec.BatchIterator;
-import dev.ember.exec.EmberExec;
 import dev.ember.exec.OperatorMetrics;
 import dev.ember.exec.Rdds;
 import dev.ember.exec.Seqs;
@@ -20,7 +20,6 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
-import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.internal.SQLConf;
@@ -41,19 +40,17 @@ import scala.collection.immutable.Seq;
  * ordering: NaN above every number, -0.0 equal to 0.0, nulls first or last as requested. A partition
  * larger than Ember's memory limit fails with an error naming the setting to raise.
  */
-public final class EmberSortExec extends EmberExec {
+public final class EmberSortExec extends EmberUnaryExec {
     private static final long serialVersionUID = 1L;
     static final String PEAK_MEMORY = "peakMemoryBytes";
 
     private final Seq<SortOrder> sortOrder;
     private final boolean global;
-    private final SparkPlan child;
 
     public EmberSortExec(Seq<SortOrder> sortOrder, boolean global, SparkPlan child) {
-        super(List.of(new Tuple2<>(PEAK_MEMORY, "peak memory held (bytes)")));
+        super(child, List.of(new Tuple2<>(PEAK_MEMORY, "peak memory held (bytes)")));
         this.sortOrder = requireNonNull(sortOrder, "sortOrder is null");
         this.global = global;
-        this.child = requireNonNull(child, "child is null");
     }
 
     public Seq<SortOrder> sortOrder() {
@@ -64,28 +61,9 @@ public final class EmberSortExec extends EmberExec {
         return global;
     }
 
-    public SparkPlan child() {
-        return child;
-    }
-
-    @Override
-    public Seq<Attribute> output() {
-        return child.output();
-    }
-
-    @Override
-    public Seq<SparkPlan> children() {
-        return Seqs.of(child);
-    }
-
     @Override
     public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
         return new EmberSortExec(sortOrder, global, newChildren.apply(0));
-    }
-
-    @Override
-    public Partitioning outputPartitioning() {
-        return child.outputPartitioning();
     }
 
     @Override
