@@ -29,16 +29,36 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.TinyIntVector;
-import org.apache.spark.sql.catalyst.expressions.AttributeReference;
-import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.spark.sql.catalyst.expressions.Add;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
+import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.DayOfMonth;
+import org.apache.spark.sql.catalyst.expressions.Divide;
+import org.apache.spark.sql.catalyst.expressions.EvalMode$;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.If;
+import org.apache.spark.sql.catalyst.expressions.IsNull;
+import org.apache.spark.sql.catalyst.expressions.Length;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.Multiply;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.NumericEvalContext;
+import org.apache.spark.sql.catalyst.expressions.Remainder;
+import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
+import org.apache.spark.sql.catalyst.expressions.Year;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Metadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import scala.Enumeration;
+import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -84,11 +104,7 @@ class TestExpressionKernelConformance {
         Random random = new Random(seed);
         RandomPrograms programs = new RandomPrograms(random);
         ExpressionCompiler compiler = new ExpressionCompiler(new CompilerSettings(true, "UTC", name -> true));
-        List<Attribute> attributes = new ArrayList<>();
-        for (int ordinal = 0; ordinal < RandomPrograms.INPUTS.size(); ordinal++) {
-            attributes.add(new AttributeReference("c" + ordinal, RandomPrograms.INPUTS.get(ordinal), true,
-                    Metadata.empty(), NamedExpression.newExprId(), CollectionConverters.asScala(List.<String>of()).toList()));
-        }
+        List<Attribute> attributes = attributes();
         long kernelCallsBefore = cuda.kernelExpressionEvaluations();
         long hostCallsBefore = cuda.hostExpressionEvaluations();
         int checks = 0;
@@ -123,6 +139,98 @@ class TestExpressionKernelConformance {
         assertEquals(0, cuda.hostExpressionEvaluations() - hostCallsBefore, "no evaluation fell back to the host");
         assertTrue(errors > 10 && values > 10, "the random programs exercise both errors (" + errors
                 + ") and values (" + values + ")");
+    }
+
+    /** Directed cases: C++ traps or undefined behaviour where Java wraps, and Spark's lazy branches. */
+    @Test
+    void edgeCasesMatchTheHostInterpreter() {
+        Random random = new Random(seed ^ 0xed9e);
+        RandomPrograms programs = new RandomPrograms(random);
+        Expression longs = new BoundReference(5, RandomPrograms.LONG, true);
+        Expression ints = new BoundReference(3, RandomPrograms.INT, true);
+        Expression doubles = new BoundReference(8, RandomPrograms.DOUBLE, true);
+        Expression floats = new BoundReference(7, RandomPrograms.FLOAT, true);
+        Expression minusOne = new Literal(-1L, RandomPrograms.LONG);
+        List<Expression> expressions = List.of(
+                new Remainder(longs, minusOne, context(EvalMode$.MODULE$.ANSI())),
+                new Multiply(longs, minusOne, context(EvalMode$.MODULE$.LEGACY())),
+                new Multiply(minusOne, longs, context(EvalMode$.MODULE$.TRY())),
+                new UnaryMinus(longs, false),
+                new UnaryMinus(ints, false),
+                new Cast(doubles, RandomPrograms.LONG, Option.apply("UTC"), EvalMode$.MODULE$.LEGACY()),
+                new Cast(floats, RandomPrograms.INT, Option.apply("UTC"), EvalMode$.MODULE$.LEGACY()),
+                new Cast(doubles, RandomPrograms.SHORT, Option.apply("UTC"), EvalMode$.MODULE$.TRY()),
+                new Remainder(doubles, doubles, context(EvalMode$.MODULE$.LEGACY())),
+                new If(new IsNull(doubles), new Literal(0.0, RandomPrograms.DOUBLE),
+                        new Divide(new Literal(1.0, RandomPrograms.DOUBLE), doubles, context(EvalMode$.MODULE$.ANSI()))),
+                new Year(new BoundReference(10, RandomPrograms.DATE, true)),
+                new DayOfMonth(new BoundReference(10, RandomPrograms.DATE, true)));
+        ExpressionCompiler compiler = new ExpressionCompiler(new CompilerSettings(true, "UTC", name -> true));
+        long kernelCallsBefore = cuda.kernelExpressionEvaluations();
+        List<FieldVector> inputs = inputs(programs, random, 20_000);
+        try {
+            for (Expression expression : expressions) {
+                Program program = compiler.compile(expression, attributes());
+                compare(program, inputs, 20_000, expression.sql() + " = " + program + ", seed " + seed);
+            }
+        } finally {
+            inputs.forEach(FieldVector::close);
+        }
+        assertEquals(expressions.size(), cuda.kernelExpressionEvaluations() - kernelCallsBefore,
+                "every evaluation ran the kernel");
+    }
+
+    /** Programs the kernel does not cover (strings, decimals) run on the host interpreter, and say why. */
+    @Test
+    void programsOutsideTheKernelRunOnTheHost() {
+        ExpressionCompiler compiler = new ExpressionCompiler(new CompilerSettings(true, "UTC", name -> true));
+        List<Attribute> attributes = List.of(attribute("text", DataTypes.StringType),
+                attribute("money", DataTypes.createDecimalType(9, 2)));
+        Program length = compiler.compile(new Length(new BoundReference(0, DataTypes.StringType, true)), attributes);
+        Program money = compiler.compile(new Add(new BoundReference(1, DataTypes.createDecimalType(9, 2), true),
+                new BoundReference(1, DataTypes.createDecimalType(9, 2), true), context(EvalMode$.MODULE$.ANSI())),
+                attributes);
+        assertTrue(cuda.expressionKernelUnsupportedReason(length).orElseThrow().contains("string"),
+                cuda.expressionKernelUnsupportedReason(length).toString());
+        assertTrue(cuda.expressionKernelUnsupportedReason(money).orElseThrow().contains("decimal(9,2)"),
+                cuda.expressionKernelUnsupportedReason(money).toString());
+        long hostCallsBefore = cuda.hostExpressionEvaluations();
+        long kernelCallsBefore = cuda.kernelExpressionEvaluations();
+        try (VarCharVector text = new VarCharVector("text", allocator);
+                DecimalVector decimals = new DecimalVector("money", allocator, 9, 2)) {
+            text.allocateNew(3);
+            text.setSafe(0, "ember".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            text.setNull(1);
+            text.setSafe(2, "日本".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            text.setValueCount(3);
+            decimals.allocateNew(3);
+            decimals.setSafe(0, new java.math.BigDecimal("1.25"));
+            decimals.setNull(1);
+            decimals.setSafe(2, new java.math.BigDecimal("-9999999.99"));
+            decimals.setValueCount(3);
+            List<FieldVector> inputs = List.of(text, decimals);
+            compare(length, inputs, 3, "length on the host");
+            compare(money, inputs, 3, "decimal addition on the host");
+        }
+        assertEquals(2, cuda.hostExpressionEvaluations() - hostCallsBefore, "both programs ran on the host");
+        assertEquals(0, cuda.kernelExpressionEvaluations() - kernelCallsBefore, "no program ran the kernel");
+    }
+
+    private static NumericEvalContext context(Enumeration.Value mode) {
+        return new NumericEvalContext(mode, true);
+    }
+
+    private static AttributeReference attribute(String name, DataType type) {
+        return new AttributeReference(name, type, true, Metadata.empty(), NamedExpression.newExprId(),
+                CollectionConverters.asScala(List.<String>of()).toList());
+    }
+
+    private static List<Attribute> attributes() {
+        List<Attribute> attributes = new ArrayList<>();
+        for (int ordinal = 0; ordinal < RandomPrograms.INPUTS.size(); ordinal++) {
+            attributes.add(attribute("c" + ordinal, RandomPrograms.INPUTS.get(ordinal)));
+        }
+        return attributes;
     }
 
     /** Evaluates on both devices and compares; returns whether both raised the (same) error. */
