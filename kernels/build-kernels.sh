@@ -107,7 +107,7 @@ build_fatbins() {  # out-dir
 }
 
 # Compiles the emulator and the kernels with g++ into libcuda.so.1, defining every cu* symbol
-# JCuda imports: the ones not implemented by driver.cpp get a generated stub returning
+# JCuda imports: the ones not implemented by driver*.cpp get a generated stub returning
 # CUDA_ERROR_NOT_SUPPORTED.
 build_emulator() {  # out-dir work-dir [compiler]
     local out="$1" work="$2/emulator" compiler="${3:-g++}"
@@ -153,12 +153,14 @@ build_emulator() {  # out-dir work-dir [compiler]
 
 build_emulator_tests() {  # library work-dir [compiler]
     local library="$1" work="$2" compiler="${3:-g++}"
+    local library_dir
+    library_dir="$(cd "$(dirname "$library")" && pwd)"  # absolute: the rpath must not depend on the cwd
     mkdir -p "$work"
     if stale "$work/test_emulator" "$library" "$TEST_CUDA_SOURCES"/* "$TEST_EMULATOR_SOURCES"/* "$CUDA_SOURCES"/*; then
         "$compiler" "${CXXFLAGS[@]}" -I"$CUDA_SOURCES" -x c++ -c "$TEST_CUDA_SOURCES"/emulator_test_kernels.cu -o "$work/emulator_test_kernels.o"
         "$compiler" "${CXXFLAGS[@]}" -DEMBER_TEST_PTX_DIR="\"$COMMITTED_TEST_PTX\"" -c "$TEST_EMULATOR_SOURCES"/test_emulator.cpp -o "$work/test_emulator.o"
         "$compiler" -pthread -o "$work/test_emulator" "$work/test_emulator.o" "$work/emulator_test_kernels.o" \
-            -L"$(dirname "$library")" -l:libcuda.so.1 -Wl,-rpath,"$(dirname "$library")"
+            -L"$library_dir" -l:libcuda.so.1 -Wl,-rpath,"$library_dir"
     fi
 }
 

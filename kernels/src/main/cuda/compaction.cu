@@ -2,22 +2,28 @@
 // (scan.cu) → scatter of the positions whose flag is true and valid.
 //
 // Bitmaps are Arrow's: bit i of byte i/8, least significant bit first. A tile is kTileRows rows
-// and starts at a multiple of 8, so each thread owns exactly one byte of both bitmaps.
+// and each thread owns 32 consecutive rows: four bytes of both bitmaps, read byte by byte so that
+// the last word never reads past the bitmap's end.
 #include "ember_cuda.h"
 #include "block_scan.cuh"
 
 namespace {
 
-// The bits of one bitmap byte that are true and valid, limited to rows below row_count.
+// The 32 rows from first_row (a multiple of 32) that are true and valid, as a word whose bit k is
+// row first_row + k; rows at or past row_count are 0.
 __device__ inline unsigned true_bits(const unsigned char* values, const unsigned char* validity,
                                      long long first_row, int row_count) {
     if (first_row >= row_count) {
         return 0u;
     }
-    const long long byte = first_row >> 3;
-    unsigned bits = static_cast<unsigned>(values[byte] & validity[byte]);
     const long long remaining = row_count - first_row;
-    if (remaining < 8) {
+    const long long first_byte = first_row >> 3;
+    const int bytes = remaining >= 32 ? 4 : static_cast<int>((remaining + 7) >> 3);
+    unsigned bits = 0;
+    for (int byte = 0; byte < bytes; byte++) {
+        bits |= static_cast<unsigned>(values[first_byte + byte] & validity[first_byte + byte]) << (8 * byte);
+    }
+    if (remaining < 32) {
         bits &= (1u << remaining) - 1u;
     }
     return bits;
@@ -54,10 +60,10 @@ extern "C" __global__ void scatter_true_positions(const unsigned char* values, c
         long long tile_total;
         long long offset = tile_offsets[tile]
                 + ember::block_exclusive_sum(static_cast<long long>(__popc(bits)), &tile_total);
-        for (int bit = 0; bit < ember::kItemsPerThread; bit++) {
-            if ((bits >> bit) & 1u) {
-                positions[offset++] = static_cast<int>(first_row + bit);
-            }
+        while (bits != 0u) {
+            const int bit = __ffs(static_cast<int>(bits)) - 1;
+            positions[offset++] = static_cast<int>(first_row + bit);
+            bits &= bits - 1u;
         }
     }
 }

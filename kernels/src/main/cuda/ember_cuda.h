@@ -26,8 +26,12 @@ namespace ember {
 /** Threads per block of every Ember kernel that uses block-wide scans. A multiple of 32. */
 constexpr int kBlockThreads = 256;
 
-/** Rows one thread handles in a tile; a tile is kBlockThreads * kItemsPerThread rows. */
-constexpr int kItemsPerThread = 8;
+/**
+ * Rows one thread handles in a tile; a tile is kBlockThreads * kItemsPerThread rows. 32 rows are one
+ * 32-bit word of a bitmap; many rows per thread between barriers also keep the emulator's fiber
+ * switches per row low.
+ */
+constexpr int kItemsPerThread = 32;
 
 /** Rows of one tile of the tiled kernels (compaction, string gather). */
 constexpr int kTileRows = kBlockThreads * kItemsPerThread;

@@ -117,24 +117,23 @@ extern "C" __global__ void gather_string_offsets(const int* source_offsets, cons
     for (int tile = blockIdx.x; tile < tile_count; tile += gridDim.x) {
         const long long first_row = static_cast<long long>(tile) * ember::kTileRows
                 + static_cast<long long>(threadIdx.x) * ember::kItemsPerThread;
-        int lengths[ember::kItemsPerThread];
         long long bytes = 0;
         for (int item = 0; item < ember::kItemsPerThread; item++) {
             const long long row = first_row + item;
-            lengths[item] = 0;
             if (row < count) {
                 const int index = indices[row];
-                lengths[item] = source_offsets[index + 1] - source_offsets[index];
+                bytes += source_offsets[index + 1] - source_offsets[index];
             }
-            bytes += lengths[item];
         }
         long long tile_total;
         long long offset = tile_offsets[tile] + ember::block_exclusive_sum(bytes, &tile_total);
+        // Lengths are read again rather than kept: 32 of them would spill to local memory.
         for (int item = 0; item < ember::kItemsPerThread; item++) {
             const long long row = first_row + item;
             if (row < count) {
+                const int index = indices[row];
                 target_offsets[row] = static_cast<int>(offset);
-                offset += lengths[item];
+                offset += source_offsets[index + 1] - source_offsets[index];
                 if (row == count - 1) {
                     target_offsets[count] = static_cast<int>(offset);
                 }

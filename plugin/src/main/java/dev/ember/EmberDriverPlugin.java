@@ -21,8 +21,11 @@ public final class EmberDriverPlugin implements DriverPlugin {
 
     static final String EXTENSIONS_KEY = "spark.sql.extensions";
 
+    private volatile SparkContext context;
+
     @Override
     public Map<String, String> init(SparkContext context, PluginContext pluginContext) {
+        this.context = context;
         SparkConf conf = pluginContext.conf();
         // a bad setting stops the application here, with a message that names it
         EmberConf.of(conf).validate();
@@ -45,6 +48,11 @@ public final class EmberDriverPlugin implements DriverPlugin {
         if (message instanceof DeviceReport report) {
             LOG.warn("Ember on executor {} (host {}): device {} ({})", report.executorId(), report.hostname(),
                     report.device(), report.reason());
+            SparkContext context = this.context;
+            if (context != null) {
+                // into the event log, for the tuner
+                context.listenerBus().post(EmberDeviceChosen.of(report));
+            }
         }
         return null;
     }

@@ -18,6 +18,26 @@ import org.slf4j.LoggerFactory;
 public final class EmberExecutorPlugin implements ExecutorPlugin {
     private static final Logger LOG = LoggerFactory.getLogger(EmberExecutorPlugin.class);
 
+    /**
+     * The executor's host. Spark's {@code PluginContext.hostname()} reads the RPC address, which
+     * executors of a standalone cluster do not have (it throws there), so fall back to the JVM's view.
+     */
+    static String hostname(PluginContext context) {
+        try {
+            String name = context.hostname();
+            if (name != null) {
+                return name;
+            }
+        } catch (RuntimeException e) {
+            // fall through to the local host name
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown host";
+        }
+    }
+
     /** The setting, or Spark's off-heap size when off-heap memory is on, or a quarter of the heap. */
     static long hostMemoryLimit(PluginContext context, EmberConf conf) {
         long limit = conf.get(EmberConf.HOST_MEMORY_LIMIT);
@@ -43,7 +63,7 @@ public final class EmberExecutorPlugin implements ExecutorPlugin {
         LOG.warn("Ember {} on executor {}: device {} ({})", EmberVersion.get(), context.executorID(),
                 selection.device().name(), selection.reason());
         try {
-            context.send(new DeviceReport(context.executorID(), context.hostname(), selection.device().name(),
+            context.send(new DeviceReport(context.executorID(), hostname(context), selection.device().name(),
                     selection.reason()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Ember could not tell the driver which device executor {} uses: {}", context.executorID(),

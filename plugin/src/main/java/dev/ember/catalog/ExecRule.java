@@ -54,6 +54,11 @@ public abstract class ExecRule<T extends SparkPlan> {
         return notes;
     }
 
+    /** The device primitives the Ember node calls, named as in {@link dev.ember.device.Device}. */
+    public List<String> primitives() {
+        return List.of();
+    }
+
     public final String enableKey() {
         return "spark.ember.exec." + name() + ".enabled";
     }

@@ -43,6 +43,14 @@ public interface Device extends AutoCloseable {
      */
     List<FieldVector> gather(List<FieldVector> columns, IntVector indices, BufferAllocator allocator);
 
+    /**
+     * How this device runs a primitive, for explain output: the kernels it launches, or the code that
+     * runs instead ({@code evaluate}, {@code selectTrue}, {@code gather}, ...).
+     */
+    default String implementationOf(String primitive) {
+        return "Java on the CPU";
+    }
+
     /** Releases the device's resources; the device is unusable afterwards. */
     @Override
     void close();

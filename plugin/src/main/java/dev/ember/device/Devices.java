@@ -53,9 +53,16 @@ public final class Devices {
         }
     }
 
+    /** The device of this JVM if one was chosen; the driver of a cluster never chooses one. */
+    public static java.util.Optional<Device> chosen() {
+        DeviceSelector.Selection current = selection;
+        return current == null ? java.util.Optional.empty() : java.util.Optional.of(current.device());
+    }
+
     /** The chosen device's name, or {@code not chosen yet}. */
     public static String describe() {
         DeviceSelector.Selection current = selection;
-        return current == null ? "not chosen yet" : current.device().name() + " (" + current.reason() + ")";
+        return current == null ? "chosen by each executor, see the executor logs"
+                : current.device().name() + " (" + current.reason() + ")";
     }
 }

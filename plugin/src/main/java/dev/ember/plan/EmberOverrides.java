@@ -6,6 +6,8 @@ import dev.ember.catalog.SupportCatalog;
 import dev.ember.catalog.SupportLevel;
 import dev.ember.config.EmberConf;
 import dev.ember.config.InvalidConfigException;
+import dev.ember.device.Device;
+import dev.ember.device.Devices;
 import dev.ember.exec.EmberCopyToArrowExec;
 import dev.ember.exec.EmberExec;
 import dev.ember.exec.EmberRowToColumnarExec;
@@ -82,7 +84,7 @@ public final class EmberOverrides extends ColumnarRule {
             if (level.isCompatible()) {
                 ExecRule<?> found = rule.get();
                 lines.set(lineIndex, ExplainLine.ember(depth, plan.getClass().getSimpleName(),
-                        "will run on Ember as " + found.emberNode()));
+                        "will run on Ember as " + found.emberNode() + primitivesText(found)));
                 if (execute) {
                     List<SparkPlan> inputs = new ArrayList<>(children.size());
                     for (SparkPlan child : children) {
@@ -98,6 +100,22 @@ public final class EmberOverrides extends ColumnarRule {
                 kept.setTagValue(EmberTags.FALLBACK_REASON, level.reason());
             }
             return kept;
+        }
+
+        /** " using evaluate (...), gather (...)": how the chosen device runs the node's primitives. */
+        private static String primitivesText(ExecRule<?> rule) {
+            if (rule.primitives().isEmpty()) {
+                return "";
+            }
+            // a cluster's driver has no device: only executors choose one
+            Optional<Device> device = Devices.chosen();
+            StringBuilder text = new StringBuilder(" using ");
+            for (int i = 0; i < rule.primitives().size(); i++) {
+                String primitive = rule.primitives().get(i);
+                text.append(i == 0 ? "" : ", ").append(primitive);
+                device.ifPresent(d -> text.append(" (").append(d.implementationOf(primitive)).append(')'));
+            }
+            return text.toString();
         }
 
         private static SparkPlan toEmberInput(SparkPlan child) {

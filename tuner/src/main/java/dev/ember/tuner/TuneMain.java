@@ -41,6 +41,10 @@ public final class TuneMain implements Callable<Integer> {
       description = "keep a record per job in DIR; propose the next configuration and compare Spark with Ember runs")
   Path history;
 
+  @Option(names = "--job", paramLabel = "NAME",
+      description = "history key for every application read (default: each application's name)")
+  String job;
+
   @Option(names = "--json", paramLabel = "FILE", description = "write the JSON report to FILE ('-' for standard output)")
   Path json;
 
@@ -101,7 +105,10 @@ public final class TuneMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage() + " (choose one with --device or in --target-cluster)", e);
     }
-    HistoryStore store = history == null ? null : new HistoryStore(history);
+    if (job != null && history == null) {
+      throw new IOException("--job names a history record; give --history DIR as well");
+    }
+    HistoryStore store = history == null ? null : new HistoryStore(history, job);
     Tuner tuner = new Tuner(qualifier, hardware, target, new RuleEngine(RuleEngine.defaultRules()), store);
     TuneResult result = tuner.run(paths);
     boolean jsonToStdout = json != null && json.toString().equals("-");

@@ -41,7 +41,9 @@ public final class SparkEventLogs {
     /** lz4, rolling directory, the clean workload. */
     ROLLING_LZ4("lz4", true),
     /** zstd, rolling directory, the clean workload. */
-    ROLLING_ZSTD("zstd", true);
+    ROLLING_ZSTD("zstd", true),
+    /** zstd, single file, the clean workload with the Ember plugin on the host device. */
+    EMBER_ZSTD("zstd", false);
 
     public final String codec;
     public final boolean rolling;
@@ -104,6 +106,12 @@ public final class SparkEventLogs {
     }
     Consumer<SparkSession> workload = switch (log) {
       case PLAIN, ROLLING_LZ4, ROLLING_ZSTD -> session -> cleanWorkload(session, directory);
+      case EMBER_ZSTD -> {
+        builder.config("spark.plugins", "dev.ember.EmberPlugin")
+            .config("spark.ember.device", "host")
+            .config("spark.ember.explain", "NONE");
+        yield session -> cleanWorkload(session, directory);
+      }
       case SPILL_LZ4 -> {
         builder.config("spark.shuffle.spill.numElementsForceSpillThreshold", "2000");
         yield SparkEventLogs::spillWorkload;

@@ -15,9 +15,9 @@ import java.util.Map;
  * benchmark's large logs. Times are milliseconds from {@code start}. Not thread safe; the caller owns
  * and closes the stream.
  */
-final class SyntheticEventLog implements AutoCloseable {
+public final class SyntheticEventLog implements AutoCloseable {
   /** The per-task values a test controls; everything else gets plausible constants. */
-  record Task(long durationMs, long gcMs, long shuffleReadBytes, long shuffleWriteBytes, long diskSpillBytes,
+  public record Task(long durationMs, long gcMs, long shuffleReadBytes, long shuffleWriteBytes, long diskSpillBytes,
       long inputBytes, long peakExecutionMemory) {
     static Task simple(long durationMs) {
       return new Task(durationMs, 0, 0, 0, 0, 0, 0);
@@ -27,20 +27,26 @@ final class SyntheticEventLog implements AutoCloseable {
   private final Writer out;
   private final long start;
   private long taskId;
+  private String taskExecutor = "1";
 
-  SyntheticEventLog(OutputStream stream, long start) {
+  public SyntheticEventLog(OutputStream stream, long start) {
     this.out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
     this.start = start;
   }
 
-  SyntheticEventLog header(String appId, String appName, Map<String, String> properties) throws IOException {
+  public SyntheticEventLog header(String appId, String appName, Map<String, String> properties) throws IOException {
+    return header(appId, appName, properties, 4);
+  }
+
+  /** The start of a log with one executor "1" of the given cores. */
+  public SyntheticEventLog header(String appId, String appName, Map<String, String> properties, int cores)
+      throws IOException {
     line("{\"Event\":\"SparkListenerLogStart\",\"Spark Version\":\"4.1.3\"}");
     line("{\"Event\":\"SparkListenerResourceProfileAdded\",\"Resource Profile Id\":0,\"Executor Resource Requests\":"
         + "{\"cores\":{\"Resource Name\":\"cores\",\"Amount\":4,\"Discovery Script\":\"\",\"Vendor\":\"\"},"
         + "\"memory\":{\"Resource Name\":\"memory\",\"Amount\":4096,\"Discovery Script\":\"\",\"Vendor\":\"\"}},"
         + "\"Task Resource Requests\":{\"cpus\":{\"Resource Name\":\"cpus\",\"Amount\":1.0}}}");
-    line("{\"Event\":\"SparkListenerExecutorAdded\",\"Timestamp\":" + start + ",\"Executor ID\":\"1\",\"Executor Info\":"
-        + "{\"Host\":\"worker-1\",\"Total Cores\":4,\"Log Urls\":{},\"Attributes\":{},\"Resources\":{},\"Resource Profile Id\":0}}");
+    executor("1", cores, 0);
     StringBuilder props = new StringBuilder();
     for (Map.Entry<String, String> property : properties.entrySet()) {
       props.append(props.length() == 0 ? "" : ",").append(quote(property.getKey())).append(':').append(quote(property.getValue()));
@@ -53,8 +59,27 @@ final class SyntheticEventLog implements AutoCloseable {
     return this;
   }
 
+  /** Adds an executor. */
+  public SyntheticEventLog executor(String id, int cores, long at) throws IOException {
+    return line("{\"Event\":\"SparkListenerExecutorAdded\",\"Timestamp\":" + (start + at) + ",\"Executor ID\":"
+        + quote(id) + ",\"Executor Info\":{\"Host\":\"worker-" + id + "\",\"Total Cores\":" + cores
+        + ",\"Log Urls\":{},\"Attributes\":{},\"Resources\":{},\"Resource Profile Id\":0}}");
+  }
+
+  /** Removes an executor with Spark's reason text. */
+  public SyntheticEventLog executorRemoved(String id, String reason, long at) throws IOException {
+    return line("{\"Event\":\"SparkListenerExecutorRemoved\",\"Timestamp\":" + (start + at) + ",\"Executor ID\":"
+        + quote(id) + ",\"Removed Reason\":" + quote(reason) + "}");
+  }
+
+  /** The executor the following tasks run on. */
+  public SyntheticEventLog onExecutor(String id) {
+    taskExecutor = id;
+    return this;
+  }
+
   /** A SQL execution whose plan is {@code planJson} (a SparkPlanInfo object). */
-  SyntheticEventLog sqlStart(long executionId, String description, String planJson, long at) throws IOException {
+  public SyntheticEventLog sqlStart(long executionId, String description, String planJson, long at) throws IOException {
     line("{\"Event\":\"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart\",\"executionId\":" + executionId
         + ",\"rootExecutionId\":" + executionId + ",\"description\":" + quote(description) + ",\"details\":\"\","
         + "\"physicalPlanDescription\":" + quote("== Physical Plan ==") + ",\"sparkPlanInfo\":" + planJson
@@ -62,26 +87,26 @@ final class SyntheticEventLog implements AutoCloseable {
     return this;
   }
 
-  SyntheticEventLog sqlEnd(long executionId, long at) throws IOException {
+  public SyntheticEventLog sqlEnd(long executionId, long at) throws IOException {
     line("{\"Event\":\"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd\",\"executionId\":" + executionId
         + ",\"time\":" + (start + at) + ",\"errorMessage\":\"\"}");
     return this;
   }
 
-  SyntheticEventLog jobStart(int jobId, int stageId, long sqlExecutionId, long at) throws IOException {
+  public SyntheticEventLog jobStart(int jobId, int stageId, long sqlExecutionId, long at) throws IOException {
     line("{\"Event\":\"SparkListenerJobStart\",\"Job ID\":" + jobId + ",\"Submission Time\":" + (start + at)
         + ",\"Stage Infos\":[],\"Stage IDs\":[" + stageId + "],\"Properties\":{\"spark.sql.execution.id\":\""
         + sqlExecutionId + "\"}}");
     return this;
   }
 
-  SyntheticEventLog jobEnd(int jobId, long at) throws IOException {
+  public SyntheticEventLog jobEnd(int jobId, long at) throws IOException {
     line("{\"Event\":\"SparkListenerJobEnd\",\"Job ID\":" + jobId + ",\"Completion Time\":" + (start + at)
         + ",\"Job Result\":{\"Result\":\"JobSucceeded\"}}");
     return this;
   }
 
-  SyntheticEventLog stageSubmitted(int stageId, int tasks, long at) throws IOException {
+  public SyntheticEventLog stageSubmitted(int stageId, int tasks, long at) throws IOException {
     line("{\"Event\":\"SparkListenerStageSubmitted\",\"Stage Info\":{\"Stage ID\":" + stageId + ",\"Stage Attempt ID\":0,"
         + "\"Stage Name\":\"stage " + stageId + "\",\"Number of Tasks\":" + tasks + ",\"RDD Info\":[],\"Parent IDs\":[],"
         + "\"Details\":\"\",\"Submission Time\":" + (start + at) + ",\"Accumulables\":[],\"Resource Profile Id\":0},"
@@ -90,7 +115,7 @@ final class SyntheticEventLog implements AutoCloseable {
   }
 
   /** Completes a stage; {@code accumulables} are SQL metric (id, value) pairs updated in it. */
-  SyntheticEventLog stageCompleted(int stageId, int tasks, long submittedAt, long at, long... accumulables) throws IOException {
+  public SyntheticEventLog stageCompleted(int stageId, int tasks, long submittedAt, long at, long... accumulables) throws IOException {
     StringBuilder list = new StringBuilder();
     for (int i = 0; i + 1 < accumulables.length; i += 2) {
       list.append(list.length() == 0 ? "" : ",").append("{\"ID\":").append(accumulables[i])
@@ -105,7 +130,7 @@ final class SyntheticEventLog implements AutoCloseable {
   }
 
   /** One task: a TaskStart line and a TaskEnd line as large as Spark 4.1 writes them. */
-  SyntheticEventLog task(int stageId, int index, long launchAt, Task task) throws IOException {
+  public SyntheticEventLog task(int stageId, int index, long launchAt, Task task) throws IOException {
     long id = taskId++;
     long launch = start + launchAt;
     long finish = launch + task.durationMs();
@@ -114,14 +139,14 @@ final class SyntheticEventLog implements AutoCloseable {
     out.write(",\"Stage Attempt ID\":0,\"Task Info\":{\"Task ID\":");
     out.write(Long.toString(id));
     out.write(",\"Index\":" + index + ",\"Attempt\":0,\"Partition ID\":" + index + ",\"Launch Time\":" + launch
-        + ",\"Executor ID\":\"1\",\"Host\":\"worker-1\",\"Locality\":\"PROCESS_LOCAL\",\"Speculative\":false,"
+        + ",\"Executor ID\":" + quote(taskExecutor) + ",\"Host\":\"worker\",\"Locality\":\"PROCESS_LOCAL\",\"Speculative\":false,"
         + "\"Getting Result Time\":0,\"Finish Time\":0,\"Failed\":false,\"Killed\":false,\"Accumulables\":[]}}\n");
     StringBuilder line = new StringBuilder(3200);
     line.append("{\"Event\":\"SparkListenerTaskEnd\",\"Stage ID\":").append(stageId)
         .append(",\"Stage Attempt ID\":0,\"Task Type\":\"ShuffleMapTask\",\"Task End Reason\":{\"Reason\":\"Success\"},")
         .append("\"Task Info\":{\"Task ID\":").append(id).append(",\"Index\":").append(index).append(",\"Attempt\":0,")
         .append("\"Partition ID\":").append(index).append(",\"Launch Time\":").append(launch)
-        .append(",\"Executor ID\":\"1\",\"Host\":\"worker-1\",\"Locality\":\"PROCESS_LOCAL\",\"Speculative\":false,")
+        .append(",\"Executor ID\":").append(quote(taskExecutor)).append(",\"Host\":\"worker\",\"Locality\":\"PROCESS_LOCAL\",\"Speculative\":false,")
         .append("\"Getting Result Time\":0,\"Finish Time\":").append(finish).append(",\"Failed\":false,\"Killed\":false,")
         .append("\"Accumulables\":[");
     for (int metric = 0; metric < 8; metric++) {
@@ -154,20 +179,20 @@ final class SyntheticEventLog implements AutoCloseable {
     return this;
   }
 
-  SyntheticEventLog applicationEnd(long at) throws IOException {
+  public SyntheticEventLog applicationEnd(long at) throws IOException {
     line("{\"Event\":\"SparkListenerApplicationEnd\",\"Timestamp\":" + (start + at) + "}");
     return this;
   }
 
   /** Writes a raw line (for unknown events or damaged lines). */
-  SyntheticEventLog line(String json) throws IOException {
+  public SyntheticEventLog line(String json) throws IOException {
     out.write(json);
     out.write('\n');
     return this;
   }
 
   /** A plan node as SparkPlanInfo JSON; {@code metrics} are (name, accumulator id) pairs. */
-  static String planNode(String nodeName, String simpleString, String children, Object... metrics) {
+  public static String planNode(String nodeName, String simpleString, String children, Object... metrics) {
     StringBuilder list = new StringBuilder();
     for (int i = 0; i + 1 < metrics.length; i += 2) {
       list.append(list.length() == 0 ? "" : ",").append("{\"name\":").append(quote((String) metrics[i]))

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ember.tuner.qualification.HardwareModel;
 import dev.ember.tuner.qualification.NodeStatus;
+import dev.ember.tuner.qualification.Qualifier;
+import dev.ember.tuner.qualification.SupportCatalog;
+import dev.ember.tuner.rules.RuleEngine;
 import dev.ember.tuner.rules.Confidence;
 import dev.ember.tuner.rules.Recommendation;
 import java.io.IOException;
@@ -13,7 +17,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Ember runs (hand-made from a real Spark log, see {@link EmberRunLogs}): fallbacks and the host device. */
+/**
+ * Ember runs: a real run with the plugin on the host device, and logs hand-made from a real Spark log
+ * (see {@link EmberRunLogs}) for what a run on this machine cannot produce (a GPU, a recorded choice).
+ */
 class TestEmberRuns {
   @TempDir
   Path directory;
@@ -28,6 +35,25 @@ class TestEmberRuns {
     return report.recommendations().stream().filter(r -> r.ruleId().equals(id)).findFirst()
         .orElseThrow(() -> new AssertionError(id + " did not fire: "
             + report.recommendations().stream().map(Recommendation::ruleId).toList()));
+  }
+
+  @Test
+  void analysesARealRunWithThePlugin() {
+    ApplicationReport report = TestTuners.tuner(null).run(List.of(SparkEventLogs.get(SparkEventLogs.Log.EMBER_ZSTD)))
+        .applications().get(0);
+
+    assertTrue(report.app().usedEmber());
+    assertTrue(report.qualification().emberRun());
+    List<String> emberNodes = report.qualification().executions().stream().flatMap(e -> e.nodes().stream())
+        .filter(node -> node.status() == NodeStatus.ON_EMBER).map(node -> node.nodeName()).distinct().toList();
+    assertFalse(emberNodes.isEmpty(), "the plugin converted the filter and projections");
+    assertTrue(emberNodes.stream().allMatch(name -> name.startsWith("Ember")), emberNodes.toString());
+    assertTrue(report.qualification().supportedShare() > 0);
+    Recommendation host = find(report, "ember.hostDevice");
+    assertEquals(Confidence.HIGH, host.confidence(), "the run asked for the host device");
+    assertEquals("host", host.metrics().get("spark.ember.device"));
+    // the plugin's EmberDeviceChosen event, read back from the real event log
+    assertEquals("host", host.metrics().get("spark.ember.device.chosen"));
   }
 
   @Test
@@ -60,12 +86,20 @@ class TestEmberRuns {
   }
 
   @Test
-  void sizesGpuConcurrencyAndBatchesForEmberRuns() throws IOException {
-    ApplicationReport report = analyse("cuda", "cuda");
-    Recommendation concurrency = find(report, "ember.concurrentGpuTasks");
-    int tasks = Integer.parseInt(concurrency.settings().get("spark.ember.concurrentGpuTasks"));
-    assertTrue(tasks >= 1 && tasks <= report.app().executorCores(), "at most one task per core: " + tasks);
-    Recommendation overhead = find(report, "executor.memoryOverhead");
-    assertTrue(overhead.threshold().contains("Ember"));
+  void sizesGpuConcurrencyForTheTargetCluster() throws IOException {
+    ApplicationReport local = analyse("cuda", "cuda");
+    assertFalse(local.recommendations().stream().anyMatch(r -> r.ruleId().equals("ember.concurrentGpuTasks")),
+        "2 cores and the plugin's default of 2 concurrent tasks: nothing to change");
+    assertTrue(find(local, "executor.memoryOverhead").threshold().contains("Ember"));
+
+    Path log = directory.resolve("ember-for-h100");
+    EmberRunLogs.rewrite(SparkEventLogs.get(SparkEventLogs.Log.PLAIN), log, "cuda", "cuda");
+    HardwareModel hardware = HardwareModel.bundled();
+    Tuner tuner = new Tuner(new Qualifier(SupportCatalog.bundled(), hardware, "h100"), hardware,
+        new TargetCluster("h100", 4, 16, 64, 1), new RuleEngine(RuleEngine.defaultRules()), null);
+    Recommendation concurrency = find(tuner.run(List.of(log)).applications().get(0), "ember.concurrentGpuTasks");
+    // 80 GiB x 0.9 over a 256 MiB footprint (two 128 MiB batches) allows far more than 16: one per core.
+    assertEquals("16", concurrency.settings().get("spark.ember.concurrentGpuTasks"));
   }
+
 }

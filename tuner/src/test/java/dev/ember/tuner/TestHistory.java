@@ -9,10 +9,8 @@ import dev.ember.tuner.history.HistoryReport;
 import dev.ember.tuner.history.HistoryStore;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +76,30 @@ class TestHistory {
   }
 
   @Test
+  void comparesRealSparkAndEmberRunsOfTheSameJob() throws IOException {
+    HistoryStore store = new HistoryStore(directory.resolve("history"), "clean-workload");
+    ApplicationReport spark = TestTuners.tuner(store).run(List.of(SparkEventLogs.get(SparkEventLogs.Log.PLAIN)))
+        .applications().get(0);
+    ApplicationReport ember = TestTuners.tuner(store).run(List.of(SparkEventLogs.get(SparkEventLogs.Log.EMBER_ZSTD)))
+        .applications().get(0);
+
+    HistoryReport history = ember.history();
+    assertEquals("clean-workload", history.job());
+    assertEquals(2, history.runs());
+    assertNull(history.previousAppId(), "no earlier Ember run to compare durations with");
+    assertEquals(3, history.comparisons().size(), "the workload runs three SQL executions");
+    for (HistoryReport.ExecutionComparison comparison : history.comparisons()) {
+      double sparkTime = spark.qualification().executions().get(comparison.index()).taskTimeMs();
+      double emberTime = ember.qualification().executions().get(comparison.index()).taskTimeMs();
+      assertEquals(Math.round(sparkTime), comparison.sparkTaskTimeMs());
+      assertEquals(Math.round(emberTime), comparison.emberTaskTimeMs());
+      assertEquals((double) comparison.sparkTaskTimeMs() / comparison.emberTaskTimeMs(), comparison.actualSpeedup(), 1e-9);
+      assertEquals(spark.qualification().executions().get(comparison.index()).estimates().get("gb10").speedup(),
+          comparison.predictedSpeedup(), 0.001);
+    }
+  }
+
+  @Test
   void comparesASparkRunWithAnEmberRunPerSqlExecution() throws IOException {
     Path spark = SparkEventLogs.get(SparkEventLogs.Log.PLAIN);
     Path ember = directory.resolve("ember-run");
@@ -98,10 +120,5 @@ class TestHistory {
       // The hand-made Ember log keeps the Spark run's task times, so the measured speedup is exactly 1.
       assertEquals(1.0, comparison.actualSpeedup(), 1e-9);
     }
-  }
-
-  /** Lines of a file, for debugging failures. */
-  static List<String> lines(Path file) throws IOException {
-    return new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
   }
 }

@@ -84,6 +84,12 @@ class TestReports {
     for (String field : List.of("id", "settings", "metrics", "threshold", "expectedEffect", "confidence")) {
       assertTrue(recommendation.has(field), field);
     }
+    JsonNode plan = app.path("qualification").path("sqlExecutions").get(0).path("plan");
+    assertEquals("Filter", plan.path("nodeName").asText());
+    assertEquals(10, plan.path("metrics").path("number of output rows").asLong(), "metric value from the stage's accumulables");
+    assertEquals(1000, plan.path("children").get(0).path("metrics").path("number of output rows").asLong());
+    assertEquals(0, app.path("jobs").get(0).path("sqlExecutionId").asLong());
+    assertEquals(4, app.path("resourceProfiles").get(0).path("executorCores").asLong());
     assertEquals(1, root.path("errors").size());
     assertTrue(root.path("errors").get(0).path("reason").asText().startsWith("cannot decompress"));
 
@@ -123,6 +129,13 @@ class TestReports {
     Run run = cli(hostileLog().toString(), "--target-cluster", target.toString());
     assertEquals(1, run.status());
     assertTrue(run.err().contains("expected a JSON object with at least \"device\""), run.err());
+  }
+
+  @Test
+  void refusesAJobKeyWithoutAHistoryDirectory() throws IOException {
+    Run run = cli(hostileLog().toString(), "--job", "etl");
+    assertEquals(1, run.status());
+    assertTrue(run.err().contains("give --history DIR as well"), run.err());
   }
 
   @Test

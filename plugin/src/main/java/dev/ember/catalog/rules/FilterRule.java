@@ -17,6 +17,11 @@ public final class FilterRule extends ExecRule<FilterExec> {
     }
 
     @Override
+    public List<String> primitives() {
+        return List.of("evaluate", "selectTrue", "gather");
+    }
+
+    @Override
     protected SupportLevel supportOf(FilterExec plan, PlanContext context) {
         SupportLevel level = context.compiler().support(plan.condition(), Seqs.toList(plan.child().output()));
         return level.isCompatible() ? level : SupportLevel.unsupported("condition: " + level.reason());

@@ -21,6 +21,11 @@ public final class ProjectRule extends ExecRule<ProjectExec> {
     }
 
     @Override
+    public List<String> primitives() {
+        return List.of("evaluate");
+    }
+
+    @Override
     protected SupportLevel supportOf(ProjectExec plan, PlanContext context) {
         List<Attribute> input = Seqs.toList(plan.child().output());
         for (NamedExpression expression : Seqs.toList(plan.projectList())) {

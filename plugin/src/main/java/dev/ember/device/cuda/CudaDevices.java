@@ -31,6 +31,9 @@ public final class CudaDevices {
 
     private static Binding binding = Binding.NONE;
 
+    // Why JCuda's natives failed to load, if they did: a JVM gets one attempt (the class stays broken).
+    private static String bindingFailure;
+
     /**
      * An opened device with what the executor needs to use it.
      *
@@ -124,6 +127,10 @@ public final class CudaDevices {
         if (binding == wanted) {
             return;
         }
+        if (bindingFailure != null) {
+            throw new CudaException("an earlier attempt in this JVM to load JCuda failed, and a JVM gets one: "
+                    + bindingFailure, -1);
+        }
         if (binding != Binding.NONE) {
             throw new CudaException("this JVM already bound JCuda to the "
                     + (binding == Binding.EMULATOR ? "CUDA driver emulator" : "NVIDIA driver")
@@ -139,10 +146,11 @@ public final class CudaDevices {
         try {
             JCudaDriver.setExceptionsEnabled(false);
         } catch (LinkageError e) {
-            throw new CudaException("JCuda's native driver binding could not load (" + e.getMessage() + "): "
+            bindingFailure = "JCuda's native driver binding could not load (" + e.getMessage() + "): "
                     + (emulator ? "the emulator library did not satisfy it"
                             : "is the NVIDIA driver (libcuda.so.1) installed, and are JCuda's natives for this "
-                                    + "platform on the classpath?"), e);
+                                    + "platform on the classpath?");
+            throw new CudaException(bindingFailure, e);
         }
         binding = wanted;
     }

@@ -33,8 +33,8 @@ enum Kernel {
     /** Threads per block of every launch; the tiled kernels require exactly this (kBlockThreads). */
     static final int BLOCK_THREADS = 256;
 
-    /** Rows of one tile of the tiled kernels (kTileRows = kBlockThreads * kItemsPerThread). */
-    static final int TILE_ROWS = BLOCK_THREADS * 8;
+    /** Rows of one tile of the tiled kernels: must equal kTileRows (kBlockThreads * kItemsPerThread) of ember_cuda.h. */
+    static final int TILE_ROWS = BLOCK_THREADS * 32;
 
     /** How a kernel parameter is passed: a device address (8 bytes) or a 32-bit int. */
     enum Parameter { ADDRESS, INT }

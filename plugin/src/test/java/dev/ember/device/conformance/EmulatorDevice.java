@@ -17,7 +17,7 @@ import org.apache.arrow.memory.RootAllocator;
  */
 public final class EmulatorDevice {
 
-    /** Small on purpose: 4 blocks of 256 threads cover 1,024 rows, or 8,192 rows of a tiled kernel. */
+    /** Small on purpose: 4 blocks of 256 threads cover 1,024 rows, or 32,768 rows of a tiled kernel. */
     public static final int MAX_BLOCKS_PER_GRID = 4;
 
     private static CudaDevices.Opened opened;

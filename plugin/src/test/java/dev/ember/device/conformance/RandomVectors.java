@@ -87,7 +87,8 @@ final class RandomVectors {
         return indices;
     }
 
-    private FieldVector column(DataType type, int rows, double nullShare, BufferAllocator allocator) {
+    /** One column of {@code type}; each value is null with probability {@code nullShare}. */
+    FieldVector column(DataType type, int rows, double nullShare, BufferAllocator allocator) {
         FieldVector vector = ArrowTypes.newVector(type.simpleString(), type, allocator);
         try {
             vector.setInitialCapacity(rows);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.device.Device;
 import dev.ember.device.HostDevice;
+import dev.ember.expr.CompilerSettings;
+import dev.ember.expr.ExpressionCompiler;
+import dev.ember.expr.Program;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -13,6 +16,12 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.GreaterThan;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Every primitive on {@link HostDevice} and on the CUDA device (the emulator, or a real GPU with
@@ -32,7 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TestDeviceConformance {
 
-    private static final int[] SIZES = {0, 1, 7, 255, 256, 257, 1023, 1025, 2047, 2048, 2049, 8193, 20_000};
+    private static final int[] SIZES = {0, 1, 7, 31, 33, 255, 256, 257, 1023, 1025, 8191, 8192, 8193, 40_000};
 
     private static long seed;
     private static Device host;
@@ -118,6 +128,37 @@ class TestDeviceConformance {
         } finally {
             columns.forEach(FieldVector::close);
         }
+    }
+
+    /**
+     * A compiled predicate evaluated on each device (the CUDA device runs the host interpreter over
+     * managed memory), then its flags compacted: the first half of a filter.
+     */
+    @Test
+    void evaluateMatchesHost() {
+        RandomVectors random = new RandomVectors(seed ^ 0xe7a1);
+        int rows = 3_000;
+        AttributeReference left = attribute("left", DataTypes.IntegerType);
+        AttributeReference right = attribute("right", DataTypes.IntegerType);
+        Program program = new ExpressionCompiler(new CompilerSettings(true, "UTC", name -> true))
+                .compile(new GreaterThan(left, right), List.of(left, right));
+        List<FieldVector> inputs = List.of(random.column(DataTypes.IntegerType, rows, 0.1, allocator),
+                random.column(DataTypes.IntegerType, rows, 0.1, allocator));
+        try (FieldVector expected = host.evaluate(program, inputs, rows, allocator);
+                FieldVector actual = cuda.evaluate(program, inputs, rows, allocator)) {
+            assertSameVector(expected, actual, "evaluate left > right over " + rows + " rows, seed " + seed);
+            try (IntVector hostPositions = host.selectTrue((BitVector) expected, rows, allocator);
+                    IntVector cudaPositions = cuda.selectTrue((BitVector) actual, rows, allocator)) {
+                assertSameVector(hostPositions, cudaPositions, "selectTrue of the predicate, seed " + seed);
+            }
+        } finally {
+            inputs.forEach(FieldVector::close);
+        }
+    }
+
+    private static AttributeReference attribute(String name, DataType type) {
+        return new AttributeReference(name, type, true, Metadata.empty(), NamedExpression.newExprId(),
+                CollectionConverters.asScala(List.<String>of()).toSeq());
     }
 
     /** The filter pattern: positions from selectTrue feed gather, on each device end to end. */

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.device.Device;
 import dev.ember.device.conformance.EmulatorDevice;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -141,6 +145,44 @@ class TestCudaDevice {
             assertEquals(0, semaphore.availablePermits());
         }
         assertEquals(2, semaphore.availablePermits());
+    }
+
+    /** Spark runs tasks on many threads: each gets its own stream, and results must not mix. */
+    @Test
+    void concurrentTasksGetTheirOwnAnswers() throws Exception {
+        int tasks = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(tasks);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int task = 0; task < tasks; task++) {
+                int period = task + 2;
+                results.add(pool.submit(() -> {
+                    try (BufferAllocator taskAllocator = EmulatorDevice.newAllocator("task-" + period);
+                            BitVector flags = new BitVector("flags", taskAllocator)) {
+                        int rows = 50_000;
+                        flags.allocateNew(rows);
+                        for (int row = 0; row < rows; row++) {
+                            flags.set(row, row % period == 0 ? 1 : 0);
+                        }
+                        flags.setValueCount(rows);
+                        for (int round = 0; round < 3; round++) {
+                            try (IntVector positions = device().selectTrue(flags, rows, taskAllocator)) {
+                                assertEquals((rows + period - 1) / period, positions.getValueCount());
+                                for (int i = 0; i < positions.getValueCount(); i++) {
+                                    assertEquals(i * period, positions.get(i), "task with period " + period);
+                                }
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> result : results) {
+                result.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -11,7 +11,8 @@ import java.util.Map;
  * @param previousAppId the run this one is compared with (same engine, started before it), or null
  * @param durationChange this duration over the previous one minus 1 (-0.2 = 20% faster); 0 without a previous run
  * @param changed settings that differ from the previous run, {@code key: old -> new}
- * @param nextConfiguration the settings to try next (a few knobs at a time, reverts first)
+ * @param nextConfiguration the settings to change for the next run: reverts, or a few recommendations at a time
+ *     ({@link HistoryStore#UNSET} asks to remove a setting)
  * @param notes one line per decision taken
  * @param comparisons Spark run versus Ember run of this job, per SQL execution (empty without both)
  */

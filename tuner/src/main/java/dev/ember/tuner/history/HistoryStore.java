@@ -32,14 +32,16 @@ import java.util.Set;
  * times. Recording the same application again replaces its record.
  *
  * <p>From the history it proposes the next configuration to try: when the last change made the job
- * more than {@value #WORSE}x slower, the changed settings are reverted (and not retried); otherwise up to
- * {@value #MAX_KNOBS} recommended settings, most confident first, are applied on top of the current
- * ones. It also compares a Spark run with an Ember run of the same job per SQL execution, predicted
+ * more than {@value #WORSE}x slower, the changed settings are reverted (and not retried); otherwise the
+ * settings of up to {@value #MAX_KNOBS} recommendations, most confident first, are proposed as the next
+ * change. It also compares a Spark run with an Ember run of the same job per SQL execution, predicted
  * against actual. Not thread safe; one tuner process per directory at a time.
  */
 public final class HistoryStore {
-  /** Settings changed per step, so that effects can be told apart. */
-  public static final int MAX_KNOBS = 3;
+  /** Recommendations (knobs: one rule's settings) applied per step, so that effects can be told apart. */
+  public static final int MAX_KNOBS = 2;
+  /** The value that asks to remove a setting the previous run did not have. */
+  public static final String UNSET = "(remove: unset before)";
   /** A run slower than this factor of the previous counts as worse. */
   public static final double WORSE = 1.05;
   /** Settings the history tracks even when no rule recommended them in this run. */
@@ -53,10 +55,21 @@ public final class HistoryStore {
       "spark.ember.batchSizeBytes", "spark.ember.batchSizeRows", "spark.ember.memory.gpu.allocFraction");
 
   private final Path directory;
+  private final String job;
   private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** A store keyed by application name. */
   public HistoryStore(Path directory) throws IOException {
+    this(directory, null);
+  }
+
+  /**
+   * @param job the job key for every run recorded through this store (e.g. a Spark run and an Ember run
+   *     of the same job under different application names), or null to key by application name
+   */
+  public HistoryStore(Path directory, String job) throws IOException {
     this.directory = requireNonNull(directory, "directory is null");
+    this.job = job == null || job.isBlank() ? null : job;
     Files.createDirectories(directory);
     if (!Files.isWritable(directory)) {
       throw new IOException("history directory " + directory + " is not writable");
@@ -66,7 +79,7 @@ public final class HistoryStore {
   /** Records a run and returns what the history says about it. */
   public HistoryReport record(ApplicationModel app, RunMetrics metrics, ApplicationQualification qualification,
       List<Recommendation> recommendations) throws IOException {
-    String job = app.name().isEmpty() ? app.appId() : app.name();
+    String job = this.job != null ? this.job : app.name().isEmpty() ? app.appId() : app.name();
     Path file = directory.resolve(fileName(job));
     JobHistory history = Files.exists(file) ? mapper.readValue(file.toFile(), JobHistory.class)
         : new JobHistory(job, List.of(), List.of());
@@ -89,8 +102,9 @@ public final class HistoryStore {
     List<String> notes = new ArrayList<>();
     List<String> changed = new ArrayList<>();
     Set<String> reverted = new LinkedHashSet<>(history.reverted());
-    Map<String, String> next = new LinkedHashMap<>(current.configuration());
+    Map<String, String> next = new LinkedHashMap<>();
     double change = 0;
+    boolean worse = previous != null && current.durationMs() > previous.durationMs() * WORSE;
     if (previous != null) {
       change = previous.durationMs() > 0 ? (double) current.durationMs() / previous.durationMs() - 1 : 0;
       Set<String> keys = new LinkedHashSet<>(previous.configuration().keySet());
@@ -100,20 +114,16 @@ public final class HistoryStore {
         String after = current.configuration().get(key);
         if (!Objects.equals(before, after)) {
           changed.add(key + ": " + (before == null ? "unset" : before) + " -> " + (after == null ? "unset" : after));
-          if (current.durationMs() > previous.durationMs() * WORSE) {
+          if (worse) {
             reverted.add(key + "=" + after);
-            if (before == null) {
-              next.remove(key);
-            } else {
-              next.put(key, before);
-            }
+            next.put(key, before == null ? UNSET : before);
           }
         }
       }
       String percent = Math.round(Math.abs(change) * 1000) / 10.0 + "%";
       if (changed.isEmpty()) {
         notes.add("no tracked setting changed since " + previous.appId() + "; duration " + (change > 0 ? "+" : "-") + percent);
-      } else if (current.durationMs() > previous.durationMs() * WORSE) {
+      } else if (worse) {
         notes.add("slower by " + percent + " than " + previous.appId() + " after changing " + changed
             + ": reverting those settings");
       } else {
@@ -121,23 +131,25 @@ public final class HistoryStore {
             + ": keeping " + changed);
       }
     }
-    boolean reverting = previous != null && current.durationMs() > previous.durationMs() * WORSE && !changed.isEmpty();
-    if (!reverting) {
+    if (!worse || changed.isEmpty()) {
       List<Recommendation> ordered = new ArrayList<>(recommendations);
       ordered.sort(Comparator.comparing(Recommendation::confidence, Comparator.comparingInt(Confidence::ordinal)));
       int applied = 0;
       for (Recommendation recommendation : ordered) {
+        if (applied == MAX_KNOBS) {
+          break;
+        }
+        Map<String, String> step = new LinkedHashMap<>();
         for (Map.Entry<String, String> setting : recommendation.settings().entrySet()) {
-          if (applied >= MAX_KNOBS) {
-            break;
-          }
           String key = setting.getKey();
-          if (setting.getValue().equals(next.get(key)) || reverted.contains(key + "=" + setting.getValue())) {
-            continue;
+          if (!setting.getValue().equals(current.configuration().get(key)) && !next.containsKey(key)
+              && !reverted.contains(key + "=" + setting.getValue())) {
+            step.put(key, setting.getValue());
           }
-          next.put(key, setting.getValue());
-          notes.add("try " + key + "=" + setting.getValue() + " (" + recommendation.ruleId() + ", "
-              + recommendation.confidence() + ")");
+        }
+        if (!step.isEmpty()) {
+          next.putAll(step);
+          notes.add("try " + step + " (" + recommendation.ruleId() + ", confidence " + recommendation.confidence() + ")");
           applied++;
         }
       }

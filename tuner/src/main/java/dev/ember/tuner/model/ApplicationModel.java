@@ -86,7 +86,7 @@ public final class ApplicationModel {
   }
 
   public Map<String, String> sparkProperties() {
-    return Map.copyOf(sparkProperties);
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(sparkProperties));
   }
 
   /** A Spark property, or {@code fallback} when the application did not set it. */
@@ -95,7 +95,7 @@ public final class ApplicationModel {
   }
 
   public Map<String, String> systemProperties() {
-    return Map.copyOf(systemProperties);
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(systemProperties));
   }
 
   public Collection<ExecutorModel> executors() {
@@ -103,7 +103,7 @@ public final class ApplicationModel {
   }
 
   public Map<Integer, ResourceProfileModel> resourceProfiles() {
-    return Map.copyOf(resourceProfiles);
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(resourceProfiles));
   }
 
   public Collection<JobModel> jobs() {
@@ -202,7 +202,7 @@ public final class ApplicationModel {
 
   /** A map view helper for reports: stage id to the SQL execution that ran it. */
   public Map<Integer, Long> stageToSqlExecution() {
-    return Map.copyOf(stageToSqlExecution);
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(stageToSqlExecution));
   }
 
   /** Looks up an executor by id, or null. */
@@ -222,14 +222,5 @@ public final class ApplicationModel {
   /** Finds or creates an executor (used while reading). */
   ExecutorModel executorOrNew(String executorId) {
     return executors.computeIfAbsent(executorId, ExecutorModel::new);
-  }
-
-  /** The ordered lines of an execution-scoped view, mostly for tests. */
-  public List<String> summaryLines() {
-    List<String> lines = new ArrayList<>();
-    lines.add("app " + appId + " '" + name + "' spark " + sparkVersion);
-    lines.add("executors " + executors.size() + ", jobs " + jobs.size() + ", stages " + stages.size()
-        + ", sql " + sqlExecutions.size());
-    return lines;
   }
 }

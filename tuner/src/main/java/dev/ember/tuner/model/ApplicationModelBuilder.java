@@ -89,6 +89,7 @@ public final class ApplicationModelBuilder {
       case "SparkListenerSQLAdaptiveSQLMetricUpdates" -> sqlMetricUpdates(event);
       case "SparkListenerSQLExecutionEnd" -> sqlEnd(event);
       case "SparkListenerDriverAccumUpdates" -> driverAccumulatorUpdates(event);
+      case "dev.ember.EmberDeviceChosen" -> emberDeviceChosen(event);
       default -> model.readStatistics.addIgnored(type);
     }
   }
@@ -106,6 +107,21 @@ public final class ApplicationModelBuilder {
     model.user = textOf(event, "User", "");
     model.startTime = longOf(event, "Timestamp", 0);
     seen(model.startTime);
+  }
+
+  /**
+   * Ember's plugin logs the device each executor chose; the run used a GPU only if every executor did,
+   * so a host or emulator choice anywhere wins.
+   */
+  private void emberDeviceChosen(JsonNode event) {
+    String kind = textOf(event, "kind", "");
+    if (kind.isEmpty()) {
+      return;
+    }
+    String previous = model.sparkProperties.get("spark.ember.device.chosen");
+    if (previous == null || "cuda".equals(previous)) {
+      model.sparkProperties.put("spark.ember.device.chosen", kind);
+    }
   }
 
   private void environment(JsonNode event) {

@@ -107,12 +107,12 @@ public final class ExecutorModel {
 
   /** Custom resources (e.g. {@code gpu}) and how many addresses the executor got. */
   public Map<String, Long> resources() {
-    return Map.copyOf(resources);
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(resources));
   }
 
   /** Peak executor metrics (e.g. {@code JVMHeapMemory}) over the run, bytes or milliseconds. */
   public Map<String, Long> peakMetrics() {
-    return Map.copyOf(peakMetrics);
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(peakMetrics));
   }
 
   public long tasks() {

@@ -80,7 +80,7 @@ public final class ReadStatistics {
 
   /** Event types the model does not use, with counts (tolerated, not errors). */
   public Map<String, Long> ignoredEventTypes() {
-    return Map.copyOf(ignoredEventTypes);
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(ignoredEventTypes));
   }
 
   public List<String> warnings() {

@@ -20,7 +20,7 @@ public record ApplicationQualification(boolean emberRun, String targetDevice, do
     double supportedTimeMs, Map<String, SpeedupEstimate> estimates, List<ExecutionQualification> executions,
     List<UnsupportedOperator> topUnsupported, List<String> assumptions) {
   public ApplicationQualification {
-    estimates = Map.copyOf(estimates);
+    estimates = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(estimates));
     executions = List.copyOf(executions);
     topUnsupported = List.copyOf(topUnsupported);
     assumptions = List.copyOf(assumptions);

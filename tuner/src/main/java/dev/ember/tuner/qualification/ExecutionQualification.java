@@ -23,7 +23,7 @@ public record ExecutionQualification(long executionId, String description, long 
   public ExecutionQualification {
     unsupported = List.copyOf(unsupported);
     nodes = List.copyOf(nodes);
-    estimates = Map.copyOf(estimates);
+    estimates = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(estimates));
   }
 
   /** Supported over total task time, 0 when there was none. */

@@ -208,8 +208,7 @@ public final class Qualifier {
       return assumptions;
     }
     assumptions.add("speedup = logged task time / (unsupported time + supported time / device factor + transitions)"
-        + " (Amdahl's law); factors per operator category come from the hardware model, whose source note says: "
-        + hardware.about());
+        + " (Amdahl's law); per-operator factors come from the hardware model: " + hardware.about());
     assumptions.add("each switch between Ember and Spark operators costs the rows crossing it times the device's"
         + " transitionNanosPerRow; edges with unknown row counts cost nothing");
     assumptions.add("task time outside SQL executions (" + Math.round(outsideSqlMs) + " ms) is assumed unchanged");

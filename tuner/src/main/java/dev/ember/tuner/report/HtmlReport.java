@@ -190,7 +190,7 @@ public final class HtmlReport {
     for (String note : history.notes()) {
       html.append("<li>").append(Html.escape(note)).append("</li>");
     }
-    html.append("</ul>\n<p>Next configuration to try:</p><pre>");
+    html.append("</ul>\n<p>Next change to try:</p><pre>");
     for (Map.Entry<String, String> setting : history.nextConfiguration().entrySet()) {
       html.append(Html.escape(setting.getKey() + "=" + setting.getValue())).append('\n');
     }

@@ -11,7 +11,12 @@ import dev.ember.tuner.history.HistoryReport;
 import dev.ember.tuner.io.InputError;
 import dev.ember.tuner.model.ApplicationModel;
 import dev.ember.tuner.model.ExecutorModel;
+import dev.ember.tuner.model.JobModel;
+import dev.ember.tuner.model.PlanMetric;
+import dev.ember.tuner.model.PlanNode;
 import dev.ember.tuner.model.ReadStatistics;
+import dev.ember.tuner.model.ResourceProfileModel;
+import dev.ember.tuner.model.SqlExecutionModel;
 import dev.ember.tuner.model.StageModel;
 import dev.ember.tuner.qualification.ApplicationQualification;
 import dev.ember.tuner.qualification.ExecutionQualification;
@@ -28,7 +33,8 @@ import java.util.Map;
  * The machine-readable report: {@code {"tool", "version", "applications": [...], "errors": [...]}}.
  * Each application has {@code id}, {@code attemptId}, {@code name}, {@code sparkVersion},
  * {@code durationMs}, {@code completed}, {@code emberRun}, {@code metrics}, {@code executors},
- * {@code stages}, {@code qualification}, {@code recommendations}, {@code settings},
+ * {@code resourceProfiles}, {@code jobs}, {@code stages}, {@code qualification} (with each SQL
+ * execution's final plan tree and metric values), {@code recommendations}, {@code settings},
  * {@code history} (or null) and {@code read} (lines, bytes, warnings). Each error has {@code path}
  * and {@code reason}. docs/tuner.md holds the full schema.
  */
@@ -106,12 +112,48 @@ public final class JsonReport {
       json.writeEndObject();
     }
     json.writeEndArray();
+    json.writeArrayFieldStart("resourceProfiles");
+    for (ResourceProfileModel profile : app.resourceProfiles().values()) {
+      json.writeStartObject();
+      json.writeNumberField("id", profile.id());
+      json.writeNumberField("executorCores", profile.executorCores());
+      json.writeNumberField("executorMemoryMiB", profile.executorMemoryMiB());
+      json.writeNumberField("memoryOverheadMiB", profile.memoryOverheadMiB());
+      json.writeNumberField("offHeapMiB", profile.offHeapMiB());
+      json.writeObjectFieldStart("executorResources");
+      for (Map.Entry<String, Long> resource : profile.executorResources().entrySet()) {
+        json.writeNumberField(resource.getKey(), resource.getValue());
+      }
+      json.writeEndObject();
+      json.writeObjectFieldStart("taskResources");
+      for (Map.Entry<String, Double> resource : profile.taskResources().entrySet()) {
+        json.writeNumberField(resource.getKey(), resource.getValue());
+      }
+      json.writeEndObject();
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("jobs");
+    for (JobModel job : app.jobs()) {
+      json.writeStartObject();
+      json.writeNumberField("jobId", job.jobId());
+      json.writeArrayFieldStart("stageIds");
+      for (int stageId : job.stageIds()) {
+        json.writeNumber(stageId);
+      }
+      json.writeEndArray();
+      json.writeNumberField("sqlExecutionId", job.sqlExecutionId());
+      json.writeNumberField("durationMs", job.duration());
+      json.writeStringField("result", job.result());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
     json.writeArrayFieldStart("stages");
     for (StageModel stage : app.stages()) {
       stage(stage, json);
     }
     json.writeEndArray();
-    qualification(report.qualification(), json);
+    qualification(app, report.qualification(), json);
     json.writeArrayFieldStart("recommendations");
     for (Recommendation recommendation : report.recommendations()) {
       recommendation(recommendation, json);
@@ -172,7 +214,12 @@ public final class JsonReport {
     json.writeEndObject();
   }
 
-  private static void qualification(ApplicationQualification qualification, JsonGenerator json) throws IOException {
+  private static void qualification(ApplicationModel app, ApplicationQualification qualification, JsonGenerator json)
+      throws IOException {
+    Map<Long, SqlExecutionModel> models = new java.util.HashMap<>();
+    for (SqlExecutionModel execution : app.sqlExecutions()) {
+      models.put(execution.executionId(), execution);
+    }
     json.writeObjectFieldStart("qualification");
     json.writeBooleanField("emberRun", qualification.emberRun());
     json.writeStringField("targetDevice", qualification.targetDevice());
@@ -218,12 +265,40 @@ public final class JsonReport {
         json.writeEndObject();
       }
       json.writeEndArray();
+      SqlExecutionModel model = models.get(execution.executionId());
+      if (model != null && model.plan() != null) {
+        json.writeFieldName("plan");
+        plan(model, model.plan(), json);
+      }
       json.writeEndObject();
     }
     json.writeEndArray();
     json.writeArrayFieldStart("assumptions");
     for (String assumption : qualification.assumptions()) {
       json.writeString(assumption);
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  /** The final plan tree with each node's SQL metric values (null when no update was logged). */
+  private static void plan(SqlExecutionModel execution, PlanNode node, JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("nodeName", node.nodeName());
+    json.writeStringField("simpleString", node.simpleString());
+    json.writeObjectFieldStart("metrics");
+    for (PlanMetric metric : node.metrics()) {
+      Long value = execution.metricValue(metric.accumulatorId());
+      if (value == null) {
+        json.writeNullField(metric.name());
+      } else {
+        json.writeNumberField(metric.name(), value);
+      }
+    }
+    json.writeEndObject();
+    json.writeArrayFieldStart("children");
+    for (PlanNode child : node.children()) {
+      plan(execution, child, json);
     }
     json.writeEndArray();
     json.writeEndObject();

@@ -133,7 +133,7 @@ public final class TextReport {
       out.println("   " + note);
     }
     if (!history.nextConfiguration().isEmpty()) {
-      out.println("   next configuration to try:");
+      out.println("   next change to try:");
       for (Map.Entry<String, String> setting : history.nextConfiguration().entrySet()) {
         out.println("     " + setting.getKey() + "=" + setting.getValue());
       }

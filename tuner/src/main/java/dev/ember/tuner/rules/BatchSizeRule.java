@@ -53,7 +53,8 @@ public final class BatchSizeRule implements Rule {
     return Optional.of(new Recommendation(id(), "Size Ember's batches to device memory and task input", settings, read,
         "batch = device memory per task / " + BATCHES_PER_TASK + ", capped by the largest task input (16 MiB..2 GiB);"
             + " fires when > 2x off",
-        wanted > current ? "fewer kernel launches and less per-batch overhead" : "no device memory exhaustion on large batches",
+        wanted > current ? "fewer kernel launches and less per-batch overhead"
+            : "batches no larger than what a task holds: less memory reserved per task, no device memory exhaustion",
         Confidence.LOW));
   }
 }

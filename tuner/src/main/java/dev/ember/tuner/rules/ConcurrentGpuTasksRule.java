@@ -9,7 +9,7 @@ import java.util.Optional;
  * Concurrent GPU tasks from device memory and task footprint: the memory Ember may allocate
  * ({@code allocFraction} of the device) divided by what one task holds (its peak execution memory, at
  * least two batches), capped by cores per executor. Fires when Ember is used or recommended and the
- * value differs from the configured one.
+ * value differs from the configured one (or the plugin's default).
  */
 public final class ConcurrentGpuTasksRule implements Rule {
   @Override
@@ -33,7 +33,8 @@ public final class ConcurrentGpuTasksRule implements Rule {
     int cores = Math.max(1, context.targetCores());
     int wanted = (int) Math.max(1, Math.min(cores, usable / footprint));
     String configured = context.property(EmberSettings.CONCURRENT_GPU_TASKS, null);
-    if (configured != null && configured.trim().equals(String.valueOf(wanted))) {
+    String effective = configured != null ? configured.trim() : String.valueOf(EmberSettings.DEFAULT_CONCURRENT_GPU_TASKS);
+    if (effective.equals(String.valueOf(wanted))) {
       return Optional.empty();
     }
     Map<String, String> settings = new LinkedHashMap<>();
@@ -44,7 +45,7 @@ public final class ConcurrentGpuTasksRule implements Rule {
     read.put("largest task peak execution memory", Sizes.human(context.metrics().maxTaskPeakExecutionMemory()));
     read.put(EmberSettings.BATCH_SIZE_BYTES, Sizes.toSpark(batchBytes));
     read.put("cores per executor", cores);
-    read.put(EmberSettings.CONCURRENT_GPU_TASKS, configured == null ? "unset" : configured);
+    read.put(EmberSettings.CONCURRENT_GPU_TASKS, configured == null ? "unset (default " + effective + ")" : configured);
     return Optional.of(new Recommendation(id(), "Let as many tasks share the GPU as its memory holds", settings, read,
         "min(cores, device memory x allocFraction / max(task peak memory, 2 batches))",
         "GPU kept busy by " + wanted + " tasks without running out of device memory",
