@@ -2,6 +2,7 @@ package dev.ember.device.cuda;
 
 import dev.ember.columnar.ArrowTypes;
 import dev.ember.expr.HostInterpreter;
+import dev.ember.expr.Opcode;
 import dev.ember.expr.Program;
 import java.util.Collections;
 import java.util.List;
@@ -32,8 +33,11 @@ final class ExpressionKernel {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExpressionKernel.class);
 
-    /** An encoded program, or why the kernel cannot run it. */
-    private record Plan(long[] words, String unsupportedReason) {}
+    /**
+     * An encoded program and the input ordinals it reads (other inputs, possibly of types the
+     * kernel cannot read, are never touched), or why the kernel cannot run it.
+     */
+    private record Plan(long[] words, int[] readOrdinals, String unsupportedReason) {}
 
     private final KernelLauncher launcher;
     private final Map<Program, Plan> plans = Collections.synchronizedMap(new WeakHashMap<>());
@@ -64,7 +68,7 @@ final class ExpressionKernel {
         Plan plan = plan(program);
         String hostReason = plan.unsupportedReason();
         if (hostReason == null) {
-            hostReason = unmanagedInput(program, inputs, rowCount);
+            hostReason = unmanagedInput(plan, inputs, rowCount);
         }
         if (hostReason != null) {
             return evaluateOnHost(program, inputs, rowCount, allocator, hostReason);
@@ -75,7 +79,7 @@ final class ExpressionKernel {
             result.setInitialCapacity(rowCount);
             result.allocateNew();
             if (rowCount > 0) {
-                int poisoned = launch(plan.words(), program, inputs, rowCount, result, allocator);
+                int poisoned = launch(plan, program, inputs, rowCount, result, allocator);
                 if (poisoned < rowCount) {
                     throw HostInterpreter.replayError(program, inputs, poisoned);
                 }
@@ -89,8 +93,9 @@ final class ExpressionKernel {
     }
 
     /** Runs the kernel into {@code result}; returns the first poisoned row, or rowCount when none is. */
-    private int launch(long[] words, Program program, List<FieldVector> inputs, int rowCount, FieldVector result,
+    private int launch(Plan plan, Program program, List<FieldVector> inputs, int rowCount, FieldVector result,
             BufferAllocator allocator) {
+        long[] words = plan.words();
         int inputCount = program.inputTypes().size();
         long resultData = result.getDataBuffer().memoryAddress();
         long resultValidity = result.getValidityBuffer().memoryAddress();
@@ -110,8 +115,8 @@ final class ExpressionKernel {
             for (int i = 0; i < words.length; i++) {
                 programBuffer.setLong((long) i * Long.BYTES, words[i]);
             }
-            columns.setLong(0, 0);
-            for (int ordinal = 0; ordinal < inputCount; ordinal++) {
+            columns.setZero(0, columns.capacity());
+            for (int ordinal : plan.readOrdinals()) {
                 FieldVector input = inputs.get(ordinal);
                 columns.setLong(2L * ordinal * Long.BYTES, input.getDataBuffer().memoryAddress());
                 columns.setLong((2L * ordinal + 1) * Long.BYTES, input.getValidityBuffer().memoryAddress());
@@ -150,19 +155,22 @@ final class ExpressionKernel {
     private Plan plan(Program program) {
         return plans.computeIfAbsent(program, key -> {
             try {
-                return new Plan(ExpressionProgramEncoder.encode(key), null);
+                int[] readOrdinals = key.instructions().stream()
+                        .filter(instruction -> instruction.opcode() == Opcode.INPUT)
+                        .mapToInt(instruction -> (int) instruction.longAt(0)).distinct().toArray();
+                return new Plan(ExpressionProgramEncoder.encode(key), readOrdinals, null);
             } catch (UnsupportedOperationException e) {
-                return new Plan(null, e.getMessage());
+                return new Plan(null, null, e.getMessage());
             }
         });
     }
 
     /** Why the kernel cannot read the inputs (a buffer outside managed memory), or null when it can. */
-    private String unmanagedInput(Program program, List<FieldVector> inputs, int rowCount) {
+    private String unmanagedInput(Plan plan, List<FieldVector> inputs, int rowCount) {
         if (rowCount == 0) {
             return null;
         }
-        for (int ordinal = 0; ordinal < program.inputTypes().size(); ordinal++) {
+        for (int ordinal : plan.readOrdinals()) {
             FieldVector input = inputs.get(ordinal);
             for (ArrowBuf buffer : List.of(input.getDataBuffer(), input.getValidityBuffer())) {
                 try {

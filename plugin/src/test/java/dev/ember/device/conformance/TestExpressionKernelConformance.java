@@ -31,6 +31,7 @@ import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.complex.ListVector;
 import org.apache.spark.sql.catalyst.expressions.Add;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
@@ -214,6 +215,31 @@ class TestExpressionKernelConformance {
         }
         assertEquals(2, cuda.hostExpressionEvaluations() - hostCallsBefore, "both programs ran on the host");
         assertEquals(0, cuda.kernelExpressionEvaluations() - kernelCallsBefore, "no program ran the kernel");
+    }
+
+    /** Input columns the program does not read may be of any type, even one the kernel cannot read. */
+    @Test
+    void unreadInputsOfOtherTypesAreNotTouched() {
+        ExpressionCompiler compiler = new ExpressionCompiler(new CompilerSettings(true, "UTC", name -> true));
+        DataType arrays = DataTypes.createArrayType(DataTypes.IntegerType);
+        List<Attribute> attributes = List.of(attribute("unread", arrays), attribute("number", DataTypes.IntegerType));
+        Program program = compiler.compile(new Add(attributes.get(1), new Literal(1, DataTypes.IntegerType),
+                context(EvalMode$.MODULE$.ANSI())), attributes);
+        long kernelCallsBefore = cuda.kernelExpressionEvaluations();
+        try (ListVector unread = ListVector.empty("unread", allocator);
+                IntVector numbers = new IntVector("number", allocator)) {
+            unread.allocateNew();
+            unread.setValueCount(3);
+            numbers.allocateNew(3);
+            numbers.set(0, 41);
+            numbers.setNull(1);
+            numbers.set(2, Integer.MAX_VALUE);
+            numbers.setValueCount(3);
+            List<FieldVector> inputs = List.of(unread, numbers);
+            assertTrue(!compare(program, inputs, 2, "int + 1 beside an array column"), "no error on the first two rows");
+            assertTrue(compare(program, inputs, 3, "int + 1 beside an array column"), "MAX_VALUE + 1 overflows");
+        }
+        assertEquals(2, cuda.kernelExpressionEvaluations() - kernelCallsBefore, "the kernel ran both");
     }
 
     private static NumericEvalContext context(Enumeration.Value mode) {
