@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The compiled kernels this module packs, by family ({@code compaction}, {@code gather},
+ * The compiled kernels this module packs, by family ({@code compaction}, {@code expression}, {@code gather},
  * {@code scan}: one per {@code .cu} source).
  *
  * <p>PTX (for {@code compute_75}) is always present: it is committed. A fatbin with SASS for
@@ -19,7 +19,7 @@ import java.util.Optional;
 public final class KernelImages {
 
     /** The kernel families, one per source file in {@code kernels/src/main/cuda}. */
-    public static final List<String> FAMILIES = List.of("compaction", "gather", "scan");
+    public static final List<String> FAMILIES = List.of("compaction", "expression", "gather", "scan");
 
     private static final String PTX_FOLDER = "/dev/ember/kernels/ptx/";
     private static final String FATBIN_FOLDER = "/dev/ember/kernels/fatbin/";

@@ -29,9 +29,15 @@ class TestKernelImages {
     }
 
     @Test
+    void expressionHasTheInterpreterEntryPoint() {
+        String text = new String(KernelImages.ptx("expression"), StandardCharsets.US_ASCII);
+        assertTrue(text.contains(".entry evaluate_program("), text);
+    }
+
+    @Test
     void unknownFamiliesAreRefusedWithTheKnownOnes() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> KernelImages.ptx("sort"));
-        assertTrue(error.getMessage().contains("[compaction, gather, scan]"), error.getMessage());
+        assertTrue(error.getMessage().contains("[compaction, expression, gather, scan]"), error.getMessage());
     }
 
     @Test

@@ -114,6 +114,17 @@ public final class HostInterpreter {
         }
     }
 
+    /**
+     * Spark's exception for row {@code row} of {@code inputs}, on which another interpreter of the
+     * same program (a device kernel) found an error: the row is replayed through Spark's own
+     * evaluation, exactly as {@link #evaluate} does for its own errors.
+     */
+    public static RuntimeException replayError(Program program, List<FieldVector> inputs, int row) {
+        requireNonNull(program, "program is null");
+        requireNonNull(inputs, "inputs is null");
+        return ErrorReplay.raise(program, inputs, row);
+    }
+
     /** Runs every instruction over rows {@code [start, start + size)} and returns the result column. */
     static Column run(Program program, List<FieldVector> inputs, int start, int size) {
         Deque<Column> stack = new ArrayDeque<>();

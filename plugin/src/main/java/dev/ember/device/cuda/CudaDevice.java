@@ -6,7 +6,7 @@ import dev.ember.device.Device;
 import dev.ember.expr.HostInterpreter;
 import dev.ember.expr.Program;
 import java.util.List;
-import org.apache.arrow.memory.ArrowBuf;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
@@ -17,9 +17,11 @@ import org.apache.arrow.vector.IntVector;
  * CUDA driver emulator.
  *
  * <p>Inputs and outputs are Arrow buffers in CUDA managed memory (see {@link ManagedMemoryFactory});
- * every launch checks that its buffers are. {@link #evaluate} runs {@link HostInterpreter} on the
- * CPU over the same unified-memory buffers (no copy, no row transition) until the expression
- * interpreter kernel exists; {@link #name()} says so.
+ * every launch checks that its buffers are. {@link #evaluate} runs a program in one launch of the
+ * expression interpreter kernel when the kernel covers every instruction
+ * ({@link ExpressionProgramEncoder#COVERED_OPCODES}); other programs run on {@link HostInterpreter}
+ * on the CPU over the same unified-memory buffers (no copy, no row transition), counted by
+ * {@link #hostExpressionEvaluations()} and logged at debug level with the reason.
  *
  * <p>Thread-safe: each calling thread (Spark task) gets its own CUDA stream. Created by
  * {@link CudaDevices#open}; {@link #close()} releases streams, modules and the context.
@@ -31,6 +33,7 @@ public final class CudaDevice implements Device {
     private final KernelLauncher launcher;
     private final StreamCompaction compaction;
     private final ColumnGather gather;
+    private final ExpressionKernel expressions;
     private final String name;
 
     CudaDevice(CudaContext context, KernelModules modules, int maxBlocksPerGrid, boolean emulator) {
@@ -39,9 +42,11 @@ public final class CudaDevice implements Device {
         this.launcher = new KernelLauncher(context, modules, maxBlocksPerGrid);
         this.compaction = new StreamCompaction(launcher);
         this.gather = new ColumnGather(launcher);
+        this.expressions = new ExpressionKernel(launcher);
         this.name = (emulator ? "emulator" : "cuda") + ":" + context.ordinal() + " (" + context.deviceName()
                 + ", sm_" + context.computeCapability() + ", " + modules.imageKind()
-                + " kernels; expressions run on the host interpreter over unified memory)";
+                + " kernels; expressions: interpreter kernel for boolean, integral, floating, date and timestamp "
+                + "programs, the host interpreter over unified memory for the rest)";
     }
 
     @Override
@@ -55,13 +60,26 @@ public final class CudaDevice implements Device {
         requireNonNull(inputs, "inputs is null");
         requireNonNull(allocator, "allocator is null");
         launcher.enter();
-        for (FieldVector input : inputs) {
-            for (ArrowBuf buffer : input.getFieldBuffers()) {
-                launcher.prefetchToHost(buffer.memoryAddress(), buffer.capacity());
-            }
-        }
-        launcher.synchronize("prefetching expression inputs to the host");
-        return HostInterpreter.evaluate(program, inputs, rowCount, allocator);
+        return expressions.evaluate(program, inputs, rowCount, allocator);
+    }
+
+    /**
+     * Why the expression kernel would not run {@code program} (then {@link #evaluate} uses the host
+     * interpreter), or empty when it would.
+     */
+    public Optional<String> expressionKernelUnsupportedReason(Program program) {
+        requireNonNull(program, "program is null");
+        return expressions.unsupportedReason(program);
+    }
+
+    /** How many {@link #evaluate} calls ran the expression kernel since the device opened. */
+    public long kernelExpressionEvaluations() {
+        return expressions.kernelEvaluations();
+    }
+
+    /** How many {@link #evaluate} calls fell back to the host interpreter since the device opened. */
+    public long hostExpressionEvaluations() {
+        return expressions.hostEvaluations();
     }
 
     @Override

@@ -26,7 +26,9 @@ enum Kernel {
     GATHER_STRING_OFFSETS("gather", "gather_string_offsets", true,
             Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS),
     GATHER_STRING_BYTES("gather", "gather_string_bytes", false,
-            Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS);
+            Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS),
+    EVALUATE_PROGRAM("expression", "evaluate_program", false, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT,
+            Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS);
 
     /** Threads per block of every launch; the tiled kernels require exactly this (kBlockThreads). */
     static final int BLOCK_THREADS = 256;

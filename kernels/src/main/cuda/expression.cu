@@ -1,0 +1,578 @@
+// The expression program interpreter: one thread evaluates the whole postfix program for its rows
+// with a small stack of (value, null, poison) slots, so a program of any shape runs in one launch
+// with no intermediate columns. Programs are data (encoded by the host, see
+// dev.ember.device.cuda.ExpressionProgramEncoder), so nothing is compiled at run time.
+//
+// The semantics are those of dev.ember.expr.HostInterpreter, row by row: every operand is
+// evaluated on every row (operands cannot fail the kernel: a division checks its divisor first), and
+// an operand's poison reaches the result only where Spark would have evaluated that operand.
+#include "expression.h"
+
+#ifndef __CUDACC__
+#include <math.h>
+// g++ cannot see that the encoder keeps every operand read below the stack top written before.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+namespace {
+
+using namespace ember::expression;
+
+struct Slot {
+    long long integer;  // boolean, integral, date and timestamp kinds
+    double floating;    // float (rounded to float after each operation) and double kinds
+    bool null;
+    bool poison;
+};
+
+__device__ inline Slot value_slot() {
+    Slot slot;
+    slot.integer = 0;
+    slot.floating = 0.0;
+    slot.null = false;
+    slot.poison = false;
+    return slot;
+}
+
+__device__ inline Slot null_slot() {
+    Slot slot = value_slot();
+    slot.null = true;
+    return slot;
+}
+
+__device__ inline Slot poison_slot() {
+    Slot slot = value_slot();
+    slot.poison = true;
+    return slot;
+}
+
+__device__ inline bool bit_at(const unsigned char* bitmap, long long row) {
+    return ((bitmap[row >> 3] >> (row & 7)) & 1u) != 0;
+}
+
+__device__ inline bool is_floating(int kind) {
+    return kind == kFloat || kind == kDouble;
+}
+
+// The value truncated to the width of an integral kind, as Java's narrowing casts do.
+__device__ inline long long wrap(int kind, long long value) {
+    switch (kind) {
+        case kByte: return static_cast<signed char>(value);
+        case kShort: return static_cast<short>(value);
+        case kInt: return static_cast<int>(value);
+        default: return value;
+    }
+}
+
+__device__ inline long long minimum(int kind) {
+    switch (kind) {
+        case kByte: return -128;
+        case kShort: return -32768;
+        case kInt: return -2147483647LL - 1;
+        default: return -9223372036854775807LL - 1;
+    }
+}
+
+__device__ inline double round_to_kind(int kind, double value) {
+    return kind == kFloat ? static_cast<double>(static_cast<float>(value)) : value;
+}
+
+// Java's (long) of a double: NaN is 0, out-of-range values saturate.
+__device__ inline long long java_double_to_long(double value) {
+    if (value != value) {
+        return 0;
+    }
+    if (value >= 9223372036854775808.0) {
+        return 9223372036854775807LL;
+    }
+    if (value <= -9223372036854775808.0) {
+        return -9223372036854775807LL - 1;
+    }
+    return static_cast<long long>(value);
+}
+
+// Java's (int) of a double.
+__device__ inline long long java_double_to_int(double value) {
+    if (value != value) {
+        return 0;
+    }
+    if (value >= 2147483647.0) {
+        return 2147483647;
+    }
+    if (value <= -2147483648.0) {
+        return -2147483647LL - 1;
+    }
+    return static_cast<int>(value);
+}
+
+// Spark's SQLOrderingUtil.compareDoubles: NaN equals NaN and is the largest; -0.0 equals 0.0.
+__device__ inline int compare_doubles(double left, double right) {
+    if (left < right) {
+        return -1;
+    }
+    if (left > right) {
+        return 1;
+    }
+    if (left == right) {
+        return 0;
+    }
+    const bool left_nan = left != left;
+    const bool right_nan = right != right;
+    return left_nan == right_nan ? 0 : (left_nan ? 1 : -1);
+}
+
+__device__ inline int compare(int kind, const Slot& left, const Slot& right) {
+    if (is_floating(kind)) {
+        return compare_doubles(left.floating, right.floating);
+    }
+    return left.integer < right.integer ? -1 : (left.integer > right.integer ? 1 : 0);
+}
+
+// Computes an integral ADD, SUBTRACT or MULTIPLY wrapped to the kind; returns whether it overflowed.
+__device__ inline bool integral_arithmetic(int opcode, int kind, long long left, long long right, long long* out) {
+    const unsigned long long unsigned_left = static_cast<unsigned long long>(left);
+    const unsigned long long unsigned_right = static_cast<unsigned long long>(right);
+    if (kind == kLong) {
+        if (opcode == kAdd) {
+            const long long result = static_cast<long long>(unsigned_left + unsigned_right);
+            *out = result;
+            return ((left ^ result) & (right ^ result)) < 0;
+        }
+        if (opcode == kSubtract) {
+            const long long result = static_cast<long long>(unsigned_left - unsigned_right);
+            *out = result;
+            return ((left ^ right) & (left ^ result)) < 0;
+        }
+        const long long result = static_cast<long long>(unsigned_left * unsigned_right);
+        *out = result;
+        const unsigned long long magnitudes = (left < 0 ? 0ULL - unsigned_left : unsigned_left)
+                | (right < 0 ? 0ULL - unsigned_right : unsigned_right);
+        if ((magnitudes >> 31) == 0) {
+            return false;
+        }
+        if (left == minimum(kLong) && right == -1) {
+            return true;
+        }
+        return right != 0 && right != -1 && result / right != left;
+    }
+    // Narrower kinds: the exact result fits a long.
+    const long long exact = opcode == kAdd ? left + right : (opcode == kSubtract ? left - right : left * right);
+    const long long wrapped = wrap(kind, exact);
+    *out = wrapped;
+    return wrapped != exact;
+}
+
+__device__ inline double floating_arithmetic(int opcode, double left, double right) {
+#ifdef __CUDACC__
+    // Explicit rounding intrinsics keep nvcc from fusing a multiply and an add of two instructions.
+    switch (opcode) {
+        case kAdd: return __dadd_rn(left, right);
+        case kSubtract: return __dsub_rn(left, right);
+        case kMultiply: return __dmul_rn(left, right);
+        default: return __ddiv_rn(left, right);
+    }
+#else
+    switch (opcode) {
+        case kAdd: return left + right;
+        case kSubtract: return left - right;
+        case kMultiply: return left * right;
+        default: return left / right;
+    }
+#endif
+}
+
+__device__ inline double canonical_nan() {
+    return bits_to_double(0x7ff8000000000000LL);
+}
+
+// Days since 1970-01-01 to the proleptic Gregorian year, month and day (as java.time.LocalDate).
+__device__ inline void civil_from_days(long long days, long long* year, long long* month, long long* day) {
+    const long long shifted = days + 719468;
+    const long long era = (shifted >= 0 ? shifted : shifted - 146096) / 146097;
+    const long long day_of_era = shifted - era * 146097;
+    const long long year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    const long long day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    const long long month_index = (5 * day_of_year + 2) / 153;
+    *day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    *month = month_index < 10 ? month_index + 3 : month_index - 9;
+    *year = year_of_era + era * 400 + (*month <= 2 ? 1 : 0);
+}
+
+__device__ inline Slot read_input(const long long* columns, int ordinal, int kind, long long row) {
+    const unsigned char* data = reinterpret_cast<const unsigned char*>(columns[2 * ordinal]);
+    const unsigned char* validity = reinterpret_cast<const unsigned char*>(columns[2 * ordinal + 1]);
+    if (!bit_at(validity, row)) {
+        return null_slot();
+    }
+    Slot slot = value_slot();
+    switch (kind) {
+        case kBoolean: slot.integer = bit_at(data, row) ? 1 : 0; break;
+        case kByte: slot.integer = reinterpret_cast<const signed char*>(data)[row]; break;
+        case kShort: slot.integer = reinterpret_cast<const short*>(data)[row]; break;
+        case kInt:
+        case kDate: slot.integer = reinterpret_cast<const int*>(data)[row]; break;
+        case kFloat: slot.floating = reinterpret_cast<const float*>(data)[row]; break;
+        case kDouble: slot.floating = reinterpret_cast<const double*>(data)[row]; break;
+        default: slot.integer = reinterpret_cast<const long long*>(data)[row]; break;
+    }
+    return slot;
+}
+
+// DIVIDE and REMAINDER: right first (Spark's DivModLike); a zero divisor is null or an error.
+__device__ inline Slot divide_remainder(int opcode, int kind, int flags, const Slot& left, const Slot& right) {
+    if (right.poison) {
+        return poison_slot();
+    }
+    const bool zero = !right.null && (is_floating(kind) ? right.floating == 0.0 : right.integer == 0);
+    if (right.null || (zero && (flags & kFailOnError) == 0)) {
+        return null_slot();
+    }
+    if (left.poison) {
+        return poison_slot();
+    }
+    if (left.null) {
+        return null_slot();
+    }
+    if (zero) {
+        return poison_slot();
+    }
+    Slot out = value_slot();
+    if (is_floating(kind)) {
+        out.floating = round_to_kind(kind, opcode == kDivide ? floating_arithmetic(kDivide, left.floating, right.floating)
+                                                             : fmod(left.floating, right.floating));
+    } else {
+        // Java's % of MIN_VALUE by -1 is 0; in C++ it traps.
+        out.integer = right.integer == -1 ? 0 : left.integer % right.integer;
+    }
+    return out;
+}
+
+// CAST among boolean, the integral kinds, float and double, with Spark's (Java's) rules.
+__device__ inline Slot cast(int from, int to, int flags, const Slot& value) {
+    if (value.poison || value.null) {
+        return value;
+    }
+    Slot out = value_slot();
+    const bool fail_on_error = (flags & kFailOnError) != 0;
+    bool error = false;
+    if (from == to) {
+        return value;
+    }
+    if (!is_floating(from)) {
+        const long long input = value.integer;
+        switch (to) {
+            case kBoolean: out.integer = input != 0 ? 1 : 0; break;
+            case kFloat: out.floating = static_cast<float>(input); break;
+            case kDouble: out.floating = static_cast<double>(input); break;
+            default: {
+                const long long wrapped = wrap(to, input);
+                error = wrapped != input && fail_on_error;
+                out.integer = wrapped;
+            }
+        }
+    } else {
+        const double input = value.floating;
+        switch (to) {
+            case kBoolean: out.integer = input != 0.0 ? 1 : 0; break;
+            case kFloat: out.floating = static_cast<float>(input); break;
+            case kDouble: out.floating = input; break;
+            default:
+                if (fail_on_error) {
+                    const double upper = to == kLong ? 9223372036854775807.0 : 2147483647.0;
+                    const double lower = to == kLong ? -9223372036854775808.0 : -2147483648.0;
+                    if (!(floor(input) <= upper && ceil(input) >= lower)) {
+                        error = true;
+                    } else {
+                        const long long truncated = to == kLong ? java_double_to_long(input) : java_double_to_int(input);
+                        error = wrap(to, truncated) != truncated;
+                        out.integer = truncated;
+                    }
+                } else {
+                    out.integer = to == kLong ? java_double_to_long(input) : wrap(to, java_double_to_int(input));
+                }
+        }
+    }
+    if (error) {
+        return (flags & kNullOnOwnError) != 0 ? null_slot() : poison_slot();
+    }
+    return out;
+}
+
+// IN and IN_SET over the constant list in the lane of the value's kind.
+__device__ inline Slot in_list(int opcode, int kind, int flags, const long long* constants, long long count,
+                               const Slot& value) {
+    if (value.poison || value.null) {
+        return value;
+    }
+    bool found = false;
+    for (long long element = 0; element < count && !found; element++) {
+        if (is_floating(kind)) {
+            found = compare_doubles(value.floating, bits_to_double(constants[element])) == 0;
+        } else {
+            found = value.integer == constants[element];
+        }
+    }
+    Slot out = value_slot();
+    if (found) {
+        out.integer = 1;
+    } else if ((flags & kListHasNull) != 0
+               && !(opcode == kInSet && is_floating(kind) && value.floating != value.floating)) {
+        out.null = true;
+    }
+    return out;
+}
+
+// Runs the program for one row and returns the result slot.
+__device__ Slot evaluate_row(const long long* program, const long long* columns, long long row) {
+    Slot stack[kMaxStack];
+    int top = 0;  // slots in use
+    const long long instruction_count = program[0];
+    for (long long index = 0; index < instruction_count; index++) {
+        const long long* instruction = program + kHeaderWords + index * kInstructionWords;
+        const int header = static_cast<int>(instruction[0]);
+        const int opcode = header & 0xff;
+        const int kind = (header >> 8) & 0xff;
+        const int operand_kind = (header >> 16) & 0xff;
+        const int flags = (header >> 24) & 0xff;
+        const int operands = static_cast<int>(instruction[1]);
+        const long long* constants = program + instruction[2];
+        const long long constant_count = instruction[3];
+        Slot* first = stack + top - operands;
+        Slot out = value_slot();
+        switch (opcode) {
+            case kInput:
+                out = read_input(columns, static_cast<int>(constants[0]), kind, row);
+                break;
+            case kLiteral:
+                if ((flags & kNullConstant) != 0) {
+                    out = null_slot();
+                } else if (is_floating(kind)) {
+                    out.floating = bits_to_double(constants[0]);
+                } else {
+                    out.integer = constants[0];
+                }
+                break;
+            case kAdd:
+            case kSubtract:
+            case kMultiply:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else if (first[1].poison || first[1].null) {
+                    out = first[1];
+                } else if (is_floating(kind)) {
+                    out.floating = round_to_kind(kind, floating_arithmetic(opcode, first[0].floating, first[1].floating));
+                } else if (integral_arithmetic(opcode, kind, first[0].integer, first[1].integer, &out.integer)
+                           && (flags & kFailOnError) != 0) {
+                    out = (flags & kNullOnOwnError) != 0 ? null_slot() : poison_slot();
+                }
+                break;
+            case kDivide:
+            case kRemainder:
+                out = divide_remainder(opcode, kind, flags, first[0], first[1]);
+                break;
+            case kNegate:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else if (is_floating(kind)) {
+                    out.floating = -first[0].floating;
+                } else if ((flags & kFailOnError) != 0 && first[0].integer == minimum(kind)) {
+                    out = poison_slot();
+                } else {
+                    out.integer = wrap(kind, static_cast<long long>(0ULL - static_cast<unsigned long long>(first[0].integer)));
+                }
+                break;
+            case kEqual:
+            case kLessThan:
+            case kLessThanOrEqual:
+            case kGreaterThan:
+            case kGreaterThanOrEqual:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else if (first[1].poison || first[1].null) {
+                    out = first[1];
+                } else {
+                    const int order = compare(operand_kind, first[0], first[1]);
+                    const bool result = opcode == kEqual ? order == 0
+                            : opcode == kLessThan ? order < 0
+                            : opcode == kLessThanOrEqual ? order <= 0
+                            : opcode == kGreaterThan ? order > 0
+                            : order >= 0;
+                    out.integer = result ? 1 : 0;
+                }
+                break;
+            case kNullSafeEqual:
+                if (first[0].poison || first[1].poison) {
+                    out = poison_slot();
+                } else if (first[0].null || first[1].null) {
+                    out.integer = first[0].null && first[1].null ? 1 : 0;
+                } else {
+                    out.integer = compare(operand_kind, first[0], first[1]) == 0 ? 1 : 0;
+                }
+                break;
+            case kAnd:
+            case kOr: {
+                // The left side decides alone when it is false (AND) or true (OR); only then is the
+                // right side, and its error, skipped.
+                const long long deciding = opcode == kAnd ? 0 : 1;
+                const Slot& left = first[0];
+                const Slot& right = first[1];
+                if (left.poison) {
+                    out = poison_slot();
+                } else if (!left.null && left.integer == deciding) {
+                    out.integer = deciding;
+                } else if (right.poison) {
+                    out = poison_slot();
+                } else if (!right.null && right.integer == deciding) {
+                    out.integer = deciding;
+                } else if (left.null || right.null) {
+                    out = null_slot();
+                } else {
+                    out.integer = 1 - deciding;
+                }
+                break;
+            }
+            case kNot:
+                out = first[0];
+                if (!out.poison && !out.null) {
+                    out.integer = 1 - out.integer;
+                }
+                break;
+            case kIsNull:
+            case kIsNotNull:
+                out.poison = first[0].poison;
+                out.integer = first[0].null == (opcode == kIsNull) ? 1 : 0;
+                break;
+            case kIn:
+            case kInSet:
+                out = in_list(opcode, operand_kind, flags, constants, constant_count, first[0]);
+                break;
+            case kIf:
+                if (first[0].poison) {
+                    out = poison_slot();
+                } else {
+                    out = !first[0].null && first[0].integer == 1 ? first[1] : first[2];
+                }
+                break;
+            case kCaseWhen: {
+                const bool has_else = (flags & kHasElse) != 0;
+                const int branches = (operands - (has_else ? 1 : 0)) / 2;
+                bool decided = false;
+                for (int branch = 0; branch < branches && !decided; branch++) {
+                    const Slot& condition = first[2 * branch];
+                    if (condition.poison) {
+                        out = poison_slot();
+                        decided = true;
+                    } else if (!condition.null && condition.integer == 1) {
+                        out = first[2 * branch + 1];
+                        decided = true;
+                    }
+                }
+                if (!decided) {
+                    out = has_else ? first[operands - 1] : null_slot();
+                }
+                break;
+            }
+            case kCoalesce:
+                out = null_slot();
+                for (int operand = 0; operand < operands; operand++) {
+                    if (first[operand].poison || !first[operand].null) {
+                        out = first[operand];
+                        break;
+                    }
+                }
+                break;
+            case kCast:
+                out = cast(operand_kind, kind, flags, first[0]);
+                break;
+            case kYear:
+            case kMonth:
+            case kDayOfMonth:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else {
+                    long long year;
+                    long long month;
+                    long long day;
+                    civil_from_days(first[0].integer, &year, &month, &day);
+                    out.integer = opcode == kYear ? year : (opcode == kMonth ? month : day);
+                }
+                break;
+            case kTry:
+                out = first[0];
+                if (out.poison) {
+                    out = null_slot();
+                }
+                break;
+            case kNormalizeFloating:
+                out = first[0];
+                if (!out.poison && !out.null) {
+                    out.floating = out.floating != out.floating ? canonical_nan()
+                            : (out.floating == 0.0 ? 0.0 : out.floating);
+                }
+                break;
+            default:
+                // The encoder admits only the opcodes above.
+                out = poison_slot();
+                break;
+        }
+        top -= operands;
+        stack[top++] = out;
+    }
+    return stack[0];
+}
+
+__device__ inline void store(unsigned char* data, int kind, long long row, const Slot& slot) {
+    switch (kind) {
+        case kByte: reinterpret_cast<signed char*>(data)[row] = static_cast<signed char>(slot.integer); break;
+        case kShort: reinterpret_cast<short*>(data)[row] = static_cast<short>(slot.integer); break;
+        case kInt:
+        case kDate: reinterpret_cast<int*>(data)[row] = static_cast<int>(slot.integer); break;
+        case kFloat: reinterpret_cast<float*>(data)[row] = static_cast<float>(slot.floating); break;
+        case kDouble: reinterpret_cast<double*>(data)[row] = slot.floating; break;
+        default: reinterpret_cast<long long*>(data)[row] = slot.integer; break;
+    }
+}
+
+}  // namespace
+
+// Evaluates an encoded program over rows [0, row_count). Each thread (grid-stride) owns groups of 8
+// rows, so that it writes whole bytes of the output validity bitmap (and of the values of a
+// boolean result). Null rows get value 0. A poisoned row is written as null and lowers
+// *first_poisoned, which the host set to row_count, to its index.
+extern "C" __global__ void evaluate_program(const long long* program, const long long* columns, int row_count,
+                                            int result_kind, unsigned char* out_data, unsigned char* out_validity,
+                                            int* first_poisoned) {
+    const long long byte_count = (static_cast<long long>(row_count) + 7) / 8;
+    const long long stride = static_cast<long long>(gridDim.x) * blockDim.x;
+    for (long long byte = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; byte < byte_count;
+         byte += stride) {
+        unsigned validity = 0;
+        unsigned booleans = 0;
+        for (int bit = 0; bit < 8; bit++) {
+            const long long row = byte * 8 + bit;
+            if (row >= row_count) {
+                break;
+            }
+            Slot result = evaluate_row(program, columns, row);
+            if (result.poison) {
+                atomicMin(first_poisoned, static_cast<int>(row));
+                result = null_slot();
+            }
+            if (result.null) {
+                result = value_slot();
+            } else {
+                validity |= 1u << bit;
+            }
+            if (result_kind == kBoolean) {
+                booleans |= (result.integer != 0 ? 1u : 0u) << bit;
+            } else {
+                store(out_data, result_kind, row, result);
+            }
+        }
+        out_validity[byte] = static_cast<unsigned char>(validity);
+        if (result_kind == kBoolean) {
+            out_data[byte] = static_cast<unsigned char>(booleans);
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(evaluate_program)

@@ -1,0 +1,205 @@
+package dev.ember.device.cuda;
+
+import dev.ember.columnar.ArrowTypes;
+import dev.ember.expr.HostInterpreter;
+import dev.ember.expr.Opcode;
+import dev.ember.expr.Program;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code evaluate} on the GPU: one launch of the interpreter kernel {@code evaluate_program} per
+ * batch, each thread running the whole encoded program for its rows (no intermediate columns).
+ *
+ * <p>Whether the kernel covers a program is decided once per {@link Program} instance and cached
+ * (weakly, by identity). A program it does not cover, or inputs outside managed memory, run on
+ * {@link HostInterpreter} over the same buffers instead; each such call is counted and logged at
+ * debug level with the reason. A poisoned row makes the call throw Spark's own exception for the
+ * first poisoned row, replayed exactly as the host interpreter does.
+ *
+ * <p>Thread-safe: the cache is synchronized, the counters atomic, launches go to the calling
+ * thread's stream.
+ */
+final class ExpressionKernel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExpressionKernel.class);
+
+    /**
+     * An encoded program and the input ordinals it reads (other inputs, possibly of types the
+     * kernel cannot read, are never touched), or why the kernel cannot run it.
+     */
+    private record Plan(long[] words, int[] readOrdinals, String unsupportedReason) {}
+
+    private final KernelLauncher launcher;
+    private final Map<Program, Plan> plans = Collections.synchronizedMap(new WeakHashMap<>());
+    private final AtomicLong kernelEvaluations = new AtomicLong();
+    private final AtomicLong hostEvaluations = new AtomicLong();
+
+    ExpressionKernel(KernelLauncher launcher) {
+        this.launcher = launcher;
+    }
+
+    /** Calls of {@link #evaluate} that ran the kernel. */
+    long kernelEvaluations() {
+        return kernelEvaluations.get();
+    }
+
+    /** Calls of {@link #evaluate} that ran on the host interpreter instead. */
+    long hostEvaluations() {
+        return hostEvaluations.get();
+    }
+
+    /** Why the kernel would not run {@code program}, or empty when it would. */
+    Optional<String> unsupportedReason(Program program) {
+        return Optional.ofNullable(plan(program).unsupportedReason());
+    }
+
+    FieldVector evaluate(Program program, List<FieldVector> inputs, int rowCount, BufferAllocator allocator) {
+        checkArguments(program, inputs, rowCount);
+        Plan plan = plan(program);
+        String hostReason = plan.unsupportedReason();
+        if (hostReason == null) {
+            hostReason = unmanagedInput(plan, inputs, rowCount);
+        }
+        if (hostReason != null) {
+            return evaluateOnHost(program, inputs, rowCount, allocator, hostReason);
+        }
+        kernelEvaluations.incrementAndGet();
+        FieldVector result = ArrowTypes.newVector("result", program.resultType(), allocator);
+        try {
+            result.setInitialCapacity(rowCount);
+            result.allocateNew();
+            if (rowCount > 0) {
+                int poisoned = launch(plan, program, inputs, rowCount, result, allocator);
+                if (poisoned < rowCount) {
+                    throw HostInterpreter.replayError(program, inputs, poisoned);
+                }
+            }
+            result.setValueCount(rowCount);
+            return result;
+        } catch (RuntimeException | Error e) {
+            result.close();
+            throw e;
+        }
+    }
+
+    /** Runs the kernel into {@code result}; returns the first poisoned row, or rowCount when none is. */
+    private int launch(Plan plan, Program program, List<FieldVector> inputs, int rowCount, FieldVector result,
+            BufferAllocator allocator) {
+        long[] words = plan.words();
+        int inputCount = program.inputTypes().size();
+        long resultData = result.getDataBuffer().memoryAddress();
+        long resultValidity = result.getValidityBuffer().memoryAddress();
+        launcher.requireManaged("the result values (from the caller's allocator)", resultData,
+                result.getDataBuffer().capacity());
+        launcher.requireManaged("the result validity (from the caller's allocator)", resultValidity,
+                result.getValidityBuffer().capacity());
+        try (ArrowBuf programBuffer = allocator.buffer((long) words.length * Long.BYTES);
+                ArrowBuf columns = allocator.buffer(Math.max(1, 2L * inputCount) * Long.BYTES);
+                ArrowBuf firstPoisoned = allocator.buffer(Integer.BYTES)) {
+            launcher.requireManaged("the encoded program (from the caller's allocator)", programBuffer.memoryAddress(),
+                    programBuffer.capacity());
+            launcher.requireManaged("the input column table (from the caller's allocator)", columns.memoryAddress(),
+                    columns.capacity());
+            launcher.requireManaged("the poisoned-row cell (from the caller's allocator)", firstPoisoned.memoryAddress(),
+                    firstPoisoned.capacity());
+            for (int i = 0; i < words.length; i++) {
+                programBuffer.setLong((long) i * Long.BYTES, words[i]);
+            }
+            columns.setZero(0, columns.capacity());
+            for (int ordinal : plan.readOrdinals()) {
+                FieldVector input = inputs.get(ordinal);
+                columns.setLong(2L * ordinal * Long.BYTES, input.getDataBuffer().memoryAddress());
+                columns.setLong((2L * ordinal + 1) * Long.BYTES, input.getValidityBuffer().memoryAddress());
+                launcher.prefetchToDevice(input.getDataBuffer().memoryAddress(), input.getDataBuffer().capacity());
+                launcher.prefetchToDevice(input.getValidityBuffer().memoryAddress(),
+                        input.getValidityBuffer().capacity());
+            }
+            firstPoisoned.setInt(0, rowCount);
+            launcher.launch(Kernel.EVALUATE_PROGRAM, launcher.blocksFor((rowCount + 7L) / 8), new KernelArguments()
+                    .address("program", programBuffer.memoryAddress()).address("columns", columns.memoryAddress())
+                    .integer("rowCount", rowCount)
+                    .integer("resultKind", ExpressionProgramEncoder.kindCode(
+                            program.instructions().get(program.instructions().size() - 1).type().kind()))
+                    .address("resultData", resultData).address("resultValidity", resultValidity)
+                    .address("firstPoisoned", firstPoisoned.memoryAddress()));
+            launcher.prefetchToHost(resultData, result.getDataBuffer().capacity());
+            launcher.prefetchToHost(resultValidity, result.getValidityBuffer().capacity());
+            launcher.synchronize("evaluating an expression program");
+            return firstPoisoned.getInt(0);
+        }
+    }
+
+    private FieldVector evaluateOnHost(Program program, List<FieldVector> inputs, int rowCount,
+            BufferAllocator allocator, String reason) {
+        hostEvaluations.incrementAndGet();
+        LOG.debug("expression {} runs on the host interpreter over unified memory: {}", program, reason);
+        for (FieldVector input : inputs) {
+            for (ArrowBuf buffer : input.getFieldBuffers()) {
+                launcher.prefetchToHost(buffer.memoryAddress(), buffer.capacity());
+            }
+        }
+        launcher.synchronize("prefetching expression inputs to the host");
+        return HostInterpreter.evaluate(program, inputs, rowCount, allocator);
+    }
+
+    private Plan plan(Program program) {
+        return plans.computeIfAbsent(program, key -> {
+            try {
+                int[] readOrdinals = key.instructions().stream()
+                        .filter(instruction -> instruction.opcode() == Opcode.INPUT)
+                        .mapToInt(instruction -> (int) instruction.longAt(0)).distinct().toArray();
+                return new Plan(ExpressionProgramEncoder.encode(key), readOrdinals, null);
+            } catch (UnsupportedOperationException e) {
+                return new Plan(null, null, e.getMessage());
+            }
+        });
+    }
+
+    /** Why the kernel cannot read the inputs (a buffer outside managed memory), or null when it can. */
+    private String unmanagedInput(Plan plan, List<FieldVector> inputs, int rowCount) {
+        if (rowCount == 0) {
+            return null;
+        }
+        for (int ordinal : plan.readOrdinals()) {
+            FieldVector input = inputs.get(ordinal);
+            for (ArrowBuf buffer : List.of(input.getDataBuffer(), input.getValidityBuffer())) {
+                try {
+                    launcher.requireManaged("input column " + ordinal, buffer.memoryAddress(), buffer.capacity());
+                } catch (IllegalArgumentException e) {
+                    return e.getMessage();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void checkArguments(Program program, List<FieldVector> inputs, int rowCount) {
+        if (rowCount < 0) {
+            throw new IllegalArgumentException("rowCount must be >= 0, got " + rowCount);
+        }
+        if (inputs.size() < program.inputTypes().size()) {
+            throw new IllegalArgumentException("the program reads " + program.inputTypes().size()
+                    + " input columns but " + inputs.size() + " were given");
+        }
+        for (int i = 0; i < program.inputTypes().size(); i++) {
+            FieldVector input = inputs.get(i);
+            if (input == null) {
+                throw new NullPointerException("input column " + i + " is null");
+            }
+            if (input.getValueCount() < rowCount) {
+                throw new IllegalArgumentException("input column " + i + " has " + input.getValueCount()
+                        + " rows, fewer than rowCount " + rowCount);
+            }
+        }
+    }
+}
