@@ -97,6 +97,17 @@ public final class CudaDevice implements Device {
         return gather.gather(List.copyOf(columns), indices, allocator);
     }
 
+    @Override
+    public String implementationOf(String primitive) {
+        return switch (primitive) {
+            case "evaluate" -> "kernel evaluate_program for boolean, integral, floating, date and timestamp programs;"
+                    + " the host interpreter over unified memory for decimals and strings";
+            case "selectTrue" -> "kernels count_true_flags, exclusive_scan_tile_totals, scatter_true_positions";
+            case "gather" -> "kernels gather_fixed_1..16, gather_bits, gather_string_offsets, gather_string_bytes";
+            default -> "Java on the CPU over unified memory (no kernel yet)";
+        };
+    }
+
     /** The most blocks one launch uses; larger inputs are covered by grid-stride loops. */
     public int maxBlocksPerGrid() {
         return launcher.maxBlocksPerGrid();
