@@ -74,6 +74,11 @@ class TestFilterProjectSql {
                     "structural nodes are not fallbacks: " + report.fallbacks());
             assertTrue(log.text().contains("*Exec <FilterExec> will run on Ember as EmberFilterExec"), log.text());
             assertTrue(log.text().contains("*Exec <ProjectExec> will run on Ember as EmberProjectExec"), log.text());
+            if (System.getProperty("ember.test.device", "host").equals("emulator")) {
+                // on the CUDA path explain names the kernels each node launches
+                assertTrue(log.text().contains("selectTrue (kernels count_true_flags"), log.text());
+                assertTrue(log.text().contains("kernel evaluate_program"), log.text());
+            }
         }
     }
 
