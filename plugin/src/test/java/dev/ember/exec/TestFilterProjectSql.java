@@ -153,6 +153,17 @@ class TestFilterProjectSql {
     }
 
     @Test
+    void ansiCastOfAComputedDecimalToIntStaysInSpark() {
+        EmberQueryCheck.sql("SELECT CAST(CAST(a AS DECIMAL(5, 2)) + CAST(c AS DECIMAL(5, 2)) AS INT) FROM rows_t"
+                        + " WHERE abs(a) < 1000 AND abs(c) < 1000")
+                .assertSameAnswer()
+                .assertFallback("ProjectExec", "an ANSI CAST of a computed decimal(6,2) to int");
+        EmberQueryCheck.sql("SELECT CAST(m AS INT) AS mi, CAST(m AS SHORT) AS ms FROM rows_t WHERE m BETWEEN -30000 AND 30000")
+                .assertSameAnswer()
+                .assertEmberRan("EmberProjectExec");
+    }
+
+    @Test
     void explainOnlyPlansButRunsEverythingInSpark() {
         try (LogCapture log = new LogCapture("dev.ember.Explain")) {
             SharedSpark.withConf(Map.of("spark.ember.mode", "explainOnly"), () -> {
