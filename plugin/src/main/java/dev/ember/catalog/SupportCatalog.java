@@ -43,8 +43,27 @@ public final class SupportCatalog {
         return EXECS;
     }
 
+    /**
+     * The aggregate functions {@code EmberHashAggregateExec} computes; each has the same kind of enable
+     * key as a scalar expression.
+     */
+    private static final List<ExpressionEntry> AGGREGATE_FUNCTIONS = List.of(
+            aggregate("Sum", "integral, floating, decimal (128-bit accumulators with Spark's overflow behaviour)"),
+            aggregate("Count", "any supported type; count(*) and count(col)"),
+            aggregate("Average", "integral, floating, decimal"),
+            aggregate("Min", "any supported type (NaN and -0.0 as Spark orders them)"),
+            aggregate("Max", "any supported type (NaN and -0.0 as Spark orders them)"));
+
+    /** Scalar expressions, then the aggregate functions. */
     public static List<ExpressionEntry> expressions() {
-        return ExpressionCatalog.entries();
+        List<ExpressionEntry> all = new java.util.ArrayList<>(ExpressionCatalog.entries());
+        all.addAll(AGGREGATE_FUNCTIONS);
+        return List.copyOf(all);
+    }
+
+    private static ExpressionEntry aggregate(String name, String types) {
+        return new ExpressionEntry(name, "org.apache.spark.sql.catalyst.expressions.aggregate." + name, types,
+                "aggregate function, computed by EmberHashAggregateExec; no FILTER clause, no try_ variants");
     }
 
     /** The rule for a plan node's exact class, if Ember has one. */

@@ -102,4 +102,9 @@ public final class ExpressionCompiler {
         }
         return false;
     }
+
+    /** Whether the expression of that name is switched on ({@code spark.ember.expression.<name>.enabled}). */
+    public boolean expressionEnabled(String name) {
+        return settings.expressionEnabled().test(name);
+    }
 }

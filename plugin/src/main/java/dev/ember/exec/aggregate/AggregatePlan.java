@@ -123,6 +123,12 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                 List<Attribute> aggregateAttributes, List<NamedExpression> resultExpressions,
                 ExpressionCompiler compiler) {
             require(ExpressionColumns.support(asExpressions(grouping), childOutput, compiler, "grouping key"));
+            for (AggregateExpression aggregate : aggregates) {
+                String name = aggregate.aggregateFunction().getClass().getSimpleName();
+                if (!compiler.expressionEnabled(name)) {
+                    throw new Unsupported(name + " is disabled by spark.ember.expression." + name + ".enabled=false");
+                }
+            }
             build(aggregates);
             require(ExpressionColumns.support(inputs, childOutput, compiler, "aggregate input"));
             if (finalResults || aggregates.isEmpty()) {

@@ -116,9 +116,13 @@ public final class SupportCatalog {
     return Optional.ofNullable(execsByPlanNodeName.get(planNodeName));
   }
 
+  /** Plan-text function names whose Catalyst class is named differently. */
+  private static final Map<String, String> SQL_NAMES = Map.of("avg", "average", "mean", "average");
+
   /** The expression entry whose class name matches a function name from plan text. */
   public Optional<Expression> expression(String functionName) {
-    return Optional.ofNullable(expressionsByNormalizedName.get(normalize(functionName)));
+    String normalized = normalize(functionName);
+    return Optional.ofNullable(expressionsByNormalizedName.get(SQL_NAMES.getOrDefault(normalized, normalized)));
   }
 
   public int execCount() {
