@@ -102,6 +102,12 @@ public final class PlanSides {
         while (children.hasNext()) {
             walk(children.next(), side, exchanges);
         }
+        // plans a node keeps outside its children, such as the broadcast side of an Ember broadcast join
+        for (int i = 0; i < plan.productArity(); i++) {
+            if (plan.productElement(i) instanceof SparkPlan held && !plan.children().contains(held)) {
+                walk(held, side, exchanges);
+            }
+        }
     }
 
     private static boolean isEmberOperator(SparkPlan plan) {

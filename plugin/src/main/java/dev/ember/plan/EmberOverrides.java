@@ -83,9 +83,16 @@ public final class EmberOverrides extends ColumnarRule {
                 return childrenChanged ? plan.withNewChildren(Seqs.from(children)) : plan;
             }
             Optional<ExecRule<?>> rule = SupportCatalog.ruleFor(plan);
-            SupportLevel level = rule.isPresent()
-                    ? rule.get().support(plan, context)
-                    : SupportLevel.unsupported(FallbackReasons.noRule(plan));
+            SupportLevel level;
+            try {
+                level = rule.isPresent()
+                        ? rule.get().support(plan, context)
+                        : SupportLevel.unsupported(FallbackReasons.noRule(plan));
+            } catch (LinkageError | IllegalStateException e) {
+                // a Spark version whose API differs from the one Ember was built against: stay in Spark
+                level = SupportLevel.unsupported("Ember's rule for " + plan.getClass().getSimpleName()
+                        + " does not work with this Spark version (" + e + ")");
+            }
             if (level.isCompatible()) {
                 ExecRule<?> found = rule.get();
                 lines.set(lineIndex, ExplainLine.ember(depth, plan.getClass().getSimpleName(),

@@ -173,7 +173,7 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                     : List.of();
             int first = operations.size();
             if (function instanceof Sum sum) {
-                boolean ansi = ansi(sum.evalContext().evalMode(), function);
+                boolean ansi = ansi(dev.ember.SparkShims.evalModeOf(sum), function);
                 DataType sumType = sum.dataType();
                 if (sumType instanceof DecimalType decimal) {
                     int[] in = merge ? inputs(bufferInputs) : inputs(List.of(sum.child()));
@@ -188,7 +188,7 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                 }
                 functions.add(new FunctionPlan(FunctionPlan.Kind.SUM, merge, first, sum.dataType(), sumType, ansi));
             } else if (function instanceof Average average) {
-                boolean ansi = ansi(average.evalMode(), function);
+                boolean ansi = ansi(dev.ember.SparkShims.evalModeOf(average), function);
                 DataType sumType = average.sumDataType();
                 Expression sumInput = merge ? bufferInputs.get(0) : average.child();
                 Expression countInput = merge ? bufferInputs.get(1) : average.child();

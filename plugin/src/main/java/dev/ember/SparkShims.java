@@ -1,0 +1,36 @@
+package dev.ember;
+
+import java.lang.reflect.Method;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateFunction;
+
+/**
+ * The one place where Ember reads Spark APIs that differ between the Spark versions it runs on (4.0,
+ * 4.1, 4.2). Each method says which versions differ and how.
+ */
+public final class SparkShims {
+    private SparkShims() {}
+
+    /**
+     * The eval mode (an {@code EvalMode} value) of Sum or Average: Spark 4.1 keeps it in an
+     * {@code evalContext()}, Spark 4.0 in {@code evalMode()}.
+     *
+     * @throws IllegalStateException when neither exists (an unknown Spark version)
+     */
+    public static Object evalModeOf(AggregateFunction function) {
+        try {
+            Method context = function.getClass().getMethod("evalContext");
+            Object evalContext = context.invoke(function);
+            return evalContext.getClass().getMethod("evalMode").invoke(evalContext);
+        } catch (NoSuchMethodException e) {
+            // Spark 4.0: the mode is a field of the function itself
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the eval mode of " + function.prettyName(), e);
+        }
+        try {
+            return function.getClass().getMethod("evalMode").invoke(function);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this Spark version keeps the eval mode of " + function.prettyName()
+                    + " where Ember does not look for it", e);
+        }
+    }
+}
