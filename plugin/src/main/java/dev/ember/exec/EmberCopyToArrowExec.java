@@ -4,10 +4,8 @@ package dev.ember.exec;
 import dev.ember.columnar.BatchBuilder;
 import dev.ember.config.EmberConf;
 import dev.ember.memory.EmberMemory;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.rdd.RDD;
-import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
@@ -52,10 +50,7 @@ public final class EmberCopyToArrowExec extends EmberUnaryExec {
         EmberConf conf = EmberConf.of(SQLConf.get());
         int maxRows = conf.get(EmberConf.BATCH_SIZE_ROWS);
         long maxBytes = conf.get(EmberConf.BATCH_SIZE_BYTES);
-        List<DataType> types = new ArrayList<>();
-        for (Attribute attribute : Seqs.toList(child.output())) {
-            types.add(attribute.dataType());
-        }
+        List<DataType> types = Seqs.typesOf(child.output());
         OperatorMetrics metrics = operatorMetrics();
         return Rdds.mapPartitions(child.executeColumnar(),
                 batches -> new BatchIterator(new CopySource(batches, types, maxRows, maxBytes, metrics)),

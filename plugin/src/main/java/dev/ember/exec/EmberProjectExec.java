@@ -56,11 +56,7 @@ public final class EmberProjectExec extends EmberExec {
 
     @Override
     public Seq<Attribute> output() {
-        List<Attribute> attributes = new ArrayList<>();
-        for (NamedExpression expression : Seqs.toList(projectList)) {
-            attributes.add(expression.toAttribute());
-        }
-        return Seqs.from(attributes);
+        return Seqs.attributesOf(projectList);
     }
 
     @Override

@@ -84,11 +84,7 @@ public final class EmberHashAggregateExec extends EmberExec {
 
     @Override
     public Seq<Attribute> output() {
-        List<Attribute> attributes = new ArrayList<>();
-        for (NamedExpression expression : Seqs.toList(resultExpressions)) {
-            attributes.add(expression.toAttribute());
-        }
-        return Seqs.from(attributes);
+        return Seqs.attributesOf(resultExpressions);
     }
 
     @Override

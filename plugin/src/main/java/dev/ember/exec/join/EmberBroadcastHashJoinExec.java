@@ -11,7 +11,6 @@ import dev.ember.exec.OperatorMetrics;
 import dev.ember.exec.Rdds;
 import dev.ember.exec.Seqs;
 import dev.ember.memory.EmberMemory;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
@@ -135,8 +134,8 @@ public final class EmberBroadcastHashJoinExec extends EmberExec {
     public RDD<ColumnarBatch> doExecuteColumnar() {
         JoinSpec spec = JoinSpec.plan(Seqs.toList(leftKeys), Seqs.toList(rightKeys), joinType, buildSide, condition,
                 left(), right(), nullAwareAnti);
-        List<DataType> buildTypes = types(broadcast);
-        List<DataType> streamTypes = types(stream);
+        List<DataType> buildTypes = Seqs.typesOf(broadcast.output());
+        List<DataType> streamTypes = Seqs.typesOf(stream.output());
         int maxRows = EmberConf.of(SQLConf.get()).get(EmberConf.BATCH_SIZE_ROWS);
         OperatorMetrics metrics = operatorMetrics();
         SQLMetric buildBytes = metric(BUILD_BYTES);
@@ -152,13 +151,5 @@ public final class EmberBroadcastHashJoinExec extends EmberExec {
             return new BatchIterator(new JoinStream(spec, lease.table(), batches, streamTypes, maxRows, metrics, device,
                     EmberMemory.taskAllocator(), lease));
         }, ColumnarBatch.class);
-    }
-
-    private static List<DataType> types(SparkPlan plan) {
-        List<DataType> types = new ArrayList<>();
-        for (Attribute attribute : Seqs.toList(plan.output())) {
-            types.add(attribute.dataType());
-        }
-        return types;
     }
 }

@@ -12,7 +12,6 @@ import dev.ember.exec.Seqs;
 import dev.ember.exec.sort.BufferedInput;
 import dev.ember.memory.EmberMemory;
 import dev.ember.memory.MemoryContext;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.rdd.RDD;
@@ -121,8 +120,8 @@ public final class EmberShuffledHashJoinExec extends EmberExec {
                 left, right, false);
         SparkPlan buildPlan = spec.buildLeft() ? left : right;
         SparkPlan streamPlan = spec.buildLeft() ? right : left;
-        List<DataType> buildTypes = types(buildPlan);
-        List<DataType> streamTypes = types(streamPlan);
+        List<DataType> buildTypes = Seqs.typesOf(buildPlan.output());
+        List<DataType> streamTypes = Seqs.typesOf(streamPlan.output());
         int maxRows = EmberConf.of(SQLConf.get()).get(EmberConf.BATCH_SIZE_ROWS);
         OperatorMetrics metrics = operatorMetrics();
         SQLMetric peak = metric(PEAK_MEMORY);
@@ -171,13 +170,5 @@ public final class EmberShuffledHashJoinExec extends EmberExec {
             memory.close();
             throw e;
         }
-    }
-
-    private static List<DataType> types(SparkPlan plan) {
-        List<DataType> types = new ArrayList<>();
-        for (Attribute attribute : Seqs.toList(plan.output())) {
-            types.add(attribute.dataType());
-        }
-        return types;
     }
 }

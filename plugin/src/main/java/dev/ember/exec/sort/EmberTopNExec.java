@@ -78,11 +78,7 @@ public final class EmberTopNExec extends EmberExec {
 
     @Override
     public Seq<Attribute> output() {
-        List<Attribute> attributes = new ArrayList<>();
-        for (NamedExpression expression : Seqs.toList(projectList)) {
-            attributes.add(expression.toAttribute());
-        }
-        return Seqs.from(attributes);
+        return Seqs.attributesOf(projectList);
     }
 
     @Override
