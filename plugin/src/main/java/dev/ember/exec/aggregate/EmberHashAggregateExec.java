@@ -131,7 +131,7 @@ public final class EmberHashAggregateExec extends EmberExec {
         SQLMetric peak = metric(PEAK_MEMORY);
         SQLMetric groups = metric(GROUPS);
         return Rdds.mapPartitions(child.executeColumnar(),
-                batches -> new BatchIterator(new AggregateSource(batches, plan, maxRows, metrics, peak, groups)),
+                batches -> new BatchIterator(new AggregateSource(batches, plan, maxRows, metrics, peak, groups), metrics),
                 ColumnarBatch.class);
     }
 
