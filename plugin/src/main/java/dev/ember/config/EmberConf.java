@@ -68,9 +68,10 @@ public final class EmberConf {
     public static final ConfigEntry<Integer> CUDA_DEVICE_ORDINAL = ConfigEntry.intEntry(
             PREFIX + "cuda.deviceOrdinal", 0, 0, 1023, STARTUP,
             "The CUDA device ordinal an executor opens when Spark assigns it no GPU (no"
-                    + " spark.executor.resource.gpu.amount); when Spark does, the first assigned GPU address is the"
-                    + " ordinal and this setting is not read. Ordinals count the devices the executor's process sees"
-                    + " (CUDA_VISIBLE_DEVICES renumbers them from 0). An ordinal the driver does not report fails"
+                    + " spark.executor.resource.gpu.amount); when Spark does, the first assigned GPU address chooses"
+                    + " the device (an address listed in CUDA_VISIBLE_DEVICES is its position in that list, any other"
+                    + " is an ordinal) and this setting is not read. Ordinals count the devices the executor's process"
+                    + " sees (CUDA_VISIBLE_DEVICES renumbers them from 0). An ordinal the driver does not report fails"
                     + " under spark.ember.device=cuda and falls back to the host, saying why, under auto.");
 
     public static final ConfigEntry<Integer> CONCURRENT_GPU_TASKS = ConfigEntry.intEntry(

@@ -100,7 +100,7 @@ class TestCudaDeviceOrdinal {
     @Test
     void autoFallsBackToTheHostSayingWhy() {
         DeviceSelector.Selection missing = DeviceSelector.selectAuto(
-                CudaDevices.Settings.of(true, 0.5, 1).withOrdinal(DeviceOrdinal.choose(List.of("5"), 0)));
+                CudaDevices.Settings.of(true, 0.5, 1).withOrdinal(DeviceOrdinal.choose(List.of("5"), 0, null)));
         assertTrue(missing.device() instanceof HostDevice, missing.device().name());
         assertTrue(missing.reason().startsWith("spark.ember.device=auto chose the host: the CUDA driver emulator"
                 + " cannot be used: CUDA device ordinal 5 (GPU address 5 that Spark assigned"), missing.reason());
