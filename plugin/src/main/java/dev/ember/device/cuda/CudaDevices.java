@@ -32,9 +32,6 @@ public final class CudaDevices {
     // Why JCuda's natives failed to load, if they did: a JVM gets one attempt (the class stays broken).
     private static String bindingFailure;
 
-    /** The setting that turns the managed-memory cache off, for messages. */
-    public static final String CACHING_SETTING = "spark.ember.memory.gpu.caching";
-
     /**
      * An opened device with what the executor needs to use it.
      *
@@ -91,7 +88,7 @@ public final class CudaDevices {
             }
         }
 
-        /** Device 0 (unless Spark or the settings say otherwise), default grids, caching on. */
+        /** Device 0, default grids, caching on, the cap from {@code allocFraction}. */
         public static Settings of(boolean emulator, double allocFraction, int concurrentGpuTasks) {
             return new Settings(emulator, DeviceOrdinal.configured(0), allocFraction, concurrentGpuTasks, 0, true, 0);
         }
