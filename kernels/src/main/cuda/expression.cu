@@ -581,6 +581,7 @@ __device__ inline void store(unsigned char* data, int kind, long long row, const
         case kDate: reinterpret_cast<int*>(data)[row] = static_cast<int>(slot.integer); break;
         case kFloat: reinterpret_cast<float*>(data)[row] = static_cast<float>(slot.floating); break;
         case kDouble: reinterpret_cast<double*>(data)[row] = slot.floating; break;
+        case kString: store_string_view(data, row, slot.text); break;
         default: reinterpret_cast<long long*>(data)[row] = slot.integer; break;
     }
 }
@@ -589,7 +590,8 @@ __device__ inline void store(unsigned char* data, int kind, long long row, const
 
 // Evaluates an encoded program over rows [0, row_count). Each thread (grid-stride) owns groups of 8
 // rows, so that it writes whole bytes of the output validity bitmap (and of the values of a
-// boolean result). Null rows get value 0. A poisoned row is written as null and lowers
+// boolean result). Null rows get value 0 (an empty view for a string result, whose out_data is the
+// scratch array of views described in expression_strings.cuh). A poisoned row is written as null and lowers
 // *first_poisoned, which the host set to row_count, to its index.
 //
 // first_poisoned[1], which the host set to 0, becomes 1 when some row needs the host interpreter;

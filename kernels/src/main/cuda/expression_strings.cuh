@@ -15,8 +15,16 @@
 //    i/8 (little-endian, so the words read as the bytes in order on every target);
 //  - an IN list of strings: the element count, then the strings one after another in that layout;
 //  - a LIKE pattern: one word per token: a code point (>= 0), kLikeAnyOne or kLikeAnyRun.
+//
+// A program whose result is a string writes, in evaluate_program, one view per row (two words: the
+// address of its bytes and its byte length, 0 for null rows) into a scratch array; the kernels at
+// the end of this file then size, place and copy the bytes into an Arrow VarChar vector:
+// string_view_tile_bytes -> exclusive_scan_tile_totals (scan.cu) -> string_view_offsets ->
+// copy_string_views. The views point into the inputs and the program, which must stay alive until
+// the copy has run.
 #pragma once
 
+#include "block_scan.cuh"
 #include "expression.h"
 
 namespace ember {
@@ -270,5 +278,80 @@ __device__ inline bool like_matches(const StringView& text, const long long* tok
     return token == token_count;
 }
 
+/** Writes row row's view into the scratch array of views (two words per row). */
+__device__ inline void store_string_view(unsigned char* views, long long row, const StringView& view) {
+    long long* words = reinterpret_cast<long long*>(views);
+    words[2 * row] = reinterpret_cast<long long>(view.bytes);
+    words[2 * row + 1] = view.byte_length;
+}
+
 }  // namespace expression
 }  // namespace ember
+
+// The bytes of the thread's kItemsPerThread rows of a tile; every thread of the block calls it.
+__device__ inline long long string_view_thread_bytes(const long long* views, int row_count, long long first_row) {
+    long long bytes = 0;
+    for (int item = 0; item < ember::kItemsPerThread; item++) {
+        const long long row = first_row + item;
+        if (row < row_count) {
+            bytes += views[2 * row + 1];
+        }
+    }
+    return bytes;
+}
+
+// tile_totals[t] = bytes of the result strings of tile t (kTileRows rows). Grid-stride over tiles;
+// launch with kBlockThreads threads per block.
+extern "C" __global__ void string_view_tile_bytes(const long long* views, int row_count, int tile_count,
+                                                  long long* tile_totals) {
+    for (int tile = blockIdx.x; tile < tile_count; tile += gridDim.x) {
+        const long long first_row = static_cast<long long>(tile) * ember::kTileRows
+                + static_cast<long long>(threadIdx.x) * ember::kItemsPerThread;
+        long long tile_total;
+        ember::block_exclusive_sum(string_view_thread_bytes(views, row_count, first_row), &tile_total);
+        if (threadIdx.x == 0) {
+            tile_totals[tile] = tile_total;
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(string_view_tile_bytes)
+
+// offsets[0..row_count] of the result strings, from the exclusive scan of string_view_tile_bytes'
+// output. The host has checked that the total fits an int.
+extern "C" __global__ void string_view_offsets(const long long* views, int row_count, int tile_count,
+                                               const long long* tile_offsets, int* offsets) {
+    for (int tile = blockIdx.x; tile < tile_count; tile += gridDim.x) {
+        const long long first_row = static_cast<long long>(tile) * ember::kTileRows
+                + static_cast<long long>(threadIdx.x) * ember::kItemsPerThread;
+        long long tile_total;
+        long long offset = tile_offsets[tile]
+                + ember::block_exclusive_sum(string_view_thread_bytes(views, row_count, first_row), &tile_total);
+        for (int item = 0; item < ember::kItemsPerThread; item++) {
+            const long long row = first_row + item;
+            if (row < row_count) {
+                offsets[row] = static_cast<int>(offset);
+                offset += views[2 * row + 1];
+                if (row == row_count - 1) {
+                    offsets[row_count] = static_cast<int>(offset);
+                }
+            }
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(string_view_offsets)
+
+// Copies each row's bytes to data + offsets[row]; one thread per row (grid-stride).
+extern "C" __global__ void copy_string_views(const long long* views, int row_count, const int* offsets,
+                                             unsigned char* data) {
+    const long long stride = static_cast<long long>(gridDim.x) * blockDim.x;
+    for (long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; row < row_count;
+         row += stride) {
+        const unsigned char* source = reinterpret_cast<const unsigned char*>(views[2 * row]);
+        const long long length = views[2 * row + 1];
+        unsigned char* target = data + offsets[row];
+        for (long long i = 0; i < length; i++) {
+            target[i] = source[i];
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(copy_string_views)

@@ -52,12 +52,14 @@ final class ExpressionKernel {
     private record Plan(long[] words, int[] readOrdinals, String unsupportedReason) {}
 
     private final KernelLauncher launcher;
+    private final ExpressionStringResults stringResults;
     private final Map<Program, Plan> plans = Collections.synchronizedMap(new WeakHashMap<>());
     private final AtomicLong kernelEvaluations = new AtomicLong();
     private final AtomicLong hostEvaluations = new AtomicLong();
 
     ExpressionKernel(KernelLauncher launcher) {
         this.launcher = launcher;
+        this.stringResults = new ExpressionStringResults(launcher);
     }
 
     /** Calls of {@link #evaluate} that ran the kernel. */
@@ -110,20 +112,27 @@ final class ExpressionKernel {
         }
     }
 
-    /** Runs the kernel into {@code result}. */
+    /**
+     * Runs the kernel into {@code result}. A string result is written in two steps: the kernel writes
+     * one view per row into a scratch buffer, then {@link ExpressionStringResults} copies the bytes
+     * while the program buffer, which holds the constants some views point into, is still alive.
+     */
     private Outcome launch(Plan plan, Program program, List<FieldVector> inputs, int rowCount, FieldVector result,
             BufferAllocator allocator) {
         long[] words = plan.words();
         int inputCount = program.inputTypes().size();
-        long resultData = result.getDataBuffer().memoryAddress();
+        BaseVariableWidthVector stringResult = result instanceof BaseVariableWidthVector strings ? strings : null;
         long resultValidity = result.getValidityBuffer().memoryAddress();
-        launcher.requireManaged("the result values (from the caller's allocator)", resultData,
-                result.getDataBuffer().capacity());
         launcher.requireManaged("the result validity (from the caller's allocator)", resultValidity,
                 result.getValidityBuffer().capacity());
-        try (ArrowBuf programBuffer = allocator.buffer((long) words.length * Long.BYTES);
+        try (ArrowBuf views = stringResult == null ? null : allocator.buffer(2L * Long.BYTES * rowCount);
+                ArrowBuf programBuffer = allocator.buffer((long) words.length * Long.BYTES);
                 ArrowBuf columns = allocator.buffer(Math.max(1, (long) COLUMN_WORDS * inputCount) * Long.BYTES);
                 ArrowBuf firstPoisoned = allocator.buffer(2L * Integer.BYTES)) {
+            ArrowBuf resultValues = views != null ? views : result.getDataBuffer();
+            long resultData = resultValues.memoryAddress();
+            launcher.requireManaged(views != null ? "the string views (from the caller's allocator)"
+                    : "the result values (from the caller's allocator)", resultData, resultValues.capacity());
             launcher.requireManaged("the encoded program (from the caller's allocator)", programBuffer.memoryAddress(),
                     programBuffer.capacity());
             launcher.requireManaged("the input column table (from the caller's allocator)", columns.memoryAddress(),
@@ -151,10 +160,16 @@ final class ExpressionKernel {
                             program.instructions().get(program.instructions().size() - 1).type().kind()))
                     .address("resultData", resultData).address("resultValidity", resultValidity)
                     .address("firstPoisoned", firstPoisoned.memoryAddress()));
-            launcher.prefetchToHost(resultData, result.getDataBuffer().capacity());
+            if (views == null) {
+                launcher.prefetchToHost(resultData, resultValues.capacity());
+            }
             launcher.prefetchToHost(resultValidity, result.getValidityBuffer().capacity());
             launcher.synchronize("evaluating an expression program");
-            return new Outcome(firstPoisoned.getInt(0), firstPoisoned.getInt(Integer.BYTES) != 0);
+            Outcome outcome = new Outcome(firstPoisoned.getInt(0), firstPoisoned.getInt(Integer.BYTES) != 0);
+            if (stringResult != null && outcome.firstPoisoned() == rowCount && !outcome.hostNeeded()) {
+                stringResults.write(views, rowCount, stringResult, allocator);
+            }
+            return outcome;
         }
     }
 

@@ -30,8 +30,9 @@ import java.util.Optional;
  * <p>The kernel covers {@link #COVERED_OPCODES} over the kinds boolean, byte, short, int, long,
  * float, double, date, timestamp and string, with these limits: DIVIDE on floating point only, CAST
  * among boolean, integral and floating kinds (or to the same type), YEAR/MONTH/DAY_OF_MONTH of dates,
- * a stack at most {@value #MAX_STACK} deep, and a result that is not a string (string values live
- * only inside the program, as views of the input or constant bytes). Stateless and thread-safe.
+ * and a stack at most {@value #MAX_STACK} deep. String values are views of the input or constant
+ * bytes; a string result is copied out after the evaluation (see {@code ExpressionStringResults}).
+ * Stateless and thread-safe.
  */
 public final class ExpressionProgramEncoder {
 
@@ -112,10 +113,6 @@ public final class ExpressionProgramEncoder {
         }
         if (stack.size() != 1) {
             throw new IllegalArgumentException("malformed program leaves " + stack.size() + " values: " + program);
-        }
-        if (stack.peek().kind() == ValueKind.STRING) {
-            throw new UnsupportedOperationException("the CUDA expression kernel does not write string results ("
-                    + program.resultType() + "); only predicates and numbers computed from strings run on it");
         }
         long[] words = new long[constantBase + constants.size()];
         words[0] = count;

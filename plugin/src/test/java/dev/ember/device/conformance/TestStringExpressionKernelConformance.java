@@ -51,11 +51,11 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Strings in the CUDA expression kernel (the emulator, or a real GPU with
- * {@code -Dember.test.realGpu=true}) against {@link HostDevice}: seeded random predicates and
- * lengths over random strings (empty, multi-byte and 4-byte UTF-8, LIKE metacharacters, nulls), with
- * substrings at positions 0, negative and beyond the end, must give identical result vectors, and
- * the kernel must really have run them. Shapes the kernel refuses (string results, casts to strings)
- * and LIKE over malformed UTF-8 run on the host, counted there.
+ * {@code -Dember.test.realGpu=true}) against {@link HostDevice}: seeded random predicates,
+ * lengths and string results over random strings (empty, multi-byte and 4-byte UTF-8, LIKE
+ * metacharacters, nulls), with substrings at positions 0, negative and beyond the end, must give
+ * identical result vectors, and the kernel must really have run them. Shapes the kernel refuses
+ * (casts from and to strings) and LIKE over malformed UTF-8 run on the host, counted there.
  */
 class TestStringExpressionKernelConformance {
 
@@ -96,8 +96,12 @@ class TestStringExpressionKernelConformance {
         int checks = 0;
         int trueRows = 0;
         for (int index = 0; index < PROGRAMS; index++) {
-            Expression expression = index % 5 == 4 ? strings.length(1 + random.nextInt(3))
-                    : strings.predicate(1 + random.nextInt(3));
+            int depth = 1 + random.nextInt(3);
+            Expression expression = switch (index % 5) {
+                case 3 -> strings.string(depth);
+                case 4 -> strings.length(depth);
+                default -> strings.predicate(depth);
+            };
             Program program = kernelProgram(expression);
             for (int rows : SIZES) {
                 List<FieldVector> inputs = inputs(strings, random, rows);
@@ -117,7 +121,10 @@ class TestStringExpressionKernelConformance {
         assertTrue(trueRows > 1_000, "the random programs are not all false: " + trueRows);
     }
 
-    /** The TPC-H shapes: Q22's substring IN list, Q13's NOT LIKE, Q16's LIKE prefix, literal comparisons. */
+    /**
+     * The TPC-H shapes: Q22's substring IN list and its substring projection, Q13's NOT LIKE, Q16's
+     * LIKE prefix, literal comparisons, and string results from inputs, conditionals and constants.
+     */
     @Test
     void tpchShapesRunOnTheKernel() {
         Random random = new Random(seed ^ 0x7c4);
@@ -138,7 +145,10 @@ class TestStringExpressionKernelConformance {
                 new StartsWith(comment, stringLiteral("ab")),
                 new Contains(comment, stringLiteral("日")),
                 new IsNotNull(new Substring(phone, new Literal(-2, INT), new Literal(Integer.MAX_VALUE, INT))),
-                new Length(new Substring(comment, new Literal(0, INT), new Literal(3, INT))));
+                new Length(new Substring(comment, new Literal(0, INT), new Literal(3, INT))),
+                new Substring(phone, new Literal(1, INT), new Literal(2, INT)),
+                new If(new IsNotNull(comment), comment, stringLiteral("none")),
+                stringLiteral("constant 日本"));
         long kernelBefore = cuda.kernelExpressionEvaluations();
         List<FieldVector> inputs = inputs(new RandomStrings(random), random, 20_000);
         try {
@@ -191,15 +201,15 @@ class TestStringExpressionKernelConformance {
         }
     }
 
-    /** String results and casts to strings stay on the host interpreter, with the reason. */
+    /** Casts from and to strings stay on the host interpreter, with the reason. */
     @Test
     void refusedStringShapesRunOnTheHostAndSayWhy() {
         Random random = new Random(seed ^ 0x5eed);
         Expression text = new BoundReference(0, STRING, true);
-        List<Expression> refused = List.of(new Substring(text, new Literal(1, INT), new Literal(2, INT)),
-                new If(new IsNotNull(text), text, stringLiteral("none")),
-                new Cast(new BoundReference(3, INT, true), STRING, Option.apply("UTC"), EvalMode$.MODULE$.ANSI()));
-        List<String> reasons = List.of("string results", "string results", "casts from int to string");
+        List<Expression> refused = List.of(
+                new Cast(new BoundReference(3, INT, true), STRING, Option.apply("UTC"), EvalMode$.MODULE$.ANSI()),
+                new Cast(text, INT, Option.apply("UTC"), EvalMode$.MODULE$.LEGACY()));
+        List<String> reasons = List.of("casts from int to string", "casts from string to int");
         ExpressionCompiler compiler = compiler();
         long hostBefore = cuda.hostExpressionEvaluations();
         long kernelBefore = cuda.kernelExpressionEvaluations();
