@@ -5,9 +5,11 @@
 //   word 0                      instruction count N
 //   words 1 + 4*i .. 4 + 4*i    instruction i: header, operand count, index of its first constant
 //                               word, constant count
-//   after the instructions      constants: longs as they are, doubles as their IEEE bits
-// A header packs opcode (bits 0-7), result kind (8-15), kind of the first operand (16-23) and the
-// instruction's flags (24-31).
+//   after the instructions      constants: longs as they are, doubles as their IEEE bits,
+//                               decimals as two words (low, high) of the 128-bit unscaled value
+// A header packs opcode (bits 0-7), result kind (8-15), kind of the first operand (16-23), the
+// instruction's flags (24-31) and, for decimals, the result precision (32-39) and scale (40-47)
+// and the scales of the first (48-55) and second (56-63) operands.
 #pragma once
 
 #include "ember_cuda.h"
@@ -52,6 +54,8 @@ enum Opcode : int {
     kDayOfMonth = 27,
     kTry = 28,
     kNormalizeFloating = 29,
+    kUnscaledValue = 40,
+    kMakeDecimal = 41,
 };
 
 enum Kind : int {
@@ -64,6 +68,7 @@ enum Kind : int {
     kDouble = 6,
     kDate = 7,
     kTimestamp = 8,
+    kDecimal = 9,  // 128-bit unscaled value; precision and scale in the instruction header
 };
 
 // Instruction flags (dev.ember.expr.Instruction.FLAG_*).

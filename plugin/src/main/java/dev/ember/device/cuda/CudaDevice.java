@@ -45,8 +45,8 @@ public final class CudaDevice implements Device {
         this.expressions = new ExpressionKernel(launcher);
         this.name = (emulator ? "emulator" : "cuda") + ":" + context.ordinal() + " (" + context.deviceName()
                 + ", sm_" + context.computeCapability() + ", " + modules.imageKind()
-                + " kernels; expressions: interpreter kernel for boolean, integral, floating, date and timestamp "
-                + "programs, the host interpreter over unified memory for the rest)";
+                + " kernels; expressions: interpreter kernel for boolean, integral, floating, decimal, date and "
+                + "timestamp programs, the host interpreter over unified memory for the rest)";
     }
 
     @Override
@@ -100,8 +100,9 @@ public final class CudaDevice implements Device {
     @Override
     public String implementationOf(String primitive) {
         return switch (primitive) {
-            case "evaluate" -> "kernel evaluate_program for boolean, integral, floating, date and timestamp programs;"
-                    + " the host interpreter over unified memory for decimals and strings";
+            case "evaluate" -> "kernel evaluate_program for boolean, integral, floating, decimal, date and timestamp"
+                    + " programs; the host interpreter over unified memory for strings and the decimal shapes the"
+                    + " kernel refuses";
             case "selectTrue" -> "kernels count_true_flags, exclusive_scan_tile_totals, scatter_true_positions";
             case "gather" -> "kernels gather_fixed_1..16, gather_bits, gather_string_offsets, gather_string_bytes";
             default -> "Java on the CPU over unified memory (no kernel yet)";

@@ -22,12 +22,16 @@ import java.util.Optional;
  * word 0 is the instruction count N; instruction i takes words {@code 1 + 4i .. 4 + 4i}: a header
  * (opcode in bits 0-7, result kind 8-15, kind of the first operand 16-23, flags 24-31), the
  * operand count, the index of its first constant word and its constant count; the constants follow
- * the instructions (longs as they are, doubles as their raw IEEE bits).
+ * the instructions (longs as they are, doubles as their raw IEEE bits, decimals as two words of the
+ * 128-bit unscaled value). For decimals, header bits 32-63 carry the result precision and scale and
+ * the operands' scales ({@link DecimalEncoding}).
  *
  * <p>The kernel covers {@link #COVERED_OPCODES} over the kinds boolean, byte, short, int, long,
- * float, double, date and timestamp, with these limits: DIVIDE on floating point only, CAST among
- * boolean, integral and floating kinds (or to the same type), YEAR/MONTH/DAY_OF_MONTH of dates, and
- * a stack at most {@value #MAX_STACK} deep. Stateless and thread-safe.
+ * float, double, decimal, date and timestamp, with these limits: DIVIDE on floating point and
+ * decimals only, CAST among boolean, integral and floating kinds (or to the same type) and the
+ * decimal casts of {@link DecimalEncoding}, YEAR/MONTH/DAY_OF_MONTH of dates, the decimal limits
+ * listed in {@link DecimalEncoding}, and a stack at most {@value #MAX_STACK} deep. Stateless and
+ * thread-safe.
  */
 public final class ExpressionProgramEncoder {
 
@@ -40,7 +44,8 @@ public final class ExpressionProgramEncoder {
             Opcode.LESS_THAN, Opcode.LESS_THAN_OR_EQUAL, Opcode.GREATER_THAN, Opcode.GREATER_THAN_OR_EQUAL,
             Opcode.NULL_SAFE_EQUAL, Opcode.AND, Opcode.OR, Opcode.NOT, Opcode.IS_NULL, Opcode.IS_NOT_NULL,
             Opcode.IN, Opcode.IN_SET, Opcode.IF, Opcode.CASE_WHEN, Opcode.COALESCE, Opcode.CAST, Opcode.YEAR,
-            Opcode.MONTH, Opcode.DAY_OF_MONTH, Opcode.TRY, Opcode.NORMALIZE_FLOATING);
+            Opcode.MONTH, Opcode.DAY_OF_MONTH, Opcode.TRY, Opcode.NORMALIZE_FLOATING, Opcode.UNSCALED_VALUE,
+            Opcode.MAKE_DECIMAL);
 
     private static final int HEADER_WORDS = 1;
     private static final int INSTRUCTION_WORDS = 4;
@@ -90,12 +95,12 @@ public final class ExpressionProgramEncoder {
                         + index + " (" + instruction + "): " + problem);
             }
             int firstConstant = constantBase + constants.size();
-            addConstants(instruction, program, constants);
+            addConstants(instruction, operands, program, constants);
             int operandKind = operands.isEmpty() ? 0 : kindCode(operands.get(0).kind());
             int flags = flags(instruction);
             int offset = index * INSTRUCTION_WORDS;
             headers[offset] = opcodeCode(instruction.opcode()) | (kindCode(instruction.type().kind()) << 8)
-                    | (operandKind << 16) | ((long) flags << 24);
+                    | (operandKind << 16) | ((long) flags << 24) | DecimalEncoding.headerBits(instruction, operands);
             headers[offset + 1] = instruction.operandCount();
             headers[offset + 2] = firstConstant;
             headers[offset + 3] = constantBase + constants.size() - firstConstant;
@@ -132,6 +137,9 @@ public final class ExpressionProgramEncoder {
         if (!COVERED_OPCODES.contains(opcode)) {
             return "opcode " + opcode + " is not covered (covered: " + COVERED_OPCODES + ")";
         }
+        if (DecimalEncoding.involvesDecimals(instruction, operands)) {
+            return DecimalEncoding.whyNotCovered(instruction, operands);
+        }
         return switch (opcode) {
             case ADD, SUBTRACT, MULTIPLY, REMAINDER, NEGATE ->
                     kind.isIntegral() || kind.isFloating() ? null : "arithmetic on " + instruction.type();
@@ -145,20 +153,23 @@ public final class ExpressionProgramEncoder {
             case YEAR, MONTH, DAY_OF_MONTH -> operands.get(0).kind() == ValueKind.DATE ? null
                     : "date fields of " + operands.get(0);
             case NORMALIZE_FLOATING -> kind.isFloating() ? null : "normalizing " + instruction.type();
+            case UNSCALED_VALUE, MAKE_DECIMAL -> "opcode " + opcode + " without decimals";
             default -> null;
         };
     }
 
     private static boolean isCoveredKind(ValueKind kind) {
-        return kind != ValueKind.DECIMAL && kind != ValueKind.STRING;
+        return kind != ValueKind.STRING;
     }
 
     private static boolean isNumericOrBoolean(ValueKind kind) {
         return kind == ValueKind.BOOLEAN || kind.isIntegral() || kind.isFloating();
     }
 
-    private static void addConstants(Instruction instruction, Program program, List<Long> constants) {
+    private static void addConstants(Instruction instruction, List<ValueType> operands, Program program,
+            List<Long> constants) {
         boolean floating = instruction.type().kind().isFloating();
+        boolean decimal = instruction.type().kind() == ValueKind.DECIMAL;
         switch (instruction.opcode()) {
             case INPUT -> {
                 long ordinal = instruction.longAt(0);
@@ -170,7 +181,9 @@ public final class ExpressionProgramEncoder {
                 constants.add(ordinal);
             }
             case LITERAL -> {
-                if (!instruction.hasFlag(Instruction.FLAG_NULL_CONSTANT)) {
+                if (decimal && !instruction.hasFlag(Instruction.FLAG_NULL_CONSTANT)) {
+                    DecimalEncoding.addConstant(instruction.decimalAt(0), constants);
+                } else if (!instruction.hasFlag(Instruction.FLAG_NULL_CONSTANT)) {
                     constants.add(floating ? Double.doubleToRawLongBits(instruction.doubleAt(0)) : instruction.longAt(0));
                 }
             }
@@ -181,6 +194,9 @@ public final class ExpressionProgramEncoder {
                 }
                 for (int i = 0; i < instruction.longCount(); i++) {
                     constants.add(instruction.longAt(i));
+                }
+                if (operands.get(0).kind() == ValueKind.DECIMAL) {
+                    DecimalEncoding.addList(instruction, operands.get(0), constants);
                 }
             }
             default -> {
@@ -233,7 +249,9 @@ public final class ExpressionProgramEncoder {
             case DAY_OF_MONTH -> 27;
             case TRY -> 28;
             case NORMALIZE_FLOATING -> 29;
-            case STARTS_WITH, ENDS_WITH, CONTAINS, LIKE, SUBSTRING, LENGTH, UNSCALED_VALUE, MAKE_DECIMAL ->
+            case UNSCALED_VALUE -> 40;
+            case MAKE_DECIMAL -> 41;
+            case STARTS_WITH, ENDS_WITH, CONTAINS, LIKE, SUBSTRING, LENGTH ->
                     throw new UnsupportedOperationException("opcode " + opcode + " has no kernel number");
         };
     }
@@ -250,7 +268,8 @@ public final class ExpressionProgramEncoder {
             case DOUBLE -> 6;
             case DATE -> 7;
             case TIMESTAMP -> 8;
-            case DECIMAL, STRING -> throw new UnsupportedOperationException("kind " + kind + " has no kernel number");
+            case DECIMAL -> 9;
+            case STRING -> throw new UnsupportedOperationException("kind " + kind + " has no kernel number");
         };
     }
 }
