@@ -12,6 +12,14 @@
 
 #include "expression.h"
 
+// The decimal functions are big next to the rest of the interpreter: the entry points are not
+// inlined and their loops not unrolled, which keeps evaluate_program small (and its build fast).
+#ifdef __CUDACC__
+#define EMBER_NO_UNROLL _Pragma("unroll 1")
+#else
+#define EMBER_NO_UNROLL
+#endif
+
 namespace ember {
 namespace expression {
 
@@ -136,9 +144,10 @@ __device__ inline Wide wide_multiply_128(Magnitude128 left, Magnitude128 right) 
 }
 
 /** value / divisor (divisor > 0), truncated; the remainder goes to *remainder. */
-__device__ inline Wide wide_divide_64(const Wide& value, unsigned long long divisor, unsigned long long* remainder) {
+__device__ __noinline__ inline Wide wide_divide_64(const Wide& value, unsigned long long divisor, unsigned long long* remainder) {
     Wide quotient;
     unsigned long long rest = 0;
+    EMBER_NO_UNROLL
     for (int limb = 3; limb >= 0; limb--) {
         const Magnitude128 partial = (static_cast<Magnitude128>(rest) << 64) | value.limb[limb];
         quotient.limb[limb] = static_cast<unsigned long long>(partial / divisor);
@@ -152,9 +161,10 @@ __device__ inline Wide wide_divide_64(const Wide& value, unsigned long long divi
  * numerator / divisor, truncated, by binary long division; the remainder goes to *remainder.
  * Requires 0 < divisor < 2^255, so that the running remainder (below 2 * divisor) fits 256 bits.
  */
-__device__ inline Wide wide_divide(const Wide& numerator, const Wide& divisor, Wide* remainder) {
+__device__ __noinline__ inline Wide wide_divide(const Wide& numerator, const Wide& divisor, Wide* remainder) {
     Wide quotient = wide_of(0);
     Wide rest = wide_of(0);
+    EMBER_NO_UNROLL
     for (int bit = 255; bit >= 0; bit--) {
         const unsigned long long incoming = (numerator.limb[bit / 64] >> (bit % 64)) & 1ULL;
         rest.limb[3] = (rest.limb[3] << 1) | (rest.limb[2] >> 63);
@@ -173,6 +183,7 @@ __device__ inline Wide wide_divide(const Wide& numerator, const Wide& divisor, W
 /** 10^exponent for 0 <= exponent <= 19. */
 __device__ inline unsigned long long power_of_ten_64(int exponent) {
     unsigned long long power = 1;
+    EMBER_NO_UNROLL
     for (int i = 0; i < exponent; i++) {
         power *= 10;
     }
@@ -186,7 +197,7 @@ __device__ inline Magnitude128 power_of_ten_128(int exponent) {
 }
 
 /** value * 10^exponent; the callers keep the product under 2^256. */
-__device__ inline Wide wide_scale_up(Wide value, int exponent) {
+__device__ __noinline__ inline Wide wide_scale_up(Wide value, int exponent) {
     while (exponent > 0) {
         const int step = exponent < 19 ? exponent : 19;
         value = wide_multiply_64(value, power_of_ten_64(step));
@@ -201,10 +212,11 @@ __device__ inline Wide wide_power_of_ten(int exponent) {
 }
 
 /** The number of decimal digits of value (0 for zero). */
-__device__ inline int wide_digits(const Wide& value) {
+__device__ __noinline__ inline int wide_digits(const Wide& value) {
     int digits = 0;
     Wide power = wide_of(1);
     // 10^77 would overflow; values stay under 10^77 so at most 77 digits are counted.
+    EMBER_NO_UNROLL
     while (digits < 77 && wide_compare(power, value) <= 0) {
         power = wide_multiply_64(power, 10);
         digits++;
@@ -213,7 +225,7 @@ __device__ inline int wide_digits(const Wide& value) {
 }
 
 /** value / 10^exponent truncated; *first_dropped_digit gets the most significant dropped digit. */
-__device__ inline Wide wide_scale_down(Wide value, int exponent, int* first_dropped_digit) {
+__device__ __noinline__ inline Wide wide_scale_down(Wide value, int exponent, int* first_dropped_digit) {
     unsigned long long remainder = 0;
     *first_dropped_digit = 0;
     if (exponent <= 0) {
@@ -244,7 +256,7 @@ __device__ inline __int128 signed_of(bool negative, Magnitude128 magnitude) {
  * then Spark's precision test. from_scale may be negative (a truncated product); magnitude < 10^77.
  * Returns false when the rounded value has more than precision digits.
  */
-__device__ inline bool decimal_fit(bool negative, const Wide& magnitude, int from_scale, int precision, int scale,
+__device__ __noinline__ inline bool decimal_fit(bool negative, const Wide& magnitude, int from_scale, int precision, int scale,
                                    __int128* out) {
     Wide rounded = magnitude;
     if (scale >= from_scale) {
@@ -271,7 +283,7 @@ __device__ inline bool decimal_fit(bool negative, const Wide& magnitude, int fro
  * The fast case of decimal_fit for a magnitude in 128 bits rounded to a scale no larger than its
  * own (as 10^k <= 10^38 fits, every step stays in 128 bits).
  */
-__device__ inline bool decimal_fit_128(bool negative, Magnitude128 magnitude, int from_scale, int precision, int scale,
+__device__ __noinline__ inline bool decimal_fit_128(bool negative, Magnitude128 magnitude, int from_scale, int precision, int scale,
                                        __int128* out) {
     if (scale > from_scale) {
         return decimal_fit(negative, wide_of(magnitude), from_scale, precision, scale, out);
@@ -301,7 +313,7 @@ __device__ inline bool decimal_fit_128(bool negative, Magnitude128 magnitude, in
  * are below 10^38 * 10^38, so the exact sum is below 2 * 10^76 < 2^256. With equal scales the
  * magnitudes are below 10^38 and their sum below 2 * 10^38 < 2^128: the 128-bit path.
  */
-__device__ inline bool decimal_add(bool subtract, __int128 left, int left_scale, __int128 right, int right_scale,
+__device__ __noinline__ inline bool decimal_add(bool subtract, __int128 left, int left_scale, __int128 right, int right_scale,
                                    int precision, int scale, __int128* out) {
     const bool left_negative = left < 0;
     const bool right_negative = (right < 0) != subtract && right != 0;
@@ -332,9 +344,11 @@ __device__ inline bool decimal_add(bool subtract, __int128 left, int left_scale,
 
 /**
  * MULTIPLY: Spark's product truncated (DOWN) to 39 significant digits, then decimal_fit. The exact
- * product of two magnitudes below 10^38 is below 10^76 < 2^256.
+ * product of two magnitudes below 10^38 is below 10^76 < 2^256. (A result that fits 38 digits is
+ * rounded at a digit the truncation keeps, so the truncation never changes it; it is done anyway,
+ * as Spark does it.)
  */
-__device__ inline bool decimal_multiply(__int128 left, int left_scale, __int128 right, int right_scale,
+__device__ __noinline__ inline bool decimal_multiply(__int128 left, int left_scale, __int128 right, int right_scale,
                                         int precision, int scale, __int128* out) {
     const bool negative = (left < 0) != (right < 0);
     Wide product = wide_multiply_128(magnitude_of(left), magnitude_of(right));
@@ -356,7 +370,7 @@ __device__ inline bool decimal_multiply(__int128 left, int left_scale, __int128 
  * left precision + max(e, 0) <= 76 and right precision + max(-e, 0) <= 76, so numerator and divisor
  * stay below 10^76 < 2^253 (wide_divide needs the divisor below 2^255).
  */
-__device__ inline bool decimal_divide(__int128 left, int left_scale, __int128 right, int right_scale,
+__device__ __noinline__ inline bool decimal_divide(__int128 left, int left_scale, __int128 right, int right_scale,
                                       int precision, int scale, __int128* out) {
     const bool negative = (left < 0) != (right < 0);
     const int exponent = scale + right_scale - left_scale;
@@ -386,7 +400,7 @@ __device__ inline bool decimal_divide(__int128 left, int left_scale, __int128 ri
  * 39, where the quotient is below 10^39 and the remainder therefore exact. Operands at scale S are
  * below 10^76.
  */
-__device__ inline bool decimal_remainder(__int128 left, int left_scale, __int128 right, int right_scale,
+__device__ __noinline__ inline bool decimal_remainder(__int128 left, int left_scale, __int128 right, int right_scale,
                                          int precision, int scale, __int128* out) {
     const int common_scale = left_scale > right_scale ? left_scale : right_scale;
     const Wide dividend = wide_scale_up(wide_of(magnitude_of(left)), common_scale - left_scale);
@@ -401,7 +415,7 @@ __device__ inline bool decimal_remainder(__int128 left, int left_scale, __int128
  * significant digits (MathContext.DECIMAL128), back at the scale (exact), then the precision test.
  * The rounded magnitude is at most 10^38 < 2^127.
  */
-__device__ inline bool decimal_negate(__int128 value, int precision, __int128* out) {
+__device__ __noinline__ inline bool decimal_negate(__int128 value, int precision, __int128* out) {
     Magnitude128 magnitude = magnitude_of(value);
     const int digits = wide_digits(wide_of(magnitude));
     if (digits > kNegationDigits) {
@@ -422,7 +436,7 @@ __device__ inline bool decimal_negate(__int128 value, int precision, __int128* o
 }
 
 /** BigDecimal.compareTo of left / 10^left_scale and right / 10^right_scale (magnitudes at the larger scale < 10^76). */
-__device__ inline int decimal_compare(__int128 left, int left_scale, __int128 right, int right_scale) {
+__device__ __noinline__ inline int decimal_compare(__int128 left, int left_scale, __int128 right, int right_scale) {
     if (left_scale == right_scale) {
         return left < right ? -1 : (left > right ? 1 : 0);
     }
@@ -438,14 +452,14 @@ __device__ inline int decimal_compare(__int128 left, int left_scale, __int128 ri
 }
 
 /** CAST of a boolean or integral value to decimal(precision, scale): value * 10^scale, below 2^64 * 10^38. */
-__device__ inline bool decimal_from_long(long long value, int precision, int scale, __int128* out) {
+__device__ __noinline__ inline bool decimal_from_long(long long value, int precision, int scale, __int128* out) {
     const unsigned long long magnitude =
             value < 0 ? 0ULL - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value);
     return decimal_fit(value < 0, wide_of(magnitude), 0, precision, scale, out);
 }
 
 /** The value truncated toward zero to an integer (BigDecimal.toBigInteger); |result| < 10^38. */
-__device__ inline __int128 decimal_truncate(__int128 value, int scale) {
+__device__ __noinline__ inline __int128 decimal_truncate(__int128 value, int scale) {
     return scale == 0 ? value : value / static_cast<__int128>(power_of_ten_128(scale));
 }
 
