@@ -164,8 +164,13 @@ __device__ __noinline__ inline Wide wide_divide_64(const Wide& value, unsigned l
 __device__ __noinline__ inline Wide wide_divide(const Wide& numerator, const Wide& divisor, Wide* remainder) {
     Wide quotient = wide_of(0);
     Wide rest = wide_of(0);
+    // Start at the numerator's highest non-zero limb: the bits above it leave everything zero.
+    int top_limb = 3;
+    while (top_limb > 0 && numerator.limb[top_limb] == 0) {
+        top_limb--;
+    }
     EMBER_NO_UNROLL
-    for (int bit = 255; bit >= 0; bit--) {
+    for (int bit = 64 * top_limb + 63; bit >= 0; bit--) {
         const unsigned long long incoming = (numerator.limb[bit / 64] >> (bit % 64)) & 1ULL;
         rest.limb[3] = (rest.limb[3] << 1) | (rest.limb[2] >> 63);
         rest.limb[2] = (rest.limb[2] << 1) | (rest.limb[1] >> 63);
