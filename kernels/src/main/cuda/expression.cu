@@ -7,6 +7,7 @@
 // evaluated on every row (operands cannot fail the kernel: a division checks its divisor first), and
 // an operand's poison reaches the result only where Spark would have evaluated that operand.
 #include "expression.h"
+#include "expression_decimal.cuh"
 #include "expression_strings.cuh"
 
 #ifndef __CUDACC__
@@ -20,6 +21,7 @@ namespace {
 using namespace ember::expression;
 
 struct Slot {
+    __int128 decimal;   // decimal kind: the unscaled value (precision and scale from the instruction)
     long long integer;  // boolean, integral, date and timestamp kinds
     double floating;    // float (rounded to float after each operation) and double kinds
     StringView text;    // string kind: a view of input or constant bytes
@@ -29,6 +31,7 @@ struct Slot {
 
 __device__ inline Slot value_slot() {
     Slot slot;
+    slot.decimal = 0;
     slot.integer = 0;
     slot.floating = 0.0;
     slot.text = empty_string();
@@ -124,12 +127,15 @@ __device__ inline int compare_doubles(double left, double right) {
     return left_nan == right_nan ? 0 : (left_nan ? 1 : -1);
 }
 
-__device__ inline int compare(int kind, const Slot& left, const Slot& right) {
+__device__ inline int compare(int kind, const Slot& left, int left_scale, const Slot& right, int right_scale) {
     if (is_floating(kind)) {
         return compare_doubles(left.floating, right.floating);
     }
     if (kind == kString) {
         return compare_strings(left.text, right.text);
+    }
+    if (kind == kDecimal) {
+        return decimal_compare(left.decimal, left_scale, right.decimal, right_scale);
     }
     return left.integer < right.integer ? -1 : (left.integer > right.integer ? 1 : 0);
 }
@@ -221,17 +227,20 @@ __device__ inline Slot read_input(const long long* columns, int ordinal, int kin
         case kFloat: slot.floating = reinterpret_cast<const float*>(data)[row]; break;
         case kDouble: slot.floating = reinterpret_cast<const double*>(data)[row]; break;
         case kString: slot.text = column_string(data, reinterpret_cast<const int*>(column[2]), row); break;
+        case kDecimal: slot.decimal = decimal_constant(reinterpret_cast<const long long*>(data) + 2 * row); break;
         default: slot.integer = reinterpret_cast<const long long*>(data)[row]; break;
     }
     return slot;
 }
 
 // DIVIDE and REMAINDER: right first (Spark's DivModLike); a zero divisor is null or an error.
-__device__ inline Slot divide_remainder(int opcode, int kind, int flags, const Slot& left, const Slot& right) {
+__device__ inline Slot divide_remainder(int opcode, int kind, int flags, const DecimalShape& shape, const Slot& left,
+                                        const Slot& right) {
     if (right.poison) {
         return poison_slot();
     }
-    const bool zero = !right.null && (is_floating(kind) ? right.floating == 0.0 : right.integer == 0);
+    const bool zero = !right.null
+            && (is_floating(kind) ? right.floating == 0.0 : (kind == kDecimal ? right.decimal == 0 : right.integer == 0));
     if (right.null || (zero && (flags & kFailOnError) == 0)) {
         return null_slot();
     }
@@ -245,7 +254,17 @@ __device__ inline Slot divide_remainder(int opcode, int kind, int flags, const S
         return poison_slot();
     }
     Slot out = value_slot();
-    if (is_floating(kind)) {
+    if (kind == kDecimal) {
+        // A quotient or remainder too wide for the result type: null, or the error in ANSI mode.
+        const bool fits = opcode == kDivide
+                ? decimal_divide(left.decimal, shape.left_scale, right.decimal, shape.right_scale, shape.precision,
+                                 shape.scale, &out.decimal)
+                : decimal_remainder(left.decimal, shape.left_scale, right.decimal, shape.right_scale, shape.precision,
+                                    shape.scale, &out.decimal);
+        if (!fits) {
+            out = (flags & kFailOnError) != 0 ? poison_slot() : null_slot();
+        }
+    } else if (is_floating(kind)) {
         out.floating = round_to_kind(kind, opcode == kDivide ? floating_arithmetic(kDivide, left.floating, right.floating)
                                                              : fmod(left.floating, right.floating));
     } else {
@@ -255,10 +274,55 @@ __device__ inline Slot divide_remainder(int opcode, int kind, int flags, const S
     return out;
 }
 
-// CAST among boolean, the integral kinds, float and double, with Spark's (Java's) rules.
-__device__ inline Slot cast(int from, int to, int flags, const Slot& value) {
+// CAST to or from a decimal (dev.ember.expr.CastKernels): to decimal from a decimal, boolean or
+// integral value; from a decimal to boolean, an integral kind (truncating), float or double.
+__device__ inline Slot cast_decimal(int from, int to, int flags, const DecimalShape& shape, const Slot& value) {
+    const bool fail_on_error = (flags & kFailOnError) != 0;
+    Slot out = value_slot();
+    bool error = false;
+    if (to == kDecimal) {
+        const bool fits = from == kDecimal
+                ? decimal_fit(value.decimal < 0, wide_of(magnitude_of(value.decimal)), shape.left_scale,
+                              shape.precision, shape.scale, &out.decimal)
+                : decimal_from_long(value.integer, shape.precision, shape.scale, &out.decimal);
+        if (!fits && !fail_on_error) {
+            return null_slot();
+        }
+        error = !fits;
+    } else {
+        switch (to) {
+            case kBoolean: out.integer = value.decimal != 0 ? 1 : 0; break;
+            case kFloat: out.floating = decimal_to_float(value.decimal, shape.left_scale); break;
+            case kDouble: out.floating = decimal_to_double(value.decimal, shape.left_scale); break;
+            default: {
+                const __int128 truncated = decimal_truncate(value.decimal, shape.left_scale);
+                // The low 64 bits, as BigInteger.longValue takes them.
+                const long long low = static_cast<long long>(static_cast<unsigned long long>(truncated));
+                if (!fail_on_error) {
+                    out.integer = wrap(to, low);
+                } else {
+                    // The encoder admits only casts to long or from precisions up to 18, where Spark
+                    // tests the truncated value itself.
+                    error = truncated != static_cast<__int128>(low) || wrap(to, low) != low;
+                    out.integer = low;
+                }
+            }
+        }
+    }
+    if (error) {
+        return (flags & kNullOnOwnError) != 0 ? null_slot() : poison_slot();
+    }
+    return out;
+}
+
+// CAST among boolean, the integral kinds, float and double, with Spark's (Java's) rules, and to or
+// from decimals (cast_decimal).
+__device__ inline Slot cast(int from, int to, int flags, const DecimalShape& shape, const Slot& value) {
     if (value.poison || value.null) {
         return value;
+    }
+    if (from == kDecimal || to == kDecimal) {
+        return cast_decimal(from, to, flags, shape, value);
     }
     Slot out = value_slot();
     const bool fail_on_error = (flags & kFailOnError) != 0;
@@ -307,14 +371,19 @@ __device__ inline Slot cast(int from, int to, int flags, const Slot& value) {
 }
 
 // IN and IN_SET over the constant list in the lane of the value's kind.
+// Decimal constants are two words each, at the value's scale (the encoder leaves out the constants
+// that no value of that scale can equal).
 __device__ inline Slot in_list(int opcode, int kind, int flags, const long long* constants, long long count,
                                const Slot& value) {
     if (value.poison || value.null) {
         return value;
     }
     bool found = kind == kString && string_in_list(value.text, constants);
-    for (long long element = 0; kind != kString && element < count && !found; element++) {
-        if (is_floating(kind)) {
+    const long long elements = kind == kString ? 0 : (kind == kDecimal ? count / 2 : count);
+    for (long long element = 0; element < elements && !found; element++) {
+        if (kind == kDecimal) {
+            found = value.decimal == decimal_constant(constants + 2 * element);
+        } else if (is_floating(kind)) {
             found = compare_doubles(value.floating, bits_to_double(constants[element])) == 0;
         } else {
             found = value.integer == constants[element];
@@ -343,6 +412,7 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
         const int kind = (header >> 8) & 0xff;
         const int operand_kind = (header >> 16) & 0xff;
         const int flags = (header >> 24) & 0xff;
+        const DecimalShape shape = decimal_shape(instruction[0]);
         const int operands = static_cast<int>(instruction[1]);
         const long long* constants = program + instruction[2];
         const long long constant_count = instruction[3];
@@ -359,6 +429,8 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
                     out.floating = bits_to_double(constants[0]);
                 } else if (kind == kString) {
                     out.text = constant_string(constants);
+                } else if (kind == kDecimal) {
+                    out.decimal = decimal_constant(constants);
                 } else {
                     out.integer = constants[0];
                 }
@@ -372,6 +444,15 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
                     out = first[1];
                 } else if (is_floating(kind)) {
                     out.floating = round_to_kind(kind, floating_arithmetic(opcode, first[0].floating, first[1].floating));
+                } else if (kind == kDecimal) {
+                    const bool fits = opcode == kMultiply
+                            ? decimal_multiply(first[0].decimal, shape.left_scale, first[1].decimal, shape.right_scale,
+                                               shape.precision, shape.scale, &out.decimal)
+                            : decimal_add(opcode == kSubtract, first[0].decimal, shape.left_scale, first[1].decimal,
+                                          shape.right_scale, shape.precision, shape.scale, &out.decimal);
+                    if (!fits) {
+                        out = (flags & kFailOnError) == 0 || (flags & kNullOnOwnError) != 0 ? null_slot() : poison_slot();
+                    }
                 } else if (integral_arithmetic(opcode, kind, first[0].integer, first[1].integer, &out.integer)
                            && (flags & kFailOnError) != 0) {
                     out = (flags & kNullOnOwnError) != 0 ? null_slot() : poison_slot();
@@ -379,13 +460,18 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
                 break;
             case kDivide:
             case kRemainder:
-                out = divide_remainder(opcode, kind, flags, first[0], first[1]);
+                out = divide_remainder(opcode, kind, flags, shape, first[0], first[1]);
                 break;
             case kNegate:
                 if (first[0].poison || first[0].null) {
                     out = first[0];
                 } else if (is_floating(kind)) {
                     out.floating = -first[0].floating;
+                } else if (kind == kDecimal) {
+                    // Spark's decimal negation fails in every mode when the rounded value does not fit.
+                    if (!decimal_negate(first[0].decimal, shape.precision, &out.decimal)) {
+                        out = poison_slot();
+                    }
                 } else if ((flags & kFailOnError) != 0 && first[0].integer == minimum(kind)) {
                     out = poison_slot();
                 } else {
@@ -402,7 +488,7 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
                 } else if (first[1].poison || first[1].null) {
                     out = first[1];
                 } else {
-                    const int order = compare(operand_kind, first[0], first[1]);
+                    const int order = compare(operand_kind, first[0], shape.left_scale, first[1], shape.right_scale);
                     const bool result = opcode == kEqual ? order == 0
                             : opcode == kLessThan ? order < 0
                             : opcode == kLessThanOrEqual ? order <= 0
@@ -417,7 +503,7 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
                 } else if (first[0].null || first[1].null) {
                     out.integer = first[0].null && first[1].null ? 1 : 0;
                 } else {
-                    out.integer = compare(operand_kind, first[0], first[1]) == 0 ? 1 : 0;
+                    out.integer = compare(operand_kind, first[0], shape.left_scale, first[1], shape.right_scale) == 0 ? 1 : 0;
                 }
                 break;
             case kAnd:
@@ -493,7 +579,7 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
                 }
                 break;
             case kCast:
-                out = cast(operand_kind, kind, flags, first[0]);
+                out = cast(operand_kind, kind, flags, shape, first[0]);
                 break;
             case kYear:
             case kMonth:
@@ -562,6 +648,22 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
                     out.integer = character_count(first[0].text);
                 }
                 break;
+            case kUnscaledValue:
+                // The encoder admits precisions up to 18, whose unscaled values fit a long.
+                out = first[0];
+                if (!out.poison && !out.null) {
+                    out.integer = static_cast<long long>(first[0].decimal);
+                }
+                break;
+            case kMakeDecimal:
+                out = first[0];
+                if (!out.poison && !out.null) {
+                    out.decimal = first[0].integer;
+                    if (magnitude_of(out.decimal) >= power_of_ten_128(shape.precision)) {
+                        out = (flags & kFailOnError) != 0 ? poison_slot() : null_slot();
+                    }
+                }
+                break;
             default:
                 // The encoder admits only the opcodes above.
                 out = poison_slot();
@@ -582,6 +684,12 @@ __device__ inline void store(unsigned char* data, int kind, long long row, const
         case kFloat: reinterpret_cast<float*>(data)[row] = static_cast<float>(slot.floating); break;
         case kDouble: reinterpret_cast<double*>(data)[row] = slot.floating; break;
         case kString: store_string_view(data, row, slot.text); break;
+        case kDecimal:
+            // Arrow's decimal layout: 16 bytes, little-endian two's complement.
+            reinterpret_cast<unsigned long long*>(data)[2 * row] = static_cast<unsigned long long>(slot.decimal);
+            reinterpret_cast<unsigned long long*>(data)[2 * row + 1] =
+                    static_cast<unsigned long long>(static_cast<Magnitude128>(slot.decimal) >> 64);
+            break;
         default: reinterpret_cast<long long*>(data)[row] = slot.integer; break;
     }
 }

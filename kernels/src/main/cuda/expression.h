@@ -5,9 +5,12 @@
 //   word 0                      instruction count N
 //   words 1 + 4*i .. 4 + 4*i    instruction i: header, operand count, index of its first constant
 //                               word, constant count
-//   after the instructions      constants: longs as they are, doubles as their IEEE bits
-// A header packs opcode (bits 0-7), result kind (8-15), kind of the first operand (16-23) and the
-// instruction's flags (24-31).
+//   after the instructions      constants: longs as they are, doubles as their IEEE bits,
+//                               decimals as two words (low, high) of the 128-bit unscaled value,
+//                               strings as their byte length then their UTF-8 bytes packed in words
+// A header packs opcode (bits 0-7), result kind (8-15), kind of the first operand (16-23), the
+// instruction's flags (24-31) and, for decimals, the result precision (32-39) and scale (40-47)
+// and the scales of the first (48-55) and second (56-63) operands.
 //
 // The input column table holds kColumnWords words per input ordinal: the address of its data, of
 // its validity bitmap, and of its int32 offsets (strings only; 0 otherwise).
@@ -56,6 +59,9 @@ enum Opcode : int {
     kDayOfMonth = 27,
     kTry = 28,
     kNormalizeFloating = 29,
+    // The decimal family (expression_decimal.cuh) numbers from 30.
+    kUnscaledValue = 30,
+    kMakeDecimal = 31,
     // The string family (expression_strings.cuh) numbers from 40, apart from other families.
     kStartsWith = 40,
     kEndsWith = 41,
@@ -75,6 +81,7 @@ enum Kind : int {
     kDouble = 6,
     kDate = 7,
     kTimestamp = 8,
+    kDecimal = 9,  // 128-bit unscaled value; precision and scale in the instruction header
     kString = 16,
 };
 

@@ -49,8 +49,8 @@ public final class CudaDevice implements Device {
         this.expressions = new ExpressionKernel(launcher);
         this.name = (emulator ? "emulator" : "cuda") + ":" + context.ordinal() + " (" + context.deviceName()
                 + ", sm_" + context.computeCapability() + ", " + modules.imageKind()
-                + " kernels; expressions: interpreter kernel for boolean, integral, floating, date and timestamp "
-                + "programs, the host interpreter over unified memory for the rest)";
+                + " kernels; expressions: interpreter kernel for boolean, integral, floating, decimal, date, "
+                + "timestamp and string programs, the host interpreter over unified memory for the rest)";
     }
 
     @Override
@@ -104,8 +104,10 @@ public final class CudaDevice implements Device {
     @Override
     public String implementationOf(String primitive) {
         return switch (primitive) {
-            case "evaluate" -> "kernel evaluate_program for boolean, integral, floating, date and timestamp programs;"
-                    + " the host interpreter over unified memory for decimals and strings";
+            case "evaluate" -> "kernel evaluate_program (+ string_view_tile_bytes, exclusive_scan_tile_totals,"
+                    + " string_view_offsets, copy_string_views for string results) for boolean, integral, floating,"
+                    + " decimal, date, timestamp and string programs; the host interpreter over unified memory for"
+                    + " casts from or to strings and the decimal shapes the kernel refuses";
             case "selectTrue" -> "kernels count_true_flags, exclusive_scan_tile_totals, scatter_true_positions";
             case "gather" -> "kernels gather_fixed_1..16, gather_bits, gather_string_offsets, gather_string_bytes";
             default -> "Java on the CPU over unified memory (no kernel yet)";

@@ -22,17 +22,20 @@ import java.util.Optional;
  * word 0 is the instruction count N; instruction i takes words {@code 1 + 4i .. 4 + 4i}: a header
  * (opcode in bits 0-7, result kind 8-15, kind of the first operand 16-23, flags 24-31), the
  * operand count, the index of its first constant word and its constant count; the constants follow
- * the instructions (longs as they are, doubles as their raw IEEE bits). String constants (see
+ * the instructions (longs as they are, doubles as their raw IEEE bits, decimals as two words of the
+ * 128-bit unscaled value). For decimals, header bits 32-63 carry the result precision and scale and
+ * the operands' scales ({@link DecimalEncoding}). String constants (see
  * {@code expression_strings.cuh}) are a byte length followed by the UTF-8 bytes packed eight to a
  * word, little-endian; an IN list of strings is its element count followed by such strings; a LIKE
  * pattern is one word per {@link LikePatternTokens token}.
  *
  * <p>The kernel covers {@link #COVERED_OPCODES} over the kinds boolean, byte, short, int, long,
- * float, double, date, timestamp and string, with these limits: DIVIDE on floating point only, CAST
- * among boolean, integral and floating kinds (or to the same type), YEAR/MONTH/DAY_OF_MONTH of dates,
- * and a stack at most {@value #MAX_STACK} deep. String values are views of the input or constant
- * bytes; a string result is copied out after the evaluation (see {@code ExpressionStringResults}).
- * Stateless and thread-safe.
+ * float, double, decimal, date, timestamp and string, with these limits: DIVIDE on floating point and
+ * decimals only, CAST among boolean, integral and floating kinds (or to the same type), the
+ * decimal casts of {@link DecimalEncoding} and string-to-string, YEAR/MONTH/DAY_OF_MONTH of dates,
+ * the decimal limits listed in {@link DecimalEncoding}, and a stack at most {@value #MAX_STACK} deep.
+ * String values are views of the input or constant bytes; a string result is copied out after the
+ * evaluation (see {@code ExpressionStringResults}). Stateless and thread-safe.
  */
 public final class ExpressionProgramEncoder {
 
@@ -45,8 +48,9 @@ public final class ExpressionProgramEncoder {
             Opcode.LESS_THAN, Opcode.LESS_THAN_OR_EQUAL, Opcode.GREATER_THAN, Opcode.GREATER_THAN_OR_EQUAL,
             Opcode.NULL_SAFE_EQUAL, Opcode.AND, Opcode.OR, Opcode.NOT, Opcode.IS_NULL, Opcode.IS_NOT_NULL,
             Opcode.IN, Opcode.IN_SET, Opcode.IF, Opcode.CASE_WHEN, Opcode.COALESCE, Opcode.CAST, Opcode.YEAR,
-            Opcode.MONTH, Opcode.DAY_OF_MONTH, Opcode.TRY, Opcode.NORMALIZE_FLOATING, Opcode.STARTS_WITH,
-            Opcode.ENDS_WITH, Opcode.CONTAINS, Opcode.LIKE, Opcode.SUBSTRING, Opcode.LENGTH);
+            Opcode.MONTH, Opcode.DAY_OF_MONTH, Opcode.TRY, Opcode.NORMALIZE_FLOATING, Opcode.UNSCALED_VALUE,
+            Opcode.MAKE_DECIMAL, Opcode.STARTS_WITH, Opcode.ENDS_WITH, Opcode.CONTAINS, Opcode.LIKE,
+            Opcode.SUBSTRING, Opcode.LENGTH);
 
     private static final int HEADER_WORDS = 1;
     private static final int INSTRUCTION_WORDS = 4;
@@ -96,12 +100,12 @@ public final class ExpressionProgramEncoder {
                         + index + " (" + instruction + "): " + problem);
             }
             int firstConstant = constantBase + constants.size();
-            addConstants(instruction, program, constants);
+            addConstants(instruction, operands, program, constants);
             int operandKind = operands.isEmpty() ? 0 : kindCode(operands.get(0).kind());
             int flags = flags(instruction);
             int offset = index * INSTRUCTION_WORDS;
             headers[offset] = opcodeCode(instruction.opcode()) | (kindCode(instruction.type().kind()) << 8)
-                    | (operandKind << 16) | ((long) flags << 24);
+                    | (operandKind << 16) | ((long) flags << 24) | DecimalEncoding.headerBits(instruction, operands);
             headers[offset + 1] = instruction.operandCount();
             headers[offset + 2] = firstConstant;
             headers[offset + 3] = constantBase + constants.size() - firstConstant;
@@ -126,17 +130,12 @@ public final class ExpressionProgramEncoder {
     /** Null when the kernel covers the instruction over these operand types, else why not. */
     private static String whyNotCovered(Instruction instruction, List<ValueType> operands) {
         ValueKind kind = instruction.type().kind();
-        if (!isCoveredKind(kind)) {
-            return "values of type " + instruction.type() + " are not covered";
-        }
-        for (ValueType operand : operands) {
-            if (!isCoveredKind(operand.kind())) {
-                return "operands of type " + operand + " are not covered";
-            }
-        }
         Opcode opcode = instruction.opcode();
         if (!COVERED_OPCODES.contains(opcode)) {
             return "opcode " + opcode + " is not covered (covered: " + COVERED_OPCODES + ")";
+        }
+        if (DecimalEncoding.involvesDecimals(instruction, operands)) {
+            return DecimalEncoding.whyNotCovered(instruction, operands);
         }
         return switch (opcode) {
             case ADD, SUBTRACT, MULTIPLY, REMAINDER, NEGATE ->
@@ -151,20 +150,19 @@ public final class ExpressionProgramEncoder {
             case YEAR, MONTH, DAY_OF_MONTH -> operands.get(0).kind() == ValueKind.DATE ? null
                     : "date fields of " + operands.get(0);
             case NORMALIZE_FLOATING -> kind.isFloating() ? null : "normalizing " + instruction.type();
+            case UNSCALED_VALUE, MAKE_DECIMAL -> "opcode " + opcode + " without decimals";
             default -> null;
         };
-    }
-
-    private static boolean isCoveredKind(ValueKind kind) {
-        return kind != ValueKind.DECIMAL;
     }
 
     private static boolean isNumericOrBoolean(ValueKind kind) {
         return kind == ValueKind.BOOLEAN || kind.isIntegral() || kind.isFloating();
     }
 
-    private static void addConstants(Instruction instruction, Program program, List<Long> constants) {
+    private static void addConstants(Instruction instruction, List<ValueType> operands, Program program,
+            List<Long> constants) {
         boolean floating = instruction.type().kind().isFloating();
+        boolean decimal = instruction.type().kind() == ValueKind.DECIMAL;
         switch (instruction.opcode()) {
             case INPUT -> {
                 long ordinal = instruction.longAt(0);
@@ -181,6 +179,8 @@ public final class ExpressionProgramEncoder {
                 }
                 if (instruction.type().kind() == ValueKind.STRING) {
                     addString(instruction.stringAt(0), constants);
+                } else if (decimal) {
+                    DecimalEncoding.addConstant(instruction.decimalAt(0), constants);
                 } else {
                     constants.add(floating ? Double.doubleToRawLongBits(instruction.doubleAt(0)) : instruction.longAt(0));
                 }
@@ -199,6 +199,9 @@ public final class ExpressionProgramEncoder {
                 }
                 for (int i = 0; i < instruction.longCount(); i++) {
                     constants.add(instruction.longAt(i));
+                }
+                if (operands.get(0).kind() == ValueKind.DECIMAL) {
+                    DecimalEncoding.addList(instruction, operands.get(0), constants);
                 }
             }
             case LIKE -> constants.addAll(LikePatternTokens.of(instruction.stringAt(0), (char) instruction.longAt(0)));
@@ -264,14 +267,14 @@ public final class ExpressionProgramEncoder {
             case DAY_OF_MONTH -> 27;
             case TRY -> 28;
             case NORMALIZE_FLOATING -> 29;
+            case UNSCALED_VALUE -> 30;
+            case MAKE_DECIMAL -> 31;
             case STARTS_WITH -> 40;
             case ENDS_WITH -> 41;
             case CONTAINS -> 42;
             case LIKE -> 43;
             case SUBSTRING -> 44;
             case LENGTH -> 45;
-            case UNSCALED_VALUE, MAKE_DECIMAL ->
-                    throw new UnsupportedOperationException("opcode " + opcode + " has no kernel number");
         };
     }
 
@@ -287,8 +290,8 @@ public final class ExpressionProgramEncoder {
             case DOUBLE -> 6;
             case DATE -> 7;
             case TIMESTAMP -> 8;
+            case DECIMAL -> 9;
             case STRING -> 16;
-            case DECIMAL -> throw new UnsupportedOperationException("kind " + kind + " has no kernel number");
         };
     }
 }

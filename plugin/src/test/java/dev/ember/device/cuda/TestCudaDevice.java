@@ -46,7 +46,7 @@ class TestCudaDevice {
         String name = device().name();
         assertTrue(name.startsWith("emulator:0 (Ember CUDA emulator"), name);
         assertTrue(name.contains("PTX kernels"), name);
-        assertTrue(name.contains("expressions: interpreter kernel for boolean, integral, floating, date and timestamp"), name);
+        assertTrue(name.contains("expressions: interpreter kernel for boolean, integral, floating, decimal, date, timestamp and string"), name);
     }
 
     @Test
