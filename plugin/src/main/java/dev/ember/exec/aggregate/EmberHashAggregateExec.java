@@ -150,7 +150,7 @@ public final class EmberHashAggregateExec extends EmberExec {
         SQLMetric groups = metric(GROUPS);
         return Rdds.mapPartitions(child.executeColumnar(),
                 batches -> new BatchIterator(new AggregateSource(batches, plan, keyOrder, maxRows, metrics, peak,
-                        groups)),
+                        groups), metrics),
                 ColumnarBatch.class);
     }
 
