@@ -137,7 +137,7 @@ public final class EmberShuffledHashJoinExec extends EmberExec {
         return ZipPartitions.zip(left.executeColumnar(), right.executeColumnar(), (leftBatches, rightBatches) -> {
             Iterator<ColumnarBatch> build = buildLeft ? leftBatches : rightBatches;
             Iterator<ColumnarBatch> stream = buildLeft ? rightBatches : leftBatches;
-            return new BatchIterator(open(spec, setup, settings, build, stream));
+            return new BatchIterator(open(spec, setup, settings, build, stream), setup.metrics());
         });
     }
 

@@ -197,7 +197,8 @@ class TestGraceHashJoin {
     }
 
     private static OperatorMetrics metrics() {
-        return new OperatorMetrics(new SQLMetric("sum", 0), new SQLMetric("sum", 0), new SQLMetric("sum", 0));
+        return new OperatorMetrics(new SQLMetric("sum", 0), new SQLMetric("sum", 0), new SQLMetric("sum", 0),
+                new SQLMetric("sum", 0), new SQLMetric("sum", 0));
     }
 
     /**
