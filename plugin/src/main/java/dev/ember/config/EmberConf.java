@@ -90,11 +90,28 @@ public final class EmberConf {
                     + " task then holds its partition of the build side in memory; set false to leave sort-merge"
                     + " joins to Spark.");
 
+    public static final ConfigEntry<Boolean> JOIN_SPILL_ENABLED = ConfigEntry.booleanEntry(
+            PREFIX + "join.spill.enabled", true, SESSION,
+            "Lets a shuffled hash join whose build side would exceed Ember's memory limit split both sides by key"
+                    + " hash into parts spilled to Spark's local directories and join them part by part (a grace"
+                    + " hash join). With false such a task fails with an error naming"
+                    + " spark.ember.memory.host.limitBytes.");
+
+    public static final ConfigEntry<Integer> JOIN_SPILL_PARTITIONS = ConfigEntry.intEntry(
+            PREFIX + "join.spill.partitions", 16, 2, 1024, SESSION,
+            "How many parts a spilling join splits its sides into; a part still too large is split again into"
+                    + " as many.");
+
+    public static final ConfigEntry<Integer> JOIN_SPILL_MAX_DEPTH = ConfigEntry.intEntry(
+            PREFIX + "join.spill.maxDepth", 3, 0, 16, SESSION,
+            "How many times a spilled join part whose build side is still too large is split again (with another"
+                    + " hash seed). A part still too large after that, such as one holding a single hot key, is"
+                    + " joined in memory if it fits, else the task fails naming spark.ember.memory.host.limitBytes.");
+
     /** Every declared entry, in the order the docs list them. */
     public static final List<ConfigEntry<?>> ENTRIES = List.of(ENABLED, EXPLAIN, MODE, DEVICE, BATCH_SIZE_ROWS,
             BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, GPU_MEMORY_CACHING, CUDA_DEVICE_ORDINAL, CONCURRENT_GPU_TASKS,
-            HOST_MEMORY_LIMIT,
-            REPLACE_SORT_MERGE_JOIN);
+            HOST_MEMORY_LIMIT, REPLACE_SORT_MERGE_JOIN, JOIN_SPILL_ENABLED, JOIN_SPILL_PARTITIONS, JOIN_SPILL_MAX_DEPTH);
 
     private final Function<String, Optional<String>> lookup;
 

@@ -2,6 +2,7 @@ package dev.ember.device;
 
 import dev.ember.device.host.HostCopy;
 import dev.ember.device.host.HostGroupBy;
+import dev.ember.device.host.HostHashPartition;
 import dev.ember.device.host.HostJoinTable;
 import dev.ember.device.host.HostSort;
 import dev.ember.expr.Program;
@@ -132,6 +133,67 @@ public interface Device extends AutoCloseable {
             BufferAllocator allocator) {
         return new HostGroupBy(keyTypes, operations, allocator);
     }
+
+    // ---- hash partitioning (Spark's HashPartitioning) ----
+
+    /** The seed of Spark's {@code HashPartitioning}: {@code Murmur3Hash(keys, 42)}. */
+    int SPARK_PARTITION_SEED = 42;
+
+    /**
+     * Hash partition: for each of {@code rowCount} rows, the partition Spark's {@code HashPartitioning}
+     * sends it to, {@code pmod(murmur3(keys..., 42), partitionCount)}. See {@link #hashPartition(List, int,
+     * int, int, BufferAllocator)} for the hash itself.
+     *
+     * @return a new vector of {@code rowCount} partition ids in {@code [0, partitionCount)}, never null
+     */
+    default IntVector hashPartition(List<FieldVector> keys, int rowCount, int partitionCount,
+            BufferAllocator allocator) {
+        return hashPartition(keys, rowCount, partitionCount, SPARK_PARTITION_SEED, allocator);
+    }
+
+    /**
+     * Hash partition with another seed: the id of a row is {@code pmod(h, partitionCount)} where
+     * {@code h} starts at {@code seed} and each key in order replaces it with Spark's Murmur3 hash of the
+     * key's value seeded with {@code h} (Spark's {@code Murmur3Hash} expression). A null value leaves
+     * {@code h} unchanged. Values hash as Spark hashes them: booleans as int 1/0, bytes, shorts, ints and
+     * dates as ints, longs and timestamps as longs, floats and doubles by their bits with -0.0 and 0.0 both
+     * hashing as int/long 0 and every NaN as the canonical NaN, decimals of precision up to 18 as their
+     * unscaled long and wider ones by the bytes of their unscaled value, strings by their UTF-8 bytes.
+     *
+     * <p>A seed other than 42 spreads rows of one Spark partition over all ids (with 42 they keep the
+     * residue class Spark's shuffle gave them): grace joins re-split with other seeds.
+     *
+     * @throws IllegalArgumentException when {@code partitionCount < 1}, {@code rowCount} exceeds a key's
+     *     values, or a key's type is not one Ember carries
+     */
+    default IntVector hashPartition(List<FieldVector> keys, int rowCount, int partitionCount, int seed,
+            BufferAllocator allocator) {
+        return HostHashPartition.partitionIds(keys, rowCount, partitionCount, seed, allocator);
+    }
+
+    /**
+     * Splits rows by partition id: for each partition {@code p} in {@code [0, partitionCount)}, new
+     * columns holding the rows whose id is {@code p}, in their input order (a gather per partition).
+     * Partitions without rows get empty columns. The caller owns every returned vector.
+     */
+    default List<List<FieldVector>> splitByPartition(List<FieldVector> columns, IntVector partitionIds,
+            int partitionCount, BufferAllocator allocator) {
+        List<List<FieldVector>> parts = new java.util.ArrayList<>(partitionCount);
+        List<IntVector> positions = HostHashPartition.positionsByPartition(partitionIds, partitionCount, allocator);
+        try {
+            for (IntVector partition : positions) {
+                parts.add(gather(columns, partition, allocator));
+            }
+            return parts;
+        } catch (RuntimeException e) {
+            parts.forEach(part -> part.forEach(FieldVector::close));
+            throw e;
+        } finally {
+            positions.forEach(IntVector::close);
+        }
+    }
+
+    // ---- end of hash partitioning ----
 
     /** A built join hash table; see {@link #buildJoinTable}. */
     interface JoinTable extends AutoCloseable {

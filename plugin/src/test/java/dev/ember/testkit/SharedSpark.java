@@ -7,7 +7,9 @@ import org.apache.spark.sql.SparkSession;
  * loaded. Ember is switched on and off per query through {@code spark.ember.enabled}.
  *
  * <p>The device comes from the system property {@code ember.test.device} (default {@code host}), so the
- * same SQL tests run on the host device and on the CUDA emulator.
+ * same SQL tests run on the host device and on the CUDA emulator. The system property
+ * {@code ember.test.hostLimitBytes} (default 0: Ember's default) sets
+ * {@code spark.ember.memory.host.limitBytes}, for tests that run in their own JVM with a tiny limit.
  */
 public final class SharedSpark {
     private static SparkSession session;
@@ -49,6 +51,7 @@ public final class SharedSpark {
                     .config("spark.plugins", "dev.ember.EmberPlugin")
                     .config("spark.ember.device", device)
                     .config("spark.ember.explain", "ALL")
+                    .config("spark.ember.memory.host.limitBytes", System.getProperty("ember.test.hostLimitBytes", "0"))
                     .getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(session::stop, "stop-test-spark"));
         }

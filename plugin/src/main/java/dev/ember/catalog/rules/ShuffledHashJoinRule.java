@@ -16,12 +16,14 @@ public final class ShuffledHashJoinRule extends ExecRule<ShuffledHashJoinExec> {
     public ShuffledHashJoinRule() {
         super(ShuffledHashJoinExec.class, "EmberShuffledHashJoinExec", "inner, left/right/full outer, left semi and"
                 + " left anti joins on one or more keys of any supported type, with an optional extra condition; null"
-                + " keys never match; the build side of a partition must fit in Ember's memory limit");
+                + " keys never match; a build side over its share of Ember's memory limit is split by key hash and"
+                + " spilled to disk, part by part (spark.ember.join.spill.enabled)");
     }
 
     @Override
     public List<String> primitives() {
-        return List.of("concatenate", "buildJoinTable", "probeJoinTable", "gather", "gatherOrNull", "evaluate");
+        return List.of("concatenate", "buildJoinTable", "probeJoinTable", "gather", "gatherOrNull", "evaluate",
+                "hashPartition");
     }
 
     @Override

@@ -32,7 +32,8 @@ public final class SortMergeJoinRule extends ExecRule<SortMergeJoinExec> {
 
     @Override
     public List<String> primitives() {
-        return List.of("concatenate", "buildJoinTable", "probeJoinTable", "gather", "gatherOrNull", "evaluate");
+        return List.of("concatenate", "buildJoinTable", "probeJoinTable", "gather", "gatherOrNull", "evaluate",
+                "hashPartition");
     }
 
     @Override

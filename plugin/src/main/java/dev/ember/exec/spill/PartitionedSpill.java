@@ -1,0 +1,113 @@
+package dev.ember.exec.spill;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.columnar.ArrowBatches;
+import dev.ember.device.Device;
+import dev.ember.memory.MemoryContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.OutOfMemoryException;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+
+/**
+ * Splits a stream of batches into {@code partitionCount} parts by the hash of their key columns (the
+ * device's {@link Device#hashPartition} with a given seed) and writes each part to its own spill file.
+ * Rows with equal keys land in the same part; a row with a null key lands where the hash of its other
+ * keys sends it.
+ *
+ * <p>Memory: the per-part gathers come from the memory context's allocator and are released after each
+ * batch; the open writers' heap buffers are reserved in the context until {@link #finish} or
+ * {@link #close}. Used by one thread.
+ */
+public final class PartitionedSpill implements AutoCloseable {
+    private final SpillFiles files;
+    private final int partitionCount;
+    private final int seed;
+    private final Device device;
+    private final MemoryContext memory;
+    private final SpillWriter[] writers;
+    private boolean closed;
+
+    /**
+     * Opens one writer per part.
+     *
+     * @throws MemoryContext.LimitExceededException when the writers' buffers do not fit in the limit
+     */
+    public PartitionedSpill(SpillFiles files, int partitionCount, int seed, Device device, MemoryContext memory) {
+        this.files = requireNonNull(files, "files is null");
+        if (partitionCount < 2) {
+            throw new IllegalArgumentException("partitionCount must be at least 2: " + partitionCount);
+        }
+        this.partitionCount = partitionCount;
+        this.seed = seed;
+        this.device = requireNonNull(device, "device is null");
+        this.memory = requireNonNull(memory, "memory is null");
+        memory.setHeapBytes((long) partitionCount * SpillWriter.BUFFER_BYTES);
+        this.writers = new SpillWriter[partitionCount];
+        try {
+            for (int i = 0; i < partitionCount; i++) {
+                writers[i] = new SpillWriter(files.newFile());
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes {@code rows} rows of {@code columns} to the parts their {@code keys} hash to. Both lists are
+     * borrowed.
+     *
+     * @throws MemoryContext.LimitExceededException when a part's gather does not fit in the limit
+     */
+    public void add(List<FieldVector> columns, List<FieldVector> keys, int rows) {
+        requireNonNull(columns, "columns is null");
+        requireNonNull(keys, "keys is null");
+        if (rows == 0) {
+            return;
+        }
+        try (IntVector ids = device.hashPartition(keys, rows, partitionCount, seed, memory.allocator())) {
+            List<List<FieldVector>> parts = device.splitByPartition(columns, ids, partitionCount, memory.allocator());
+            try {
+                for (int i = 0; i < partitionCount; i++) {
+                    List<FieldVector> part = parts.get(i);
+                    int count = part.isEmpty() ? 0 : part.get(0).getValueCount();
+                    writers[i].write(part, count);
+                }
+            } finally {
+                parts.forEach(ArrowBatches::closeAll);
+            }
+        } catch (OutOfMemoryException e) {
+            throw memory.limitExceeded(0, e);
+        }
+    }
+
+    /** Finishes every file; the parts, in partition order. The writers' heap reservation is released. */
+    public List<SpilledPart> finish() {
+        List<SpilledPart> parts = new ArrayList<>(partitionCount);
+        for (SpillWriter writer : writers) {
+            writer.finish();
+            parts.add(new SpilledPart(writer.file(), writer.rowCount(), writer.bytes()));
+            files.addBytesWritten(writer.bytes());
+        }
+        close();
+        return parts;
+    }
+
+    /** Abandons unfinished writers (their files stay with the registry) and releases the reservation. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (SpillWriter writer : writers) {
+            if (writer != null) {
+                writer.close();
+            }
+        }
+        memory.setHeapBytes(0);
+    }
+}
