@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
+import dev.ember.device.host.HostHashPartition;
 import dev.ember.memory.MemoryContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,8 @@ import org.apache.arrow.vector.IntVector;
  * Rows with equal keys land in the same part; a row with a null key lands where the hash of its other
  * keys sends it.
  *
- * <p>Memory: the per-part gathers come from the memory context's allocator and are released after each
- * batch; the open writers' heap buffers are reserved in the context until {@link #finish} or
+ * <p>Memory: each part's gather comes from the memory context's allocator and is released once the
+ * part is written, before the next part is gathered; the open writers' heap buffers are reserved in the context until {@link #finish} or
  * {@link #close}. Used by one thread.
  */
 public final class PartitionedSpill implements AutoCloseable {
@@ -68,19 +69,33 @@ public final class PartitionedSpill implements AutoCloseable {
         if (rows == 0) {
             return;
         }
+        // One part at a time: the batch's row positions per part are small, and gathering a single part
+        // before writing it keeps the peak near one batch plus one part instead of two batches, which
+        // matters because spilling starts when memory is already short.
+        List<IntVector> positions = List.of();
         try (IntVector ids = device.hashPartition(keys, rows, partitionCount, seed, memory.allocator())) {
-            List<List<FieldVector>> parts = device.splitByPartition(columns, ids, partitionCount, memory.allocator());
-            try {
-                for (int i = 0; i < partitionCount; i++) {
-                    List<FieldVector> part = parts.get(i);
-                    int count = part.isEmpty() ? 0 : part.get(0).getValueCount();
-                    writers[i].write(part, count);
+            positions = HostHashPartition.positionsByPartition(ids, partitionCount, memory.allocator());
+        } catch (OutOfMemoryException e) {
+            throw memory.limitExceeded(0, e);
+        }
+        try {
+            for (int i = 0; i < partitionCount; i++) {
+                IntVector partPositions = positions.get(i);
+                int count = partPositions.getValueCount();
+                if (count == 0) {
+                    continue;
                 }
-            } finally {
-                parts.forEach(ArrowBatches::closeAll);
+                List<FieldVector> part = device.gather(columns, partPositions, memory.allocator());
+                try {
+                    writers[i].write(part, count);
+                } finally {
+                    ArrowBatches.closeAll(part);
+                }
             }
         } catch (OutOfMemoryException e) {
             throw memory.limitExceeded(0, e);
+        } finally {
+            positions.forEach(IntVector::close);
         }
     }
 
