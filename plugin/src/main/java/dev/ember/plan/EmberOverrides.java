@@ -13,9 +13,11 @@ import dev.ember.exec.EmberExec;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Planning;
 import dev.ember.exec.Seqs;
+import dev.ember.exec.aggregate.FirstLastOrder;
 import dev.ember.exec.join.RestoreOrdering;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.execution.ColumnarRule;
@@ -58,7 +60,8 @@ public final class EmberOverrides extends ColumnarRule {
             PlanContext context = new PlanContext(conf, Planning.compiler(sqlConf));
             boolean execute = conf.get(EmberConf.MODE).equals("execute");
             List<ExplainLine> lines = new ArrayList<>();
-            SparkPlan result = convert(plan, context, execute, 0, lines);
+            Map<SparkPlan, String> orderSensitive = FirstLastOrder.orderSensitiveInputs(plan);
+            SparkPlan result = convert(plan, context, orderSensitive, execute, 0, lines);
             if (execute) {
                 // hash joins that replaced sort-merge joins drop an order Spark nodes above may rely on
                 result = RestoreOrdering.apply(result);
@@ -67,14 +70,14 @@ public final class EmberOverrides extends ColumnarRule {
             return execute ? result : plan;
         }
 
-        private SparkPlan convert(SparkPlan plan, PlanContext context, boolean execute, int depth,
-                List<ExplainLine> lines) {
+        private SparkPlan convert(SparkPlan plan, PlanContext context, Map<SparkPlan, String> orderSensitive,
+                boolean execute, int depth, List<ExplainLine> lines) {
             int lineIndex = lines.size();
             lines.add(null);
             List<SparkPlan> children = new ArrayList<>();
             boolean childrenChanged = false;
             for (SparkPlan child : Seqs.toList(plan.children())) {
-                SparkPlan converted = convert(child, context, execute, depth + 1, lines);
+                SparkPlan converted = convert(child, context, orderSensitive, execute, depth + 1, lines);
                 childrenChanged |= converted != child;
                 children.add(converted);
             }
@@ -84,8 +87,9 @@ public final class EmberOverrides extends ColumnarRule {
             }
             Optional<ExecRule<?>> rule = SupportCatalog.ruleFor(plan);
             SupportLevel level;
+            String heldBack = orderSensitive.get(plan);
             try {
-                level = rule.isPresent()
+                level = heldBack != null ? SupportLevel.unsupported(heldBack) : rule.isPresent()
                         ? rule.get().support(plan, context)
                         : SupportLevel.unsupported(FallbackReasons.noRule(plan));
             } catch (LinkageError | IllegalStateException e) {

@@ -212,6 +212,27 @@ class TestFirstLastAggregate {
         });
     }
 
+    /**
+     * A join below first/last in the same stage stays in Spark, because Ember's hash join emits matches in
+     * another order than Spark's sort-merge join; the aggregation itself still runs on Ember. Without
+     * first/last the same join runs on Ember.
+     */
+    @Test
+    void joinFeedingFirstLastInTheSameStageStaysInSpark() {
+        SharedSpark.withConf(Map.of("spark.sql.autoBroadcastJoinThreshold", "-1"), () -> {
+            EmberQueryCheck.sql("SELECT a.ki, first(b.s), last(a.i32, true) FROM fl_one a JOIN fl_one b"
+                    + " ON a.ki = b.ki GROUP BY a.ki")
+                    .assertSameAnswer()
+                    .assertFallback("SortMergeJoinExec", "feeds first()/last()")
+                    .assertEmberRan("EmberHashAggregateExec");
+            EmberQueryCheck.sql("SELECT a.ki, max(b.s), min(a.i32) FROM fl_one a JOIN fl_one b ON a.ki = b.ki"
+                    + " GROUP BY a.ki")
+                    .assertSameAnswer()
+                    .assertEmberRan("EmberShuffledHashJoinExec", "EmberHashAggregateExec");
+            return null;
+        });
+    }
+
     /** The enable keys of the catalog entries. */
     @Test
     void disabledFirstKeepsTheAggregationInSpark() {
