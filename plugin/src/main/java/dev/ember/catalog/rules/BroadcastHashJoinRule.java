@@ -6,6 +6,7 @@ import dev.ember.catalog.SupportLevel;
 import dev.ember.exec.EmberCopyToArrowExec;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Seqs;
+import dev.ember.exec.broadcast.ArrowBroadcasts;
 import dev.ember.exec.join.EmberBroadcastHashJoinExec;
 import dev.ember.exec.join.JoinSpec;
 import java.util.List;
@@ -15,14 +16,15 @@ import org.apache.spark.sql.execution.joins.BroadcastHashJoinExec;
 
 /**
  * {@code BroadcastHashJoinExec} → {@link EmberBroadcastHashJoinExec}; the broadcast exchange below it stays
- * Spark's and is read as Spark's hashed relation.
+ * Spark's, with an Arrow broadcast mode ({@link dev.ember.exec.broadcast.ArrowBroadcastMode}), so the build side travels as
+ * Arrow.
  */
 public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec> {
 
     public BroadcastHashJoinRule() {
         super(BroadcastHashJoinExec.class, "EmberBroadcastHashJoinExec", "inner, left/right outer, left semi, left"
-                + " anti and null-aware anti (NOT IN) joins with an optional extra condition; the broadcast stays"
-                + " Spark's (rows), copied into Arrow and hashed once per executor and shared by its tasks");
+                + " anti and null-aware anti (NOT IN) joins with an optional extra condition; the build side is"
+                + " broadcast as Arrow, hashed once per executor and shared by its tasks");
     }
 
     @Override
@@ -42,6 +44,9 @@ public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec>
         boolean buildLeft = plan.buildSide() == BuildLeft$.MODULE$;
         SparkPlan stream = children.get(buildLeft ? 1 : 0);
         SparkPlan broadcast = unwrap(children.get(buildLeft ? 0 : 1));
+        // without adaptive execution the exchange is still Spark's here; with it, the query-stage rule
+        // switched it before its stage ran (ArrowBroadcastStages)
+        broadcast = ArrowBroadcasts.arrowTwin(broadcast, context.conf()).orElse(broadcast);
         return new EmberBroadcastHashJoinExec(plan.leftKeys(), plan.rightKeys(), plan.joinType(), plan.buildSide(),
                 plan.condition(), plan.isNullAwareAntiJoin(), stream, broadcast);
     }
