@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class TestArrowBroadcast {
     private static final String AQE = "spark.sql.adaptive.enabled";
+    private static final String EMPTY = "(SELECT CAST(id AS TINYINT) AS k, CAST(id AS STRING) AS s FROM range(0, 1000)"
+            + " WHERE id % 7 = 100)";
 
     @BeforeAll
     static void createTables() {
@@ -104,12 +106,12 @@ class TestArrowBroadcast {
     void joinsAnEmptyBuildSide() {
         for (String adaptive : new String[] {"true", "false"}) {
             withConf(Map.of(AQE, adaptive), () -> {
+                // the build side is empty only when it runs (the optimizer empties filtered local relations);
                 // adaptive execution removes joins whose broadcast turned out empty: compare answers there
                 List<String> queries = List.of(
-                        "SELECT /*+ BROADCAST(r) */ l.id, r.s FROM arrow_facts l JOIN arrow_dim r ON l.k = r.k"
-                                + " AND r.s = '#no such string#'",
-                        "SELECT /*+ BROADCAST(r) */ l.id, r.s FROM arrow_facts l LEFT OUTER JOIN"
-                                + " (SELECT * FROM arrow_dim WHERE s = '#no such string#') r ON l.k = r.k");
+                        "SELECT /*+ BROADCAST(r) */ l.id, r.s FROM arrow_dim l JOIN " + EMPTY + " r ON l.k = r.k",
+                        "SELECT /*+ BROADCAST(r) */ l.id, r.s FROM arrow_dim l LEFT OUTER JOIN " + EMPTY
+                                + " r ON l.k = r.k");
                 for (String sql : queries) {
                     EmberQueryCheck check = EmberQueryCheck.sql(sql).assertSameAnswer();
                     if (adaptive.equals("false")) {

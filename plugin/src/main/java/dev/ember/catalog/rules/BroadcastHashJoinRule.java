@@ -11,7 +11,9 @@ import dev.ember.exec.join.EmberBroadcastHashJoinExec;
 import dev.ember.exec.join.JoinSpec;
 import java.util.List;
 import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
+import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
 import org.apache.spark.sql.execution.joins.BroadcastHashJoinExec;
 
 /**
@@ -47,8 +49,22 @@ public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec>
         // without adaptive execution the exchange is still Spark's here; with it, the query-stage rule
         // switched it before its stage ran (ArrowBroadcastStages)
         broadcast = ArrowBroadcasts.arrowTwin(broadcast, context.conf()).orElse(broadcast);
+        broadcast = withRowInput(broadcast);
         return new EmberBroadcastHashJoinExec(plan.leftKeys(), plan.rightKeys(), plan.joinType(), plan.buildSide(),
                 plan.condition(), plan.isNullAwareAntiJoin(), stream, broadcast);
+    }
+
+    /**
+     * The exchange reading rows from its child. Without adaptive execution the exchange's child may
+     * already be an Ember node here, and Spark places its transitions only along {@code children}, which
+     * leave the broadcast out: the transition is added here. (Adaptive execution plans the exchange's
+     * stage on its own, transitions included.)
+     */
+    private static SparkPlan withRowInput(SparkPlan broadcast) {
+        if (broadcast instanceof BroadcastExchangeExec exchange && exchange.child().supportsColumnar()) {
+            return exchange.withNewChildren(Seqs.of(new ColumnarToRowExec(exchange.child())));
+        }
+        return broadcast;
     }
 
     /** The broadcast plan itself: the planner wrapped it for a columnar reader, which it must not get. */
