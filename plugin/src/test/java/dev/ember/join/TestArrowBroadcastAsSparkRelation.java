@@ -17,10 +17,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,6 +46,8 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import scala.Option;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -114,7 +120,8 @@ class TestArrowBroadcastAsSparkRelation {
             HashedRelation spark = sparkMode.transform(iterator(rows), Option.apply((Object) (long) rows.size()));
             ArrowBroadcastMode arrowMode = new ArrowBroadcastMode(sparkMode, TYPES, 32, 1 << 20);
             assertEquals(sparkMode, arrowMode, "the Arrow mode satisfies a join asking for Spark's mode");
-            HashedRelation arrow = roundTrip(arrowMode.transform(iterator(rows), Option.empty()));
+            // broadcast values travel Java- or Kryo-serialized: both round trips must keep the relation
+            HashedRelation arrow = kryoRoundTrip(roundTrip(arrowMode.transform(iterator(rows), Option.empty())));
             assertTrue(arrow instanceof ArrowBroadcast, "value: " + arrow);
             assertTrue(((ArrowBroadcast) arrow).chunkCount() > 1, "several chunks of 32 rows");
             HashedRelation copy = arrow.asReadOnlyCopy();
@@ -238,6 +245,15 @@ class TestArrowBroadcastAsSparkRelation {
         }
         text.sort(null);
         return text;
+    }
+
+    private static HashedRelation kryoRoundTrip(HashedRelation relation) {
+        SerializerInstance kryo = new KryoSerializer(new SparkConf()).newInstance();
+        ClassTag<HashedRelation> tag = ClassTag$.MODULE$.apply(HashedRelation.class);
+        ByteBuffer bytes = kryo.serialize(relation, tag);
+        HashedRelation read = kryo.deserialize(bytes, tag);
+        assertFalse(read == relation);
+        return read;
     }
 
     private static HashedRelation roundTrip(HashedRelation relation) throws IOException, ClassNotFoundException {
