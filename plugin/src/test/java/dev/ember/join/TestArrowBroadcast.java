@@ -125,6 +125,18 @@ class TestArrowBroadcast {
     }
 
     @Test
+    void readsABuildSideWhoseEmberNodesSitBelowAShuffle() {
+        // without adaptive execution Spark places no transitions in the broadcast's plan (it is not a child
+        // of Ember's join): the Ember projection below the shuffle still needs its ColumnarToRow
+        String build = "(SELECT /*+ REPARTITION(2) */ CAST(id % 40 AS TINYINT) AS k, CAST(id * 3 AS STRING) AS s"
+                + " FROM range(0, 300))";
+        for (String adaptive : new String[] {"true", "false"}) {
+            withConf(Map.of(AQE, adaptive), () -> assertArrowJoin("SELECT /*+ BROADCAST(r) */ l.id, r.s FROM"
+                    + " arrow_facts l JOIN " + build + " r ON l.k = r.k"));
+        }
+    }
+
+    @Test
     void splitsALargeBuildSideIntoSeveralArrowChunks() {
         withConf(Map.of("spark.ember.batchSizeRows", "64"), () -> {
             String sql = "SELECT /*+ BROADCAST(r) */ l.id, l.s, r.id AS rid, r.d AS rd FROM arrow_facts l JOIN arrow_dim r"

@@ -11,7 +11,8 @@ import dev.ember.exec.join.EmberBroadcastHashJoinExec;
 import dev.ember.exec.join.JoinSpec;
 import java.util.List;
 import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
-import org.apache.spark.sql.execution.ColumnarToRowExec;
+import org.apache.spark.sql.execution.ApplyColumnarRulesAndInsertTransitions;
+import org.apache.spark.sql.execution.ColumnarRule;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
 import org.apache.spark.sql.execution.joins.BroadcastHashJoinExec;
@@ -55,14 +56,15 @@ public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec>
     }
 
     /**
-     * The exchange reading rows from its child. Without adaptive execution the exchange's child may
-     * already be an Ember node here, and Spark places its transitions only along {@code children}, which
-     * leave the broadcast out: the transition is added here. (Adaptive execution plans the exchange's
-     * stage on its own, transitions included.)
+     * The exchange with Spark's row/columnar transitions placed in its plan. Without adaptive execution
+     * the exchange's plan may already hold Ember nodes here, and Spark places its transitions only along
+     * {@code children}, which leave the broadcast out: Spark's own transition rule (with no columnar
+     * rules) is run on it here. Adaptive execution plans the exchange's stage on its own, transitions
+     * included, and hands over a query stage, which is kept.
      */
     private static SparkPlan withRowInput(SparkPlan broadcast) {
-        if (broadcast instanceof BroadcastExchangeExec exchange && exchange.child().supportsColumnar()) {
-            return exchange.withNewChildren(Seqs.of(new ColumnarToRowExec(exchange.child())));
+        if (broadcast instanceof BroadcastExchangeExec) {
+            return new ApplyColumnarRulesAndInsertTransitions(Seqs.<ColumnarRule>of(), false).apply(broadcast);
         }
         return broadcast;
     }
