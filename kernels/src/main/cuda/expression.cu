@@ -7,6 +7,7 @@
 // evaluated on every row (operands cannot fail the kernel: a division checks its divisor first), and
 // an operand's poison reaches the result only where Spark would have evaluated that operand.
 #include "expression.h"
+#include "expression_strings.cuh"
 
 #ifndef __CUDACC__
 #include <math.h>
@@ -21,6 +22,7 @@ using namespace ember::expression;
 struct Slot {
     long long integer;  // boolean, integral, date and timestamp kinds
     double floating;    // float (rounded to float after each operation) and double kinds
+    StringView text;    // string kind: a view of input or constant bytes
     bool null;
     bool poison;
 };
@@ -29,6 +31,7 @@ __device__ inline Slot value_slot() {
     Slot slot;
     slot.integer = 0;
     slot.floating = 0.0;
+    slot.text = empty_string();
     slot.null = false;
     slot.poison = false;
     return slot;
@@ -125,6 +128,9 @@ __device__ inline int compare(int kind, const Slot& left, const Slot& right) {
     if (is_floating(kind)) {
         return compare_doubles(left.floating, right.floating);
     }
+    if (kind == kString) {
+        return compare_strings(left.text, right.text);
+    }
     return left.integer < right.integer ? -1 : (left.integer > right.integer ? 1 : 0);
 }
 
@@ -199,8 +205,9 @@ __device__ inline void civil_from_days(long long days, long long* year, long lon
 }
 
 __device__ inline Slot read_input(const long long* columns, int ordinal, int kind, long long row) {
-    const unsigned char* data = reinterpret_cast<const unsigned char*>(columns[2 * ordinal]);
-    const unsigned char* validity = reinterpret_cast<const unsigned char*>(columns[2 * ordinal + 1]);
+    const long long* column = columns + kColumnWords * ordinal;
+    const unsigned char* data = reinterpret_cast<const unsigned char*>(column[0]);
+    const unsigned char* validity = reinterpret_cast<const unsigned char*>(column[1]);
     if (!bit_at(validity, row)) {
         return null_slot();
     }
@@ -213,6 +220,7 @@ __device__ inline Slot read_input(const long long* columns, int ordinal, int kin
         case kDate: slot.integer = reinterpret_cast<const int*>(data)[row]; break;
         case kFloat: slot.floating = reinterpret_cast<const float*>(data)[row]; break;
         case kDouble: slot.floating = reinterpret_cast<const double*>(data)[row]; break;
+        case kString: slot.text = column_string(data, reinterpret_cast<const int*>(column[2]), row); break;
         default: slot.integer = reinterpret_cast<const long long*>(data)[row]; break;
     }
     return slot;
@@ -304,8 +312,8 @@ __device__ inline Slot in_list(int opcode, int kind, int flags, const long long*
     if (value.poison || value.null) {
         return value;
     }
-    bool found = false;
-    for (long long element = 0; element < count && !found; element++) {
+    bool found = kind == kString && string_in_list(value.text, constants);
+    for (long long element = 0; kind != kString && element < count && !found; element++) {
         if (is_floating(kind)) {
             found = compare_doubles(value.floating, bits_to_double(constants[element])) == 0;
         } else {
@@ -322,8 +330,9 @@ __device__ inline Slot in_list(int opcode, int kind, int flags, const long long*
     return out;
 }
 
-// Runs the program for one row and returns the result slot.
-__device__ Slot evaluate_row(const long long* program, const long long* columns, long long row) {
+// Runs the program for one row and returns the result slot. Sets *host_needed when the row needs
+// the host interpreter (LIKE over malformed UTF-8); the result is then meaningless.
+__device__ Slot evaluate_row(const long long* program, const long long* columns, long long row, bool* host_needed) {
     Slot stack[kMaxStack];
     int top = 0;  // slots in use
     const long long instruction_count = program[0];
@@ -348,6 +357,8 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
                     out = null_slot();
                 } else if (is_floating(kind)) {
                     out.floating = bits_to_double(constants[0]);
+                } else if (kind == kString) {
+                    out.text = constant_string(constants);
                 } else {
                     out.integer = constants[0];
                 }
@@ -510,6 +521,47 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
                             : (out.floating == 0.0 ? 0.0 : out.floating);
                 }
                 break;
+            case kStartsWith:
+            case kEndsWith:
+            case kContains:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else if (first[1].poison || first[1].null) {
+                    out = first[1];
+                } else {
+                    const bool result = opcode == kStartsWith ? starts_with(first[0].text, first[1].text)
+                            : opcode == kEndsWith ? ends_with(first[0].text, first[1].text)
+                            : contains(first[0].text, first[1].text);
+                    out.integer = result ? 1 : 0;
+                }
+                break;
+            case kLike:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else {
+                    out.integer = like_matches(first[0].text, constants, constant_count, host_needed) ? 1 : 0;
+                }
+                break;
+            case kSubstring:
+                out = first[0];
+                for (int operand = 0; operand < 3; operand++) {
+                    if (first[operand].poison || first[operand].null) {
+                        out = first[operand];
+                        break;
+                    }
+                }
+                if (!out.poison && !out.null) {
+                    out.text = substring_sql(first[0].text, static_cast<int>(first[1].integer),
+                                             static_cast<int>(first[2].integer));
+                }
+                break;
+            case kLength:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else {
+                    out.integer = character_count(first[0].text);
+                }
+                break;
             default:
                 // The encoder admits only the opcodes above.
                 out = poison_slot();
@@ -529,6 +581,7 @@ __device__ inline void store(unsigned char* data, int kind, long long row, const
         case kDate: reinterpret_cast<int*>(data)[row] = static_cast<int>(slot.integer); break;
         case kFloat: reinterpret_cast<float*>(data)[row] = static_cast<float>(slot.floating); break;
         case kDouble: reinterpret_cast<double*>(data)[row] = slot.floating; break;
+        case kString: store_string_view(data, row, slot.text); break;
         default: reinterpret_cast<long long*>(data)[row] = slot.integer; break;
     }
 }
@@ -537,8 +590,12 @@ __device__ inline void store(unsigned char* data, int kind, long long row, const
 
 // Evaluates an encoded program over rows [0, row_count). Each thread (grid-stride) owns groups of 8
 // rows, so that it writes whole bytes of the output validity bitmap (and of the values of a
-// boolean result). Null rows get value 0. A poisoned row is written as null and lowers
+// boolean result). Null rows get value 0 (an empty view for a string result, whose out_data is the
+// scratch array of views described in expression_strings.cuh). A poisoned row is written as null and lowers
 // *first_poisoned, which the host set to row_count, to its index.
+//
+// first_poisoned[1], which the host set to 0, becomes 1 when some row needs the host interpreter;
+// the host then evaluates the whole batch and ignores what the kernel wrote.
 extern "C" __global__ void evaluate_program(const long long* program, const long long* columns, int row_count,
                                             int result_kind, unsigned char* out_data, unsigned char* out_validity,
                                             int* first_poisoned) {
@@ -553,7 +610,11 @@ extern "C" __global__ void evaluate_program(const long long* program, const long
             if (row >= row_count) {
                 break;
             }
-            Slot result = evaluate_row(program, columns, row);
+            bool host_needed = false;
+            Slot result = evaluate_row(program, columns, row, &host_needed);
+            if (host_needed) {
+                atomicMax(first_poisoned + 1, 1);
+            }
             if (result.poison) {
                 atomicMin(first_poisoned, static_cast<int>(row));
                 result = null_slot();

@@ -8,6 +8,9 @@
 //   after the instructions      constants: longs as they are, doubles as their IEEE bits
 // A header packs opcode (bits 0-7), result kind (8-15), kind of the first operand (16-23) and the
 // instruction's flags (24-31).
+//
+// The input column table holds kColumnWords words per input ordinal: the address of its data, of
+// its validity bitmap, and of its int32 offsets (strings only; 0 otherwise).
 #pragma once
 
 #include "ember_cuda.h"
@@ -17,6 +20,7 @@ namespace expression {
 
 constexpr int kHeaderWords = 1;
 constexpr int kInstructionWords = 4;
+constexpr int kColumnWords = 3;
 
 /** The deepest stack a program may need; the encoder refuses deeper programs. */
 constexpr int kMaxStack = 32;
@@ -52,6 +56,13 @@ enum Opcode : int {
     kDayOfMonth = 27,
     kTry = 28,
     kNormalizeFloating = 29,
+    // The string family (expression_strings.cuh) numbers from 40, apart from other families.
+    kStartsWith = 40,
+    kEndsWith = 41,
+    kContains = 42,
+    kLike = 43,
+    kSubstring = 44,
+    kLength = 45,
 };
 
 enum Kind : int {
@@ -64,6 +75,7 @@ enum Kind : int {
     kDouble = 6,
     kDate = 7,
     kTimestamp = 8,
+    kString = 16,
 };
 
 // Instruction flags (dev.ember.expr.Instruction.FLAG_*).

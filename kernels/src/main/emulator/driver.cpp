@@ -311,13 +311,12 @@ CUresult cuStreamQuery(CUstream stream) {
 }
 
 CUresult cuEventCreate(CUevent* event, unsigned int flags) {
-    (void) flags;
     if (event == nullptr) {
         return kInvalidValue;
     }
     CUresult status = check_context();
     if (status == kSuccess) {
-        *event = new EmberEvent{std::chrono::steady_clock::now(), false};
+        *event = new EmberEvent{std::chrono::steady_clock::now(), false, (flags & kEventDisableTiming) != 0};
     }
     return status;
 }
@@ -327,9 +326,13 @@ CUresult cuEventRecord(CUevent event, CUstream stream) {
     if (event == nullptr) {
         return kInvalidHandle;
     }
-    event->recorded = std::chrono::steady_clock::now();
-    event->has_recorded = true;
-    return check_context();
+    CUresult status = check_context();
+    if (status == kSuccess) {
+        // the stream's earlier work has completed already (see EmberEvent)
+        event->recorded = std::chrono::steady_clock::now();
+        event->has_recorded = true;
+    }
+    return status;
 }
 
 CUresult cuEventRecordWithFlags(CUevent event, CUstream stream, unsigned int flags) {
@@ -346,14 +349,21 @@ CUresult cuEventQuery(CUevent event) {
 }
 
 CUresult cuEventElapsedTime(float* milliseconds, CUevent start, CUevent end) {
-    if (milliseconds == nullptr || start == nullptr || end == nullptr) {
+    if (milliseconds == nullptr) {
         return kInvalidValue;
     }
-    if (!start->has_recorded || !end->has_recorded) {
-        return kNotReady;
+    if (start == nullptr || end == nullptr) {
+        return kInvalidHandle;
     }
-    *milliseconds = std::chrono::duration<float, std::milli>(end->recorded - start->recorded).count();
-    return kSuccess;
+    // as the driver: an event never recorded, or created without timing, has no time to give
+    if (!start->has_recorded || !end->has_recorded || start->timing_disabled || end->timing_disabled) {
+        return kInvalidHandle;
+    }
+    CUresult status = check_context();
+    if (status == kSuccess) {
+        *milliseconds = std::chrono::duration<float, std::milli>(end->recorded - start->recorded).count();
+    }
+    return status;
 }
 
 CUresult cuEventDestroy_v2(CUevent event) {

@@ -38,9 +38,12 @@ struct EmberStream {
     CUcontext context;
 };
 
+// Kernels run to completion inside cuLaunchKernel, so work is complete in stream order the moment
+// it is submitted: recording an event completes it at once, stamped with the host's clock.
 struct EmberEvent {
     std::chrono::steady_clock::time_point recorded;
     bool has_recorded;
+    bool timing_disabled;
 };
 
 namespace ember_emulator {

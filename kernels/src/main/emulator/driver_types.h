@@ -79,6 +79,7 @@ enum PointerAttribute {
 constexpr unsigned kMemoryTypeHost = 1;
 constexpr unsigned kMemoryTypeDevice = 2;
 constexpr int kDeviceCpu = -1;
+constexpr unsigned kEventDisableTiming = 0x2;  // CU_EVENT_DISABLE_TIMING
 constexpr std::size_t kMaxSharedBytes = 48 * 1024;
 
 }  // namespace ember_emulator

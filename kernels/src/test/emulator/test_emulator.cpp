@@ -22,6 +22,7 @@ typedef struct EmberContext* CUcontext;
 typedef struct EmberModule* CUmodule;
 typedef struct EmberFunction* CUfunction;
 typedef struct EmberStream* CUstream;
+typedef struct EmberEvent* CUevent;
 CUresult cuInit(unsigned);
 CUresult cuDriverGetVersion(int*);
 CUresult cuDeviceGetCount(int*);
@@ -44,6 +45,15 @@ CUresult cuModuleGetFunction(CUfunction*, CUmodule, const char*);
 CUresult cuModuleUnload(CUmodule);
 CUresult cuLaunchKernel(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                         CUstream, void**, void**);
+CUresult cuStreamCreate(CUstream*, unsigned);
+CUresult cuStreamDestroy_v2(CUstream);
+CUresult cuStreamSynchronize(CUstream);
+CUresult cuEventCreate(CUevent*, unsigned);
+CUresult cuEventRecord(CUevent, CUstream);
+CUresult cuEventSynchronize(CUevent);
+CUresult cuEventQuery(CUevent);
+CUresult cuEventElapsedTime(float*, CUevent, CUevent);
+CUresult cuEventDestroy_v2(CUevent);
 CUresult cuGetErrorName(CUresult, const char**);
 CUresult cuGraphCreate(void*, unsigned);  // one JCuda import the emulator does not implement
 }
@@ -101,8 +111,8 @@ CUfunction function(const char* name) {
 }
 
 CUresult launch(const char* name, unsigned blocks, unsigned threads, std::vector<void*> arguments,
-                unsigned shared_bytes = 0) {
-    return cuLaunchKernel(function(name), blocks, 1, 1, threads, 1, 1, shared_bytes, nullptr, arguments.data(),
+                unsigned shared_bytes = 0, CUstream stream = nullptr) {
+    return cuLaunchKernel(function(name), blocks, 1, 1, threads, 1, 1, shared_bytes, stream, arguments.data(),
                           nullptr);
 }
 
@@ -327,6 +337,70 @@ void test_trap(CUcontext primary) {
     CHECK_CUDA(cuCtxSetCurrent(primary));
 }
 
+// Events as KernelLauncher uses them: recorded around a launch on a stream, complete in stream order,
+// elapsed time read after the stream is synchronized; events are reused and destroyed.
+void test_events() {
+    CUstream stream = nullptr;
+    CHECK_CUDA(cuStreamCreate(&stream, 0));
+    CUevent start = nullptr;
+    CUevent end = nullptr;
+    CHECK_CUDA(cuEventCreate(&start, 0));
+    CHECK_CUDA(cuEventCreate(&end, 0));
+    float milliseconds = -1;
+    CHECK(cuEventElapsedTime(&milliseconds, start, end) == 400,
+          "events never recorded have no time: CUDA_ERROR_INVALID_HANDLE");
+    const unsigned threads = 96;
+    int* data = managed<int>(threads);
+    for (int round = 0; round < 3; round++) {  // the same events, recorded again
+        CHECK_CUDA(cuEventRecord(start, stream));
+        CHECK_CUDA(launch("test_reverse_in_block", 1, threads, {&data}, 0, stream));
+        CHECK_CUDA(cuEventRecord(end, stream));
+        CHECK_CUDA(cuStreamSynchronize(stream));
+        CHECK_CUDA(cuEventQuery(end));
+        CHECK_CUDA(cuEventSynchronize(end));
+        milliseconds = -1;
+        CHECK_CUDA(cuEventElapsedTime(&milliseconds, start, end));
+        CHECK(milliseconds > 0 && milliseconds < 60000, "round %d: the kernel took %f ms", round, milliseconds);
+        float backwards = 1;
+        CHECK_CUDA(cuEventElapsedTime(&backwards, end, start));
+        CHECK(backwards == -milliseconds, "end to start is the negative time, not %f", backwards);
+    }
+    CHECK(cuEventElapsedTime(nullptr, start, end) == 1, "no result pointer is CUDA_ERROR_INVALID_VALUE");
+    CHECK(cuEventElapsedTime(&milliseconds, nullptr, end) == 400, "no start event is CUDA_ERROR_INVALID_HANDLE");
+    CUevent untimed = nullptr;
+    CHECK_CUDA(cuEventCreate(&untimed, 0x2));  // CU_EVENT_DISABLE_TIMING
+    CHECK_CUDA(cuEventRecord(untimed, stream));
+    CHECK(cuEventElapsedTime(&milliseconds, start, untimed) == 400,
+          "an event created without timing has no time: CUDA_ERROR_INVALID_HANDLE");
+    CHECK(cuEventRecord(nullptr, stream) == 400, "recording no event is CUDA_ERROR_INVALID_HANDLE");
+    CHECK_CUDA(cuEventDestroy_v2(untimed));
+    CHECK_CUDA(cuEventDestroy_v2(start));
+    CHECK_CUDA(cuEventDestroy_v2(end));
+    CHECK(cuEventDestroy_v2(nullptr) == 400, "destroying no event is CUDA_ERROR_INVALID_HANDLE");
+    CHECK_CUDA(cuStreamDestroy_v2(stream));
+    release(data);
+}
+
+// After a kernel failed, event calls report the context's sticky error like every other call.
+void test_events_after_a_failure(CUcontext primary) {
+    in_scratch_context([] {
+        CUevent start = nullptr;
+        CUevent end = nullptr;
+        CHECK_CUDA(cuEventCreate(&start, 0));
+        CHECK_CUDA(cuEventCreate(&end, 0));
+        CHECK_CUDA(cuEventRecord(start, nullptr));
+        int* output = managed<int>(64);
+        CHECK(launch("test_deadlock", 1, 64, {&output}) == 719, "deadlock must be CUDA_ERROR_LAUNCH_FAILED");
+        CHECK(cuEventRecord(end, nullptr) == 719, "recording in a failed context reports the sticky error");
+        CHECK(cuEventSynchronize(start) == 719, "waiting in a failed context reports the sticky error");
+        float milliseconds = 0;
+        CHECK(cuEventElapsedTime(&milliseconds, start, end) == 400, "the end was never recorded");
+        CHECK_CUDA(cuEventDestroy_v2(start));
+        CHECK_CUDA(cuEventDestroy_v2(end));
+    });
+    CHECK_CUDA(cuCtxSetCurrent(primary));
+}
+
 void test_module_checks() {
     CUmodule broken = nullptr;
     const std::string wrong_sizes = ".version 9.0\n.target sm_75\n.address_size 64\n"
@@ -383,9 +457,11 @@ int run_kernel_tests() {
     test_block_scan();
     test_early_exit();
     test_struct_parameter();
+    test_events();
     std::fprintf(stderr, "(the emulator diagnostics below are expected: the next tests provoke them)\n");
     test_deadlock(primary);
     test_trap(primary);
+    test_events_after_a_failure(primary);
     test_module_checks();
     test_memory();
     CHECK_CUDA(cuModuleUnload(module_handle));

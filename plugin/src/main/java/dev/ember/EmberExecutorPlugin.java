@@ -3,6 +3,7 @@ package dev.ember;
 import dev.ember.config.EmberConf;
 import dev.ember.device.DeviceSelector;
 import dev.ember.device.Devices;
+import dev.ember.device.cuda.DeviceOrdinal;
 import dev.ember.memory.EmberMemory;
 import java.io.IOException;
 import java.util.Map;
@@ -56,7 +57,8 @@ public final class EmberExecutorPlugin implements ExecutorPlugin {
     @Override
     public void init(PluginContext context, Map<String, String> extraConf) {
         EmberConf conf = EmberConf.of(context.conf());
-        DeviceSelector.Selection selection = Devices.initialize(conf);
+        DeviceSelector.Selection selection = Devices.initialize(conf,
+                DeviceOrdinal.assignedGpuAddresses(context.resources()));
         if (!EmberMemory.isInitialized()) {
             EmberMemory.initialize(null, hostMemoryLimit(context, conf), EmberConf.HOST_MEMORY_LIMIT.key());
         }
@@ -69,5 +71,11 @@ public final class EmberExecutorPlugin implements ExecutorPlugin {
             LOG.warn("Ember could not tell the driver which device executor {} uses: {}", context.executorID(),
                     e.toString());
         }
+    }
+
+    /** Logs the managed-memory pool's counters of a CUDA device, once, as the executor stops. */
+    @Override
+    public void shutdown() {
+        Devices.memoryStatistics().ifPresent(statistics -> LOG.info("Ember {}", statistics.describe()));
     }
 }

@@ -52,7 +52,11 @@ public final class SupportCatalog {
             aggregate("Count", "any supported type; count(*) and count(col)"),
             aggregate("Average", "integral, floating, decimal"),
             aggregate("Min", "any supported type (NaN and -0.0 as Spark orders them)"),
-            aggregate("Max", "any supported type (NaN and -0.0 as Spark orders them)"));
+            aggregate("Max", "any supported type (NaN and -0.0 as Spark orders them)"),
+            aggregate("First", "any supported type; ignore nulls or not; also any_value and first_value (rows"
+                    + " taken in input order, as Spark takes them)"),
+            aggregate("Last", "any supported type; ignore nulls or not; also last_value (rows taken in input"
+                    + " order, as Spark takes them)"));
 
     /** Scalar expressions, then the aggregate functions. */
     public static List<ExpressionEntry> expressions() {

@@ -58,6 +58,22 @@ public final class EmberConf {
                     + " Ember never allocates more than this; an allocation beyond it fails the task with an error"
                     + " naming this setting.");
 
+    public static final ConfigEntry<Boolean> GPU_MEMORY_CACHING = ConfigEntry.booleanEntry(
+            PREFIX + "memory.gpu.caching", true, STARTUP,
+            "Keeps the unified memory of freed Arrow buffers in per-size free lists and reuses it, instead of one"
+                    + " cuMemAllocManaged and one cuMemFree (each synchronizing the GPU) per buffer. Cached memory"
+                    + " counts against spark.ember.memory.gpu.allocFraction and is given back to the driver when a"
+                    + " new allocation would otherwise pass it. false calls the driver for every buffer.");
+
+    public static final ConfigEntry<Integer> CUDA_DEVICE_ORDINAL = ConfigEntry.intEntry(
+            PREFIX + "cuda.deviceOrdinal", 0, 0, 1023, STARTUP,
+            "The CUDA device ordinal an executor opens when Spark assigns it no GPU (no"
+                    + " spark.executor.resource.gpu.amount); when Spark does, the first assigned GPU address chooses"
+                    + " the device (an address listed in CUDA_VISIBLE_DEVICES is its position in that list, any other"
+                    + " is an ordinal) and this setting is not read. Ordinals count the devices the executor's process"
+                    + " sees (CUDA_VISIBLE_DEVICES renumbers them from 0). An ordinal the driver does not report fails"
+                    + " under spark.ember.device=cuda and falls back to the host, saying why, under auto.");
+
     public static final ConfigEntry<Integer> CONCURRENT_GPU_TASKS = ConfigEntry.intEntry(
             PREFIX + "concurrentGpuTasks", 2, 1, 1024, STARTUP,
             "How many tasks of one executor may run Ember operators on the GPU at the same time.");
@@ -76,7 +92,8 @@ public final class EmberConf {
 
     /** Every declared entry, in the order the docs list them. */
     public static final List<ConfigEntry<?>> ENTRIES = List.of(ENABLED, EXPLAIN, MODE, DEVICE, BATCH_SIZE_ROWS,
-            BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, CONCURRENT_GPU_TASKS, HOST_MEMORY_LIMIT,
+            BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, GPU_MEMORY_CACHING, CUDA_DEVICE_ORDINAL, CONCURRENT_GPU_TASKS,
+            HOST_MEMORY_LIMIT,
             REPLACE_SORT_MERGE_JOIN);
 
     private final Function<String, Optional<String>> lookup;

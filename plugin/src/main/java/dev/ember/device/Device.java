@@ -180,11 +180,27 @@ public interface Device extends AutoCloseable {
      *   <li>{@code MIN}, {@code MAX}: one input of {@code type}, nulls skipped; state of {@code type},
      *       null until a value came; Spark's ordering (NaN greatest, -0.0 equal to 0.0, the first of
      *       equal values kept).</li>
+     *   <li>{@code FIRST}, {@code FIRST_IGNORE_NULLS}, {@code LAST}, {@code LAST_IGNORE_NULLS}: Spark's
+     *       {@code First}/{@code Last}, whose result depends on row order, so rows are folded strictly in
+     *       the order given (within a call, and call after call). State: the value, of {@code type}, and
+     *       a boolean "value set" that is never null. With one input of {@code type} (raw values): a row
+     *       counts unless it is null and the kind ignores nulls; {@code FIRST*} keeps the first counting
+     *       row's value, {@code LAST*} the last one's, and "value set" is true once a row counted. With a
+     *       second, boolean input (Spark's buffer: value, value set), the buffers merge in order as Spark
+     *       merges them, whatever the kind's null handling: {@code FIRST*} takes a row's value and flag
+     *       while its own flag is false; {@code LAST*} takes them from every row whose flag is true.</li>
      * </ul>
      */
     record AggregateOperation(Kind kind, DataType type, int precision, int scale, boolean ansi)
             implements Serializable {
-        public enum Kind { SUM_LONG, SUM_DOUBLE, SUM_DECIMAL, COUNT, MIN, MAX }
+        public enum Kind {
+            SUM_LONG, SUM_DOUBLE, SUM_DECIMAL, COUNT, MIN, MAX, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS;
+
+            /** Whether the result depends on the order rows are added in ({@code FIRST*}, {@code LAST*}). */
+            public boolean orderSensitive() {
+                return this == FIRST || this == FIRST_IGNORE_NULLS || this == LAST || this == LAST_IGNORE_NULLS;
+            }
+        }
     }
 
     /**

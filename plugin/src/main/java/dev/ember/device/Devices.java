@@ -16,9 +16,18 @@ public final class Devices {
     private Devices() {}
 
     /** Chooses the device once; later calls return the first choice. */
-    public static synchronized DeviceSelector.Selection initialize(EmberConf conf) {
+    public static DeviceSelector.Selection initialize(EmberConf conf) {
+        return initialize(conf, java.util.List.of());
+    }
+
+    /**
+     * Chooses the device once, on the first of {@code assignedGpuAddresses} (the GPUs Spark assigned
+     * this executor) when there is one; later calls return the first choice.
+     */
+    public static synchronized DeviceSelector.Selection initialize(EmberConf conf,
+            java.util.List<String> assignedGpuAddresses) {
         if (selection == null) {
-            selection = DeviceSelector.select(conf);
+            selection = DeviceSelector.select(conf, assignedGpuAddresses);
             selection.memoryFactory().ifPresent(factory -> dev.ember.memory.EmberMemory.initialize(factory,
                     selection.memoryLimitBytes(), selection.memoryLimitSetting()));
             LOG.info("Ember device: {} ({})", selection.device().name(), selection.reason());
@@ -57,6 +66,18 @@ public final class Devices {
     public static java.util.Optional<Device> chosen() {
         DeviceSelector.Selection current = selection;
         return current == null ? java.util.Optional.empty() : java.util.Optional.of(current.device());
+    }
+
+    /**
+     * The managed-memory pool's counters of the chosen CUDA device, or empty when none was chosen
+     * or the device is the host.
+     */
+    public static java.util.Optional<dev.ember.device.cuda.ManagedMemoryStatistics> memoryStatistics() {
+        DeviceSelector.Selection current = selection;
+        if (current == null || !(current.device() instanceof dev.ember.device.cuda.CudaDevice cuda)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(cuda.memoryStatistics());
     }
 
     /** The chosen device's name, or {@code not chosen yet}. */

@@ -2,6 +2,8 @@ package dev.ember.exec;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ember.device.DeviceActivity;
+import dev.ember.device.DeviceActivitySink;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -14,6 +16,11 @@ import scala.collection.AbstractIterator;
  * <p>Ownership rule of Ember's columnar path: the producer owns its output batches. A consumer may use a
  * batch until it asks for the next one; the iterator closes each batch then, after the last one, and
  * when the task completes (also when it fails), together with the source's own resources.
+ *
+ * <p>Device work is attributed to the operator: while the source makes a batch or closes, the
+ * operator's sink (its {@link OperatorMetrics}) is the thread's current {@link DeviceActivity} sink.
+ * A child's iterator pulled from inside the source makes its own sink current for as long as it runs,
+ * so each operator counts only its own kernels.
  */
 public final class BatchIterator extends AbstractIterator<ColumnarBatch> {
 
@@ -28,13 +35,19 @@ public final class BatchIterator extends AbstractIterator<ColumnarBatch> {
     }
 
     private final Source source;
+    private final DeviceActivitySink sink;
     private ColumnarBatch current;
     private ColumnarBatch pending;
     private boolean done;
     private boolean closed;
 
-    public BatchIterator(Source source) {
+    /**
+     * @param source makes the operator's batches in one task
+     * @param sink receives the device work the source does, usually the operator's {@link OperatorMetrics}
+     */
+    public BatchIterator(Source source, DeviceActivitySink sink) {
         this.source = requireNonNull(source, "source is null");
+        this.sink = requireNonNull(sink, "sink is null");
         TaskContext context = TaskContext.get();
         if (context != null) {
             context.addTaskCompletionListener((TaskCompletionListener) completed -> close());
@@ -50,7 +63,9 @@ public final class BatchIterator extends AbstractIterator<ColumnarBatch> {
             return false;
         }
         closeCurrent();
-        pending = source.next();
+        try (DeviceActivity.Scope scope = DeviceActivity.attributeTo(sink)) {
+            pending = source.next();
+        }
         if (pending == null) {
             done = true;
             close();
@@ -91,7 +106,9 @@ public final class BatchIterator extends AbstractIterator<ColumnarBatch> {
                 batch.close();
             }
         } finally {
-            source.close();
+            try (DeviceActivity.Scope scope = DeviceActivity.attributeTo(sink)) {
+                source.close();
+            }
         }
     }
 }

@@ -53,7 +53,7 @@ public final class EmberCopyToArrowExec extends EmberUnaryExec {
         List<DataType> types = Seqs.typesOf(child.output());
         OperatorMetrics metrics = operatorMetrics();
         return Rdds.mapPartitions(child.executeColumnar(),
-                batches -> new BatchIterator(new CopySource(batches, types, maxRows, maxBytes, metrics)),
+                batches -> new BatchIterator(new CopySource(batches, types, maxRows, maxBytes, metrics), metrics),
                 ColumnarBatch.class);
     }
 

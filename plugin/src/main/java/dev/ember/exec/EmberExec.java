@@ -15,7 +15,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * What every Ember plan node shares: it is columnar only, compares by its constructor arguments, and
- * reports SQL metrics.
+ * reports SQL metrics: output rows and batches, operator time, and the kernels the operator launched
+ * with their device time (see {@link OperatorMetrics}).
  *
  * <p>Subclasses are public top-level classes whose {@code productElement(i)} returns the i-th constructor
  * argument: Spark copies plan nodes by reflection on that constructor. Metrics are created on the driver
@@ -27,6 +28,8 @@ public abstract class EmberExec extends SparkPlan {
     public static final String OUTPUT_ROWS = "numOutputRows";
     public static final String OUTPUT_BATCHES = "numOutputBatches";
     public static final String OPERATOR_TIME = "opTime";
+    public static final String KERNEL_LAUNCHES = "numKernelLaunches";
+    public static final String KERNEL_TIME = "kernelTime";
 
     private final transient Map<String, SQLMetric> metrics;
 
@@ -37,6 +40,9 @@ public abstract class EmberExec extends SparkPlan {
             created.add(new Tuple2<>(OUTPUT_ROWS, SQLMetrics.createMetric(context, "number of output rows")));
             created.add(new Tuple2<>(OUTPUT_BATCHES, SQLMetrics.createMetric(context, "number of output batches")));
             created.add(new Tuple2<>(OPERATOR_TIME, SQLMetrics.createNanoTimingMetric(context, "operator time", -1)));
+            created.add(new Tuple2<>(KERNEL_LAUNCHES, SQLMetrics.createMetric(context, "number of kernel launches")));
+            // starts at 0, not -1: a task that launched no kernel really spent no kernel time
+            created.add(new Tuple2<>(KERNEL_TIME, SQLMetrics.createNanoTimingMetric(context, "kernel time", 0)));
             for (Tuple2<String, String> extra : extraMetrics) {
                 created.add(new Tuple2<>(extra._1(), SQLMetrics.createMetric(context, extra._2())));
             }
@@ -59,9 +65,13 @@ public abstract class EmberExec extends SparkPlan {
         return found.isDefined() ? found.get() : new SQLMetric("sum", 0);
     }
 
-    /** The operator's metrics, bundled for the partition function. */
+    /**
+     * The operator's metrics, bundled for the partition function; pass them to the operator's
+     * {@link BatchIterator}, which attributes the kernels launched by the operator's own code to them.
+     */
     protected OperatorMetrics operatorMetrics() {
-        return new OperatorMetrics(metric(OUTPUT_ROWS), metric(OUTPUT_BATCHES), metric(OPERATOR_TIME));
+        return new OperatorMetrics(metric(OUTPUT_ROWS), metric(OUTPUT_BATCHES), metric(OPERATOR_TIME),
+                metric(KERNEL_LAUNCHES), metric(KERNEL_TIME));
     }
 
     @Override

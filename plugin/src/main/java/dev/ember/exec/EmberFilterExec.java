@@ -79,7 +79,7 @@ public final class EmberFilterExec extends EmberUnaryExec {
         Program predicate = Planning.compiler().compile(condition, Seqs.toList(child.output()));
         OperatorMetrics metrics = operatorMetrics();
         return Rdds.mapPartitions(child.executeColumnar(),
-                input -> new BatchIterator(new FilterSource(input, predicate, metrics)), ColumnarBatch.class);
+                input -> new BatchIterator(new FilterSource(input, predicate, metrics), metrics), ColumnarBatch.class);
     }
 
     /** Filters the batches of one partition. */

@@ -128,7 +128,7 @@ public final class EmberProjectExec extends EmberExec {
         }
         OperatorMetrics metrics = operatorMetrics();
         return Rdds.mapPartitions(child.executeColumnar(),
-                batches -> new BatchIterator(new ProjectSource(batches, programs, sharedInput, metrics)),
+                batches -> new BatchIterator(new ProjectSource(batches, programs, sharedInput, metrics), metrics),
                 ColumnarBatch.class);
     }
 

@@ -52,7 +52,7 @@ public final class EmberRowToColumnarExec extends EmberUnaryExec {
         List<DataType> types = Seqs.typesOf(child.output());
         OperatorMetrics metrics = operatorMetrics();
         return Rdds.mapPartitions(child.execute(),
-                rows -> new BatchIterator(new RowSource(rows, types, maxRows, maxBytes, metrics)),
+                rows -> new BatchIterator(new RowSource(rows, types, maxRows, maxBytes, metrics), metrics),
                 ColumnarBatch.class);
     }
 

@@ -7,6 +7,7 @@ import dev.ember.plan.PlanReport;
 import dev.ember.testkit.EmberQueryCheck;
 import dev.ember.testkit.LogCapture;
 import dev.ember.testkit.RandomData;
+import dev.ember.testkit.RowComparison;
 import dev.ember.testkit.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +126,42 @@ class TestFilterProjectSql {
             }
         }
         assertEquals(rows, counted, "EmberFilterExec's output rows metric");
+    }
+
+    @Test
+    void metricsCountKernelLaunchesAndKernelTime() {
+        String sql = "SELECT a * 2 + b, c + 1 FROM t WHERE c > 10 AND a IS NOT NULL";
+        EmberQueryCheck check = EmberQueryCheck.sql(sql).assertSameAnswer()
+                .assertEmberRan("EmberFilterExec", "EmberProjectExec");
+        Dataset<Row> query = SharedSpark.session().sql(sql);
+        List<Row> rows = query.collectAsList();
+        assertEquals(null, RowComparison.difference(check.spark().rows(), rows, false), "the metered run's answer");
+        boolean kernels = System.getProperty("ember.test.device", "host").equals("emulator");
+        int metered = 0;
+        for (SparkPlan node : allNodes(query.queryExecution().executedPlan())) {
+            if (node instanceof EmberFilterExec || node instanceof EmberProjectExec) {
+                metered++;
+                long launches = node.metrics().apply(EmberExec.KERNEL_LAUNCHES).value();
+                long kernelTime = node.metrics().apply(EmberExec.KERNEL_TIME).value();
+                long batches = node.metrics().apply(EmberExec.OUTPUT_BATCHES).value();
+                String what = node.nodeName() + ": " + launches + " launches, " + kernelTime + " ns kernel time, "
+                        + batches + " batches";
+                System.out.println("kernel metrics on " + SharedSpark.session().conf().get("spark.ember.device") + ": "
+                        + what);
+                if (kernels) {
+                    // every output batch needed at least one kernel: the condition or a computed column
+                    assertTrue(batches > 0 && launches >= batches, what);
+                    assertTrue(kernelTime > 0, what);
+                } else {
+                    assertEquals(0, launches, "the host device launches no kernels; " + what);
+                    assertEquals(0, kernelTime, "the host device launches no kernels; " + what);
+                }
+            } else if (node instanceof EmberExec) {
+                assertEquals(0, node.metrics().apply(EmberExec.KERNEL_LAUNCHES).value(),
+                        node.nodeName() + " launches no kernels of its own");
+            }
+        }
+        assertEquals(2, metered, "EmberFilterExec and EmberProjectExec in the executed plan");
     }
 
     @Test

@@ -4,18 +4,26 @@ import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
 import dev.ember.catalog.SupportLevel;
 import dev.ember.exec.aggregate.EmberHashAggregateExec;
+import dev.ember.exec.aggregate.FirstLastOrder;
 import dev.ember.exec.sort.EmberSortExec;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.aggregate.SortAggregateExec;
 
-/** {@code SortAggregateExec} (Spark picks it for min/max of strings) → {@link EmberHashAggregateExec}, which needs no sorted input. */
+/**
+ * {@code SortAggregateExec} (Spark picks it for min/max/first/last of strings) → {@link EmberHashAggregateExec},
+ * which needs no sorted input; first/last stay in Spark where Spark's sort reorders equal keys (see
+ * {@link FirstLastOrder}).
+ */
 public final class SortAggregateRule extends ExecRule<SortAggregateExec> {
 
     public SortAggregateRule() {
         super(SortAggregateExec.class, "EmberHashAggregateExec", "hash aggregation in place of the sort-based one (Spark's choice for"
-                + " min/max of strings); otherwise as HashAggregateExec: Partial, PartialMerge, Final and Complete modes"
-                + " with Spark's buffer layout; sum, count, avg, min, max (no FILTER clause, no try_sum/try_avg);"
+                + " min/max/first/last of strings); otherwise as HashAggregateExec: Partial, PartialMerge, Final and"
+                + " Complete modes with Spark's buffer layout; sum, count, avg, min, max, first, last (no FILTER clause,"
+                + " no try_sum/try_avg); first/last stay in Spark after a radix sort on one nullable key, which does"
+                + " not keep equal keys in input order;"
                 + " decimal sums in 128 bits with Spark's overflow behaviour; double sums may differ from Spark in the"
                 + " last bits when partitions merge in another order");
     }
@@ -27,6 +35,10 @@ public final class SortAggregateRule extends ExecRule<SortAggregateExec> {
 
     @Override
     protected SupportLevel supportOf(SortAggregateExec plan, PlanContext context) {
+        Optional<String> orderProblem = FirstLastOrder.sortAggregateProblem(plan);
+        if (orderProblem.isPresent()) {
+            return SupportLevel.unsupported(orderProblem.get());
+        }
         return EmberHashAggregateExec.support(plan.groupingExpressions(), plan.aggregateExpressions(),
                 plan.aggregateAttributes(), plan.resultExpressions(), plan.child().output(), context.compiler());
     }
@@ -34,7 +46,7 @@ public final class SortAggregateRule extends ExecRule<SortAggregateExec> {
     @Override
     protected SparkPlan convertNode(SortAggregateExec plan, List<SparkPlan> children, PlanContext context) {
         return new EmberHashAggregateExec(plan.groupingExpressions(), plan.aggregateExpressions(),
-                plan.aggregateAttributes(), plan.resultExpressions(), withoutLocalSort(children.get(0)));
+                plan.aggregateAttributes(), plan.resultExpressions(), withoutLocalSort(children.get(0)), true);
     }
 
     /** The input of the sort Spark placed for the sort-based aggregation; hash aggregation needs no order. */

@@ -24,11 +24,13 @@ import org.apache.arrow.vector.IntVector;
  * {@link #hostExpressionEvaluations()} and logged at debug level with the reason.
  *
  * <p>Thread-safe: each calling thread (Spark task) gets its own CUDA stream. Created by
- * {@link CudaDevices#open}; {@link #close()} releases streams, modules and the context.
+ * {@link CudaDevices#open}; {@link #close()} releases streams, modules, cached managed memory and
+ * the context.
  */
 public final class CudaDevice implements Device {
 
     private final CudaContext context;
+    private final ManagedMemoryPool memoryPool;
     private final KernelModules modules;
     private final KernelLauncher launcher;
     private final StreamCompaction compaction;
@@ -36,8 +38,10 @@ public final class CudaDevice implements Device {
     private final ExpressionKernel expressions;
     private final String name;
 
-    CudaDevice(CudaContext context, KernelModules modules, int maxBlocksPerGrid, boolean emulator) {
+    CudaDevice(CudaContext context, KernelModules modules, ManagedMemoryPool memoryPool, int maxBlocksPerGrid,
+            boolean emulator) {
         this.context = requireNonNull(context, "context is null");
+        this.memoryPool = requireNonNull(memoryPool, "memoryPool is null");
         this.modules = requireNonNull(modules, "modules is null");
         this.launcher = new KernelLauncher(context, modules, maxBlocksPerGrid);
         this.compaction = new StreamCompaction(launcher);
@@ -108,14 +112,31 @@ public final class CudaDevice implements Device {
         };
     }
 
+    /** The CUDA device ordinal this device opened. */
+    public int ordinal() {
+        return context.ordinal();
+    }
+
+    /**
+     * The managed-memory pool's counters now (bytes held from the driver and cached, driver calls,
+     * reuse hits), for logs and the device report.
+     */
+    public ManagedMemoryStatistics memoryStatistics() {
+        return memoryPool.statistics();
+    }
+
     /** The most blocks one launch uses; larger inputs are covered by grid-stride loops. */
     public int maxBlocksPerGrid() {
         return launcher.maxBlocksPerGrid();
     }
 
+    /**
+     * Releases streams, modules, the managed memory the pool caches, and the context. Arrow buffers
+     * still alive keep their memory until released (then it goes straight back to the driver).
+     */
     @Override
     public void close() {
-        try (context; modules; launcher) {
+        try (context; memoryPool; modules; launcher) {
             context.makeCurrent();
         }
     }

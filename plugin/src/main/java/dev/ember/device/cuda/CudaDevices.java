@@ -4,12 +4,10 @@ import static dev.ember.device.cuda.CudaException.check;
 import static dev.ember.device.cuda.CudaException.errorName;
 import static java.util.Objects.requireNonNull;
 
-import dev.ember.device.Device;
 import dev.ember.kernels.EmulatorLibrary;
 import java.util.Optional;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
-import org.apache.arrow.memory.AllocationManager;
 
 /**
  * The entry point the device selector calls: opens the CUDA device of this executor (a real GPU
@@ -40,11 +38,12 @@ public final class CudaDevices {
      * @param device the device; the caller owns it and closes it last
      * @param memoryFactory the allocation manager of every Arrow buffer the device reads: give it
      *     to the executor's root allocator
-     * @param memoryLimitBytes the hard cap for that root allocator: {@code allocFraction} of the
+     * @param memoryLimitBytes the hard cap for that root allocator, and for the managed memory the
+     *     factory's pool holds from the driver (cache included): {@code allocFraction} of the
      *     device memory free when the device was opened
      * @param semaphore bounds the tasks using the GPU at once
      */
-    public record Opened(Device device, AllocationManager.Factory memoryFactory, long memoryLimitBytes,
+    public record Opened(CudaDevice device, ManagedMemoryFactory memoryFactory, long memoryLimitBytes,
             GpuTaskSemaphore semaphore) {
         public Opened {
             requireNonNull(device, "device is null");
@@ -58,10 +57,66 @@ public final class CudaDevices {
         }
     }
 
+    /**
+     * How to open a device.
+     *
+     * @param emulator run on Ember's CUDA driver emulator instead of the NVIDIA driver
+     * @param ordinal the CUDA device ordinal and where it came from
+     * @param allocFraction the share of the device memory free now that Ember may hold, in (0, 1]
+     * @param concurrentGpuTasks how many tasks may use the GPU at once, at least 1
+     * @param maxBlocksPerGrid the most blocks one launch uses; 0: 16 per multiprocessor
+     * @param caching keep freed managed memory for reuse ({@code spark.ember.memory.gpu.caching})
+     * @param memoryCapBytes a fixed cap in bytes instead of {@code allocFraction} of the free memory
+     *     (tests and benchmarks), or 0
+     */
+    public record Settings(boolean emulator, DeviceOrdinal ordinal, double allocFraction, int concurrentGpuTasks,
+            int maxBlocksPerGrid, boolean caching, long memoryCapBytes) {
+        public Settings {
+            requireNonNull(ordinal, "ordinal is null");
+            if (!(allocFraction > 0 && allocFraction <= 1)) {
+                throw new IllegalArgumentException(ALLOC_FRACTION_SETTING + " must be in (0, 1], not " + allocFraction);
+            }
+            if (concurrentGpuTasks < 1) {
+                throw new IllegalArgumentException("spark.ember.concurrentGpuTasks must be at least 1, not "
+                        + concurrentGpuTasks);
+            }
+            if (maxBlocksPerGrid < 0) {
+                throw new IllegalArgumentException("maxBlocksPerGrid must not be negative: " + maxBlocksPerGrid);
+            }
+            if (memoryCapBytes < 0) {
+                throw new IllegalArgumentException("memoryCapBytes must not be negative: " + memoryCapBytes);
+            }
+        }
+
+        /** Device 0, default grids, caching on, the cap from {@code allocFraction}. */
+        public static Settings of(boolean emulator, double allocFraction, int concurrentGpuTasks) {
+            return new Settings(emulator, DeviceOrdinal.configured(0), allocFraction, concurrentGpuTasks, 0, true, 0);
+        }
+
+        public Settings withOrdinal(DeviceOrdinal newOrdinal) {
+            return new Settings(emulator, newOrdinal, allocFraction, concurrentGpuTasks, maxBlocksPerGrid, caching,
+                    memoryCapBytes);
+        }
+
+        public Settings withMaxBlocksPerGrid(int blocks) {
+            return new Settings(emulator, ordinal, allocFraction, concurrentGpuTasks, blocks, caching, memoryCapBytes);
+        }
+
+        public Settings withCaching(boolean cache) {
+            return new Settings(emulator, ordinal, allocFraction, concurrentGpuTasks, maxBlocksPerGrid, cache,
+                    memoryCapBytes);
+        }
+
+        public Settings withMemoryCapBytes(long capBytes) {
+            return new Settings(emulator, ordinal, allocFraction, concurrentGpuTasks, maxBlocksPerGrid, caching,
+                    capBytes);
+        }
+    }
+
     private CudaDevices() {}
 
     /**
-     * Opens device 0 with the default grid size (16 blocks per multiprocessor).
+     * Opens device 0 with the default grid size (16 blocks per multiprocessor) and caching on.
      *
      * @param emulator run on Ember's CUDA driver emulator instead of the NVIDIA driver
      * @param allocFraction the share of the device memory free now that Ember may hold, in (0, 1]
@@ -69,7 +124,7 @@ public final class CudaDevices {
      * @throws CudaException saying exactly why CUDA cannot be used
      */
     public static Opened open(boolean emulator, double allocFraction, int concurrentGpuTasks) {
-        return open(emulator, allocFraction, concurrentGpuTasks, 0);
+        return open(Settings.of(emulator, allocFraction, concurrentGpuTasks));
     }
 
     /**
@@ -77,29 +132,43 @@ public final class CudaDevices {
      * per multiprocessor). Tests pass a small number so that modest inputs need several grids'
      * worth of grid-stride iterations.
      */
-    public static synchronized Opened open(boolean emulator, double allocFraction, int concurrentGpuTasks,
-            int maxBlocksPerGrid) {
-        if (!(allocFraction > 0 && allocFraction <= 1)) {
-            throw new IllegalArgumentException(ALLOC_FRACTION_SETTING + " must be in (0, 1], not " + allocFraction);
-        }
-        if (maxBlocksPerGrid < 0) {
-            throw new IllegalArgumentException("maxBlocksPerGrid must not be negative: " + maxBlocksPerGrid);
-        }
-        GpuTaskSemaphore semaphore = new GpuTaskSemaphore(concurrentGpuTasks);
+    public static Opened open(boolean emulator, double allocFraction, int concurrentGpuTasks, int maxBlocksPerGrid) {
+        return open(Settings.of(emulator, allocFraction, concurrentGpuTasks).withMaxBlocksPerGrid(maxBlocksPerGrid));
+    }
+
+    /**
+     * Opens the device {@code settings} name: binds JCuda, checks the driver and that the ordinal
+     * exists, retains its primary context, loads the kernels and sets up the managed-memory pool.
+     *
+     * @throws CudaException saying exactly why CUDA cannot be used (for a missing ordinal: the
+     *     settings that chose it)
+     */
+    public static synchronized Opened open(Settings settings) {
+        requireNonNull(settings, "settings is null");
+        boolean emulator = settings.emulator();
+        GpuTaskSemaphore semaphore = new GpuTaskSemaphore(settings.concurrentGpuTasks());
         bind(emulator);
+        String driver = emulator ? "the CUDA driver emulator" : "CUDA";
         Optional<String> whyNot = checkDriver();
         if (whyNot.isPresent()) {
-            throw new CudaException((emulator ? "the CUDA driver emulator" : "CUDA") + " cannot be used: "
-                    + whyNot.get(), -1);
+            throw new CudaException(driver + " cannot be used: " + whyNot.get(), -1);
         }
-        CudaContext context = new CudaContext(0);
+        int count = deviceCount();
+        if (settings.ordinal().ordinal() >= count) {
+            throw new CudaException(driver + " cannot be used: " + settings.ordinal().missingDeviceMessage(count,
+                    System.getenv("CUDA_VISIBLE_DEVICES")), -1);
+        }
+        CudaContext context = new CudaContext(settings.ordinal().ordinal());
         try {
             KernelModules modules = new KernelModules(context, emulator);
-            long free = context.memoryInfo()[0];
-            long limit = (long) Math.floor(free * allocFraction);
-            int blocks = maxBlocksPerGrid > 0 ? maxBlocksPerGrid : Math.max(1, context.multiprocessors() * 16);
-            CudaDevice device = new CudaDevice(context, modules, blocks, emulator);
-            return new Opened(device, new ManagedMemoryFactory(context, ALLOC_FRACTION_SETTING), limit, semaphore);
+            long limit = settings.memoryCapBytes() > 0 ? settings.memoryCapBytes()
+                    : (long) Math.floor(context.memoryInfo()[0] * settings.allocFraction());
+            ManagedMemoryPool pool = new ManagedMemoryPool(context, Math.max(1, limit), settings.caching(),
+                    emulator && emulatorPoisonsAllocations(), ALLOC_FRACTION_SETTING);
+            int blocks = settings.maxBlocksPerGrid() > 0 ? settings.maxBlocksPerGrid()
+                    : Math.max(1, context.multiprocessors() * 16);
+            CudaDevice device = new CudaDevice(context, modules, pool, blocks, emulator);
+            return new Opened(device, new ManagedMemoryFactory(pool), limit, semaphore);
         } catch (RuntimeException e) {
             context.close();
             throw e;
@@ -107,15 +176,34 @@ public final class CudaDevices {
     }
 
     /**
+     * Whether the emulator fills new allocations with {@code 0xA5}: its {@code EMBER_EMULATOR_POISON}
+     * switch, read from the environment with the emulator's own rule (set, not empty, not {@code 0},
+     * not {@code false}; see kernels/src/main/emulator/switches.cpp). The pool then poisons reused
+     * blocks too.
+     */
+    static boolean emulatorPoisonsAllocations() {
+        String value = System.getenv("EMBER_EMULATOR_POISON");
+        return value != null && !value.isEmpty() && !value.equals("0") && !value.equals("false");
+    }
+
+    /**
      * Why {@code spark.ember.device=auto} cannot take the real GPU, or empty when it can: JCuda and
      * the NVIDIA driver load, cuInit succeeds, a device exists and the driver runs CUDA 13 PTX.
      */
-    public static synchronized Optional<String> probe() {
-        if (binding == Binding.EMULATOR) {
+    public static Optional<String> probe() {
+        return probe(false);
+    }
+
+    /**
+     * As {@link #probe()} for the NVIDIA driver ({@code emulator} false) or for Ember's CUDA driver
+     * emulator, which tests use to stand in for it.
+     */
+    public static synchronized Optional<String> probe(boolean emulator) {
+        if (!emulator && binding == Binding.EMULATOR) {
             return Optional.of("this JVM already runs the CUDA driver emulator, so it cannot use a real GPU");
         }
         try {
-            bind(false);
+            bind(emulator);
         } catch (CudaException e) {
             return Optional.of(e.getMessage());
         }
@@ -175,5 +263,12 @@ public final class CudaDevices {
             return Optional.of("the driver reports no CUDA device");
         }
         return Optional.empty();
+    }
+
+    // after checkDriver succeeded
+    private static int deviceCount() {
+        int[] count = new int[1];
+        check(JCudaDriver.cuDeviceGetCount(count), "cuDeviceGetCount");
+        return count[0];
     }
 }

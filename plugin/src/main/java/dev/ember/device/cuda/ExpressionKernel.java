@@ -12,6 +12,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,12 @@ import org.slf4j.LoggerFactory;
  * (weakly, by identity). A program it does not cover, or inputs outside managed memory, run on
  * {@link HostInterpreter} over the same buffers instead; each such call is counted and logged at
  * debug level with the reason. A poisoned row makes the call throw Spark's own exception for the
- * first poisoned row, replayed exactly as the host interpreter does.
+ * first poisoned row, replayed exactly as the host interpreter does. When the kernel reports that
+ * some row needs the host (LIKE over text that is not well-formed UTF-8, which the host decodes
+ * with replacement characters), the whole batch is evaluated again on the host and counted there.
+ *
+ * <p>Input column table: {@code kColumnWords} (3) words per input ordinal, the addresses of its
+ * data, validity and (strings) int32 offsets buffers; ordinals the program does not read stay 0.
  *
  * <p>Thread-safe: the cache is synchronized, the counters atomic, launches go to the calling
  * thread's stream.
@@ -33,6 +39,12 @@ final class ExpressionKernel {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExpressionKernel.class);
 
+    /** Words per input ordinal in the column table ({@code kColumnWords} of expression.h). */
+    private static final int COLUMN_WORDS = 3;
+
+    /** What a launch found: the first poisoned row (rowCount when none) and whether a row needs the host. */
+    private record Outcome(int firstPoisoned, boolean hostNeeded) {}
+
     /**
      * An encoded program and the input ordinals it reads (other inputs, possibly of types the
      * kernel cannot read, are never touched), or why the kernel cannot run it.
@@ -40,12 +52,14 @@ final class ExpressionKernel {
     private record Plan(long[] words, int[] readOrdinals, String unsupportedReason) {}
 
     private final KernelLauncher launcher;
+    private final ExpressionStringResults stringResults;
     private final Map<Program, Plan> plans = Collections.synchronizedMap(new WeakHashMap<>());
     private final AtomicLong kernelEvaluations = new AtomicLong();
     private final AtomicLong hostEvaluations = new AtomicLong();
 
     ExpressionKernel(KernelLauncher launcher) {
         this.launcher = launcher;
+        this.stringResults = new ExpressionStringResults(launcher);
     }
 
     /** Calls of {@link #evaluate} that ran the kernel. */
@@ -73,17 +87,23 @@ final class ExpressionKernel {
         if (hostReason != null) {
             return evaluateOnHost(program, inputs, rowCount, allocator, hostReason);
         }
-        kernelEvaluations.incrementAndGet();
         FieldVector result = ArrowTypes.newVector("result", program.resultType(), allocator);
         try {
             result.setInitialCapacity(rowCount);
             result.allocateNew();
             if (rowCount > 0) {
-                int poisoned = launch(plan, program, inputs, rowCount, result, allocator);
-                if (poisoned < rowCount) {
-                    throw HostInterpreter.replayError(program, inputs, poisoned);
+                Outcome outcome = launch(plan, program, inputs, rowCount, result, allocator);
+                if (outcome.hostNeeded()) {
+                    result.close();
+                    return evaluateOnHost(program, inputs, rowCount, allocator,
+                            "a LIKE operand is not well-formed UTF-8; the host decodes it as Spark does");
+                }
+                if (outcome.firstPoisoned() < rowCount) {
+                    kernelEvaluations.incrementAndGet();
+                    throw HostInterpreter.replayError(program, inputs, outcome.firstPoisoned());
                 }
             }
+            kernelEvaluations.incrementAndGet();
             result.setValueCount(rowCount);
             return result;
         } catch (RuntimeException | Error e) {
@@ -92,20 +112,27 @@ final class ExpressionKernel {
         }
     }
 
-    /** Runs the kernel into {@code result}; returns the first poisoned row, or rowCount when none is. */
-    private int launch(Plan plan, Program program, List<FieldVector> inputs, int rowCount, FieldVector result,
+    /**
+     * Runs the kernel into {@code result}. A string result is written in two steps: the kernel writes
+     * one view per row into a scratch buffer, then {@link ExpressionStringResults} copies the bytes
+     * while the program buffer, which holds the constants some views point into, is still alive.
+     */
+    private Outcome launch(Plan plan, Program program, List<FieldVector> inputs, int rowCount, FieldVector result,
             BufferAllocator allocator) {
         long[] words = plan.words();
         int inputCount = program.inputTypes().size();
-        long resultData = result.getDataBuffer().memoryAddress();
+        BaseVariableWidthVector stringResult = result instanceof BaseVariableWidthVector strings ? strings : null;
         long resultValidity = result.getValidityBuffer().memoryAddress();
-        launcher.requireManaged("the result values (from the caller's allocator)", resultData,
-                result.getDataBuffer().capacity());
         launcher.requireManaged("the result validity (from the caller's allocator)", resultValidity,
                 result.getValidityBuffer().capacity());
-        try (ArrowBuf programBuffer = allocator.buffer((long) words.length * Long.BYTES);
-                ArrowBuf columns = allocator.buffer(Math.max(1, 2L * inputCount) * Long.BYTES);
-                ArrowBuf firstPoisoned = allocator.buffer(Integer.BYTES)) {
+        try (ArrowBuf views = stringResult == null ? null : allocator.buffer(2L * Long.BYTES * rowCount);
+                ArrowBuf programBuffer = allocator.buffer((long) words.length * Long.BYTES);
+                ArrowBuf columns = allocator.buffer(Math.max(1, (long) COLUMN_WORDS * inputCount) * Long.BYTES);
+                ArrowBuf firstPoisoned = allocator.buffer(2L * Integer.BYTES)) {
+            ArrowBuf resultValues = views != null ? views : result.getDataBuffer();
+            long resultData = resultValues.memoryAddress();
+            launcher.requireManaged(views != null ? "the string views (from the caller's allocator)"
+                    : "the result values (from the caller's allocator)", resultData, resultValues.capacity());
             launcher.requireManaged("the encoded program (from the caller's allocator)", programBuffer.memoryAddress(),
                     programBuffer.capacity());
             launcher.requireManaged("the input column table (from the caller's allocator)", columns.memoryAddress(),
@@ -117,14 +144,15 @@ final class ExpressionKernel {
             }
             columns.setZero(0, columns.capacity());
             for (int ordinal : plan.readOrdinals()) {
-                FieldVector input = inputs.get(ordinal);
-                columns.setLong(2L * ordinal * Long.BYTES, input.getDataBuffer().memoryAddress());
-                columns.setLong((2L * ordinal + 1) * Long.BYTES, input.getValidityBuffer().memoryAddress());
-                launcher.prefetchToDevice(input.getDataBuffer().memoryAddress(), input.getDataBuffer().capacity());
-                launcher.prefetchToDevice(input.getValidityBuffer().memoryAddress(),
-                        input.getValidityBuffer().capacity());
+                List<ArrowBuf> buffers = readBuffers(inputs.get(ordinal));
+                for (int word = 0; word < buffers.size(); word++) {
+                    ArrowBuf buffer = buffers.get(word);
+                    columns.setLong(((long) COLUMN_WORDS * ordinal + word) * Long.BYTES, buffer.memoryAddress());
+                    launcher.prefetchToDevice(buffer.memoryAddress(), buffer.capacity());
+                }
             }
             firstPoisoned.setInt(0, rowCount);
+            firstPoisoned.setInt(Integer.BYTES, 0);
             launcher.launch(Kernel.EVALUATE_PROGRAM, launcher.blocksFor((rowCount + 7L) / 8), new KernelArguments()
                     .address("program", programBuffer.memoryAddress()).address("columns", columns.memoryAddress())
                     .integer("rowCount", rowCount)
@@ -132,11 +160,26 @@ final class ExpressionKernel {
                             program.instructions().get(program.instructions().size() - 1).type().kind()))
                     .address("resultData", resultData).address("resultValidity", resultValidity)
                     .address("firstPoisoned", firstPoisoned.memoryAddress()));
-            launcher.prefetchToHost(resultData, result.getDataBuffer().capacity());
+            if (views == null) {
+                launcher.prefetchToHost(resultData, resultValues.capacity());
+            }
             launcher.prefetchToHost(resultValidity, result.getValidityBuffer().capacity());
             launcher.synchronize("evaluating an expression program");
-            return firstPoisoned.getInt(0);
+            Outcome outcome = new Outcome(firstPoisoned.getInt(0), firstPoisoned.getInt(Integer.BYTES) != 0);
+            if (stringResult != null && outcome.firstPoisoned() == rowCount && !outcome.hostNeeded()) {
+                stringResults.write(views, rowCount, stringResult, allocator);
+            }
+            return outcome;
         }
+    }
+
+    /** The buffers the kernel reads of an input column, in column-table order: data, validity, offsets. */
+    private static List<ArrowBuf> readBuffers(FieldVector input) {
+        if (input instanceof BaseVariableWidthVector variableWidth) {
+            return List.of(variableWidth.getDataBuffer(), variableWidth.getValidityBuffer(),
+                    variableWidth.getOffsetBuffer());
+        }
+        return List.of(input.getDataBuffer(), input.getValidityBuffer());
     }
 
     private FieldVector evaluateOnHost(Program program, List<FieldVector> inputs, int rowCount,
@@ -172,7 +215,7 @@ final class ExpressionKernel {
         }
         for (int ordinal : plan.readOrdinals()) {
             FieldVector input = inputs.get(ordinal);
-            for (ArrowBuf buffer : List.of(input.getDataBuffer(), input.getValidityBuffer())) {
+            for (ArrowBuf buffer : readBuffers(input)) {
                 try {
                     launcher.requireManaged("input column " + ordinal, buffer.memoryAddress(), buffer.capacity());
                 } catch (IllegalArgumentException e) {

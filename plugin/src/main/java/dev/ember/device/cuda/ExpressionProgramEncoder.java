@@ -22,12 +22,17 @@ import java.util.Optional;
  * word 0 is the instruction count N; instruction i takes words {@code 1 + 4i .. 4 + 4i}: a header
  * (opcode in bits 0-7, result kind 8-15, kind of the first operand 16-23, flags 24-31), the
  * operand count, the index of its first constant word and its constant count; the constants follow
- * the instructions (longs as they are, doubles as their raw IEEE bits).
+ * the instructions (longs as they are, doubles as their raw IEEE bits). String constants (see
+ * {@code expression_strings.cuh}) are a byte length followed by the UTF-8 bytes packed eight to a
+ * word, little-endian; an IN list of strings is its element count followed by such strings; a LIKE
+ * pattern is one word per {@link LikePatternTokens token}.
  *
  * <p>The kernel covers {@link #COVERED_OPCODES} over the kinds boolean, byte, short, int, long,
- * float, double, date and timestamp, with these limits: DIVIDE on floating point only, CAST among
- * boolean, integral and floating kinds (or to the same type), YEAR/MONTH/DAY_OF_MONTH of dates, and
- * a stack at most {@value #MAX_STACK} deep. Stateless and thread-safe.
+ * float, double, date, timestamp and string, with these limits: DIVIDE on floating point only, CAST
+ * among boolean, integral and floating kinds (or to the same type), YEAR/MONTH/DAY_OF_MONTH of dates,
+ * and a stack at most {@value #MAX_STACK} deep. String values are views of the input or constant
+ * bytes; a string result is copied out after the evaluation (see {@code ExpressionStringResults}).
+ * Stateless and thread-safe.
  */
 public final class ExpressionProgramEncoder {
 
@@ -40,7 +45,8 @@ public final class ExpressionProgramEncoder {
             Opcode.LESS_THAN, Opcode.LESS_THAN_OR_EQUAL, Opcode.GREATER_THAN, Opcode.GREATER_THAN_OR_EQUAL,
             Opcode.NULL_SAFE_EQUAL, Opcode.AND, Opcode.OR, Opcode.NOT, Opcode.IS_NULL, Opcode.IS_NOT_NULL,
             Opcode.IN, Opcode.IN_SET, Opcode.IF, Opcode.CASE_WHEN, Opcode.COALESCE, Opcode.CAST, Opcode.YEAR,
-            Opcode.MONTH, Opcode.DAY_OF_MONTH, Opcode.TRY, Opcode.NORMALIZE_FLOATING);
+            Opcode.MONTH, Opcode.DAY_OF_MONTH, Opcode.TRY, Opcode.NORMALIZE_FLOATING, Opcode.STARTS_WITH,
+            Opcode.ENDS_WITH, Opcode.CONTAINS, Opcode.LIKE, Opcode.SUBSTRING, Opcode.LENGTH);
 
     private static final int HEADER_WORDS = 1;
     private static final int INSTRUCTION_WORDS = 4;
@@ -150,7 +156,7 @@ public final class ExpressionProgramEncoder {
     }
 
     private static boolean isCoveredKind(ValueKind kind) {
-        return kind != ValueKind.DECIMAL && kind != ValueKind.STRING;
+        return kind != ValueKind.DECIMAL;
     }
 
     private static boolean isNumericOrBoolean(ValueKind kind) {
@@ -170,11 +176,23 @@ public final class ExpressionProgramEncoder {
                 constants.add(ordinal);
             }
             case LITERAL -> {
-                if (!instruction.hasFlag(Instruction.FLAG_NULL_CONSTANT)) {
+                if (instruction.hasFlag(Instruction.FLAG_NULL_CONSTANT)) {
+                    return;
+                }
+                if (instruction.type().kind() == ValueKind.STRING) {
+                    addString(instruction.stringAt(0), constants);
+                } else {
                     constants.add(floating ? Double.doubleToRawLongBits(instruction.doubleAt(0)) : instruction.longAt(0));
                 }
             }
             case IN, IN_SET -> {
+                if (instruction.stringCount() > 0) {
+                    constants.add((long) instruction.stringCount());
+                    for (int i = 0; i < instruction.stringCount(); i++) {
+                        addString(instruction.stringAt(i), constants);
+                    }
+                    return;
+                }
                 // The list lives in the lane of the value's kind, not of the boolean result.
                 for (int i = 0; i < instruction.doubleCount(); i++) {
                     constants.add(Double.doubleToRawLongBits(instruction.doubleAt(i)));
@@ -183,9 +201,22 @@ public final class ExpressionProgramEncoder {
                     constants.add(instruction.longAt(i));
                 }
             }
+            case LIKE -> constants.addAll(LikePatternTokens.of(instruction.stringAt(0), (char) instruction.longAt(0)));
             default -> {
                 // Other covered opcodes carry no constants.
             }
+        }
+    }
+
+    /** Appends a string constant: its byte length, then its bytes eight to a word, little-endian. */
+    private static void addString(byte[] utf8, List<Long> constants) {
+        constants.add((long) utf8.length);
+        for (int start = 0; start < utf8.length; start += Long.BYTES) {
+            long word = 0;
+            for (int i = 0; i < Long.BYTES && start + i < utf8.length; i++) {
+                word |= (utf8[start + i] & 0xFFL) << (8 * i);
+            }
+            constants.add(word);
         }
     }
 
@@ -233,7 +264,13 @@ public final class ExpressionProgramEncoder {
             case DAY_OF_MONTH -> 27;
             case TRY -> 28;
             case NORMALIZE_FLOATING -> 29;
-            case STARTS_WITH, ENDS_WITH, CONTAINS, LIKE, SUBSTRING, LENGTH, UNSCALED_VALUE, MAKE_DECIMAL ->
+            case STARTS_WITH -> 40;
+            case ENDS_WITH -> 41;
+            case CONTAINS -> 42;
+            case LIKE -> 43;
+            case SUBSTRING -> 44;
+            case LENGTH -> 45;
+            case UNSCALED_VALUE, MAKE_DECIMAL ->
                     throw new UnsupportedOperationException("opcode " + opcode + " has no kernel number");
         };
     }
@@ -250,7 +287,8 @@ public final class ExpressionProgramEncoder {
             case DOUBLE -> 6;
             case DATE -> 7;
             case TIMESTAMP -> 8;
-            case DECIMAL, STRING -> throw new UnsupportedOperationException("kind " + kind + " has no kernel number");
+            case STRING -> 16;
+            case DECIMAL -> throw new UnsupportedOperationException("kind " + kind + " has no kernel number");
         };
     }
 }

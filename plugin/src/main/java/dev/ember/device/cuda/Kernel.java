@@ -28,7 +28,13 @@ enum Kernel {
     GATHER_STRING_BYTES("gather", "gather_string_bytes", false,
             Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS),
     EVALUATE_PROGRAM("expression", "evaluate_program", false, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT,
-            Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS);
+            Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS),
+    STRING_VIEW_TILE_BYTES("expression", "string_view_tile_bytes", true,
+            Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS),
+    STRING_VIEW_OFFSETS("expression", "string_view_offsets", true,
+            Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS),
+    COPY_STRING_VIEWS("expression", "copy_string_views", false,
+            Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS);
 
     /** Threads per block of every launch; the tiled kernels require exactly this (kBlockThreads). */
     static final int BLOCK_THREADS = 256;

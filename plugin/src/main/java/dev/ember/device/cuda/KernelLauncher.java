@@ -3,9 +3,12 @@ package dev.ember.device.cuda;
 import static dev.ember.device.cuda.CudaException.check;
 import static dev.ember.device.cuda.CudaException.errorName;
 
+import dev.ember.device.DeviceActivity;
+import dev.ember.device.DeviceActivitySink;
 import java.util.ArrayList;
 import java.util.List;
 import jcuda.Pointer;
+import jcuda.driver.CUevent;
 import jcuda.driver.CUpointer_attribute;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
@@ -16,16 +19,23 @@ import jcuda.driver.JCudaDriver;
  * those streams. Every driver call's return code is checked; a failing launch names the kernel,
  * the grid, the block and the arguments.
  *
- * <p>Thread-safe: each thread (each Spark task) gets its own stream on first use; the streams are
- * destroyed by {@link #close()}.
+ * <p>Each launch is reported to the calling thread's current {@link DeviceActivity} sink: counted at
+ * once, and timed on the device's clock by two CUDA events recorded around it on the stream, whose
+ * elapsed time goes to the same sink when {@link #synchronize} next waits for that stream. Launches
+ * made outside every scope are neither counted nor timed (no events are recorded for them).
+ *
+ * <p>Thread-safe: each thread (each Spark task) gets its own stream on first use; the streams and
+ * the pooled events are destroyed by {@link #close()}.
  */
 final class KernelLauncher implements AutoCloseable {
 
     private final CudaContext context;
     private final KernelModules modules;
     private final int maxBlocksPerGrid;
+    private final EventPool events;
     private final List<CUstream> streams = new ArrayList<>();
     private final ThreadLocal<CUstream> threadStream = new ThreadLocal<>();
+    private final ThreadLocal<TimedLaunches> threadLaunches;
     private boolean closed;
 
     KernelLauncher(CudaContext context, KernelModules modules, int maxBlocksPerGrid) {
@@ -35,6 +45,8 @@ final class KernelLauncher implements AutoCloseable {
         this.context = context;
         this.modules = modules;
         this.maxBlocksPerGrid = maxBlocksPerGrid;
+        this.events = new EventPool(context);
+        this.threadLaunches = ThreadLocal.withInitial(() -> new TimedLaunches(events));
     }
 
     CudaContext context() {
@@ -76,7 +88,8 @@ final class KernelLauncher implements AutoCloseable {
 
     /**
      * Launches {@code kernel} with {@code blocks} blocks of {@link Kernel#BLOCK_THREADS} threads on
-     * this thread's stream. Asynchronous: call {@link #synchronize} before reading results.
+     * this thread's stream. Asynchronous: call {@link #synchronize} before reading results, which
+     * also reports the kernel's time to the sink that is current now.
      */
     void launch(Kernel kernel, int blocks, KernelArguments arguments) {
         String description = "kernel " + kernel.entryPoint() + " (grid " + blocks + ", block " + Kernel.BLOCK_THREADS
@@ -89,6 +102,27 @@ final class KernelLauncher implements AutoCloseable {
             throw new IllegalArgumentException(description + ": the grid must have 1 to " + maxBlocksPerGrid + " blocks");
         }
         CUstream stream = enter();
+        DeviceActivitySink sink = DeviceActivity.current();
+        if (sink == DeviceActivity.NONE) {
+            submit(kernel, blocks, arguments, stream, description);
+            return;
+        }
+        CUevent start = events.acquire();
+        CUevent end = events.acquire();
+        try {
+            check(JCudaDriver.cuEventRecord(start, stream), "cuEventRecord before " + description);
+            submit(kernel, blocks, arguments, stream, description);
+            check(JCudaDriver.cuEventRecord(end, stream), "cuEventRecord after " + description);
+        } catch (RuntimeException e) {
+            events.release(start);
+            events.release(end);
+            throw e;
+        }
+        threadLaunches.get().add(kernel, start, end, sink);
+        sink.kernelLaunched();
+    }
+
+    private void submit(Kernel kernel, int blocks, KernelArguments arguments, CUstream stream, String description) {
         int result = JCudaDriver.cuLaunchKernel(modules.function(kernel), blocks, 1, 1, Kernel.BLOCK_THREADS, 1, 1,
                 0, stream, arguments.toKernelParameters(), null);
         if (result != CUresult.CUDA_SUCCESS) {
@@ -96,13 +130,24 @@ final class KernelLauncher implements AutoCloseable {
         }
     }
 
-    /** Waits for this thread's stream; {@code after} names the work, for the error message. */
+    /**
+     * Waits for this thread's stream and reports the device time of the launches made since the last
+     * wait to the sinks they were made for; {@code after} names the work, for the error message.
+     */
     void synchronize(String after) {
         int result = JCudaDriver.cuStreamSynchronize(enter());
+        TimedLaunches launches = threadLaunches.get();
         if (result != CUresult.CUDA_SUCCESS) {
+            launches.discard();
             throw new CudaException("waiting for " + after + " failed: " + errorName(result)
                     + " (a kernel failed; the CUDA context is unusable until the executor restarts)", result);
         }
+        launches.report();
+    }
+
+    /** How many events the launcher has created for timing launches; they are reused, so this stays small. */
+    int timingEvents() {
+        return events.createdEvents();
     }
 
     /**
@@ -161,9 +206,11 @@ final class KernelLauncher implements AutoCloseable {
         }
         closed = true;
         context.makeCurrent();
-        for (CUstream stream : streams) {
-            JCudaDriver.cuStreamDestroy(stream);
+        try (events) {
+            for (CUstream stream : streams) {
+                JCudaDriver.cuStreamDestroy(stream);
+            }
+            streams.clear();
         }
-        streams.clear();
     }
 }

@@ -3,23 +3,25 @@ package dev.ember.device.cuda;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.ByteBuffer;
-import jcuda.driver.CUmemAttach_flags;
-import jcuda.driver.CUresult;
-import jcuda.driver.JCudaDriver;
 import org.apache.arrow.memory.AllocationManager;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.memory.ReferenceManager;
 import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
  * Arrow's allocation seam for Ember on CUDA: every Arrow buffer of a root allocator configured
  * with this factory ({@code RootAllocator.configBuilder().allocationManagerFactory(factory)}) is
- * {@code cuMemAllocManaged} memory, which the CPU and the GPU address with the same pointer. The
- * root allocator's limit is the pool's hard cap; see {@link CudaDevices.Opened#memoryLimitBytes()}.
+ * CUDA managed memory, which the CPU and the GPU address with the same pointer. The memory comes
+ * from the device's {@link ManagedMemoryPool}, which caches freed blocks per size class instead of
+ * calling {@code cuMemFree} and {@code cuMemAllocManaged} for every buffer.
  *
- * <p>Thread-safe. Allocation and release make the context current on the calling thread.
+ * <p>Arrow's accounting stays exact: each allocation manager reports the size Arrow asked for, not
+ * its block's size class, so allocator limits and leak checks see Arrow's own numbers. The root
+ * allocator's limit bounds the buffers in use; the pool's cap (the same number, see
+ * {@link CudaDevices.Opened#memoryLimitBytes()}) bounds what is held from the driver, cache included.
+ *
+ * <p>Thread-safe. {@link #statistics()} reports the pool's counters for logs and the device report.
  */
 public final class ManagedMemoryFactory implements AllocationManager.Factory {
 
@@ -29,12 +31,10 @@ public final class ManagedMemoryFactory implements AllocationManager.Factory {
     private static final ArrowBuf EMPTY =
             new ArrowBuf(ReferenceManager.NO_OP, null, 0, MemoryUtil.getByteBufferAddress(EMPTY_BACKING));
 
-    private final CudaContext context;
-    private final String limitSetting;
+    private final ManagedMemoryPool pool;
 
-    ManagedMemoryFactory(CudaContext context, String limitSetting) {
-        this.context = requireNonNull(context, "context is null");
-        this.limitSetting = requireNonNull(limitSetting, "limitSetting is null");
+    ManagedMemoryFactory(ManagedMemoryPool pool) {
+        this.pool = requireNonNull(pool, "pool is null");
     }
 
     @Override
@@ -43,18 +43,8 @@ public final class ManagedMemoryFactory implements AllocationManager.Factory {
         if (size < 0) {
             throw new IllegalArgumentException("allocation size must not be negative: " + size);
         }
-        context.makeCurrent();
-        DevicePointer pointer = new DevicePointer();
-        // cuMemAllocManaged refuses 0 bytes; an empty buffer still needs a distinct address.
-        long bytes = Math.max(size, 1);
-        int result = JCudaDriver.cuMemAllocManaged(pointer, bytes, CUmemAttach_flags.CU_MEM_ATTACH_GLOBAL);
-        if (result == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
-            throw new OutOfMemoryException("cannot allocate " + size + " bytes of CUDA managed memory on "
-                    + context.deviceName() + ": the device is out of memory; lower " + limitSetting
-                    + " or spark.ember.concurrentGpuTasks");
-        }
-        CudaException.check(result, "cuMemAllocManaged(" + bytes + " bytes)");
-        return new ManagedAllocation(accountingAllocator, context, pointer, size);
+        long address = pool.allocate(size);
+        return new ManagedAllocation(accountingAllocator, pool, address, size);
     }
 
     @Override
@@ -62,16 +52,26 @@ public final class ManagedMemoryFactory implements AllocationManager.Factory {
         return EMPTY;
     }
 
-    /** One managed allocation backing one Arrow buffer; freed when Arrow releases it. */
+    /** The pool's counters now: bytes held from the driver and cached, driver calls, reuse hits. */
+    public ManagedMemoryStatistics statistics() {
+        return pool.statistics();
+    }
+
+    /** Whether freed buffers are cached for reuse ({@code spark.ember.memory.gpu.caching}). */
+    public boolean isCaching() {
+        return pool.isCaching();
+    }
+
+    /** One block of the pool backing one Arrow buffer; back to the pool when Arrow releases it. */
     private static final class ManagedAllocation extends AllocationManager {
-        private final CudaContext context;
-        private final DevicePointer pointer;
+        private final ManagedMemoryPool pool;
+        private final long address;
         private final long size;
 
-        ManagedAllocation(BufferAllocator accountingAllocator, CudaContext context, DevicePointer pointer, long size) {
+        ManagedAllocation(BufferAllocator accountingAllocator, ManagedMemoryPool pool, long address, long size) {
             super(accountingAllocator);
-            this.context = context;
-            this.pointer = pointer;
+            this.pool = pool;
+            this.address = address;
             this.size = size;
         }
 
@@ -82,13 +82,12 @@ public final class ManagedMemoryFactory implements AllocationManager.Factory {
 
         @Override
         protected long memoryAddress() {
-            return pointer.address();
+            return address;
         }
 
         @Override
         protected void release0() {
-            context.makeCurrent();
-            CudaException.check(JCudaDriver.cuMemFree(pointer), "cuMemFree(" + size + " bytes)");
+            pool.release(address, size);
         }
     }
 }

@@ -35,6 +35,9 @@ abstract class HostAccumulator implements AutoCloseable {
             case MIN, MAX -> operation.type() instanceof StringType
                     ? new StringExtreme(operation.kind() == AggregateOperation.Kind.MIN)
                     : new FixedExtreme(operation, allocator);
+            case FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> operation.type() instanceof StringType
+                    ? new HostFirstLast.Strings(operation)
+                    : new HostFirstLast.FixedWidth(operation, allocator);
         };
     }
 

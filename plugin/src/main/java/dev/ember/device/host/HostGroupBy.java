@@ -15,6 +15,10 @@ import org.apache.spark.sql.types.DataType;
  * The group-by aggregate primitive on the host: a hash table from key to group id over key columns
  * that grow as new keys arrive, and one {@link HostAccumulator} per operation.
  *
+ * <p>Groups are numbered in the order their keys first appear, and every accumulator folds the rows of
+ * a call in row order, call after call, so order-sensitive operations ({@code FIRST}, {@code LAST}) see
+ * the rows exactly in input order, as Spark's hash aggregation does.
+ *
  * <p>Not thread-safe: one task uses it. {@link #keys} and {@link #state} hand the results over and are
  * called once each, after the last {@link #add}.
  */

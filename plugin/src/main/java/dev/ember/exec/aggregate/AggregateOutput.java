@@ -70,6 +70,15 @@ final class AggregateOutput {
             }
             case COUNT -> List.of(zeroWhenNull((BigIntVector) state.get(0), groups, allocator));
             case MIN, MAX -> List.of(ExpressionColumns.share(state.get(0), allocator));
+            case FIRST, LAST -> {
+                FieldVector value = ExpressionColumns.share(state.get(0), allocator);
+                try {
+                    yield List.of(value, ExpressionColumns.share(state.get(1), allocator));
+                } catch (RuntimeException e) {
+                    value.close();
+                    throw e;
+                }
+            }
         };
     }
 
@@ -84,7 +93,7 @@ final class AggregateOutput {
                             allocator)
                     : doubleAverage((Float8Vector) state.get(0), (BigIntVector) second.get(0), groups, allocator);
             case COUNT -> zeroWhenNull((BigIntVector) state.get(0), groups, allocator);
-            case MIN, MAX -> ExpressionColumns.share(state.get(0), allocator);
+            case MIN, MAX, FIRST, LAST -> ExpressionColumns.share(state.get(0), allocator);
         };
     }
 

@@ -18,6 +18,8 @@ import org.apache.spark.sql.catalyst.expressions.aggregate.Average;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Complete$;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Count;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Final$;
+import org.apache.spark.sql.catalyst.expressions.aggregate.First;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Last;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Max;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Min;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Partial$;
@@ -34,7 +36,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * each Spark aggregate function maps onto them, and how output rows are formed.
  *
  * <p>Spark's buffer layout is kept exactly (Sum: sum, plus isEmpty for decimals; Avg: sum, count;
- * Count: count; Min/Max: the value), so either side of an exchange may be Spark or Ember.
+ * Count: count; Min/Max: the value; First/Last: the value and whether it was set), so either side of an
+ * exchange may be Spark or Ember.
  *
  * @param keys the grouping expressions over the child's output
  * @param keyTypes their types
@@ -230,6 +233,16 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                 Kind kind = function instanceof Min ? Kind.MIN : Kind.MAX;
                 operation(new AggregateOperation(kind, function.dataType(), 0, 0, false), inputs(List.of(child)));
                 functions.add(new FunctionPlan(kind == Kind.MIN ? FunctionPlan.Kind.MIN : FunctionPlan.Kind.MAX, merge,
+                        first, function.dataType(), null, false));
+            } else if (function instanceof First || function instanceof Last) {
+                boolean isFirst = function instanceof First;
+                boolean ignoreNulls = isFirst ? ((First) function).ignoreNulls() : ((Last) function).ignoreNulls();
+                Kind kind = isFirst ? (ignoreNulls ? Kind.FIRST_IGNORE_NULLS : Kind.FIRST)
+                        : (ignoreNulls ? Kind.LAST_IGNORE_NULLS : Kind.LAST);
+                // merge modes read Spark's buffer (value, value set); update modes read the raw values
+                operation(new AggregateOperation(kind, function.dataType(), 0, 0, false),
+                        merge ? inputs(bufferInputs) : inputs(List.of(function.children().head())));
+                functions.add(new FunctionPlan(isFirst ? FunctionPlan.Kind.FIRST : FunctionPlan.Kind.LAST, merge,
                         first, function.dataType(), null, false));
             } else {
                 throw new Unsupported("aggregate function " + function.prettyName() + " is not supported yet");

@@ -18,6 +18,7 @@ import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.util.TransferPair;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -46,6 +47,13 @@ import scala.collection.immutable.Seq;
  * empty partition, as in Spark. The state must fit in Ember's memory limit, or the task fails with an
  * error naming the setting to raise.
  *
+ * <p>Rows are aggregated in the order the child produces them, batch after batch, so {@code first} and
+ * {@code last} pick the rows Spark picks from the same input; see {@link FirstLastOrder} for the
+ * sort-based plans that stay in Spark. Output groups come in the order Spark's operator emits them, as an
+ * order-sensitive aggregation above (the merge steps of a COUNT(DISTINCT) plan) may depend on it: in order
+ * of first appearance in place of a {@code HashAggregateExec} (Spark's hash map iterates in insertion
+ * order), in key order in place of a {@code SortAggregateExec}.
+ *
  * <p>Floating sums add in input order within a partition; the order partitions are merged in can change
  * the last bits of a double sum or average compared with Spark (as it can between two Spark runs).
  */
@@ -59,15 +67,24 @@ public final class EmberHashAggregateExec extends EmberExec {
     private final Seq<Attribute> aggregateAttributes;
     private final Seq<NamedExpression> resultExpressions;
     private final SparkPlan child;
+    private final boolean keyOrder;
 
+    /**
+     * @param keyOrder whether output groups come in ascending key order, nulls first, as from Spark's
+     *     {@code SortAggregateExec} that this node replaces (a {@code first}/{@code last} above may depend on
+     *     that order); otherwise groups come in the order their keys first appeared, as from Spark's
+     *     {@code HashAggregateExec}
+     */
     public EmberHashAggregateExec(Seq<NamedExpression> groupingExpressions, Seq<AggregateExpression> aggregateExpressions,
-            Seq<Attribute> aggregateAttributes, Seq<NamedExpression> resultExpressions, SparkPlan child) {
+            Seq<Attribute> aggregateAttributes, Seq<NamedExpression> resultExpressions, SparkPlan child,
+            boolean keyOrder) {
         super(List.of(new Tuple2<>(PEAK_MEMORY, "peak memory held (bytes)"), new Tuple2<>(GROUPS, "number of groups")));
         this.groupingExpressions = requireNonNull(groupingExpressions, "groupingExpressions is null");
         this.aggregateExpressions = requireNonNull(aggregateExpressions, "aggregateExpressions is null");
         this.aggregateAttributes = requireNonNull(aggregateAttributes, "aggregateAttributes is null");
         this.resultExpressions = requireNonNull(resultExpressions, "resultExpressions is null");
         this.child = requireNonNull(child, "child is null");
+        this.keyOrder = keyOrder;
     }
 
     /** Whether Ember can run an aggregation with these parts over {@code childOutput}; see the rules. */
@@ -95,7 +112,7 @@ public final class EmberHashAggregateExec extends EmberExec {
     @Override
     public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
         return new EmberHashAggregateExec(groupingExpressions, aggregateExpressions, aggregateAttributes,
-                resultExpressions, newChildren.apply(0));
+                resultExpressions, newChildren.apply(0), keyOrder);
     }
 
     @Override
@@ -107,7 +124,7 @@ public final class EmberHashAggregateExec extends EmberExec {
 
     @Override
     public int productArity() {
-        return 5;
+        return 6;
     }
 
     @Override
@@ -118,6 +135,7 @@ public final class EmberHashAggregateExec extends EmberExec {
             case 2 -> aggregateAttributes;
             case 3 -> resultExpressions;
             case 4 -> child;
+            case 5 -> keyOrder;
             default -> throw new IndexOutOfBoundsException(n);
         };
     }
@@ -131,7 +149,8 @@ public final class EmberHashAggregateExec extends EmberExec {
         SQLMetric peak = metric(PEAK_MEMORY);
         SQLMetric groups = metric(GROUPS);
         return Rdds.mapPartitions(child.executeColumnar(),
-                batches -> new BatchIterator(new AggregateSource(batches, plan, maxRows, metrics, peak, groups)),
+                batches -> new BatchIterator(new AggregateSource(batches, plan, keyOrder, maxRows, metrics, peak,
+                        groups), metrics),
                 ColumnarBatch.class);
     }
 
@@ -139,6 +158,7 @@ public final class EmberHashAggregateExec extends EmberExec {
     private static final class AggregateSource implements BatchIterator.Source {
         private final Iterator<ColumnarBatch> input;
         private final AggregatePlan plan;
+        private final boolean keyOrder;
         private final int maxRows;
         private final OperatorMetrics metrics;
         private final SQLMetric peak;
@@ -151,10 +171,11 @@ public final class EmberHashAggregateExec extends EmberExec {
         private int resultRows;
         private int nextRow;
 
-        AggregateSource(Iterator<ColumnarBatch> input, AggregatePlan plan, int maxRows, OperatorMetrics metrics,
-                SQLMetric peak, SQLMetric groupMetric) {
+        AggregateSource(Iterator<ColumnarBatch> input, AggregatePlan plan, boolean keyOrder, int maxRows,
+                OperatorMetrics metrics, SQLMetric peak, SQLMetric groupMetric) {
             this.input = input;
             this.plan = plan;
+            this.keyOrder = keyOrder;
             this.maxRows = maxRows;
             this.metrics = metrics;
             this.peak = peak;
@@ -208,6 +229,12 @@ public final class EmberHashAggregateExec extends EmberExec {
             List<FieldVector> columns = new ArrayList<>(memory.run(() -> groupBy.keys(memory.allocator())));
             try {
                 columns.addAll(memory.run(() -> AggregateOutput.columns(plan, groupBy, groups, memory.allocator())));
+                if (keyOrder && groups > 1 && !plan.keyTypes().isEmpty()) {
+                    List<FieldVector> sorted = memory.run(() -> inKeyOrder(columns, groups));
+                    ArrowBatches.closeAll(columns);
+                    columns.clear();
+                    columns.addAll(sorted);
+                }
                 result = plan.results() == null ? columns : plan.results().evaluate(columns, groups, device,
                         memory.allocator());
             } finally {
@@ -219,6 +246,19 @@ public final class EmberHashAggregateExec extends EmberExec {
             groupBy.close();
             groupBy = null;
             metrics.operatorTime().add(System.nanoTime() - start);
+        }
+
+        /** The group columns (keys first) in ascending key order, nulls first: a sort aggregation's order. */
+        private List<FieldVector> inKeyOrder(List<FieldVector> columns, int groups) {
+            int keyCount = plan.keyTypes().size();
+            List<Device.SortKey> orders = new ArrayList<>(keyCount);
+            for (int i = 0; i < keyCount; i++) {
+                orders.add(new Device.SortKey(true, true));
+            }
+            try (IntVector order = device.sortIndices(columns.subList(0, keyCount), orders, groups, -1,
+                    memory.allocator())) {
+                return device.gather(columns, order, memory.allocator());
+            }
         }
 
         private void add(List<FieldVector> columns, int rows) {

@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.DecimalType;
 record FunctionPlan(Kind kind, boolean merge, int firstOperation, DataType resultType, DataType sumType,
         boolean ansi) implements Serializable {
 
-    enum Kind { SUM, AVERAGE, COUNT, MIN, MAX }
+    enum Kind { SUM, AVERAGE, COUNT, MIN, MAX, FIRST, LAST }
 
     boolean decimalSum() {
         return sumType instanceof DecimalType;

@@ -152,7 +152,7 @@ public final class EmberBroadcastHashJoinExec extends EmberExec {
             BroadcastBuilds.Lease lease = BroadcastBuilds.acquire(relation, buildTypes, spec, device);
             buildBytes.set(Math.max(buildBytes.value(), lease.bytes()));
             return new BatchIterator(new JoinStream(spec, lease.table(), batches, streamTypes, maxRows, metrics, device,
-                    EmberMemory.taskAllocator(), lease));
+                    EmberMemory.taskAllocator(), lease), metrics);
         }, ColumnarBatch.class);
     }
 }

@@ -131,7 +131,7 @@ public final class EmberShuffledHashJoinExec extends EmberExec {
             Iterator<ColumnarBatch> build = buildLeft ? leftBatches : rightBatches;
             Iterator<ColumnarBatch> stream = buildLeft ? rightBatches : leftBatches;
             return new BatchIterator(open(spec, build, stream, buildTypes, streamTypes, maxRows, metrics, peak,
-                    buildRows));
+                    buildRows), metrics);
         });
     }
 

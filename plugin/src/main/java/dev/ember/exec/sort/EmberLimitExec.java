@@ -73,7 +73,7 @@ public final class EmberLimitExec extends EmberUnaryExec {
         int skip = offset;
         OperatorMetrics metrics = operatorMetrics();
         return Rdds.mapPartitions(child.executeColumnar(),
-                batches -> new BatchIterator(new LimitSource(batches, rows, skip, metrics)), ColumnarBatch.class);
+                batches -> new BatchIterator(new LimitSource(batches, rows, skip, metrics), metrics), ColumnarBatch.class);
     }
 
     /** Slices the batches of one partition. */

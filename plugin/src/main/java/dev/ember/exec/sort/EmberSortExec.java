@@ -96,7 +96,7 @@ public final class EmberSortExec extends EmberUnaryExec {
         OperatorMetrics metrics = operatorMetrics();
         SQLMetric peak = metric(PEAK_MEMORY);
         return Rdds.mapPartitions(child.executeColumnar(),
-                batches -> new BatchIterator(new SortSource(batches, keys, types, maxRows, metrics, peak)),
+                batches -> new BatchIterator(new SortSource(batches, keys, types, maxRows, metrics, peak), metrics),
                 ColumnarBatch.class);
     }
 

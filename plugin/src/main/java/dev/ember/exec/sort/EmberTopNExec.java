@@ -125,7 +125,7 @@ public final class EmberTopNExec extends EmberExec {
         OperatorMetrics metrics = operatorMetrics();
         SQLMetric peak = metric(EmberSortExec.PEAK_MEMORY);
         return Rdds.mapPartitions(child.executeColumnar(),
-                batches -> new BatchIterator(new TopNSource(batches, keys, projection, rows, metrics, peak)),
+                batches -> new BatchIterator(new TopNSource(batches, keys, projection, rows, metrics, peak), metrics),
                 ColumnarBatch.class);
     }
 

@@ -1,0 +1,327 @@
+package dev.ember.device.conformance;
+
+import static dev.ember.device.conformance.RandomStrings.INT;
+import static dev.ember.device.conformance.RandomStrings.STRING;
+import static dev.ember.device.conformance.RandomStrings.stringLiteral;
+import static dev.ember.device.conformance.VectorAssertions.assertSameVector;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.ember.device.Device;
+import dev.ember.device.HostDevice;
+import dev.ember.device.cuda.CudaDevice;
+import dev.ember.expr.CompilerSettings;
+import dev.ember.expr.ExpressionCompiler;
+import dev.ember.expr.Program;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
+import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.Contains;
+import org.apache.spark.sql.catalyst.expressions.EqualTo;
+import org.apache.spark.sql.catalyst.expressions.EvalMode$;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.If;
+import org.apache.spark.sql.catalyst.expressions.In;
+import org.apache.spark.sql.catalyst.expressions.IsNotNull;
+import org.apache.spark.sql.catalyst.expressions.Length;
+import org.apache.spark.sql.catalyst.expressions.LessThan;
+import org.apache.spark.sql.catalyst.expressions.Like;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.Not;
+import org.apache.spark.sql.catalyst.expressions.StartsWith;
+import org.apache.spark.sql.catalyst.expressions.Substring;
+import org.apache.spark.sql.types.Metadata;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Strings in the CUDA expression kernel (the emulator, or a real GPU with
+ * {@code -Dember.test.realGpu=true}) against {@link HostDevice}: seeded random predicates,
+ * lengths and string results over random strings (empty, multi-byte and 4-byte UTF-8, LIKE
+ * metacharacters, nulls), with substrings at positions 0, negative and beyond the end, must give
+ * identical result vectors, and the kernel must really have run them. Shapes the kernel refuses
+ * (casts from and to strings) and LIKE over malformed UTF-8 run on the host, counted there.
+ */
+class TestStringExpressionKernelConformance {
+
+    private static final int[] SIZES = {0, 1, 7, 257, 5_000};
+    private static final int PROGRAMS = 160;
+
+    private static long seed;
+    private static Device host;
+    private static CudaDevice cuda;
+
+    private BufferAllocator allocator;
+
+    @BeforeAll
+    static void openDevices() {
+        seed = Long.getLong("ember.test.seed", System.nanoTime());
+        System.out.println("TestStringExpressionKernelConformance seed: " + seed + " (replay with -Dember.test.seed="
+                + seed + ")");
+        host = new HostDevice();
+        cuda = (CudaDevice) EmulatorDevice.opened().device();
+    }
+
+    @BeforeEach
+    void newAllocator() {
+        allocator = EmulatorDevice.newAllocator("string-expression-conformance");
+    }
+
+    @AfterEach
+    void closeAllocator() {
+        allocator.close();  // fails the test when an evaluation leaked a buffer
+    }
+
+    @Test
+    void randomStringProgramsRunOnTheKernelAndMatchTheHost() {
+        Random random = new Random(seed);
+        RandomStrings strings = new RandomStrings(random);
+        long kernelBefore = cuda.kernelExpressionEvaluations();
+        long hostBefore = cuda.hostExpressionEvaluations();
+        int checks = 0;
+        int trueRows = 0;
+        for (int index = 0; index < PROGRAMS; index++) {
+            int depth = 1 + random.nextInt(3);
+            Expression expression = switch (index % 5) {
+                case 3 -> strings.string(depth);
+                case 4 -> strings.length(depth);
+                default -> strings.predicate(depth);
+            };
+            Program program = kernelProgram(expression);
+            for (int rows : SIZES) {
+                List<FieldVector> inputs = inputs(strings, random, rows);
+                try {
+                    trueRows += compare(program, inputs, rows, "program " + index + " " + expression.sql() + " = "
+                            + program + " over " + rows + " rows, seed " + seed);
+                    checks++;
+                } finally {
+                    inputs.forEach(FieldVector::close);
+                }
+            }
+        }
+        System.out.println("TestStringExpressionKernelConformance: " + checks + " checks, " + trueRows
+                + " rows true or non-zero");
+        assertEquals((long) checks, cuda.kernelExpressionEvaluations() - kernelBefore, "every evaluation ran the kernel");
+        assertEquals(0, cuda.hostExpressionEvaluations() - hostBefore, "no evaluation fell back to the host");
+        assertTrue(trueRows > 1_000, "the random programs are not all false: " + trueRows);
+    }
+
+    /**
+     * The TPC-H shapes: Q22's substring IN list and its substring projection, Q13's NOT LIKE, Q16's
+     * LIKE prefix, literal comparisons, and string results from inputs, conditionals and constants.
+     */
+    @Test
+    void tpchShapesRunOnTheKernel() {
+        Random random = new Random(seed ^ 0x7c4);
+        Expression phone = new BoundReference(0, STRING, true);
+        Expression comment = new BoundReference(1, STRING, true);
+        List<Expression> countries = new ArrayList<>();
+        for (String code : List.of("13", "31", "23", "29", "30", "18", "17")) {
+            countries.add(stringLiteral(code));
+        }
+        List<Expression> expressions = List.of(
+                new In(new Substring(phone, new Literal(1, INT), new Literal(2, INT)),
+                        CollectionConverters.asScala(countries).toList()),
+                new Not(new Like(comment, stringLiteral("%special%requests%"), '\\')),
+                new Like(comment, stringLiteral("PROMO%"), '\\'),
+                new Like(comment, stringLiteral("%a_b%"), '\\'),
+                new LessThan(comment, stringLiteral("b")),
+                new EqualTo(phone, stringLiteral("13")),
+                new StartsWith(comment, stringLiteral("ab")),
+                new Contains(comment, stringLiteral("日")),
+                new IsNotNull(new Substring(phone, new Literal(-2, INT), new Literal(Integer.MAX_VALUE, INT))),
+                new Length(new Substring(comment, new Literal(0, INT), new Literal(3, INT))),
+                new Substring(phone, new Literal(1, INT), new Literal(2, INT)),
+                new If(new IsNotNull(comment), comment, stringLiteral("none")),
+                stringLiteral("constant 日本"));
+        long kernelBefore = cuda.kernelExpressionEvaluations();
+        List<FieldVector> inputs = inputs(new RandomStrings(random), random, 20_000);
+        try {
+            for (Expression expression : expressions) {
+                compare(kernelProgram(expression), inputs, 20_000, expression.sql() + ", seed " + seed);
+            }
+        } finally {
+            inputs.forEach(FieldVector::close);
+        }
+        assertEquals(expressions.size(), cuda.kernelExpressionEvaluations() - kernelBefore,
+                "every evaluation ran the kernel");
+    }
+
+    /**
+     * Malformed UTF-8: LENGTH, SUBSTRING and byte comparisons count characters by lead bytes on both
+     * sides and stay on the kernel; LIKE, which decodes code points, sends the batch to the host.
+     */
+    @Test
+    void malformedUtf8MatchesTheHost() {
+        byte[][] texts = {{(byte) 0xFF}, {(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            {'a', (byte) 0xF0, (byte) 0x9F}, {(byte) 0xE6, (byte) 0x97, 'b'}, {(byte) 0x80, 'a'},
+            {(byte) 0xF5, 'x', 'y', 'z'}, {'a', 'b', (byte) 0xE2, (byte) 0x82}, RandomStrings.utf8("a日b")};
+        Expression text = new BoundReference(0, STRING, true);
+        List<Expression> kernelShapes = List.of(new Length(text),
+                new Length(new Substring(text, new Literal(2, INT), new Literal(2, INT))),
+                new EqualTo(new Substring(text, new Literal(-1, INT), new Literal(1, INT)), stringLiteral("b")),
+                new LessThan(text, stringLiteral("\u00e9")), new Contains(text, stringLiteral("b")));
+        try (VarCharVector column = new VarCharVector("text", allocator);
+                IntVector numbers = new IntVector("number", allocator)) {
+            column.allocateNew(texts.length);
+            numbers.allocateNew(texts.length);
+            for (int row = 0; row < texts.length; row++) {
+                column.setSafe(row, texts[row]);
+                numbers.set(row, row);
+            }
+            column.setValueCount(texts.length);
+            numbers.setValueCount(texts.length);
+            List<FieldVector> inputs = List.of(column, column, column, numbers, numbers);
+            long kernelBefore = cuda.kernelExpressionEvaluations();
+            for (Expression expression : kernelShapes) {
+                compare(kernelProgram(expression), inputs, texts.length, expression.sql() + " over malformed UTF-8");
+            }
+            assertEquals(kernelShapes.size(), cuda.kernelExpressionEvaluations() - kernelBefore, "the kernel ran them");
+            long hostBefore = cuda.hostExpressionEvaluations();
+            for (String pattern : List.of("%", "_", "__", "a%", "%b", "_b")) {
+                Expression like = new Like(text, stringLiteral(pattern), '\\');
+                compare(kernelProgram(like), inputs, texts.length, like.sql() + " over malformed UTF-8");
+            }
+            assertEquals(6, cuda.hostExpressionEvaluations() - hostBefore, "LIKE over malformed UTF-8 ran on the host");
+        }
+    }
+
+    /** Casts from and to strings stay on the host interpreter, with the reason. */
+    @Test
+    void refusedStringShapesRunOnTheHostAndSayWhy() {
+        Random random = new Random(seed ^ 0x5eed);
+        Expression text = new BoundReference(0, STRING, true);
+        List<Expression> refused = List.of(
+                new Cast(new BoundReference(3, INT, true), STRING, Option.apply("UTC"), EvalMode$.MODULE$.ANSI()),
+                new Cast(text, INT, Option.apply("UTC"), EvalMode$.MODULE$.LEGACY()));
+        List<String> reasons = List.of("casts from int to string", "casts from string to int");
+        ExpressionCompiler compiler = compiler();
+        long hostBefore = cuda.hostExpressionEvaluations();
+        long kernelBefore = cuda.kernelExpressionEvaluations();
+        List<FieldVector> inputs = inputs(new RandomStrings(random), random, 300);
+        try {
+            for (int i = 0; i < refused.size(); i++) {
+                Program program = compiler.compile(refused.get(i), attributes());
+                String reason = cuda.expressionKernelUnsupportedReason(program).orElseThrow();
+                assertTrue(reason.contains(reasons.get(i)), reason);
+                compare(program, inputs, 300, refused.get(i).sql() + " on the host");
+            }
+        } finally {
+            inputs.forEach(FieldVector::close);
+        }
+        assertEquals(refused.size(), cuda.hostExpressionEvaluations() - hostBefore, "all ran on the host");
+        assertEquals(0, cuda.kernelExpressionEvaluations() - kernelBefore, "none ran the kernel");
+    }
+
+    private Program kernelProgram(Expression expression) {
+        Program program = compiler().compile(expression, attributes());
+        Optional<String> reason = cuda.expressionKernelUnsupportedReason(program);
+        assertTrue(reason.isEmpty(), () -> "the kernel should cover " + expression.sql() + " = " + program + ": "
+                + reason.orElse(""));
+        return program;
+    }
+
+    private static ExpressionCompiler compiler() {
+        return new ExpressionCompiler(new CompilerSettings(true, "UTC", name -> true));
+    }
+
+    private static List<Attribute> attributes() {
+        List<Attribute> attributes = new ArrayList<>();
+        for (int ordinal = 0; ordinal < RandomStrings.INPUTS.size(); ordinal++) {
+            attributes.add(new AttributeReference("c" + ordinal, RandomStrings.INPUTS.get(ordinal), true,
+                    Metadata.empty(), NamedExpression.newExprId(),
+                    CollectionConverters.asScala(List.<String>of()).toList()));
+        }
+        return attributes;
+    }
+
+    /**
+     * Evaluates on both devices and requires identical vectors (or the same error); returns the rows
+     * that are true or non-zero, so that a test can tell it did not only compare falses.
+     */
+    private int compare(Program program, List<FieldVector> inputs, int rows, String context) {
+        FieldVector expected = null;
+        FieldVector actual = null;
+        RuntimeException expectedError = null;
+        RuntimeException actualError = null;
+        try {
+            try {
+                expected = host.evaluate(program, inputs, rows, allocator);
+            } catch (RuntimeException e) {
+                expectedError = e;
+            }
+            try {
+                actual = cuda.evaluate(program, inputs, rows, allocator);
+            } catch (RuntimeException e) {
+                actualError = e;
+            }
+            if (expectedError != null || actualError != null) {
+                if (expectedError == null || actualError == null) {
+                    RuntimeException error = expectedError != null ? expectedError : actualError;
+                    fail(context + ": only the " + (expectedError != null ? "host" : "CUDA device") + " failed: "
+                            + error, error);
+                }
+                assertEquals(expectedError.getMessage(), actualError.getMessage(), context + ": error message");
+                return 0;
+            }
+            assertSameVector(expected, actual, context);
+            int nonZero = 0;
+            for (int row = 0; row < rows; row++) {
+                Object value = expected.getObject(row);
+                nonZero += Boolean.TRUE.equals(value) || (value instanceof Integer number && number != 0) ? 1 : 0;
+            }
+            return nonZero;
+        } finally {
+            if (expected != null) {
+                expected.close();
+            }
+            if (actual != null) {
+                actual.close();
+            }
+        }
+    }
+
+    /** Managed-memory columns of {@link RandomStrings#INPUTS}, a tenth of the values null. */
+    private List<FieldVector> inputs(RandomStrings strings, Random random, int rows) {
+        List<FieldVector> columns = new ArrayList<>();
+        try {
+            for (int ordinal = 0; ordinal < RandomStrings.INPUTS.size(); ordinal++) {
+                boolean text = RandomStrings.INPUTS.get(ordinal) == STRING;
+                FieldVector vector = text ? new VarCharVector("c" + ordinal, allocator)
+                        : new IntVector("c" + ordinal, allocator);
+                columns.add(vector);
+                vector.setInitialCapacity(rows);
+                vector.allocateNew();
+                for (int row = 0; row < rows; row++) {
+                    if (random.nextInt(10) == 0) {
+                        vector.setNull(row);
+                    } else if (vector instanceof VarCharVector varChar) {
+                        varChar.setSafe(row, RandomStrings.utf8(strings.text()));
+                    } else {
+                        ((IntVector) vector).setSafe(row, strings.position());
+                    }
+                }
+                vector.setValueCount(rows);
+            }
+            return columns;
+        } catch (RuntimeException e) {
+            columns.forEach(FieldVector::close);
+            throw e;
+        }
+    }
+}
