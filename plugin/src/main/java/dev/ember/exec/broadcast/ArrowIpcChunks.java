@@ -10,12 +10,13 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
-import org.apache.arrow.vector.util.TransferPair;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 
 /**
  * One chunk of a broadcast build side as bytes: an Arrow IPC stream holding the schema and exactly one
@@ -47,7 +48,37 @@ public final class ArrowIpcChunks {
         return bytes.toByteArray();
     }
 
-    /** Reads one chunk into vectors of {@code allocator}; the caller owns them. */
+    /** A copy of {@code vector} whose buffers are fresh allocations of {@code allocator}. */
+    private static FieldVector alignedCopy(FieldVector vector, int rowCount, BufferAllocator allocator) {
+        List<ArrowBuf> copies = new ArrayList<>();
+        try {
+            for (ArrowBuf buffer : vector.getFieldBuffers()) {
+                long size = buffer.capacity();
+                ArrowBuf copy = allocator.buffer(size);
+                copies.add(copy);
+                copy.setBytes(0, buffer, 0, size);
+                copy.writerIndex(size);
+            }
+            FieldVector owned = vector.getField().createVector(allocator);
+            try {
+                owned.loadFieldBuffers(new ArrowFieldNode(rowCount, vector.getNullCount()), copies);
+                owned.setValueCount(rowCount);
+            } catch (RuntimeException e) {
+                owned.close();
+                throw e;
+            }
+            return owned;
+        } finally {
+            // the vector holds its own references now
+            ArrowBatches.closeAll(copies);
+        }
+    }
+
+    /**
+     * Reads one chunk into vectors of {@code allocator}; the caller owns them. Each buffer is copied into
+     * its own allocation: the reader's vectors are slices of one message body, aligned to 8 bytes only,
+     * and device kernels load 16-byte values (decimals) that must be 16-byte aligned.
+     */
     public static Columns read(byte[] chunk, BufferAllocator allocator) {
         requireNonNull(chunk, "chunk is null");
         requireNonNull(allocator, "allocator is null");
@@ -60,12 +91,7 @@ public final class ArrowIpcChunks {
             List<FieldVector> vectors = new ArrayList<>(root.getFieldVectors().size());
             try {
                 for (FieldVector vector : root.getFieldVectors()) {
-                    // take the buffers out of the reader's root, which closes its own vectors
-                    TransferPair transfer = vector.getTransferPair(allocator);
-                    transfer.transfer();
-                    FieldVector owned = (FieldVector) transfer.getTo();
-                    owned.setValueCount(rowCount);
-                    vectors.add(owned);
+                    vectors.add(alignedCopy(vector, rowCount, allocator));
                 }
             } catch (RuntimeException e) {
                 ArrowBatches.closeAll(vectors);
