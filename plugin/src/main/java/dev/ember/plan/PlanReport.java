@@ -6,6 +6,7 @@ import dev.ember.exec.EmberCopyToArrowExec;
 import dev.ember.exec.EmberExec;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Seqs;
+import dev.ember.exec.broadcast.ArrowBroadcastMode;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.execution.RowToColumnarTransition;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
+import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
 import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
 
 /**
@@ -29,7 +31,8 @@ import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
  *
  * @param emberNodes distinct Ember node class names, in plan order ({@code EmberFilterExec})
  * @param fallbacks nodes that stayed in Spark, and why
- * @param rowToColumnar transitions from Spark nodes into Ember nodes
+ * @param rowToColumnar transitions from Spark nodes into Ember nodes; an Arrow broadcast counts as one
+ *     (the driver turns the collected rows into Arrow)
  * @param columnarToRow transitions from Ember nodes into Spark nodes
  */
 public record PlanReport(List<String> emberNodes, List<Fallback> fallbacks, int rowToColumnar, int columnarToRow) {
@@ -70,7 +73,7 @@ public record PlanReport(List<String> emberNodes, List<Fallback> fallbacks, int 
                 ember.add(plan.getClass().getSimpleName());
             }
             if (plan instanceof EmberRowToColumnarExec || plan instanceof EmberCopyToArrowExec
-                    || plan instanceof RowToColumnarTransition) {
+                    || plan instanceof RowToColumnarTransition || isArrowBroadcast(plan)) {
                 rowToColumnar++;
             }
             if (plan instanceof ColumnarToRowTransition && isEmber(Seqs.toList(plan.children()))) {
@@ -99,6 +102,10 @@ public record PlanReport(List<String> emberNodes, List<Fallback> fallbacks, int 
             for (SparkPlan subquery : Seqs.toList(plan.subqueries())) {
                 visit(subquery);
             }
+        }
+
+        private static boolean isArrowBroadcast(SparkPlan plan) {
+            return plan instanceof BroadcastExchangeExec exchange && exchange.mode() instanceof ArrowBroadcastMode;
         }
 
         private static boolean isEmber(List<SparkPlan> children) {

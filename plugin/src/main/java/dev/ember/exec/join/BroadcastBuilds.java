@@ -4,12 +4,16 @@ import dev.ember.columnar.ArrowBatches;
 import dev.ember.columnar.BatchBuilder;
 import dev.ember.device.Device;
 import dev.ember.memory.EmberMemory;
+import dev.ember.exec.broadcast.ArrowBroadcast;
+import dev.ember.exec.broadcast.ArrowIpcChunks.Columns;
 import dev.ember.memory.MemoryContext;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -21,9 +25,9 @@ import scala.collection.Iterator;
 
 /**
  * The hash tables of broadcast build sides, one per broadcast per executor, shared by the tasks that
- * probe it: the first task to ask builds it (Spark's broadcast rows copied into Arrow once, then the
- * device's hash table build), later tasks reuse it, and the last task to release it frees it. A task
- * that starts after every earlier user finished builds it again.
+ * probe it: the first task to ask builds it (the broadcast's Arrow chunks read into one set of columns,
+ * then the device's hash table build), later tasks reuse it, and the last task to release it frees it.
+ * A task that starts after every earlier user finished builds it again.
  */
 final class BroadcastBuilds {
     private static final Map<Long, Shared> BUILDS = new HashMap<>();
@@ -70,8 +74,12 @@ final class BroadcastBuilds {
         }
     }
 
-    /** The build side of a broadcast, built on first use. */
-    static Lease acquire(Broadcast<HashedRelation> broadcast, List<DataType> types, JoinSpec spec, Device device) {
+    /**
+     * The build side of a broadcast, built on first use: from an {@link ArrowBroadcast} (its chunks read
+     * into Arrow, no row conversion) or, where the exchange is Spark's (reused from a Spark join), from
+     * Spark's hashed relation.
+     */
+    static Lease acquire(Broadcast<?> broadcast, List<DataType> types, JoinSpec spec, Device device) {
         long id = broadcast.id();
         synchronized (BUILDS) {
             Shared shared = BUILDS.get(id);
@@ -96,42 +104,20 @@ final class BroadcastBuilds {
         }
     }
 
-    private static Shared build(Broadcast<HashedRelation> broadcast, List<DataType> types, JoinSpec spec,
-            Device device) {
+    private static Shared build(Broadcast<?> broadcast, List<DataType> types, JoinSpec spec, Device device) {
         MemoryContext memory = new MemoryContext("EmberBroadcastHashJoinExec-build-" + broadcast.id(),
                 EmberMemory.root());
         try {
-            HashedRelation relation = broadcast.value().asReadOnlyCopy();
-            ColumnarBatch rows;
-            try (BatchBuilder builder = new BatchBuilder(types, memory.allocator(), Integer.MAX_VALUE - 8,
-                    Long.MAX_VALUE)) {
-                if (relation != EmptyHashedRelation$.MODULE$) {
-                    memory.run(() -> {
-                        // a hashed relation may list a key once per row holding it: visit each key once
-                        Set<InternalRow> seen = new HashSet<>();
-                        Iterator<InternalRow> keys = relation.keys();
-                        while (keys.hasNext()) {
-                            InternalRow key = keys.next().copy();
-                            if (!seen.add(key)) {
-                                continue;
-                            }
-                            Iterator<InternalRow> matches = relation.get(key);
-                            while (matches != null && matches.hasNext()) {
-                                builder.append(matches.next());
-                            }
-                        }
-                        return null;
-                    });
-                }
-                rows = memory.run(builder::build);
-            }
-            List<FieldVector> columns = ArrowBatches.vectors(rows);
+            Object value = broadcast.value();
+            Columns columns = value instanceof ArrowBroadcast arrow
+                    ? memory.run(() -> fromArrow(arrow, types, device, memory.allocator()))
+                    : memory.run(() -> fromRows((HashedRelation) value, types, memory.allocator()));
             BuildTable table;
             try {
-                table = memory.run(() -> BuildTable.build(columns, rows.numRows(), rows::close, spec.buildKeys(),
-                        device, memory.allocator()));
+                table = memory.run(() -> BuildTable.build(columns.vectors(), columns.rowCount(),
+                        () -> ArrowBatches.closeAll(columns.vectors()), spec.buildKeys(), device, memory.allocator()));
             } catch (RuntimeException e) {
-                rows.close();
+                ArrowBatches.closeAll(columns.vectors());
                 throw e;
             }
             try {
@@ -144,6 +130,61 @@ final class BroadcastBuilds {
         } catch (RuntimeException e) {
             memory.close();
             throw e;
+        }
+    }
+
+    /** The Arrow chunks of the broadcast as one set of columns. */
+    private static Columns fromArrow(ArrowBroadcast arrow, List<DataType> types, Device device,
+            BufferAllocator allocator) {
+        if (!arrow.types().equals(types)) {
+            throw new IllegalStateException("the Arrow broadcast holds columns " + arrow.types()
+                    + " but the join reads " + types + "; please report this with the query's plan");
+        }
+        if (arrow.chunkCount() == 1) {
+            return arrow.readChunk(0, allocator);
+        }
+        List<List<FieldVector>> parts = new ArrayList<>(arrow.chunkCount());
+        int rows = 0;
+        try {
+            for (int i = 0; i < arrow.chunkCount(); i++) {
+                Columns chunk = arrow.readChunk(i, allocator);
+                parts.add(chunk.vectors());
+                rows = Math.addExact(rows, chunk.rowCount());
+            }
+            return new Columns(device.concatenate(parts, parts.get(0), allocator), rows);
+        } catch (ArithmeticException e) {
+            throw new IllegalStateException("the broadcast build side holds more than " + Integer.MAX_VALUE
+                    + " rows, more than one Ember hash table indexes; lower spark.sql.autoBroadcastJoinThreshold", e);
+        } finally {
+            for (List<FieldVector> part : parts) {
+                ArrowBatches.closeAll(part);
+            }
+        }
+    }
+
+    /** Spark's hashed relation copied into Arrow, each key's rows once. */
+    private static Columns fromRows(HashedRelation value, List<DataType> types, BufferAllocator allocator) {
+        HashedRelation relation = value.asReadOnlyCopy();
+        try (BatchBuilder builder = new BatchBuilder(types, allocator, Integer.MAX_VALUE - 8, Long.MAX_VALUE)) {
+            if (relation != EmptyHashedRelation$.MODULE$) {
+                // a hashed relation may list a key once per row holding it: visit each key once
+                Set<InternalRow> seen = new HashSet<>();
+                Iterator<InternalRow> keys = relation.keys();
+                while (keys.hasNext()) {
+                    InternalRow key = keys.next().copy();
+                    if (!seen.add(key)) {
+                        continue;
+                    }
+                    Iterator<InternalRow> matches = relation.get(key);
+                    while (matches != null && matches.hasNext()) {
+                        builder.append(matches.next());
+                    }
+                }
+            }
+            int rows = builder.rows();
+            ColumnarBatch batch = builder.build();
+            // the columns outlive the batch wrapper: closing them is the caller's
+            return new Columns(ArrowBatches.vectors(batch), rows);
         }
     }
 }

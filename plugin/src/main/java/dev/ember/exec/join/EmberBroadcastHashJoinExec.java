@@ -10,6 +10,7 @@ import dev.ember.exec.EmberExec;
 import dev.ember.exec.OperatorMetrics;
 import dev.ember.exec.Rdds;
 import dev.ember.exec.Seqs;
+import dev.ember.exec.broadcast.ArrowBroadcasts;
 import dev.ember.memory.EmberMemory;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
@@ -21,7 +22,6 @@ import org.apache.spark.sql.catalyst.optimizer.BuildSide;
 import org.apache.spark.sql.catalyst.plans.JoinType;
 import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.joins.HashedRelation;
 import org.apache.spark.sql.execution.joins.HashedRelationWithAllNullKeys$;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.internal.SQLConf;
@@ -35,11 +35,13 @@ import scala.collection.immutable.Seq;
 /**
  * Replaces Spark's {@code BroadcastHashJoinExec}, the null-aware anti join of {@code NOT IN} included.
  *
- * <p>The build side stays Spark's broadcast exchange (its rows travel as Spark's hashed relation); on
- * each executor the first task copies them into Arrow once and builds the device's hash table, which
- * the tasks probing the same broadcast share ({@link BroadcastBuilds}). The stream side is this node's
- * only child: the broadcast is kept out of {@code children} so that Spark does not put a row-to-columnar
- * transition on it.
+ * <p>The build side stays Spark's broadcast exchange, with an Arrow mode
+ * ({@link dev.ember.exec.broadcast.ArrowBroadcastMode}): its rows travel as Arrow IPC chunks, and
+ * on each executor the first task reads them into Arrow vectors and builds the device's hash table,
+ * which the tasks probing the same broadcast share ({@link BroadcastBuilds}). A broadcast that is still
+ * Spark's hashed relation (an exchange reused from a Spark join) is copied into Arrow instead. The
+ * stream side is this node's only child: the broadcast is kept out of {@code children} so that Spark
+ * does not put a row-to-columnar transition on it.
  */
 public final class EmberBroadcastHashJoinExec extends EmberExec {
     private static final long serialVersionUID = 1L;
@@ -107,7 +109,8 @@ public final class EmberBroadcastHashJoinExec extends EmberExec {
 
     @Override
     public String simpleString(int maxFields) {
-        return super.simpleString(maxFields) + " [build: " + broadcast.nodeName() + "]";
+        return super.simpleString(maxFields) + " [build: " + broadcast.nodeName()
+                + (ArrowBroadcasts.isArrow(broadcast) ? " of Arrow" : " of rows") + "]";
     }
 
     @Override
@@ -139,7 +142,7 @@ public final class EmberBroadcastHashJoinExec extends EmberExec {
         int maxRows = EmberConf.of(SQLConf.get()).get(EmberConf.BATCH_SIZE_ROWS);
         OperatorMetrics metrics = operatorMetrics();
         SQLMetric buildBytes = metric(BUILD_BYTES);
-        Broadcast<HashedRelation> relation = broadcast.executeBroadcast();
+        Broadcast<Object> relation = broadcast.executeBroadcast();
         return Rdds.mapPartitions(stream.executeColumnar(), batches -> {
             if (spec.nullAwareAnti() && relation.value() == HashedRelationWithAllNullKeys$.MODULE$) {
                 // NOT IN over a list holding null is never true
