@@ -7,10 +7,12 @@ import dev.ember.config.EmberConf;
 import dev.ember.config.InvalidConfigException;
 import dev.ember.exec.Planning;
 import dev.ember.exec.Seqs;
+import dev.ember.exec.aggregate.FirstLastOrder;
 import dev.ember.exec.broadcast.ArrowBroadcastMode;
 import dev.ember.exec.broadcast.ArrowBroadcasts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
 import org.apache.spark.sql.catalyst.rules.Rule;
@@ -45,18 +47,20 @@ public final class ArrowBroadcastStages extends Rule<SparkPlan> {
         if (!conf.get(EmberConf.ENABLED) || !conf.get(EmberConf.MODE).equals("execute")) {
             return plan;
         }
-        return rewrite(plan, new PlanContext(conf, Planning.compiler(sqlConf)));
+        return rewrite(plan, new PlanContext(conf, Planning.compiler(sqlConf)),
+                FirstLastOrder.orderSensitiveInputs(plan));
     }
 
-    private static SparkPlan rewrite(SparkPlan plan, PlanContext context) {
+    private static SparkPlan rewrite(SparkPlan plan, PlanContext context, Map<SparkPlan, String> heldBack) {
         List<SparkPlan> children = new ArrayList<>();
         boolean changed = false;
         for (SparkPlan child : Seqs.toList(plan.children())) {
-            SparkPlan rewritten = rewrite(child, context);
+            SparkPlan rewritten = rewrite(child, context, heldBack);
             changed |= rewritten != child;
             children.add(rewritten);
         }
-        if (plan instanceof BroadcastHashJoinExec join && emberRuns(join, context)) {
+        // a join held back for a first/last above it stays in Spark, so its broadcast stays Spark's too
+        if (plan instanceof BroadcastHashJoinExec join && !heldBack.containsKey(join) && emberRuns(join, context)) {
             int build = join.buildSide() == BuildLeft$.MODULE$ ? 0 : 1;
             Optional<SparkPlan> twin = ArrowBroadcasts.arrowTwin(children.get(build), context.conf());
             if (twin.isPresent()) {

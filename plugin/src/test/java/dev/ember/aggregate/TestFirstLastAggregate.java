@@ -231,6 +231,12 @@ class TestFirstLastAggregate {
                     .assertEmberRan("EmberShuffledHashJoinExec", "EmberHashAggregateExec");
             return null;
         });
+        // a broadcast join too (the broadcast is small), under adaptive execution's query-stage rule
+        EmberQueryCheck.sql("SELECT a.ki, first(b.s), last(a.i32, true) FROM fl_one a JOIN fl_one b"
+                + " ON a.ki = b.ki GROUP BY a.ki")
+                .assertSameAnswer()
+                .assertFallback("BroadcastHashJoinExec", "feeds first()/last()")
+                .assertEmberRan("EmberHashAggregateExec");
     }
 
     /** The enable keys of the catalog entries. */
