@@ -186,7 +186,8 @@ public final class ExpressionProgramEncoder {
                 }
             }
             case IN, IN_SET -> {
-                if (instruction.stringCount() > 0) {
+                // a string list always starts with its count, also when it holds nothing but null
+                if (operands.get(0).kind() == ValueKind.STRING) {
                     constants.add((long) instruction.stringCount());
                     for (int i = 0; i < instruction.stringCount(); i++) {
                         addString(instruction.stringAt(i), constants);

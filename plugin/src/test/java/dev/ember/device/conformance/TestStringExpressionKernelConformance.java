@@ -148,7 +148,9 @@ class TestStringExpressionKernelConformance {
                 new Length(new Substring(comment, new Literal(0, INT), new Literal(3, INT))),
                 new Substring(phone, new Literal(1, INT), new Literal(2, INT)),
                 new If(new IsNotNull(comment), comment, stringLiteral("none")),
-                stringLiteral("constant 日本"));
+                stringLiteral("constant 日本"),
+                // a list of nothing but null: an empty list of strings plus the null flag (seed 17576954051083)
+                new In(phone, CollectionConverters.asScala(List.<Expression>of(new Literal(null, STRING))).toList()));
         long kernelBefore = cuda.kernelExpressionEvaluations();
         List<FieldVector> inputs = inputs(new RandomStrings(random), random, 20_000);
         try {
@@ -160,6 +162,21 @@ class TestStringExpressionKernelConformance {
         }
         assertEquals(expressions.size(), cuda.kernelExpressionEvaluations() - kernelBefore,
                 "every evaluation ran the kernel");
+    }
+
+    /**
+     * A string IN list of nothing but null is encoded as an element count of 0 (the kernel reads the count
+     * first; without it, it read the words after the list, which a random program once matched).
+     */
+    @Test
+    void stringListOfOnlyNullEncodesItsCount() {
+        Expression phone = new BoundReference(0, STRING, true);
+        Program program = kernelProgram(new In(phone,
+                CollectionConverters.asScala(List.<Expression>of(new Literal(null, STRING))).toList()));
+        long[] words = dev.ember.device.cuda.ExpressionProgramEncoder.encode(program);
+        int in = (int) words[0] - 1;
+        assertEquals(1, words[1 + 4 * in + 3], "the IN instruction carries one constant word");
+        assertEquals(0, words[(int) words[1 + 4 * in + 2]], "and that word is the element count 0");
     }
 
     /**
