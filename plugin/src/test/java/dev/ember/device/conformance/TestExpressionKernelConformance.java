@@ -1,6 +1,5 @@
 package dev.ember.device.conformance;
 
-import static dev.ember.device.conformance.VectorAssertions.assertSameVector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -261,42 +260,8 @@ class TestExpressionKernelConformance {
 
     /** Evaluates on both devices and compares; returns whether both raised the (same) error. */
     private boolean compare(Program program, List<FieldVector> inputs, int rows, String context) {
-        FieldVector expected = null;
-        FieldVector actual = null;
-        RuntimeException expectedError = null;
-        RuntimeException actualError = null;
-        try {
-            try {
-                expected = host.evaluate(program, inputs, rows, allocator);
-            } catch (RuntimeException e) {
-                expectedError = e;
-            }
-            try {
-                actual = cuda.evaluate(program, inputs, rows, allocator);
-            } catch (RuntimeException e) {
-                actualError = e;
-            }
-            if (expectedError != null || actualError != null) {
-                if (expectedError == null || actualError == null) {
-                    RuntimeException error = expectedError != null ? expectedError : actualError;
-                    fail(context + ": only the " + (expectedError != null ? "host" : "CUDA device") + " failed: " + error,
-                            error);
-                }
-                assertEquals(expectedError.getClass(), actualError.getClass(), context + ": error class");
-                assertEquals(expectedError.getMessage(), actualError.getMessage(), context + ": error message");
-                return true;
-            }
-            assertSameVector(expected, actual, context);
-            assertSameBits(expected, actual, context);
-            return false;
-        } finally {
-            if (expected != null) {
-                expected.close();
-            }
-            if (actual != null) {
-                actual.close();
-            }
-        }
+        return VectorAssertions.assertSameEvaluation(host, cuda, program, inputs, rows, allocator, context,
+                (expected, actual) -> assertSameBits(expected, actual, context));
     }
 
     /**

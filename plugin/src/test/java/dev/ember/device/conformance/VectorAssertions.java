@@ -3,14 +3,64 @@ package dev.ember.device.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.ember.device.Device;
+import dev.ember.expr.Program;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 
 /** Row-by-row equality of Arrow vectors: same type, count, nulls and values (floats by Float.equals and Double.equals). */
 final class VectorAssertions {
 
     private VectorAssertions() {}
+
+    /**
+     * Evaluates {@code program} on the host device and on the CUDA device and asserts the same outcome:
+     * both raise an error of the same class and message, or both give the same vector, which
+     * {@code moreChecks} may then look at before both close. Returns whether both raised the error.
+     */
+    static boolean assertSameEvaluation(Device host, Device cuda, Program program, List<FieldVector> inputs,
+            int rows, BufferAllocator allocator, String context, BiConsumer<FieldVector, FieldVector> moreChecks) {
+        FieldVector expected = null;
+        FieldVector actual = null;
+        RuntimeException expectedError = null;
+        RuntimeException actualError = null;
+        try {
+            try {
+                expected = host.evaluate(program, inputs, rows, allocator);
+            } catch (RuntimeException e) {
+                expectedError = e;
+            }
+            try {
+                actual = cuda.evaluate(program, inputs, rows, allocator);
+            } catch (RuntimeException e) {
+                actualError = e;
+            }
+            if (expectedError != null || actualError != null) {
+                if (expectedError == null || actualError == null) {
+                    RuntimeException error = expectedError != null ? expectedError : actualError;
+                    fail(context + ": only the " + (expectedError != null ? "host" : "CUDA device") + " failed: " + error,
+                            error);
+                }
+                assertEquals(expectedError.getClass(), actualError.getClass(), context + ": error class");
+                assertEquals(expectedError.getMessage(), actualError.getMessage(), context + ": error message");
+                return true;
+            }
+            // Floating results compare by Float.equals / Double.equals: their bits, NaN aside.
+            assertSameVector(expected, actual, context);
+            moreChecks.accept(expected, actual);
+            return false;
+        } finally {
+            if (expected != null) {
+                expected.close();
+            }
+            if (actual != null) {
+                actual.close();
+            }
+        }
+    }
 
     static void assertSameColumns(List<? extends FieldVector> expected, List<? extends FieldVector> actual,
             String context) {
