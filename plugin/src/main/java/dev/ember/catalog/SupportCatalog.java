@@ -11,6 +11,7 @@ import dev.ember.catalog.rules.ShuffledHashJoinRule;
 import dev.ember.catalog.rules.SortMergeJoinRule;
 import dev.ember.catalog.rules.SortRule;
 import dev.ember.catalog.rules.TakeOrderedAndProjectRule;
+import dev.ember.catalog.rules.UnionRule;
 import dev.ember.expr.ExpressionCatalog;
 import dev.ember.expr.ExpressionEntry;
 import java.util.List;
@@ -35,7 +36,8 @@ public final class SupportCatalog {
             new SortRule(),
             new TakeOrderedAndProjectRule(),
             new LocalLimitRule(),
-            new GlobalLimitRule());
+            new GlobalLimitRule(),
+            new UnionRule());
 
     private SupportCatalog() {}
 

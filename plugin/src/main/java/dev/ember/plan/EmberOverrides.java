@@ -15,6 +15,7 @@ import dev.ember.exec.Planning;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.aggregate.FirstLastOrder;
 import dev.ember.exec.join.RestoreOrdering;
+import dev.ember.exec.union.EmberUnionExec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.execution.ColumnarRule;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.UnionExec;
 import org.apache.spark.sql.internal.SQLConf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +114,12 @@ public final class EmberOverrides extends ColumnarRule {
                 lines.set(lineIndex, ExplainLine.spark(depth, plan.getClass().getSimpleName(), level.reason()));
             }
             SparkPlan kept = childrenChanged ? plan.withNewChildren(Seqs.from(children)) : plan;
+            if (kept instanceof UnionExec union) {
+                List<SparkPlan> rowInputs = EmberUnionExec.rowInputsWhenPartitioned(union);
+                if (!rowInputs.equals(children)) {
+                    kept = kept.withNewChildren(Seqs.from(rowInputs));
+                }
+            }
             if (!level.isCompatible() && !FallbackReasons.isStructural(plan)) {
                 kept.setTagValue(EmberTags.FALLBACK_REASON, level.reason());
             }

@@ -56,7 +56,7 @@ public final class BufferedInput implements AutoCloseable {
                     }
                     return shared;
                 });
-                total = Math.addExact(total, batch.numRows());
+                total = addRows(total, batch.numRows());
             }
             if (parts.size() == 1) {
                 List<FieldVector> only = parts.remove(0);
@@ -71,14 +71,24 @@ public final class BufferedInput implements AutoCloseable {
                     ArrowBatches.closeAll(template);
                 }
             }
-        } catch (ArithmeticException e) {
-            throw new IllegalStateException("one partition holds more than " + Integer.MAX_VALUE
-                    + " rows; raise spark.sql.shuffle.partitions", e);
         } finally {
             for (List<FieldVector> part : parts) {
                 ArrowBatches.closeAll(part);
             }
         }
+    }
+
+    /**
+     * Rows so far plus a batch's rows. Only this sum is checked here: an {@code ArithmeticException} from
+     * the child (an ANSI overflow such as {@code NUMERIC_VALUE_OUT_OF_RANGE}) must reach the user as Spark
+     * raised it.
+     */
+    private static int addRows(int total, int rows) {
+        if (total > Integer.MAX_VALUE - rows) {
+            throw new IllegalStateException("one partition holds more than " + Integer.MAX_VALUE
+                    + " rows; raise spark.sql.shuffle.partitions");
+        }
+        return total + rows;
     }
 
     private static List<FieldVector> emptyColumns(List<DataType> types, MemoryContext memory) {

@@ -19,9 +19,11 @@ import scala.collection.Iterator;
 import scala.collection.immutable.IndexedSeq;
 
 /**
- * Replaces Spark's {@code LocalLimitExec} and {@code GlobalLimitExec}: per partition, skips the first
- * {@code offset} rows and passes at most {@code limit} rows ({@code limit < 0}: all), sharing the input's
- * buffers. A global limit reads a single partition (Spark places the exchange), so per partition is
+ * Replaces Spark's {@code LocalLimitExec} and {@code GlobalLimitExec}: per partition, passes rows
+ * {@code offset} (inclusive) to {@code limit} (exclusive) of its input, sharing the input's buffers. As in
+ * Spark's {@code GlobalLimitExec(limit, child, offset)}, the limit counts the skipped rows too
+ * ({@code LIMIT 2 OFFSET 2} is planned as limit 4, offset 2); {@code limit < 0} passes every row after
+ * the offset. A global limit reads a single partition (Spark places the exchange), so per partition is
  * the whole answer. Stops reading its input once the limit is reached.
  */
 public final class EmberLimitExec extends EmberUnaryExec {
@@ -86,7 +88,8 @@ public final class EmberLimitExec extends EmberUnaryExec {
 
         LimitSource(Iterator<ColumnarBatch> input, int limit, int offset, OperatorMetrics metrics) {
             this.input = input;
-            this.remaining = limit < 0 ? Long.MAX_VALUE : limit;
+            // Spark's limit includes the offset: rows [offset, limit) are the answer
+            this.remaining = limit < 0 ? Long.MAX_VALUE : Math.max(0, limit - offset);
             this.toSkip = offset;
             this.metrics = metrics;
         }
