@@ -114,8 +114,8 @@ public final class EmberOverrides extends ColumnarRule {
                 lines.set(lineIndex, ExplainLine.spark(depth, plan.getClass().getSimpleName(), level.reason()));
             }
             SparkPlan kept = childrenChanged ? plan.withNewChildren(Seqs.from(children)) : plan;
-            if (kept instanceof UnionExec union) {
-                List<SparkPlan> rowInputs = EmberUnionExec.rowInputsWhenPartitioned(union);
+            if (plan instanceof UnionExec union) {
+                List<SparkPlan> rowInputs = EmberUnionExec.rowInputsWhenPartitioned(union, children);
                 if (!rowInputs.equals(children)) {
                     kept = kept.withNewChildren(Seqs.from(rowInputs));
                 }

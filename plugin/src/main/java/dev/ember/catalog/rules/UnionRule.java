@@ -25,6 +25,7 @@ public final class UnionRule extends ExecRule<UnionExec> {
 
     @Override
     protected SparkPlan convertNode(UnionExec plan, List<SparkPlan> children, PlanContext context) {
-        return new EmberUnionExec(Seqs.from(children));
+        // the partitioning Spark's planner saw over Spark's children, not what the Ember children report
+        return new EmberUnionExec(Seqs.from(children), plan.outputPartitioning());
     }
 }

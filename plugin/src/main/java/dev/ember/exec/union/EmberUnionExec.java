@@ -23,26 +23,32 @@ import scala.collection.immutable.Seq;
  * Replaces Spark's {@code UnionExec} ({@code UNION ALL}) over Ember inputs: hands on the children's batches
  * without copying them.
  *
- * <p>Output columns and partitioning are Spark's, computed by a {@code UnionExec} over the same children,
- * so they follow the Spark version and {@code spark.sql.unionOutputPartitioning}. When that partitioning
- * is known, Spark has left out the shuffle above the union (for example between the per-channel
- * aggregations and the final one of TPC-DS q33), so output partition {@code i} must hold partition
- * {@code i} of every child ({@link PartitionAlignedUnion}); otherwise the children's partitions follow
- * one another, as Spark's union of RDDs does. Spark's own columnar union always does the latter, which is
- * why a Spark union never runs over Ember children with a known partitioning (see
- * {@link #rowInputsWhenPartitioned}).
+ * <p>Output columns are Spark's, computed by a {@code UnionExec} over the same children. The partitioning is
+ * the one the replaced Spark union reported over its Spark children, taken when the node is planned: that
+ * is the partitioning Spark's planner relied on when it left out the shuffle above the union (for example
+ * between the per-channel aggregations and the final one of TPC-DS q33), whatever the Ember children
+ * report. When it is known, output partition {@code i} must hold partition {@code i} of every child
+ * ({@link PartitionAlignedUnion}); otherwise the children's partitions follow one another, as Spark's union
+ * of RDDs does. Spark's own columnar union always does the latter, which is why a Spark union never runs
+ * over Ember children with a known partitioning (see {@link #rowInputsWhenPartitioned}).
  */
 public final class EmberUnionExec extends EmberExec {
     private static final long serialVersionUID = 1L;
 
     private final Seq<SparkPlan> children;
+    private final Partitioning partitioning;
 
-    public EmberUnionExec(Seq<SparkPlan> children) {
+    /**
+     * @param children the union's inputs, already Ember nodes
+     * @param partitioning the replaced Spark union's {@code outputPartitioning}, over this node's output
+     */
+    public EmberUnionExec(Seq<SparkPlan> children, Partitioning partitioning) {
         requireNonNull(children, "children is null");
         if (children.isEmpty()) {
             throw new IllegalArgumentException("a union needs at least one child");
         }
         this.children = children;
+        this.partitioning = requireNonNull(partitioning, "partitioning is null");
     }
 
     @Override
@@ -57,25 +63,26 @@ public final class EmberUnionExec extends EmberExec {
 
     @Override
     public Partitioning outputPartitioning() {
-        return sparkUnion().outputPartitioning();
+        return partitioning;
     }
 
     @Override
     public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
-        return new EmberUnionExec(newChildren);
+        return new EmberUnionExec(newChildren, partitioning);
     }
 
     @Override
     public int productArity() {
-        return 1;
+        return 2;
     }
 
     @Override
     public Object productElement(int n) {
-        if (n != 0) {
-            throw new IndexOutOfBoundsException(n);
-        }
-        return children;
+        return switch (n) {
+            case 0 -> children;
+            case 1 -> partitioning;
+            default -> throw new IndexOutOfBoundsException(n);
+        };
     }
 
     @Override
@@ -84,10 +91,9 @@ public final class EmberUnionExec extends EmberExec {
         for (SparkPlan child : Seqs.toList(children)) {
             inputs.add(child.executeColumnar());
         }
-        Partitioning partitioning = outputPartitioning();
         RDD<ColumnarBatch> union = partitioning instanceof UnknownPartitioning
                 ? sparkContext().union(Seqs.from(inputs), inputs.get(0).elementClassTag())
-                : PartitionAlignedUnion.of(sparkContext(), inputs, partitioning.numPartitions());
+                : PartitionAlignedUnion.of(sparkContext(), inputs);
         OperatorMetrics metrics = operatorMetrics();
         return Rdds.mapPartitions(union, batches -> counted(batches, metrics), ColumnarBatch.class);
     }
@@ -108,11 +114,14 @@ public final class EmberUnionExec extends EmberExec {
      * A Spark {@code UnionExec} that stays in Spark over columnar children runs Spark's columnar union,
      * which appends the children's partitions even when the union reports their shared partitioning; such
      * a union must read rows instead. Returns the children to give the union: the columnar ones behind a
-     * {@code ColumnarToRowExec} when the partitioning is known, else the children as they are.
+     * {@code ColumnarToRowExec} when the original union (over Spark's children, as the planner saw it)
+     * reported a known partitioning, else the children as they are.
+     *
+     * @param original the union as Spark planned it
+     * @param children its children after Ember's rule replaced what it could
      */
-    public static List<SparkPlan> rowInputsWhenPartitioned(UnionExec union) {
-        List<SparkPlan> children = Seqs.toList(union.children());
-        if (!union.supportsColumnar() || union.outputPartitioning() instanceof UnknownPartitioning) {
+    public static List<SparkPlan> rowInputsWhenPartitioned(UnionExec original, List<SparkPlan> children) {
+        if (original.outputPartitioning() instanceof UnknownPartitioning) {
             return children;
         }
         List<SparkPlan> rows = new ArrayList<>(children.size());

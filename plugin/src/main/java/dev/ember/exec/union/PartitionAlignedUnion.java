@@ -25,7 +25,8 @@ import scala.reflect.ClassTag$;
  * {@code SparkContext.union} would append the inputs' partitions instead and split every key.
  *
  * <p>Inputs with no partitions at all (an empty relation) are left out, as Spark leaves them out; every
- * other input must have exactly {@code numPartitions} partitions.
+ * other input must have the same number of partitions (adaptive execution coalesces co-partitioned shuffle
+ * reads alike, so that number may be smaller than the partitioning's).
  */
 final class PartitionAlignedUnion extends RDD<ColumnarBatch> {
     private static final long serialVersionUID = 1L;
@@ -35,20 +36,21 @@ final class PartitionAlignedUnion extends RDD<ColumnarBatch> {
 
     /**
      * @param inputs RDDs whose partition {@code i} holds the same keys; those with no partitions are dropped
-     * @param numPartitions the partition count of the shared partitioning
-     * @throws IllegalStateException when a non-empty input has another partition count
+     * @throws IllegalStateException when two non-empty inputs have different partition counts
      */
-    static PartitionAlignedUnion of(SparkContext context, List<RDD<ColumnarBatch>> inputs, int numPartitions) {
+    static PartitionAlignedUnion of(SparkContext context, List<RDD<ColumnarBatch>> inputs) {
         List<RDD<ColumnarBatch>> nonEmpty = new ArrayList<>();
+        int numPartitions = 0;
         for (RDD<ColumnarBatch> input : inputs) {
             int count = input.getNumPartitions();
             if (count == 0) {
                 continue;
             }
-            if (count != numPartitions) {
-                throw new IllegalStateException("a union of co-partitioned inputs expects " + numPartitions
-                        + " partitions from each input, but one has " + count + "; please report this query's plan");
+            if (numPartitions != 0 && count != numPartitions) {
+                throw new IllegalStateException("the inputs of a union of co-partitioned inputs have " + numPartitions
+                        + " and " + count + " partitions; please report this query's plan");
             }
+            numPartitions = count;
             nonEmpty.add(input);
         }
         return new PartitionAlignedUnion(context, nonEmpty, numPartitions);
