@@ -2,9 +2,9 @@ package dev.ember.device;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ember.device.host.HostCopy;
 import dev.ember.expr.HostInterpreter;
 import dev.ember.expr.Program;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
@@ -73,30 +73,7 @@ public final class HostDevice implements Device {
         requireNonNull(columns, "columns is null");
         requireNonNull(indices, "indices is null");
         requireNonNull(allocator, "allocator is null");
-        int count = indices.getValueCount();
-        List<FieldVector> gathered = new ArrayList<>(columns.size());
-        try {
-            for (FieldVector column : columns) {
-                FieldVector out = column.getField().createVector(allocator);
-                gathered.add(out);
-                out.setInitialCapacity(count);
-                out.allocateNew();
-                int limit = column.getValueCount();
-                for (int i = 0; i < count; i++) {
-                    int from = indices.get(i);
-                    if (from < 0 || from >= limit) {
-                        throw new IndexOutOfBoundsException("gather index " + from + " at position " + i
-                                + " is outside the column's " + limit + " values");
-                    }
-                    out.copyFromSafe(from, i, column);
-                }
-                out.setValueCount(count);
-            }
-            return gathered;
-        } catch (RuntimeException e) {
-            gathered.forEach(FieldVector::close);
-            throw e;
-        }
+        return HostCopy.gather(columns, indices, allocator);
     }
 
     @Override

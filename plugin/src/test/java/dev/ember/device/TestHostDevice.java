@@ -120,6 +120,76 @@ class TestHostDevice {
     }
 
     @Test
+    void concatenateAndGatherOrNullMatchTheRowModel() {
+        RandomData random = RandomData.create("TestHostDevice.concatenate");
+        // part sizes that start later parts on and off byte boundaries of the validity bits, with empty parts
+        int[] sizes = {0, 3, 8, 13, 0, 1, 100, 7};
+        List<DataType> types = new ArrayList<>();
+        for (StructField field : SCHEMA.fields()) {
+            types.add(field.dataType());
+        }
+        scala.Function1<Object, Object> toInternal = CatalystTypeConverters.createToCatalystConverter(SCHEMA);
+        try (BufferAllocator allocator = new RootAllocator()) {
+            List<ColumnarBatch> batches = new ArrayList<>();
+            List<InternalRow> expected = new ArrayList<>();
+            try {
+                for (int size : sizes) {
+                    try (BatchBuilder builder = new BatchBuilder(types, allocator, 10_000, 1L << 30)) {
+                        for (Row row : random.rows(SCHEMA, size, 4)) {
+                            builder.append((InternalRow) toInternal.apply(row));
+                        }
+                        batches.add(builder.build());
+                    }
+                }
+                List<List<FieldVector>> parts = new ArrayList<>();
+                for (ColumnarBatch batch : batches) {
+                    parts.add(ArrowBatches.vectors(batch));
+                    for (int row = 0; row < batch.numRows(); row++) {
+                        expected.add(batch.getRow(row).copy());
+                    }
+                }
+                List<FieldVector> all = device.concatenate(parts, parts.get(0), allocator);
+                try (ColumnarBatch joined = ArrowBatches.toSpark(all, expected.size());
+                        IntVector indices = new IntVector("indices", allocator)) {
+                    assertRows(expected, joined, types, "concatenate");
+                    int count = expected.size() + 5;
+                    indices.allocateNew(count);
+                    List<InternalRow> picked = new ArrayList<>();
+                    for (int i = 0; i < count; i++) {
+                        int from = i % 6 == 0 ? -1 : (i * 31) % expected.size();
+                        indices.set(i, from);
+                        picked.add(from < 0 ? null : expected.get(from));
+                    }
+                    indices.setValueCount(count);
+                    List<FieldVector> gathered = device.gatherOrNull(ArrowBatches.vectors(joined), indices, allocator);
+                    try (ColumnarBatch out = ArrowBatches.toSpark(gathered, count)) {
+                        assertRows(picked, out, types, "gatherOrNull");
+                    }
+                }
+            } finally {
+                batches.forEach(ColumnarBatch::close);
+            }
+        }
+    }
+
+    /** Each row of {@code actual} equals the expected one; a null expected row means every column is null. */
+    private static void assertRows(List<InternalRow> expected, ColumnarBatch actual, List<DataType> types,
+            String what) {
+        assertEquals(expected.size(), actual.numRows(), what + " row count");
+        for (int i = 0; i < expected.size(); i++) {
+            InternalRow row = actual.getRow(i);
+            for (int c = 0; c < types.size(); c++) {
+                boolean expectNull = expected.get(i) == null || expected.get(i).isNullAt(c);
+                assertEquals(expectNull, row.isNullAt(c), what + ": null at " + i + "," + c);
+                if (!expectNull) {
+                    assertEquals(expected.get(i).get(c, types.get(c)), row.get(c, types.get(c)),
+                            what + ": value at row " + i + " column " + SCHEMA.fields()[c].name());
+                }
+            }
+        }
+    }
+
+    @Test
     void gatherRejectsIndicesOutsideTheColumn() {
         try (BufferAllocator allocator = new RootAllocator();
                 IntVector column = new IntVector("c", allocator);

@@ -6,7 +6,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 
-/** The concatenate primitive and the gather that turns index -1 into null, on the host. */
+/** The gather, gather-or-null and concatenate primitives on the host, column by column ({@link HostColumnCopy}). */
 public final class HostCopy {
     private HostCopy() {}
 
@@ -19,24 +19,16 @@ public final class HostCopy {
                 throw new IllegalArgumentException("a part has " + part.size() + " columns, expected "
                         + template.size());
             }
-            total += part.isEmpty() ? 0 : part.get(0).getValueCount();
+            total = Math.addExact(total, part.isEmpty() ? 0 : part.get(0).getValueCount());
         }
         List<FieldVector> out = new ArrayList<>(template.size());
         try {
             for (int c = 0; c < template.size(); c++) {
-                FieldVector target = template.get(c).getField().createVector(allocator);
-                out.add(target);
-                target.setInitialCapacity(Math.max(total, 1));
-                target.allocateNew();
-                int next = 0;
+                List<FieldVector> column = new ArrayList<>(parts.size());
                 for (List<FieldVector> part : parts) {
-                    FieldVector source = part.get(c);
-                    int rows = source.getValueCount();
-                    for (int row = 0; row < rows; row++) {
-                        target.copyFromSafe(row, next++, source);
-                    }
+                    column.add(part.get(c));
                 }
-                target.setValueCount(total);
+                out.add(HostColumnCopy.concatenate(column, template.get(c), total, allocator));
             }
             return out;
         } catch (RuntimeException e) {
@@ -45,30 +37,23 @@ public final class HostCopy {
         }
     }
 
+    /** See {@link dev.ember.device.Device#gather}. */
+    public static List<FieldVector> gather(List<FieldVector> columns, IntVector indices, BufferAllocator allocator) {
+        return gather(columns, indices, false, allocator);
+    }
+
     /** See {@link dev.ember.device.Device#gatherOrNull}. */
     public static List<FieldVector> gatherOrNull(List<FieldVector> columns, IntVector indices,
             BufferAllocator allocator) {
-        int count = indices.getValueCount();
+        return gather(columns, indices, true, allocator);
+    }
+
+    private static List<FieldVector> gather(List<FieldVector> columns, IntVector indices, boolean negativeIsNull,
+            BufferAllocator allocator) {
         List<FieldVector> out = new ArrayList<>(columns.size());
         try {
             for (FieldVector column : columns) {
-                FieldVector target = column.getField().createVector(allocator);
-                out.add(target);
-                target.setInitialCapacity(Math.max(count, 1));
-                target.allocateNew();
-                int limit = column.getValueCount();
-                for (int i = 0; i < count; i++) {
-                    int from = indices.get(i);
-                    if (from < 0) {
-                        target.setNull(i);
-                    } else if (from >= limit) {
-                        throw new IndexOutOfBoundsException("gather index " + from + " at position " + i
-                                + " is outside the column's " + limit + " values");
-                    } else {
-                        target.copyFromSafe(from, i, column);
-                    }
-                }
-                target.setValueCount(count);
+                out.add(HostColumnCopy.gather(column, indices, negativeIsNull, allocator));
             }
             return out;
         } catch (RuntimeException e) {
