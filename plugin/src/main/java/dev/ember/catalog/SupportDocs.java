@@ -30,7 +30,9 @@ public final class SupportDocs {
         Files.writeString(docs.resolve("supported-ops.md"), supportedOpsMarkdown(), StandardCharsets.UTF_8);
         Files.writeString(docs.resolve("supported-ops.json"), supportedOpsJson(), StandardCharsets.UTF_8);
         Files.writeString(docs.resolve("configs.md"), configsMarkdown(), StandardCharsets.UTF_8);
-        System.out.println("wrote supported-ops.md, supported-ops.json and configs.md to " + docs.toAbsolutePath());
+        Files.writeString(docs.resolve("configs.json"), configsJson(), StandardCharsets.UTF_8);
+        System.out.println("wrote supported-ops.md, supported-ops.json, configs.md and configs.json to "
+                + docs.toAbsolutePath());
     }
 
     public static String supportedOpsMarkdown() {
@@ -129,6 +131,30 @@ public final class SupportDocs {
 
     private static String markdownCell(String text) {
         return text.replace("|", "\\|").replace("\n", " ");
+    }
+
+    /**
+     * Every setting {@link EmberConf} declares, as the tuner reads them (keys and defaults come from here,
+     * never from a copy): key, default, type, when it is read, and its description.
+     */
+    public static String configsJson() {
+        StringBuilder out = new StringBuilder();
+        out.append("{\n  \"generatedBy\": \"dev.ember.catalog.SupportDocs\",\n");
+        out.append("  \"notice\": ").append(json(NOTICE.replace("support catalog", "config declarations in EmberConf")))
+                .append(",\n");
+        out.append("  \"emberVersion\": ").append(json(EmberVersion.get())).append(",\n");
+        out.append("  \"configs\": [");
+        for (int i = 0; i < EmberConf.ENTRIES.size(); i++) {
+            ConfigEntry<?> entry = EmberConf.ENTRIES.get(i);
+            out.append(i == 0 ? "\n" : ",\n").append("    {\"key\": ").append(json(entry.key()))
+                    .append(", \"default\": ").append(json(String.valueOf(entry.defaultValue())))
+                    .append(", \"type\": ").append(json(entry.typeName()))
+                    .append(", \"scope\": ").append(json(entry.scope() == ConfigEntry.Scope.SESSION ? "session"
+                            : "startup"))
+                    .append(", \"doc\": ").append(json(entry.doc())).append('}');
+        }
+        out.append("\n  ]\n}\n");
+        return out.toString();
     }
 
     static String json(String text) {

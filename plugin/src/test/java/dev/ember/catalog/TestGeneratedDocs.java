@@ -30,6 +30,11 @@ class TestGeneratedDocs {
         check("configs.md", SupportDocs.configsMarkdown());
     }
 
+    @Test
+    void configsJsonIsCurrent() throws IOException {
+        check("configs.json", SupportDocs.configsJson());
+    }
+
     private static void check(String name, String generated) throws IOException {
         Path file = DOCS.resolve(name);
         if (Boolean.getBoolean("ember.docs.regenerate")) {

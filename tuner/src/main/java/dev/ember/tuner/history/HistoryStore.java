@@ -11,6 +11,7 @@ import dev.ember.tuner.qualification.ExecutionQualification;
 import dev.ember.tuner.qualification.SpeedupEstimate;
 import dev.ember.tuner.qualification.UnsupportedOperator;
 import dev.ember.tuner.rules.Confidence;
+import dev.ember.tuner.rules.EmberConfigs;
 import dev.ember.tuner.rules.Recommendation;
 import dev.ember.tuner.rules.RunMetrics;
 import java.io.IOException;
@@ -44,15 +45,22 @@ public final class HistoryStore {
   public static final String UNSET = "(remove: unset before)";
   /** A run slower than this factor of the previous counts as worse. */
   public static final double WORSE = 1.05;
-  /** Settings the history tracks even when no rule recommended them in this run. */
-  static final List<String> TRACKED = List.of(
+  /** Spark's settings the history tracks even when no rule recommended them in this run. */
+  private static final List<String> TRACKED_SPARK = List.of(
       "spark.executor.cores", "spark.executor.memory", "spark.executor.memoryOverhead", "spark.memory.fraction",
       "spark.sql.shuffle.partitions", "spark.sql.adaptive.enabled", "spark.sql.adaptive.advisoryPartitionSizeInBytes",
       "spark.sql.adaptive.coalescePartitions.enabled", "spark.sql.adaptive.skewJoin.enabled",
       "spark.sql.adaptive.skewJoin.skewedPartitionFactor", "spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes",
       "spark.sql.files.maxPartitionBytes", "spark.sql.autoBroadcastJoinThreshold", "spark.executor.extraJavaOptions",
-      "spark.plugins", "spark.ember.enabled", "spark.ember.device", "spark.ember.concurrentGpuTasks",
-      "spark.ember.batchSizeBytes", "spark.ember.batchSizeRows", "spark.ember.memory.gpu.allocFraction");
+      "spark.plugins");
+  /** Settings the history tracks: Spark's above and every key the plugin declares (from its generated list). */
+  static final List<String> TRACKED = tracked();
+
+  private static List<String> tracked() {
+    List<String> all = new ArrayList<>(TRACKED_SPARK);
+    all.addAll(EmberConfigs.bundled().keys());
+    return List.copyOf(all);
+  }
 
   private final Path directory;
   private final String job;

@@ -4,25 +4,27 @@ import dev.ember.tuner.qualification.SpeedupEstimate;
 
 /**
  * Ember's configuration keys as the rules use them, and the shared test for "Ember is worth
- * enabling". Defaults follow the plugin's docs/configs.md; the tuner only uses them when a log does not
- * set the key. {@code spark.ember.device.chosen} comes from the plugin's {@code EmberDeviceChosen}
- * event; logs without it are tolerated.
+ * enabling". Every {@code spark.ember.*} key is checked against, and every default read from, the
+ * plugin's generated declarations ({@link EmberConfigs}); the tuner only uses a default when a log does
+ * not set the key. {@code spark.ember.device.chosen} is no setting: it comes from the plugin's
+ * {@code EmberDeviceChosen} event; logs without it are tolerated.
  */
 public final class EmberSettings {
   public static final String PLUGINS = "spark.plugins";
   public static final String PLUGIN_CLASS = "dev.ember.EmberPlugin";
-  public static final String ENABLED = "spark.ember.enabled";
-  public static final String DEVICE = "spark.ember.device";
+  private static final EmberConfigs CONFIGS = EmberConfigs.bundled();
+  public static final String ENABLED = CONFIGS.key("spark.ember.enabled");
+  public static final String DEVICE = CONFIGS.key("spark.ember.device");
   public static final String DEVICE_CHOSEN = "spark.ember.device.chosen";
-  public static final String BATCH_SIZE_ROWS = "spark.ember.batchSizeRows";
-  public static final String BATCH_SIZE_BYTES = "spark.ember.batchSizeBytes";
-  public static final String CONCURRENT_GPU_TASKS = "spark.ember.concurrentGpuTasks";
-  public static final String ALLOC_FRACTION = "spark.ember.memory.gpu.allocFraction";
-  public static final String EXPLAIN = "spark.ember.explain";
-  public static final long DEFAULT_BATCH_ROWS = 262_144;
-  public static final long DEFAULT_BATCH_BYTES = 128 * Sizes.MIB;
-  public static final double DEFAULT_ALLOC_FRACTION = 0.9;
-  public static final int DEFAULT_CONCURRENT_GPU_TASKS = 2;
+  public static final String BATCH_SIZE_ROWS = CONFIGS.key("spark.ember.batchSizeRows");
+  public static final String BATCH_SIZE_BYTES = CONFIGS.key("spark.ember.batchSizeBytes");
+  public static final String CONCURRENT_GPU_TASKS = CONFIGS.key("spark.ember.concurrentGpuTasks");
+  public static final String ALLOC_FRACTION = CONFIGS.key("spark.ember.memory.gpu.allocFraction");
+  public static final String EXPLAIN = CONFIGS.key("spark.ember.explain");
+  public static final long DEFAULT_BATCH_ROWS = Long.parseLong(CONFIGS.defaultValue(BATCH_SIZE_ROWS));
+  public static final long DEFAULT_BATCH_BYTES = Long.parseLong(CONFIGS.defaultValue(BATCH_SIZE_BYTES));
+  public static final double DEFAULT_ALLOC_FRACTION = Double.parseDouble(CONFIGS.defaultValue(ALLOC_FRACTION));
+  public static final int DEFAULT_CONCURRENT_GPU_TASKS = Integer.parseInt(CONFIGS.defaultValue(CONCURRENT_GPU_TASKS));
   /** Share of task time in supported operators above which enabling Ember is recommended. */
   public static final double MIN_SUPPORTED_SHARE = 0.30;
   /** Estimated speedup on the target device above which enabling Ember is recommended. */
