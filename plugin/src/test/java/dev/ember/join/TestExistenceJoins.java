@@ -116,10 +116,12 @@ class TestExistenceJoins {
     @Test
     void existsAndInInAggregateFilters() {
         assertExistenceJoinRuns("SELECT count(*) FILTER (WHERE l.k IN (SELECT {hint} r.k FROM ex_right r)) AS c1,"
-                + " count(*) FILTER (WHERE EXISTS (SELECT {hint} 1 FROM ex_right r WHERE r.s = l.s AND r.y < l.x)) AS c2,"
+                + " count(*) FILTER (WHERE EXISTS (SELECT {hint} 1 FROM ex_right r"
+                + " WHERE r.s = l.s AND r.y < l.x)) AS c2,"
                 + " count(*) FILTER (WHERE NOT EXISTS (SELECT {hint} 1 FROM ex_right r WHERE r.k = l.k)) AS c3"
                 + " FROM ex_left l");
-        assertExistenceJoinRuns("SELECT l.s, sum(l.x) FILTER (WHERE l.k IN (SELECT {hint} r.k FROM ex_right r)) AS total"
+        assertExistenceJoinRuns("SELECT l.s,"
+                + " sum(l.x) FILTER (WHERE l.k IN (SELECT {hint} r.k FROM ex_right r)) AS total"
                 + " FROM ex_left l GROUP BY l.s");
     }
 
