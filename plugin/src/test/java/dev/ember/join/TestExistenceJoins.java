@@ -37,7 +37,7 @@ class TestExistenceJoins {
 
     /** How Spark plans the subquery's join, and the Ember node that must replace it. */
     private enum Strategy {
-        BROADCAST("EmberBroadcastHashJoinExec", "", Map.of()),
+        BROADCAST("EmberBroadcastHashJoinExec", "", Map.of("spark.sql.autoBroadcastJoinThreshold", "10MB")),
         SHUFFLED_HASH("EmberShuffledHashJoinExec", "/*+ SHUFFLE_HASH(r) */", Map.of(
                 "spark.sql.autoBroadcastJoinThreshold", "-1", "spark.sql.join.preferSortMergeJoin", "false")),
         SORT_MERGE("EmberShuffledHashJoinExec", "", Map.of(
