@@ -29,10 +29,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Shuffled hash joins whose build side exceeds Ember's memory limit: they split and spill (a grace hash
- * join) and must still give Spark's answer for every join type, with and without an extra condition,
- * over seeded random data with null keys, duplicates, a hot key and empty sides; the metrics must show
- * the spill; with spilling off the task fails with the error naming the limit; and no spill file is left
- * in Spark's local directories afterwards, also after a failing query.
+ * join) and must still give Spark's answer for every join type (existence joins included), with and
+ * without an extra condition, over seeded random data with null keys, duplicates, a hot key and empty
+ * sides; the metrics must show the spill; with spilling off the task fails with the error naming the
+ * limit; and no spill file is left in Spark's local directories afterwards, also after a failing query.
  *
  * <p>Runs in its own JVM (the {@code spilling-joins} execution of {@code plugin/pom.xml}) whose session
  * has {@code spark.ember.memory.host.limitBytes} = 2 MiB; in a JVM with a larger limit it is skipped.
@@ -125,6 +125,15 @@ class TestSpillingJoins {
                     + " JOIN spill_right r ON l.k = r.k AND l.s = r.s AND l.ks = r.ks AND l.v < r.v + 500";
             assertSpilledWithSparksAnswer(sql);
         }
+    }
+
+    @Test
+    void existenceJoinsSpillAndMatchSpark() {
+        // EXISTS and IN outside a plain WHERE conjunct: every left row, flagged, also from parts without build rows
+        assertSpilledWithSparksAnswer("SELECT l.id, l.k, EXISTS (SELECT /*+ SHUFFLE_HASH(r) */ 1 FROM spill_right r"
+                + " WHERE r.ks = l.ks AND r.v < l.v) AS e FROM spill_left l");
+        assertSpilledWithSparksAnswer("SELECT l.id, l.s FROM spill_left l"
+                + " WHERE l.ks IN (SELECT /*+ SHUFFLE_HASH(r) */ r.ks FROM spill_hot r) OR l.v > 900");
     }
 
     @Test

@@ -26,8 +26,9 @@ public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec>
 
     public BroadcastHashJoinRule() {
         super(BroadcastHashJoinExec.class, "EmberBroadcastHashJoinExec", "inner, left/right outer, left semi, left"
-                + " anti and null-aware anti (NOT IN) joins with an optional extra condition; the build side is"
-                + " broadcast as Arrow, hashed once per executor and shared by its tasks");
+                + " anti, null-aware anti (NOT IN) and existence (EXISTS/IN outside a plain WHERE conjunct) joins"
+                + " with an optional extra condition; the build side is broadcast as Arrow, hashed once per executor"
+                + " and shared by its tasks");
     }
 
     @Override

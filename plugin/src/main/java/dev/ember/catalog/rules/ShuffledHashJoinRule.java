@@ -14,10 +14,11 @@ import org.apache.spark.sql.execution.joins.ShuffledHashJoinExec;
 public final class ShuffledHashJoinRule extends ExecRule<ShuffledHashJoinExec> {
 
     public ShuffledHashJoinRule() {
-        super(ShuffledHashJoinExec.class, "EmberShuffledHashJoinExec", "inner, left/right/full outer, left semi and"
-                + " left anti joins on one or more keys of any supported type, with an optional extra condition; null"
-                + " keys never match; a build side over its share of Ember's memory limit is split by key hash and"
-                + " spilled to disk, part by part (spark.ember.join.spill.enabled)");
+        super(ShuffledHashJoinExec.class, "EmberShuffledHashJoinExec", "inner, left/right/full outer, left semi,"
+                + " left anti and existence (EXISTS/IN outside a plain WHERE conjunct) joins on one or more keys of"
+                + " any supported type, with an optional extra condition; null keys never match; a build side over"
+                + " its share of Ember's memory limit is split by key hash and spilled to disk, part by part"
+                + " (spark.ember.join.spill.enabled)");
     }
 
     @Override

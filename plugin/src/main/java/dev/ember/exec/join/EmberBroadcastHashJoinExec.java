@@ -88,7 +88,7 @@ public final class EmberBroadcastHashJoinExec extends EmberExec {
 
     @Override
     public Seq<Attribute> output() {
-        return Seqs.from(JoinOutput.attributes(JoinSpec.kindOf(joinType), left(), right()));
+        return Seqs.from(JoinOutput.attributes(joinType, left(), right()));
     }
 
     @Override

@@ -84,7 +84,7 @@ public final class EmberShuffledHashJoinExec extends EmberExec {
 
     @Override
     public Seq<Attribute> output() {
-        return Seqs.from(JoinOutput.attributes(JoinSpec.kindOf(joinType), left, right));
+        return Seqs.from(JoinOutput.attributes(joinType, left, right));
     }
 
     @Override

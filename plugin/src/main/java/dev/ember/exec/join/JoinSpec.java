@@ -1,5 +1,7 @@
 package dev.ember.exec.join;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.ember.catalog.SupportLevel;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.aggregate.ExpressionColumns;
@@ -7,10 +9,12 @@ import dev.ember.expr.ExpressionCompiler;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
 import org.apache.spark.sql.catalyst.optimizer.BuildSide;
+import org.apache.spark.sql.catalyst.plans.ExistenceJoin;
 import org.apache.spark.sql.catalyst.plans.FullOuter$;
 import org.apache.spark.sql.catalyst.plans.Inner$;
 import org.apache.spark.sql.catalyst.plans.JoinType;
@@ -20,10 +24,16 @@ import org.apache.spark.sql.catalyst.plans.LeftSemi$;
 import org.apache.spark.sql.catalyst.plans.RightOuter$;
 import org.apache.spark.sql.execution.SparkPlan;
 import scala.Option;
+import scala.Product;
 
 /**
  * A hash join planned on the driver: which side is built, the key columns of both sides, the optional
  * extra condition (over the left output followed by the right output) and what the join keeps.
+ *
+ * <p>An existence join ({@link Kind#EXISTENCE}, Spark's {@code ExistenceJoin}, planned for {@code EXISTS} and
+ * {@code IN} subqueries outside a plain {@code WHERE} conjunct) outputs every left row followed by a boolean
+ * that is true when some right row has equal, non-null keys and passes the condition. It streams its left
+ * side: Spark plans it with the right side built only, and Ember does the same.
  *
  * @param kind the join type
  * @param buildLeft whether the left side is the build side
@@ -36,7 +46,16 @@ public record JoinSpec(Kind kind, boolean buildLeft, ExpressionColumns streamKey
         ExpressionColumns condition, boolean nullAwareAnti) implements Serializable {
 
     /** The join types Ember runs. */
-    public enum Kind { INNER, LEFT_OUTER, RIGHT_OUTER, FULL_OUTER, LEFT_SEMI, LEFT_ANTI }
+    public enum Kind { INNER, LEFT_OUTER, RIGHT_OUTER, FULL_OUTER, LEFT_SEMI, LEFT_ANTI, EXISTENCE }
+
+    public JoinSpec {
+        requireNonNull(kind, "kind is null");
+        requireNonNull(streamKeys, "streamKeys is null");
+        requireNonNull(buildKeys, "buildKeys is null");
+        if (kind == Kind.EXISTENCE && buildLeft) {
+            throw new IllegalArgumentException("an existence join streams its left side; it cannot build it");
+        }
+    }
 
     /** The kind of a Spark join type, or null when Ember does not run it. */
     static Kind kindOf(JoinType joinType) {
@@ -52,8 +71,21 @@ public record JoinSpec(Kind kind, boolean buildLeft, ExpressionColumns streamKey
             return Kind.LEFT_SEMI;
         } else if (joinType == LeftAnti$.MODULE$) {
             return Kind.LEFT_ANTI;
+        } else if (joinType instanceof ExistenceJoin) {
+            return Kind.EXISTENCE;
         }
         return null;
+    }
+
+    /**
+     * A join type's name for a reason, in words ({@code LEFT SINGLE}, {@code EXISTENCE JOIN}). Not
+     * {@code JoinType.sql()}: Spark's {@code ExistenceJoin} throws from it (it has no SQL form), and
+     * describing a join Ember leaves to Spark must never fail planning. Every Spark join type is a Scala
+     * case object or class, whose product prefix is its name.
+     */
+    static String describe(JoinType joinType) {
+        String name = joinType instanceof Product product ? product.productPrefix() : joinType.getClass().getName();
+        return name.replaceAll("([a-z])([A-Z])", "$1 $2").toUpperCase(Locale.ROOT);
     }
 
     /** Whether Ember can run a hash join with these parts; the reason names what it cannot run. */
@@ -62,11 +94,16 @@ public record JoinSpec(Kind kind, boolean buildLeft, ExpressionColumns streamKey
             ExpressionCompiler compiler) {
         Kind kind = kindOf(joinType);
         if (kind == null) {
-            return SupportLevel.unsupported("join type " + joinType.sql() + " is not supported yet");
+            return SupportLevel.unsupported("join type " + describe(joinType) + " is not supported yet");
         }
         boolean buildLeft = buildSide == BuildLeft$.MODULE$;
         if (buildLeft && nullAwareAnti) {
             return SupportLevel.unsupported("a null-aware anti join must build its right side");
+        }
+        if (buildLeft && kind == Kind.EXISTENCE) {
+            // Spark itself only builds the right side of an existence join; Ember's probe flags stream rows
+            return SupportLevel.unsupported("an existence join (EXISTS or IN outside a plain WHERE conjunct) must"
+                    + " build its right side");
         }
         if (leftKeys.isEmpty()) {
             return SupportLevel.unsupported("a hash join needs at least one equality key");
@@ -115,20 +152,28 @@ public record JoinSpec(Kind kind, boolean buildLeft, ExpressionColumns streamKey
         return kind == Kind.LEFT_SEMI || kind == Kind.LEFT_ANTI;
     }
 
-    /** Whether stream rows without a match are kept (with nulls, or alone for an anti join). */
+    /** Whether the output holds matched pairs (both sides' columns), not left rows alone or flagged. */
+    boolean emitsPairs() {
+        return !leftOnly() && kind != Kind.EXISTENCE;
+    }
+
+    /**
+     * Whether stream rows without a match are kept (with nulls, alone for an anti join, flagged false for
+     * an existence join).
+     */
     boolean keepsUnmatchedStream() {
         return switch (kind) {
             case INNER, LEFT_SEMI -> false;
             case LEFT_OUTER, LEFT_ANTI -> !buildLeft;
             case RIGHT_OUTER -> buildLeft;
-            case FULL_OUTER -> true;
+            case FULL_OUTER, EXISTENCE -> true;
         };
     }
 
     /** Whether the build side's matched rows must be tracked (emitted at the end). */
     boolean tracksBuild() {
         return switch (kind) {
-            case INNER -> false;
+            case INNER, EXISTENCE -> false;
             case LEFT_OUTER, LEFT_SEMI, LEFT_ANTI -> buildLeft;
             case RIGHT_OUTER -> !buildLeft;
             case FULL_OUTER -> true;

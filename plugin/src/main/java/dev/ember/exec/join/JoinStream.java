@@ -20,8 +20,9 @@ import scala.collection.Iterator;
  * Probes a {@link BuildTable} with the stream side's batches and forms the join's output, for every join
  * kind of {@link JoinSpec}: candidate pairs come from the device's probe, the extra condition (if any)
  * is evaluated over the gathered pairs, and rows without a passing match are kept or dropped as the join
- * type says. Build rows matched by some pair are tracked when the build side is preserved (outer joins,
- * semi and anti joins that build their left side) and emitted after the stream ends.
+ * type says, or (existence join) all kept with a flag saying whether they had one. Build rows matched by
+ * some pair are tracked when the build side is preserved (outer joins, semi and anti joins that build their
+ * left side) and emitted after the stream ends.
  *
  * <p>Output batches hold at most {@code maxRows} pairs, except that a single stream row's matches are
  * never split.
@@ -111,6 +112,7 @@ final class JoinStream implements BatchIterator.Source {
             IndexList streamOut = new IndexList();
             IndexList buildOut = new IndexList();
             boolean[] hit = new boolean[nextRow - start];
+            boolean pairsOut = spec.emitsPairs();
             for (int i = 0; i < pairs; i++) {
                 if (!passes[i]) {
                     continue;
@@ -119,10 +121,13 @@ final class JoinStream implements BatchIterator.Source {
                 if (spec.tracksBuild()) {
                     buildMatched.set(buildRows[i]);
                 }
-                if (!spec.leftOnly()) {
+                if (pairsOut) {
                     streamOut.add(probeRows[i]);
                     buildOut.add(buildRows[i]);
                 }
+            }
+            if (spec.kind() == JoinSpec.Kind.EXISTENCE) {
+                return flagged(start, hit);
             }
             if (spec.leftOnly() && !spec.buildLeft()) {
                 boolean keepHits = spec.kind() == JoinSpec.Kind.LEFT_SEMI;
@@ -145,6 +150,32 @@ final class JoinStream implements BatchIterator.Source {
             }
             return spec.leftOnly() ? assemble(streamColumns, streamOut, null, null)
                     : assemble(streamColumns, streamOut, build.columns(), buildOut);
+        }
+    }
+
+    /**
+     * An existence join's output for the stream rows from {@code start} to {@code nextRow}: every one of
+     * them, in order, followed by the {@code exists} flag ({@code hit}, never null: a row with a null key
+     * has no candidate pair and is false, as in Spark).
+     */
+    private ColumnarBatch flagged(int start, boolean[] hit) {
+        IndexList rows = new IndexList();
+        for (int row = start; row < nextRow; row++) {
+            rows.add(row);
+        }
+        List<FieldVector> out = new ArrayList<>(gather(streamColumns, rows));
+        try {
+            BitVector exists = new BitVector("exists", allocator);
+            out.add(exists);
+            exists.allocateNew(hit.length);
+            for (int i = 0; i < hit.length; i++) {
+                exists.set(i, hit[i] ? 1 : 0);
+            }
+            exists.setValueCount(hit.length);
+            return ArrowBatches.toSpark(out, hit.length);
+        } catch (RuntimeException e) {
+            ArrowBatches.closeAll(out);
+            throw e;
         }
     }
 

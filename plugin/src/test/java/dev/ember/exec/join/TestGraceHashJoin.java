@@ -77,6 +77,10 @@ class TestGraceHashJoin {
         List<ColumnarBatch> right = batches(6000, 500, 800, 5);
         for (JoinSpec.Kind kind : JoinSpec.Kind.values()) {
             for (boolean buildLeft : new boolean[] {false, true}) {
+                if (buildLeft && kind == JoinSpec.Kind.EXISTENCE) {
+                    // an existence join streams its left side, in Spark and in Ember
+                    continue;
+                }
                 for (boolean withCondition : new boolean[] {false, true}) {
                     // built on the left, semi and anti joins emit the build side's own rows
                     assertSame(spec(kind, buildLeft, withCondition, false, false), left, right);
