@@ -3,8 +3,8 @@ package dev.ember.memory;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -119,14 +119,22 @@ public final class MemoryManager implements AllocationListener {
     }
 
     private long spill(List<Registration> candidates, long bytes, long alreadyFreed) {
-        List<Registration> sorted = new ArrayList<>(candidates);
-        sorted.sort(Comparator.comparingLong((Registration r) -> r.consumer.spillableBytes()).reversed());
+        // sizes change while owners run: sort a snapshot of them
+        List<Map.Entry<Registration, Long>> sized = new ArrayList<>(candidates.size());
+        for (Registration registration : candidates) {
+            long size = registration.consumer.spillableBytes();
+            if (size > 0) {
+                sized.add(Map.entry(registration, size));
+            }
+        }
+        sized.sort(Map.Entry.<Registration, Long>comparingByValue().reversed());
         long freed = alreadyFreed;
-        for (Registration registration : sorted) {
+        for (Map.Entry<Registration, Long> entry : sized) {
+            Registration registration = entry.getKey();
             if (freed >= bytes) {
                 break;
             }
-            if (registration.closed || registration.consumer.spillableBytes() == 0) {
+            if (registration.closed) {
                 continue;
             }
             try {

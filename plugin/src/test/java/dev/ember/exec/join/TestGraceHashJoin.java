@@ -126,8 +126,7 @@ class TestGraceHashJoin {
         GraceHashJoin.Context context = new GraceHashJoin.Context(spec, setup, new SpillSettings(true, 4, 3),
                 new BuildBudget(root), fixtures.device(), outputs, memory);
         GraceHashJoin join = GraceHashJoin.start(context, SpillFiles.forTask(), HeldRows.inMemory(memory),
-                JoinFixtures.iterator(build),
-                JoinFixtures.iterator(stream));
+                JoinFixtures.iterator(build), JoinFixtures.iterator(stream));
         return new Outcome(JoinFixtures.drain(join), spillPartitions.value());
     }
 }
