@@ -106,8 +106,17 @@ public final class MemoryContext implements AutoCloseable {
 
     /** The error for a step that needs more memory than the limit allows. */
     public LimitExceededException limitExceeded(long requested, Throwable cause) {
+        return limitExceeded(operator, bytes(), requested, cause);
+    }
+
+    /**
+     * The error for a step of {@code operator}, which holds {@code heldBytes}, that needs more memory than
+     * the limit allows even after the memory manager asked others to spill.
+     */
+    public static LimitExceededException limitExceeded(String operator, long heldBytes, long requested,
+            Throwable cause) {
         return new LimitExceededException(operator + " needs more memory than Ember may use on this executor: it holds "
-                + bytes() + " bytes" + (requested > 0 ? " and asked for " + requested + " more" : "")
+                + heldBytes + " bytes" + (requested > 0 ? " and asked for " + requested + " more" : "")
                 + " while all Ember buffers together hold " + EmberMemory.allocatedBytes()
                 + " bytes. Raise " + EmberMemory.limitSetting() + " (or give Spark more partitions with"
                 + " spark.sql.shuffle.partitions so each task holds less).", cause);
