@@ -1,8 +1,8 @@
 package dev.ember.plan;
 
-import dev.ember.SparkApiMismatchException;
 import dev.ember.catalog.SupportLevel;
 import dev.ember.config.EmberConf;
+import dev.ember.shims.SparkApiMismatchException;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package dev.ember;
+package dev.ember.shims;
 
 /**
  * A Spark API that Ember reads is missing or differs in the running Spark version: thrown by

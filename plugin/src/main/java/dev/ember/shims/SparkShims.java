@@ -1,4 +1,4 @@
-package dev.ember;
+package dev.ember.shims;
 
 import java.lang.reflect.Method;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateFunction;
