@@ -71,7 +71,10 @@ final class ExampleRuns {
         return Files.createDirectories(directory);
     }
 
-    /** spark-defaults.conf of a local run: two task threads in the driver JVM, everything on 127.0.0.1. */
+    /**
+     * spark-defaults.conf of a local run: two task threads in the driver JVM, everything on 127.0.0.1, and
+     * Ember's strict mode (an Ember bug while planning fails the run instead of falling back).
+     */
     static Map<String, String> localDefaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("spark.master", "local[2]");
@@ -79,6 +82,7 @@ final class ExampleRuns {
         defaults.put("spark.driver.bindAddress", "127.0.0.1");
         defaults.put("spark.ui.enabled", "false");
         defaults.put("spark.sql.shuffle.partitions", "4");
+        defaults.put("spark.ember.test.strict", "true");
         return defaults;
     }
 

@@ -167,6 +167,8 @@ class TestStandaloneCluster {
         defaults.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "180s");
         defaults.put("spark.shuffle.readHostLocalDisk", "false");
         defaults.put("spark.sql.shuffle.partitions", "4");
+        // an Ember bug while planning fails the run instead of hiding as a fallback
+        defaults.put("spark.ember.test.strict", "true");
         return defaults;
     }
 

@@ -108,10 +108,17 @@ public final class EmberConf {
                     + " hash seed). A part still too large after that, such as one holding a single hot key, is"
                     + " joined in memory if it fits, else the task fails naming spark.ember.memory.host.limitBytes.");
 
+    public static final ConfigEntry<Boolean> TEST_STRICT = ConfigEntry.booleanEntry(PREFIX + "test.strict", false,
+            SESSION,
+            "For Ember's own tests: true makes an unexpected exception while Ember plans a query (an Ember bug)"
+                    + " fail the query instead of leaving the node in Spark. With false (for applications) the node"
+                    + " stays in Spark and its fallback reason says it is an Ember bug to report.");
+
     /** Every declared entry, in the order the docs list them. */
     public static final List<ConfigEntry<?>> ENTRIES = List.of(ENABLED, EXPLAIN, MODE, DEVICE, BATCH_SIZE_ROWS,
             BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, GPU_MEMORY_CACHING, CUDA_DEVICE_ORDINAL, CONCURRENT_GPU_TASKS,
-            HOST_MEMORY_LIMIT, REPLACE_SORT_MERGE_JOIN, JOIN_SPILL_ENABLED, JOIN_SPILL_PARTITIONS, JOIN_SPILL_MAX_DEPTH);
+            HOST_MEMORY_LIMIT, REPLACE_SORT_MERGE_JOIN, JOIN_SPILL_ENABLED, JOIN_SPILL_PARTITIONS, JOIN_SPILL_MAX_DEPTH,
+            TEST_STRICT);
 
     private final Function<String, Optional<String>> lookup;
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedException;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.ExprId;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -36,8 +37,13 @@ public final class ExpressionCompiler {
         } catch (UnsupportedExpressionException e) {
             return SupportLevel.unsupported(e.reason());
         } catch (Exception e) {
-            // Catalyst throws (some of its exceptions are checked ones, thrown from Scala) for expressions it cannot type (unresolved, invalid): never crash planning.
-            return SupportLevel.unsupported(unexpected(expression, e));
+            // Scala throws checked exceptions unannounced: Catalyst's UnresolvedException for an expression it
+            // cannot type. Anything else is an Ember bug, which the planner reports (spark.ember.test.strict).
+            if (e instanceof UnresolvedException) {
+                return SupportLevel.unsupported(unexpected(expression, e));
+            }
+            throw e instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("Ember bug: checking " + Reasons.sql(expression) + " threw " + e, e);
         }
     }
 

@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * The Arrow memory of one JVM: a root allocator with a hard cap, and one child allocator per Spark
  * task.
  *
+ * <p>The root's allocation listener is the JVM's {@link MemoryManager}: an allocation the limit refuses
+ * first makes spillable consumers (of the allocating task first) give memory back, then is retried.
+ *
  * <p>The root is created once per executor JVM by {@link #initialize} (the device chooses the
  * allocation manager: unified memory for CUDA, Arrow's default otherwise) or lazily with defaults.
  * A task's allocator is created on first use and closed when the task completes; operators register
@@ -31,6 +34,7 @@ public final class EmberMemory {
 
     private static final Map<Long, BufferAllocator> TASK_ALLOCATORS = new ConcurrentHashMap<>();
     private static final AtomicLong LEAKS = new AtomicLong();
+    private static final MemoryManager MANAGER = MemoryManager.forSparkTasks();
     private static volatile RootAllocator root;
     private static volatile String limitSetting = "spark.ember.memory.host.limitBytes";
 
@@ -52,10 +56,9 @@ public final class EmberMemory {
             }
             return;
         }
-        root = factory == null
-                ? new RootAllocator(limitBytes)
-                : new RootAllocator(RootAllocator.configBuilder().maxAllocation(limitBytes)
-                        .allocationManagerFactory(factory).build());
+        var config = RootAllocator.configBuilder().maxAllocation(limitBytes).listener(MANAGER);
+        root = new RootAllocator(factory == null ? config.build() : config.allocationManagerFactory(factory).build());
+        MANAGER.watch(root);
         limitSetting = requireNonNull(limitKey, "limitKey is null");
         LOG.info("Ember memory: up to {} bytes of Arrow buffers ({})", limitBytes,
                 factory == null ? "host memory" : factory.getClass().getSimpleName());
@@ -73,6 +76,11 @@ public final class EmberMemory {
             }
         }
         return current;
+    }
+
+    /** The memory manager of every Ember consumer in this JVM: the root allocator's listener. */
+    public static MemoryManager manager() {
+        return MANAGER;
     }
 
     /** The setting that raises the memory limit, for error messages. */

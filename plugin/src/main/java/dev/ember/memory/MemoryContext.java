@@ -11,9 +11,11 @@ import org.apache.arrow.memory.OutOfMemoryException;
  * table's build side, sorted rows, grouping keys) and a reservation, against the same limit, for state
  * it keeps on the Java heap (hash slots, accumulators).
  *
- * <p>Both count against Ember's executor-wide limit ({@code spark.ember.memory.host.limitBytes}): when
- * the limit is reached, {@link #setHeapBytes} and {@link #run} throw {@link LimitExceededException}
- * naming the operator and the setting to raise, instead of an {@link OutOfMemoryError}.
+ * <p>Both count against Ember's executor-wide limit ({@code spark.ember.memory.host.limitBytes}). An
+ * allocation or reservation that the limit refuses first makes the {@link MemoryManager} of the
+ * allocator's tree ask spillable consumers for memory and is then tried again; when that frees nothing,
+ * {@link #setHeapBytes} and {@link #run} throw {@link LimitExceededException} naming the operator and
+ * the setting to raise, instead of an {@link OutOfMemoryError}.
  *
  * <p>Used by one task thread. Closing releases the reservation and closes the allocator; the operator
  * must have closed its state buffers first. Output batches are not allocated here: they belong to the
@@ -22,6 +24,7 @@ import org.apache.arrow.memory.OutOfMemoryException;
 public final class MemoryContext implements AutoCloseable {
     private final String operator;
     private final BufferAllocator allocator;
+    private final MemoryManager manager;
     private AllocationReservation reservation;
     private long heapBytes;
     private long peakBytes;
@@ -31,12 +34,18 @@ public final class MemoryContext implements AutoCloseable {
         this.operator = requireNonNull(operator, "operator is null");
         requireNonNull(parent, "parent is null");
         this.allocator = parent.newChildAllocator(operator, 0, Long.MAX_VALUE);
+        this.manager = MemoryManager.of(parent);
         this.reservation = allocator.newReservation();
     }
 
     /** The allocator for the operator's state buffers. */
     public BufferAllocator allocator() {
         return allocator;
+    }
+
+    /** The manager that spillable state of this operator registers with. */
+    public MemoryManager manager() {
+        return manager;
     }
 
     /** Bytes held now: Arrow buffers of the allocator plus reserved heap state. */
@@ -60,13 +69,8 @@ public final class MemoryContext implements AutoCloseable {
         }
         if (bytes > heapBytes) {
             long growth = bytes - heapBytes;
-            boolean reserved;
-            try {
-                reserved = growth <= Integer.MAX_VALUE && reservation.add((int) growth);
-            } catch (OutOfMemoryException e) {
-                reserved = false;
-            }
-            if (!reserved) {
+            // Arrow's reservations do not call the allocation listener: ask the manager here
+            if (!reserve(growth) && !(manager.makeRoom(growth) && reserve(growth))) {
                 throw limitExceeded(growth, null);
             }
         } else if (bytes < heapBytes / 2) {
@@ -79,6 +83,14 @@ public final class MemoryContext implements AutoCloseable {
         }
         heapBytes = Math.max(bytes, heapBytes);
         peakBytes = Math.max(peakBytes, bytes());
+    }
+
+    private boolean reserve(long growth) {
+        try {
+            return growth <= Integer.MAX_VALUE && reservation.add((int) growth);
+        } catch (OutOfMemoryException e) {
+            return false;
+        }
     }
 
     /** Runs an allocation-heavy step, turning Arrow's out-of-memory error into a clear one. */
@@ -94,8 +106,17 @@ public final class MemoryContext implements AutoCloseable {
 
     /** The error for a step that needs more memory than the limit allows. */
     public LimitExceededException limitExceeded(long requested, Throwable cause) {
+        return limitExceeded(operator, bytes(), requested, cause);
+    }
+
+    /**
+     * The error for a step of {@code operator}, which holds {@code heldBytes}, that needs more memory than
+     * the limit allows even after the memory manager asked others to spill.
+     */
+    public static LimitExceededException limitExceeded(String operator, long heldBytes, long requested,
+            Throwable cause) {
         return new LimitExceededException(operator + " needs more memory than Ember may use on this executor: it holds "
-                + bytes() + " bytes" + (requested > 0 ? " and asked for " + requested + " more" : "")
+                + heldBytes + " bytes" + (requested > 0 ? " and asked for " + requested + " more" : "")
                 + " while all Ember buffers together hold " + EmberMemory.allocatedBytes()
                 + " bytes. Raise " + EmberMemory.limitSetting() + " (or give Spark more partitions with"
                 + " spark.sql.shuffle.partitions so each task holds less).", cause);

@@ -90,30 +90,36 @@ public final class EmberOverrides extends ColumnarRule {
             Optional<ExecRule<?>> rule = SupportCatalog.ruleFor(plan);
             SupportLevel level;
             String heldBack = orderSensitive.get(plan);
+            boolean strict = context.conf().get(EmberConf.TEST_STRICT);
             try {
                 level = heldBack != null ? SupportLevel.unsupported(heldBack) : rule.isPresent()
                         ? rule.get().support(plan, context)
                         : SupportLevel.unsupported(FallbackReasons.noRule(plan));
-            } catch (LinkageError | IllegalStateException e) {
-                // a Spark version whose API differs from the one Ember was built against: stay in Spark
-                level = SupportLevel.unsupported("Ember's rule for " + plan.getClass().getSimpleName()
-                        + " does not work with this Spark version (" + e + ")");
+            } catch (RuntimeException | LinkageError e) {
+                level = RuleFailures.fallback(plan, e, strict);
             }
             if (level.isCompatible()) {
                 ExecRule<?> found = rule.get();
-                lines.set(lineIndex, ExplainLine.ember(depth, plan.getClass().getSimpleName(),
-                        "will run on Ember as " + found.emberNode() + primitivesText(found)));
                 if (execute) {
                     List<SparkPlan> inputs = new ArrayList<>(children.size());
                     for (SparkPlan child : children) {
                         inputs.add(toEmberInput(child));
                     }
-                    return found.convert(plan, inputs, context);
+                    try {
+                        SparkPlan converted = found.convert(plan, inputs, context);
+                        lines.set(lineIndex, ExplainLine.ember(depth, plan.getClass().getSimpleName(),
+                                "will run on Ember as " + found.emberNode() + primitivesText(found)));
+                        return converted;
+                    } catch (RuntimeException | LinkageError e) {
+                        level = RuleFailures.fallback(plan, e, strict);
+                    }
+                } else {
+                    lines.set(lineIndex, ExplainLine.ember(depth, plan.getClass().getSimpleName(),
+                            "will run on Ember as " + found.emberNode() + primitivesText(found)));
                 }
-            } else if (!FallbackReasons.isStructural(plan)) {
-                lines.set(lineIndex, ExplainLine.spark(depth, plan.getClass().getSimpleName(), level.reason()));
             }
             SparkPlan kept = childrenChanged ? plan.withNewChildren(Seqs.from(children)) : plan;
+            // explainOnly keeps a compatible node as it is, its explain line set above
             if (plan instanceof UnionExec union) {
                 List<SparkPlan> rowInputs = EmberUnionExec.rowInputsWhenPartitioned(union, children);
                 if (!rowInputs.equals(children)) {
@@ -121,6 +127,7 @@ public final class EmberOverrides extends ColumnarRule {
                 }
             }
             if (!level.isCompatible() && !FallbackReasons.isStructural(plan)) {
+                lines.set(lineIndex, ExplainLine.spark(depth, plan.getClass().getSimpleName(), level.reason()));
                 kept.setTagValue(EmberTags.FALLBACK_REASON, level.reason());
             }
             return kept;

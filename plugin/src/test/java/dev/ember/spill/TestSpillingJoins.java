@@ -163,6 +163,54 @@ class TestSpillingJoins {
         }
     }
 
+    /**
+     * Joins of several queries at once, so that tasks of different joins share the 2 MiB limit and take
+     * memory from each other between one join's decision and its allocations (issue 12: a neighbour could
+     * make a spill fail). Every answer must still be Spark's; {@code ember.test.pressureRounds} repeats it.
+     */
+    @Test
+    void concurrentJoinsUnderOneLimitAllMatchSpark() throws Exception {
+        List<String> queries = new ArrayList<>();
+        for (String joinType : new String[] {"INNER", "LEFT OUTER", "FULL OUTER", "LEFT ANTI"}) {
+            queries.add("SELECT /*+ SHUFFLE_HASH(r) */ " + select(joinType) + " FROM spill_left l " + joinType
+                    + " JOIN spill_right r ON l.ks = r.ks");
+        }
+        Map<String, String> settings = new java.util.HashMap<>(SMALL_BATCHES);
+        // more tasks than cores: tasks of one query and of different queries run side by side
+        settings.put("spark.sql.shuffle.partitions", "4");
+        int rounds = Integer.getInteger("ember.test.pressureRounds", 2);
+        SparkSession session = SharedSpark.session();
+        SharedSpark.withConf(settings, () -> {
+            List<List<Row>> expected = new ArrayList<>();
+            SharedSpark.withConf(Map.of("spark.ember.enabled", "false"), () -> {
+                queries.forEach(sql -> expected.add(session.sql(sql).collectAsList()));
+                return null;
+            });
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                    queries.size());
+            try {
+                for (int round = 0; round < rounds; round++) {
+                    List<java.util.concurrent.Future<List<Row>>> answers = new ArrayList<>();
+                    for (String sql : queries) {
+                        answers.add(pool.submit(() -> session.sql(sql).collectAsList()));
+                    }
+                    for (int i = 0; i < queries.size(); i++) {
+                        List<Row> actual = answers.get(i).get();
+                        String difference = dev.ember.testkit.RowComparison.difference(expected.get(i), actual,
+                                false);
+                        assertEquals(null, difference, "round " + round + ": " + queries.get(i));
+                    }
+                }
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new AssertionError("a concurrent join failed: " + messages(e), e);
+            } finally {
+                pool.shutdownNow();
+            }
+            return null;
+        });
+        assertEquals(0, EmberMemory.allocatedBytes(), "Ember still holds memory after the queries");
+    }
+
     @Test
     void withSpillingOffTheTaskFailsNamingTheLimit() {
         String sql = "SELECT /*+ SHUFFLE_HASH(r) */ l.id, r.id, r.pad FROM spill_left l JOIN spill_right r"

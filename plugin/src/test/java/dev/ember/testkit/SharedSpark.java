@@ -4,7 +4,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one Spark session of a test JVM: {@code local[2]}, bound to 127.0.0.1, with Ember's plugin
- * loaded. Ember is switched on and off per query through {@code spark.ember.enabled}.
+ * loaded and {@code spark.ember.test.strict=true}. Ember is switched on and off per query through {@code spark.ember.enabled}.
  *
  * <p>The device comes from the system property {@code ember.test.device} (default {@code host}), so the
  * same SQL tests run on the host device and on the CUDA emulator. The system property
@@ -51,6 +51,8 @@ public final class SharedSpark {
                     .config("spark.plugins", "dev.ember.EmberPlugin")
                     .config("spark.ember.device", device)
                     .config("spark.ember.explain", "ALL")
+                    // an Ember bug while planning fails the test instead of hiding as a fallback
+                    .config("spark.ember.test.strict", "true")
                     .config("spark.ember.memory.host.limitBytes", System.getProperty("ember.test.hostLimitBytes", "0"))
                     .getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(session::stop, "stop-test-spark"));

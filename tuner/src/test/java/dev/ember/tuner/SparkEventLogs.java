@@ -109,7 +109,8 @@ public final class SparkEventLogs {
       case EMBER_ZSTD -> {
         builder.config("spark.plugins", "dev.ember.EmberPlugin")
             .config("spark.ember.device", "host")
-            .config("spark.ember.explain", "NONE");
+            .config("spark.ember.explain", "NONE")
+            .config("spark.ember.test.strict", "true");
         yield session -> cleanWorkload(session, directory);
       }
       case SPILL_LZ4 -> {

@@ -4,6 +4,7 @@ import dev.ember.catalog.SupportLevel;
 import dev.ember.device.Device.AggregateOperation;
 import dev.ember.device.Device.AggregateOperation.Kind;
 import dev.ember.expr.ExpressionCompiler;
+import dev.ember.shims.SparkShims;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,7 +208,7 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                     : List.of();
             int first = operations.size();
             if (function instanceof Sum sum) {
-                boolean ansi = ansi(dev.ember.SparkShims.evalModeOf(sum), function);
+                boolean ansi = ansi(SparkShims.evalModeOf(sum), function);
                 DataType sumType = sum.dataType();
                 if (sumType instanceof DecimalType decimal) {
                     int[] in = merge ? inputs(bufferInputs) : inputs(List.of(sum.child()));
@@ -222,7 +223,7 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                 }
                 functions.add(new FunctionPlan(FunctionPlan.Kind.SUM, merge, first, sum.dataType(), sumType, ansi));
             } else if (function instanceof Average average) {
-                boolean ansi = ansi(dev.ember.SparkShims.evalModeOf(average), function);
+                boolean ansi = ansi(SparkShims.evalModeOf(average), function);
                 DataType sumType = average.sumDataType();
                 Expression sumInput = merge ? bufferInputs.get(0) : average.child();
                 Expression countInput = merge ? bufferInputs.get(1) : average.child();

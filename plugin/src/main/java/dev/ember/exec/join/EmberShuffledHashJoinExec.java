@@ -3,7 +3,6 @@ package dev.ember.exec.join;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.config.EmberConf;
-import dev.ember.device.Device;
 import dev.ember.device.Devices;
 import dev.ember.exec.BatchIterator;
 import dev.ember.exec.EmberExec;
@@ -12,9 +11,7 @@ import dev.ember.exec.Seqs;
 import dev.ember.exec.spill.BuildBudget;
 import dev.ember.exec.spill.SpillSettings;
 import dev.ember.memory.EmberMemory;
-import dev.ember.memory.MemoryContext;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -23,7 +20,6 @@ import org.apache.spark.sql.catalyst.plans.JoinType;
 import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.internal.SQLConf;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.Option;
 import scala.Tuple2;
@@ -137,98 +133,8 @@ public final class EmberShuffledHashJoinExec extends EmberExec {
         return ZipPartitions.zip(left.executeColumnar(), right.executeColumnar(), (leftBatches, rightBatches) -> {
             Iterator<ColumnarBatch> build = buildLeft ? leftBatches : rightBatches;
             Iterator<ColumnarBatch> stream = buildLeft ? rightBatches : leftBatches;
-            return new BatchIterator(open(spec, setup, settings, build, stream), setup.metrics());
+            return new BatchIterator(ShuffledHashJoin.open(spec, setup, settings, build, stream, Devices.current(),
+                    EmberMemory.taskAllocator(), BuildBudget.ofExecutor()), setup.metrics());
         });
-    }
-
-    /**
-     * Reads the build side; joins in memory when it fits, else (with spilling enabled) hands everything to a
-     * {@link GraceHashJoin}. Without spilling, a build side that cannot fit fails with the clear error.
-     */
-    private static BatchIterator.Source open(JoinSpec spec, JoinSetup setup, SpillSettings settings,
-            Iterator<ColumnarBatch> build, Iterator<ColumnarBatch> stream) {
-        Device device = Devices.current();
-        BufferAllocator allocator = EmberMemory.taskAllocator();
-        MemoryContext memory = new MemoryContext("EmberShuffledHashJoinExec", allocator);
-        HeldRows held = new HeldRows(memory);
-        BuildBudget budget = BuildBudget.ofExecutor();
-        boolean handedOver = false;
-        try {
-            boolean mustSpill = collect(held, build, settings, budget, memory);
-            if (!mustSpill) {
-                try {
-                    JoinStream joined = joinInMemory(spec, setup, held, stream, device, allocator, memory);
-                    handedOver = true;
-                    return joined;
-                } catch (MemoryContext.LimitExceededException e) {
-                    if (!settings.enabled()) {
-                        throw e;
-                    }
-                    // the held rows are intact: spill them instead
-                }
-            }
-            handedOver = true;
-            GraceHashJoin.Context context = new GraceHashJoin.Context(spec, setup, settings, budget, device,
-                    allocator, memory);
-            return GraceHashJoin.start(context, held, build, stream);
-        } finally {
-            if (!handedOver) {
-                try (MemoryContext context = memory) {
-                    held.close();
-                }
-            }
-        }
-    }
-
-    /**
-     * Shares build batches into {@code held} until the input ends (returns false) or, with spilling
-     * enabled, the held rows outgrow their share of the memory limit (returns true; the rest of the input
-     * is left unread).
-     */
-    private static boolean collect(HeldRows held, Iterator<ColumnarBatch> build, SpillSettings settings,
-            BuildBudget budget, MemoryContext memory) {
-        while (build.hasNext()) {
-            ColumnarBatch batch = build.next();
-            if (batch.numRows() == 0) {
-                continue;
-            }
-            held.add(batch);
-            long bytes = held.bytes();
-            if (settings.enabled() && budget.shouldSpill(bytes, memory)) {
-                return true;
-            }
-            if (!settings.enabled() && budget.cannotBuild(bytes, memory)) {
-                throw new MemoryContext.LimitExceededException(memory.limitExceeded(bytes, null).getMessage()
-                        + " The build side alone holds " + bytes + " bytes in " + held.rowCount() + " rows so far;"
-                        + " set " + EmberConf.JOIN_SPILL_ENABLED.key() + "=true to let the join spill to disk"
-                        + " instead.", null);
-            }
-        }
-        return false;
-    }
-
-    private static JoinStream joinInMemory(JoinSpec spec, JoinSetup setup, HeldRows held,
-            Iterator<ColumnarBatch> stream, Device device, BufferAllocator allocator, MemoryContext memory) {
-        long start = System.nanoTime();
-        List<FieldVector> columns = held.concatenate(setup.buildTypes(), device);
-        int rowCount = (int) held.rowCount();
-        // the held rows stay with the caller until the join owns them: a failure below may still spill them
-        BuildTable side = memory.run(() -> BuildTable.build(columns, rowCount, () -> { }, spec.buildKeys(), device,
-                memory.allocator()));
-        try {
-            memory.setHeapBytes(side.tableBytes());
-        } catch (RuntimeException e) {
-            side.close();
-            throw e;
-        }
-        setup.buildRows().add(side.rowCount());
-        setup.metrics().operatorTime().add(System.nanoTime() - start);
-        return new JoinStream(spec, side, stream, setup.streamTypes(), setup.maxRows(), setup.metrics(), device,
-                allocator, () -> {
-                    setup.peak().add(memory.peakBytes());
-                    try (MemoryContext context = memory; HeldRows rows = held) {
-                        side.close();
-                    }
-                });
     }
 }

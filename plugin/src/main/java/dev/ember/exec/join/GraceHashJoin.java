@@ -65,14 +65,17 @@ final class GraceHashJoin implements BatchIterator.Source {
     }
 
     /**
-     * Spills the held build rows, the rest of the build side and the whole stream side, split by key
-     * hash; the join then runs as the returned source is read. Takes ownership of {@code held} and of the
-     * context's memory (closed with the source, or here on failure).
+     * Spills the held build rows (those the memory manager spilled already are split from their file), the
+     * rest of the build side and the whole stream side, split by key hash; the join then runs as the
+     * returned source is read. Takes ownership of {@code held}, of {@code files} and of the context's
+     * memory (closed with the source, or here on failure).
+     *
+     * @param files the task's spill registry, which {@code held} spilled to
      */
-    static GraceHashJoin start(Context context, HeldRows held, Iterator<ColumnarBatch> build,
+    static GraceHashJoin start(Context context, SpillFiles files, HeldRows held, Iterator<ColumnarBatch> build,
             Iterator<ColumnarBatch> stream) {
         requireNonNull(context, "context is null");
-        GraceHashJoin join = new GraceHashJoin(context, SpillFiles.forTask());
+        GraceHashJoin join = new GraceHashJoin(context, requireNonNull(files, "files is null"));
         try (HeldRows rows = held) {
             long start = System.nanoTime();
             join.spillSides(rows, build, stream);
@@ -87,22 +90,35 @@ final class GraceHashJoin implements BatchIterator.Source {
     private void spillSides(HeldRows held, Iterator<ColumnarBatch> build, Iterator<ColumnarBatch> stream) {
         JoinSpec spec = context.spec();
         int partitions = context.settings().partitions();
-        LOG.info("Ember's shuffled hash join spills: its build side holds {} bytes in {} rows so far, more than"
-                + " a third of the {} bytes free under the memory limit; splitting both sides into {} parts",
-                held.bytes(), held.rowCount(), context.budget().freeBytes(context.memory()), partitions);
+        LOG.info("Ember's shuffled hash join spills: its build side holds {} bytes in {} rows so far{}, the memory"
+                + " limit leaves it {} bytes; splitting both sides into {} parts", held.bytes(), held.rowCount(),
+                held.hasSpilled() ? " (some already written to disk at the memory manager's request)" : "",
+                context.budget().freeBytes(context.memory()), partitions);
         List<SpilledPart> buildParts;
         long buildRows = 0;
         boolean anyNullKey = false;
         try (PartitionedSpill spill = newSpill(0)) {
-            while (held.hasParts()) {
-                int rows = held.peekRows();
-                List<FieldVector> part = held.poll();
+            // the manager may spill the parts still held while earlier ones are split: those come last
+            for (HeldRows.Part part = held.poll(); part != null; part = held.poll()) {
                 try {
-                    anyNullKey |= add(spill, part, rows, spec.buildKeys(), false);
-                    buildRows += rows;
+                    anyNullKey |= add(spill, part.columns(), part.rows(), spec.buildKeys(), false);
+                    buildRows += part.rows();
                 } finally {
-                    ArrowBatches.closeAll(part);
+                    ArrowBatches.closeAll(part.columns());
                 }
+            }
+            List<SpilledPart> spilledOnRequest = held.takeSpilled();
+            countSpill(spilledOnRequest);
+            for (SpilledPart part : spilledOnRequest) {
+                try (SpillReader reader = new SpillReader(part.file(), context.memory())) {
+                    while (reader.hasNext()) {
+                        ColumnarBatch batch = reader.next();
+                        anyNullKey |= add(spill, ArrowBatches.vectors(batch), batch.numRows(), spec.buildKeys(),
+                                false);
+                        buildRows += batch.numRows();
+                    }
+                }
+                files.delete(part.file());
             }
             while (build.hasNext()) {
                 ColumnarBatch batch = build.next();

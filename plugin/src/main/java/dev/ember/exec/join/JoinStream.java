@@ -5,10 +5,12 @@ import dev.ember.columnar.ArrowTypes;
 import dev.ember.device.Device;
 import dev.ember.exec.BatchIterator;
 import dev.ember.exec.OperatorMetrics;
+import dev.ember.memory.MemoryContext;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
@@ -58,8 +60,23 @@ final class JoinStream implements BatchIterator.Source {
         this.onClose = onClose;
     }
 
+    /**
+     * The next output batch, or null after the last.
+     *
+     * @throws MemoryContext.LimitExceededException when an output or probe buffer does not fit in Ember's
+     *     memory limit even after the memory manager asked other consumers to spill
+     */
     @Override
     public ColumnarBatch next() {
+        try {
+            return nextBatch();
+        } catch (OutOfMemoryException e) {
+            throw MemoryContext.limitExceeded("Ember's hash join (probing its build side)",
+                    allocator.getAllocatedMemory(), 0, e);
+        }
+    }
+
+    private ColumnarBatch nextBatch() {
         if (spec.nullAwareAnti() && build.rowCount() > 0 && build.anyNullKey()) {
             // NOT IN over a list holding null is never true
             return null;

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * registers a task completion listener that closes this registry. Outside a Spark task (unit tests) the
  * files go to the JVM's temporary directory.
  *
- * <p>Used by the task's thread only; the completion listener runs after the task's own code.
+ * <p>Thread-safe: besides the task's thread, another task's thread may add a file while it asks one of
+ * this task's consumers to spill ({@link dev.ember.memory.Spillable}); {@link #forTask} must be called in
+ * the owning task's thread.
  */
 public final class SpillFiles implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpillFiles.class);
@@ -42,7 +44,7 @@ public final class SpillFiles implements AutoCloseable {
     }
 
     /** A new, not yet existing file path for a spill; deleted with this registry. */
-    public File newFile() {
+    public synchronized File newFile() {
         if (closed) {
             throw new IllegalStateException("spill files were already released");
         }
@@ -62,22 +64,22 @@ public final class SpillFiles implements AutoCloseable {
     }
 
     /** Counts bytes written to this registry's files, for metrics. */
-    void addBytesWritten(long bytes) {
+    synchronized void addBytesWritten(long bytes) {
         bytesWritten += bytes;
     }
 
     /** Bytes written to all files of this registry so far. */
-    public long bytesWritten() {
+    public synchronized long bytesWritten() {
         return bytesWritten;
     }
 
     /** How many files exist now. */
-    public int liveFileCount() {
+    public synchronized int liveFileCount() {
         return live.size();
     }
 
     /** Deletes one file of this registry now. */
-    public void delete(File file) {
+    public synchronized void delete(File file) {
         if (live.remove(file)) {
             deleteQuietly(file);
         }
@@ -85,7 +87,7 @@ public final class SpillFiles implements AutoCloseable {
 
     /** Deletes every remaining file; later calls do nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

@@ -1,4 +1,4 @@
-package dev.ember;
+package dev.ember.shims;
 
 import java.lang.reflect.Method;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateFunction;
@@ -14,7 +14,7 @@ public final class SparkShims {
      * The eval mode (an {@code EvalMode} value) of Sum or Average: Spark 4.1 keeps it in an
      * {@code evalContext()}, Spark 4.0 in {@code evalMode()}.
      *
-     * @throws IllegalStateException when neither exists (an unknown Spark version)
+     * @throws SparkApiMismatchException when neither exists (an unknown Spark version)
      */
     public static Object evalModeOf(AggregateFunction function) {
         try {
@@ -24,12 +24,12 @@ public final class SparkShims {
         } catch (NoSuchMethodException e) {
             // Spark 4.0: the mode is a field of the function itself
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the eval mode of " + function.prettyName(), e);
+            throw new SparkApiMismatchException("cannot read the eval mode of " + function.prettyName(), e);
         }
         try {
             return function.getClass().getMethod("evalMode").invoke(function);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("this Spark version keeps the eval mode of " + function.prettyName()
+            throw new SparkApiMismatchException("this Spark version keeps the eval mode of " + function.prettyName()
                     + " where Ember does not look for it", e);
         }
     }

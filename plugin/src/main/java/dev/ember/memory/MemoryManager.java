@@ -1,0 +1,220 @@
+package dev.ember.memory;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.arrow.memory.AllocationListener;
+import org.apache.arrow.memory.AllocationOutcome;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.spark.TaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one memory manager of an executor's Ember consumers: an allocation under Ember's limit that cannot
+ * be served asks {@link Spillable} consumers to give memory back, then is tried again; only when nothing
+ * can be freed does it fail (Arrow's {@code OutOfMemoryException}, which operators turn into the error
+ * naming {@code spark.ember.memory.host.limitBytes}).
+ *
+ * <p>It is the {@link AllocationListener} of Ember's root allocator, so every allocator below it (task
+ * allocators, operators' memory contexts) reaches it through Arrow's {@code onFailedAllocation}, which
+ * retries the allocation once when the listener made room ({@link #makeRoom}); {@link MemoryContext}
+ * calls {@link #makeRoom} itself for heap reservations. The order follows Spark's {@code TaskMemoryManager}:
+ * consumers of the allocating task first, then those of other tasks, each group largest first.
+ *
+ * <p>Threading: consumers register and unregister from their tasks' threads; {@link #reclaim} runs in the
+ * thread whose allocation failed and calls other tasks' consumers from it (see {@link Spillable} for
+ * their side of that contract). A spill that itself fails to allocate does not reclaim again.
+ */
+public final class MemoryManager implements AllocationListener {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryManager.class);
+    /** How long an allocation waits at most for other tasks to release memory before it fails. */
+    public static final long WAIT_MILLIS = 1000;
+    /** The task of a thread that runs no Spark task (the driver, tests). */
+    public static final long NO_TASK = -1;
+    private static final MemoryManager UNMANAGED = new MemoryManager(() -> NO_TASK, false);
+
+    private final LongSupplier currentTask;
+    private final boolean managed;
+    private final List<Registration> registrations = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Boolean> reclaiming = ThreadLocal.withInitial(() -> false);
+    private final AtomicLong spilledBytes = new AtomicLong();
+    private volatile BufferAllocator limited;
+
+    private MemoryManager(LongSupplier currentTask, boolean managed) {
+        this.currentTask = requireNonNull(currentTask, "currentTask is null");
+        this.managed = managed;
+    }
+
+    /** A manager whose tasks are Spark's: a thread's task is its {@link TaskContext}'s attempt. */
+    public static MemoryManager forSparkTasks() {
+        return new MemoryManager(() -> {
+            TaskContext context = TaskContext.get();
+            return context == null ? NO_TASK : context.taskAttemptId();
+        }, true);
+    }
+
+    /** A manager whose "task" of a thread is what {@code currentTask} answers in it (for tests). */
+    public static MemoryManager withTasks(LongSupplier currentTask) {
+        return new MemoryManager(currentTask, true);
+    }
+
+    /** The manager of the allocator's tree (its listener), or one that never frees anything. */
+    public static MemoryManager of(BufferAllocator allocator) {
+        return allocator.getListener() instanceof MemoryManager manager ? manager : UNMANAGED;
+    }
+
+    /**
+     * Makes {@link #makeRoom} wait for other tasks to release memory under {@code allocator}'s limit (the
+     * allocator whose listener this manager is, usually Ember's root).
+     */
+    public void watch(BufferAllocator allocator) {
+        this.limited = requireNonNull(allocator, "allocator is null");
+    }
+
+    /**
+     * Registers a consumer of the calling thread's task; it may be asked to spill until the returned
+     * registration is closed (which its owner does before releasing the state).
+     */
+    public Registration register(Spillable consumer) {
+        Registration registration = new Registration(requireNonNull(consumer, "consumer is null"),
+                currentTask.getAsLong());
+        if (managed) {
+            registrations.add(registration);
+        }
+        return registration;
+    }
+
+    /**
+     * Asks consumers to spill until {@code bytes} are freed or none is left to ask: those of the calling
+     * thread's task first, then those of other tasks.
+     *
+     * @return the bytes freed (possibly more or less than asked)
+     */
+    public long reclaim(long bytes) {
+        if (!managed || reclaiming.get()) {
+            return 0;
+        }
+        reclaiming.set(true);
+        try {
+            long task = currentTask.getAsLong();
+            List<Registration> own = new ArrayList<>();
+            List<Registration> others = new ArrayList<>();
+            for (Registration registration : registrations) {
+                (registration.task == task ? own : others).add(registration);
+            }
+            long freed = spill(own, bytes, 0);
+            if (freed < bytes) {
+                freed = spill(others, bytes, freed);
+            }
+            return freed;
+        } finally {
+            reclaiming.set(false);
+        }
+    }
+
+    private long spill(List<Registration> candidates, long bytes, long alreadyFreed) {
+        // sizes change while owners run: sort a snapshot of them
+        List<Map.Entry<Registration, Long>> sized = new ArrayList<>(candidates.size());
+        for (Registration registration : candidates) {
+            long size = registration.consumer.spillableBytes();
+            if (size > 0) {
+                sized.add(Map.entry(registration, size));
+            }
+        }
+        sized.sort(Map.Entry.<Registration, Long>comparingByValue().reversed());
+        long freed = alreadyFreed;
+        for (Map.Entry<Registration, Long> entry : sized) {
+            Registration registration = entry.getKey();
+            if (freed >= bytes) {
+                break;
+            }
+            if (registration.closed) {
+                continue;
+            }
+            try {
+                long released = registration.consumer.spill(bytes - freed);
+                if (released > 0) {
+                    freed += released;
+                    spilledBytes.addAndGet(released);
+                    LOG.info("Ember spilled {} bytes of {} (task {}) to serve an allocation of {} bytes",
+                            released, registration.consumer.name(), registration.task, bytes);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Ember could not spill {} (task {}): {}", registration.consumer.name(), registration.task,
+                        e.toString());
+            }
+        }
+        return freed;
+    }
+
+    /**
+     * Makes room for an allocation of {@code bytes} that the limit refused: asks consumers to spill
+     * ({@link #reclaim}); when that is not enough and a limited allocator is {@linkplain #watch watched},
+     * waits up to {@link #WAIT_MILLIS} ms for other tasks to finish steps that hold memory no one can spill
+     * (a hash table being probed, batches in flight), asking again as it waits, like Spark's execution
+     * memory pool makes a task wait for others instead of failing it.
+     *
+     * @return whether retrying the allocation is worth it (memory was freed or is free now)
+     */
+    public boolean makeRoom(long bytes) {
+        if (!managed || reclaiming.get()) {
+            return false;
+        }
+        long freed = reclaim(bytes);
+        BufferAllocator watched = limited;
+        if (watched == null) {
+            return freed > 0;
+        }
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
+        while (watched.getHeadroom() < bytes && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            reclaim(bytes - watched.getHeadroom());
+        }
+        return freed > 0 || watched.getHeadroom() >= bytes;
+    }
+
+    /** Arrow's hook: makes room for a failed allocation; true (try again) when {@link #makeRoom} made it. */
+    @Override
+    public boolean onFailedAllocation(long size, AllocationOutcome outcome) {
+        return makeRoom(size);
+    }
+
+    /** Bytes freed by spills this manager asked for, in total. */
+    public long spilledBytes() {
+        return spilledBytes.get();
+    }
+
+    /** How many consumers are registered now. */
+    public int registeredCount() {
+        return registrations.size();
+    }
+
+    /** A consumer's membership; closing it (idempotent) stops the manager from asking it. */
+    public final class Registration implements AutoCloseable {
+        private final Spillable consumer;
+        private final long task;
+        private volatile boolean closed;
+
+        private Registration(Spillable consumer, long task) {
+            this.consumer = consumer;
+            this.task = task;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            registrations.remove(this);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.ember.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The memory manager over real Arrow allocators: a refused allocation spills the allocating task's
+ * consumers first, then other tasks' (largest first), and is retried; a consumer that fails to spill is
+ * skipped; a closed registration is never asked; an allocation that nothing can serve still fails; and
+ * an allocation waits for another task to release memory.
+ */
+class TestMemoryManager {
+    private static final long LIMIT = 64 << 10;
+
+    /** The "task" of a thread, settable per test thread. */
+    private final ThreadLocal<Long> task = ThreadLocal.withInitial(() -> 1L);
+    private final MemoryManager manager = MemoryManager.withTasks(() -> task.get());
+    private final List<String> spills = new ArrayList<>();
+    private final RootAllocator root = new RootAllocator(
+            RootAllocator.configBuilder().maxAllocation(LIMIT).listener(manager).build());
+
+    @AfterEach
+    void tearDown() {
+        root.close();
+    }
+
+    /** Holds buffers of a task until it is asked to spill them. */
+    private final class Holder implements Spillable, AutoCloseable {
+        private final String name;
+        private final List<ArrowBuf> buffers = new ArrayList<>();
+        private final MemoryManager.Registration registration;
+        private final boolean failing;
+
+        Holder(String name, long taskId, long bytes, boolean failing) {
+            this.name = name;
+            this.failing = failing;
+            long previous = task.get();
+            task.set(taskId);
+            try {
+                registration = manager.register(this);
+            } finally {
+                task.set(previous);
+            }
+            for (long held = 0; held < bytes; held += 4 << 10) {
+                buffers.add(root.buffer(4 << 10));
+            }
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public synchronized long spillableBytes() {
+            return buffers.size() * (4L << 10);
+        }
+
+        @Override
+        public synchronized long spill(long bytes) {
+            if (failing) {
+                throw new IllegalStateException(name + " cannot write its spill file");
+            }
+            long freed = spillableBytes();
+            if (freed > 0) {
+                spills.add(name);
+            }
+            buffers.forEach(ArrowBuf::close);
+            buffers.clear();
+            return freed;
+        }
+
+        @Override
+        public synchronized void close() {
+            buffers.forEach(ArrowBuf::close);
+            buffers.clear();
+            registration.close();
+        }
+    }
+
+    @Test
+    void theAllocatingTaskSpillsFirstThenOtherTasksLargestFirst() {
+        try (Holder otherSmall = new Holder("other-small", 2, 8 << 10, false);
+                Holder otherLarge = new Holder("other-large", 3, 24 << 10, false);
+                Holder own = new Holder("own", 1, 16 << 10, false)) {
+            // 48 KiB held, 16 KiB free: 32 KiB needs the own 16 KiB, then 16 more from the largest other
+            try (ArrowBuf buffer = root.buffer(32 << 10)) {
+                assertEquals(List.of("own", "other-large"), spills);
+                assertEquals(32 << 10, buffer.capacity());
+            }
+            assertEquals(40 << 10, manager.spilledBytes());
+        }
+        assertEquals(0, manager.registeredCount());
+    }
+
+    @Test
+    void aConsumerThatFailsToSpillIsSkippedAndAClosedOneIsNeverAsked() {
+        try (Holder failing = new Holder("failing", 2, 32 << 10, true);
+                Holder working = new Holder("working", 3, 16 << 10, false)) {
+            Holder closed = new Holder("closed", 4, 8 << 10, false);
+            closed.close();
+            try (ArrowBuf buffer = root.buffer(24 << 10)) {
+                assertEquals(List.of("working"), spills);
+            }
+        }
+    }
+
+    @Test
+    void anAllocationNothingCanServeStillFails() {
+        try (Holder failing = new Holder("failing", 2, 48 << 10, true)) {
+            long start = System.nanoTime();
+            assertThrows(OutOfMemoryException.class, () -> root.buffer(32 << 10).close());
+            assertTrue(System.nanoTime() - start < 500_000_000L, "it waited without a watched limit");
+        }
+    }
+
+    @Test
+    void anAllocationWaitsForAnotherTaskToReleaseMemory() throws Exception {
+        manager.watch(root);
+        ArrowBuf held = root.buffer(48 << 10);
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            held.close();
+        });
+        releaser.start();
+        try (ArrowBuf buffer = root.buffer(32 << 10)) {
+            assertEquals(32 << 10, buffer.capacity());
+        } finally {
+            releaser.join();
+        }
+    }
+
+    @Test
+    void aHeapReservationAlsoMakesConsumersSpill() {
+        try (Holder other = new Holder("other", 2, 48 << 10, false);
+                MemoryContext context = new MemoryContext("TestOperator", root)) {
+            context.setHeapBytes(32 << 10);
+            assertEquals(List.of("other"), spills);
+            context.setHeapBytes(0);
+        }
+    }
+
+    @Test
+    void anAllocatorWithoutTheManagerNeverSpills() {
+        try (BufferAllocator plain = new RootAllocator(LIMIT)) {
+            assertEquals(0, MemoryManager.of(plain).reclaim(1 << 10));
+            assertTrue(MemoryManager.of(root) == manager);
+        }
+    }
+}
