@@ -43,7 +43,7 @@ final class Context {
 
     /** Whether {@code shape} may be used, {@code percent} percent of the time; records it as used when so. */
     boolean take(Shape shape, int percent) {
-        if (excluded.contains(shape) || !chance(percent)) {
+        if (excluded.contains(shape) || (shape.risk() && shape != risk) || !chance(percent)) {
             return false;
         }
         used.add(shape);
@@ -57,6 +57,11 @@ final class Context {
         }
         used.add(shape);
         return true;
+    }
+
+    /** The one risk this query may take, or null. */
+    Shape risk() {
+        return risk;
     }
 
     Set<Shape> used() {

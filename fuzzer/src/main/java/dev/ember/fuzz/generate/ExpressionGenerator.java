@@ -56,6 +56,67 @@ final class ExpressionGenerator {
         };
     }
 
+    /**
+     * An expression that takes the query's risk over bare columns of {@code scope} (so that a table with
+     * extreme values makes it fail), with its family; null when the query takes no risk or the scope has
+     * no fitting columns.
+     */
+    Risky risky(Scope scope) {
+        Shape risk = context.risk();
+        if (risk == null) {
+            return null;
+        }
+        List<OutputColumn> integral = scope.ofFamily(Family.INTEGRAL);
+        List<OutputColumn> decimal = scope.ofFamily(Family.DECIMAL);
+        List<OutputColumn> text = scope.ofFamily(Family.STRING);
+        String expression = null;
+        Family family = null;
+        switch (risk) {
+            case ARITHMETIC_OVERFLOW -> {
+                if (!integral.isEmpty()) {
+                    expression = "(" + context.pick(integral).name() + " " + context.pick(List.of("+", "-", "*")) + " "
+                            + context.pick(integral).name() + ")";
+                    family = Family.INTEGRAL;
+                }
+            }
+            case DECIMAL_OVERFLOW -> {
+                if (!decimal.isEmpty()) {
+                    expression = "(" + context.pick(decimal).name() + " " + context.pick(List.of("+", "*", "*")) + " "
+                            + context.pick(decimal).name() + ")";
+                    family = Family.DECIMAL;
+                }
+            }
+            case DIVIDE_BY_ZERO -> {
+                if (!integral.isEmpty()) {
+                    expression = "(" + context.pick(integral).name() + " % " + context.pick(integral).name() + ")";
+                    family = Family.INTEGRAL;
+                }
+            }
+            case CAST_OVERFLOW -> {
+                List<OutputColumn> numbers = scope.columns().stream().filter(c -> c.family().numeric()).toList();
+                if (!numbers.isEmpty()) {
+                    expression = "CAST(" + context.pick(numbers).name() + " AS TINYINT)";
+                    family = Family.INTEGRAL;
+                }
+            }
+            case CAST_INVALID_INPUT -> {
+                if (!text.isEmpty()) {
+                    expression = "CAST(" + context.pick(text).name() + " AS INT)";
+                    family = Family.INTEGRAL;
+                }
+            }
+            default -> throw new IllegalStateException("not a risk: " + risk);
+        }
+        if (expression == null) {
+            return null;
+        }
+        context.take(risk, 100);
+        return new Risky(expression, family);
+    }
+
+    /** An expression that may fail at run time, and its family. */
+    record Risky(String sql, Family family) {}
+
     /** A boolean condition. */
     String condition(Scope scope, int depth) {
         if (depth <= 0) {

@@ -69,7 +69,7 @@ public final class QueryGenerator {
             this.expressions = new ExpressionGenerator(context);
             this.aggregates = new AggregateGenerator(context, expressions);
             this.subqueries = new SubqueryGenerator(context, expressions);
-            this.relations = new RelationGenerator(context, expressions, depth -> query(depth, null));
+            this.relations = new RelationGenerator(context, expressions, this::derivedQuery);
         }
 
         Query top() {
@@ -87,6 +87,15 @@ public final class QueryGenerator {
             return query;
         }
 
+        /** The query of a derived table; some order and limit their rows, with an offset. */
+        Query derivedQuery(int depth) {
+            Query query = query(depth, null);
+            if (!query.ordered() && context.take(Shape.ORDER_LIMIT, 20)) {
+                query = ordered(query, ordering(query.output()));
+            }
+            return query;
+        }
+
         /** A query of any kind yielding {@code wanted} families (any when null). */
         Query query(int depth, List<Family> wanted) {
             int choice = context.random.nextInt(100);
@@ -94,15 +103,18 @@ public final class QueryGenerator {
                 return setOperation(depth, wanted);
             }
             if (choice < 22 && wanted == null && depth > 0 && context.take(Shape.AGGREGATE_OVER_UNION, 100)) {
-                Query left = aggregate(relations.single(0), null);
-                Query union = new SetOperation(left, "UNION ALL", aggregate(relations.single(0), families(left)), null);
-                return aggregate(derived(union), null);
+                // branches grouped by their key k and an outer grouping on it: Spark can keep the branches'
+                // hash partitioning through the union and skip the shuffle before the outer aggregate
+                Query left = aggregate(relations.single(0), null, true);
+                Query union = new SetOperation(left, "UNION ALL", aggregate(relations.single(0), families(left), true),
+                        null);
+                return aggregate(derived(union), null, true);
             }
             if (choice < 30 && wanted == null && depth > 0 && context.take(Shape.NESTED_AGGREGATE, 100)) {
-                return aggregate(derived(aggregate(relations.relation(depth - 1), null)), null);
+                return aggregate(derived(aggregate(relations.relation(depth - 1), null, true)), null, context.chance(50));
             }
             if (choice < 55 && context.take(Shape.AGGREGATE, 100)) {
-                return aggregate(relations.relation(depth), wanted);
+                return aggregate(relations.relation(depth), wanted, false);
             }
             if (choice < 65 && context.take(Shape.WINDOW, 100)) {
                 return window(relations.relation(depth), wanted);
@@ -117,7 +129,7 @@ public final class QueryGenerator {
         }
 
         private Query branch(int depth, List<Family> wanted) {
-            Query query = context.chance(30) ? aggregate(relations.relation(depth), wanted)
+            Query query = context.chance(30) ? aggregate(relations.relation(depth), wanted, false)
                     : plain(relations.relation(depth), wanted);
             if (context.take(Shape.ORDER_LIMIT, 15)) {
                 query = ordered(query, ordering(query.output()));
@@ -134,12 +146,22 @@ public final class QueryGenerator {
             Scope scope = source.scope();
             int count = wanted == null ? context.between(1, 4) : wanted.size();
             List<Select.Item> items = new ArrayList<>();
+            ExpressionGenerator.Risky risky = context.chance(50) ? expressions.risky(scope) : null;
             for (int i = 0; i < count; i++) {
                 Family family = wanted == null ? expressions.columnFamily(scope) : wanted.get(i);
-                items.add(item(i, scope, family));
+                if (risky != null && (wanted == null || family == risky.family())) {
+                    items.add(new Select.Item(risky.sql(), new OutputColumn("o" + i, risky.family(), null)));
+                    risky = null;
+                } else {
+                    items.add(item(i, scope, family));
+                }
+            }
+            if (wanted == null && context.take(Shape.EXISTENCE_JOIN, 10)) {
+                items.add(new Select.Item(subqueries.predicate(scope, true),
+                        new OutputColumn("o" + items.size(), Family.BOOLEAN, null)));
             }
             List<String> where = new ArrayList<>();
-            for (int i = context.between(0, 2); i > 0; i--) {
+            for (int i = context.chance(50) ? 0 : context.chance(70) ? 1 : 2; i > 0; i--) {
                 where.add(whereCondition(scope));
             }
             boolean distinct = context.take(Shape.DISTINCT, 10);
@@ -148,7 +170,7 @@ public final class QueryGenerator {
 
         private Select.Item item(int index, Scope scope, Family family) {
             String name = "o" + index;
-            if (family == Family.BOOLEAN && context.take(Shape.EXISTENCE_JOIN, 8)) {
+            if (family == Family.BOOLEAN && context.take(Shape.EXISTENCE_JOIN, 25)) {
                 return new Select.Item(subqueries.predicate(scope, true), new OutputColumn(name, family, null));
             }
             if (context.chance(8)) {
@@ -162,7 +184,8 @@ public final class QueryGenerator {
                 OutputColumn column = context.pick(columns);
                 return new Select.Item(column.name(), column.named(name));
             }
-            return new Select.Item(expressions.expression(family, scope, 2), new OutputColumn(name, family, null));
+            return new Select.Item(expressions.expression(family, scope, context.between(1, 2)),
+                    new OutputColumn(name, family, null));
         }
 
         private String whereCondition(Scope scope) {
@@ -180,13 +203,19 @@ public final class QueryGenerator {
                     return "(" + expressions.expression(scalar.family(), scope, 1) + " <= " + scalar.sql() + ")";
                 }
             }
-            return expressions.condition(scope, 2);
+            return expressions.condition(scope, context.between(1, 2));
         }
 
-        private Select aggregate(RelationGenerator.Source source, List<Family> wanted) {
+        /** @param onKey group by the first key column ({@code k} or {@code o0}) of the scope, when it has one */
+        private Select aggregate(RelationGenerator.Source source, List<Family> wanted, boolean onKey) {
             Scope scope = source.scope();
             List<OutputColumn> keys = new ArrayList<>();
-            for (int i = context.between(0, 2); i > 0 && !scope.isEmpty(); i--) {
+            OutputColumn first = scope.columns().stream()
+                    .filter(c -> c.name().endsWith(".k") || c.name().endsWith(".o0")).findFirst().orElse(null);
+            if (onKey && first != null) {
+                keys.add(first);
+            }
+            for (int i = keys.isEmpty() ? context.between(0, 2) : 0; i > 0 && !scope.isEmpty(); i--) {
                 OutputColumn key = context.pick(scope.columns());
                 if (!keys.contains(key)) {
                     keys.add(key);
@@ -194,8 +223,8 @@ public final class QueryGenerator {
             }
             List<Select.Item> items = new ArrayList<>();
             if (wanted == null) {
-                for (OutputColumn key : keys) {
-                    items.add(new Select.Item(key.name(), key.named("o" + items.size())));
+                for (OutputColumn grouped : keys) {
+                    items.add(new Select.Item(grouped.name(), grouped.named("o" + items.size())));
                 }
                 for (int i = context.between(1, 3); i > 0; i--) {
                     AggregateGenerator.Call call = aggregates.aggregate(scope, null);
@@ -204,9 +233,9 @@ public final class QueryGenerator {
             } else {
                 for (Family family : wanted) {
                     String name = "o" + items.size();
-                    OutputColumn key = keys.stream().filter(k -> k.family() == family).findFirst().orElse(null);
-                    if (key != null && context.chance(60)) {
-                        items.add(new Select.Item(key.name(), key.named(name)));
+                    OutputColumn grouped = keys.stream().filter(k -> k.family() == family).findFirst().orElse(null);
+                    if (grouped != null && context.chance(onKey ? 100 : 60)) {
+                        items.add(new Select.Item(grouped.name(), grouped.named(name)));
                     } else {
                         AggregateGenerator.Call call = aggregates.aggregate(scope, family);
                         items.add(new Select.Item(call.sql(), new OutputColumn(name, call.family(), null)));

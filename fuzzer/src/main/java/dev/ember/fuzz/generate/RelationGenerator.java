@@ -34,7 +34,7 @@ final class RelationGenerator {
     /** A relation nested at most {@code depth} levels of derived tables. */
     Source relation(int depth) {
         Source source = single(depth);
-        int joins = context.take(Shape.JOIN, 45) ? (context.chance(20) ? 2 : 1) : 0;
+        int joins = context.take(Shape.JOIN, 45) ? (context.chance(10) ? 2 : 1) : 0;
         String hint = "";
         for (int i = 0; i < joins; i++) {
             Source right = single(depth);

@@ -3,6 +3,7 @@ package dev.ember.fuzz.run;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.memory.EmberMemory;
+import dev.ember.plan.PlanReport;
 import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +32,10 @@ public final class DifferentialRunner {
         this.session = requireNonNull(session, "session is null");
     }
 
-    /** Runs {@code sql} twice and compares; {@code ordered} compares rows in order, else as bags. */
+    /**
+     * Runs {@code sql} twice and compares; {@code ordered} compares rows in order, else as bags. A
+     * {@link Outcome#emberRan()} says whether any Ember node ran.
+     */
     public Outcome run(String sql, boolean ordered) {
         Run spark = runOnce(sql, false);
         if (spark.error() != null && isAnalysisError(spark.error())) {
@@ -54,8 +58,9 @@ public final class DifferentialRunner {
                         + ", Ember " + ember.schema());
             }
             String difference = AnswerComparison.difference(spark.rows(), ember.rows(), ordered);
-            return difference == null ? new Outcome(Outcome.Kind.SAME_ANSWER, spark.rows().size() + " rows")
-                    : new Outcome(Outcome.Kind.DIFFERENT_ANSWER, difference);
+            return difference == null
+                    ? new Outcome(Outcome.Kind.SAME_ANSWER, spark.rows().size() + " rows", ember.emberRan())
+                    : new Outcome(Outcome.Kind.DIFFERENT_ANSWER, difference, ember.emberRan());
         }
         if (spark.error() == null) {
             return new Outcome(Outcome.Kind.EMBER_FAILED, "Spark answered " + spark.rows().size() + " rows; Ember failed: "
@@ -80,10 +85,12 @@ public final class DifferentialRunner {
         try {
             Dataset<Row> dataset = session.sql(sql);
             List<Row> rows = dataset.collectAsList();
-            return new Run(rows, dataset.schema().json(), null);
+            // read after the action: adaptive execution plans each stage when it runs
+            boolean emberRan = !PlanReport.of(dataset.queryExecution().executedPlan()).emberNodes().isEmpty();
+            return new Run(rows, dataset.schema().json(), null, emberRan);
         } catch (Exception e) {
             // Spark's AnalysisException is a checked exception that Scala code throws undeclared
-            return new Run(List.of(), "", e);
+            return new Run(List.of(), "", e, false);
         } finally {
             session.conf().set(ENABLED, previous);
         }
@@ -144,5 +151,5 @@ public final class DifferentialRunner {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    private record Run(List<Row> rows, String schema, Throwable error) {}
+    private record Run(List<Row> rows, String schema, Throwable error, boolean emberRan) {}
 }

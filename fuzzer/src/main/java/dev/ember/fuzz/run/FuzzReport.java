@@ -10,11 +10,12 @@ import java.util.List;
  * @param differences every difference, with its reproducer
  * @param invalid queries Spark could not analyze (generator defects), with their reproducers
  * @param answered queries both runs answered alike
+ * @param emberRan of those, the queries in which Ember nodes ran
  * @param failedAlike queries both runs failed alike
  * @param seconds the run's wall-clock time
  */
 public record FuzzReport(int queries, int regressions, List<String> differences, List<String> invalid, int answered,
-        int failedAlike, double seconds) {
+        int emberRan, int failedAlike, double seconds) {
     public FuzzReport {
         differences = List.copyOf(differences);
         invalid = List.copyOf(invalid);

@@ -44,6 +44,7 @@ public final class Fuzzer {
         List<String> differences = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
         int answered = 0;
+        int emberRan = 0;
         int failedAlike = 0;
         int replayed = 0;
         if (settings.regressions()) {
@@ -84,11 +85,15 @@ public final class Fuzzer {
             long queryStart = System.nanoTime();
             Outcome outcome = runner.run(fuzzCase.sql(), fuzzCase.ordered());
             if (settings.verbose()) {
-                out.println(String.format(Locale.ROOT, "fuzz: query %d, %d ms, %s: %s", i,
-                        (System.nanoTime() - queryStart) / 1_000_000, outcome, fuzzCase.sql()));
+                out.println(String.format(Locale.ROOT, "fuzz: query %d, %d ms, %s%s: %s", i,
+                        (System.nanoTime() - queryStart) / 1_000_000, outcome, outcome.emberRan() ? " (Ember ran)" : "",
+                        fuzzCase.sql()));
             }
             switch (outcome.kind()) {
-                case SAME_ANSWER -> answered++;
+                case SAME_ANSWER -> {
+                    answered++;
+                    emberRan += outcome.emberRan() ? 1 : 0;
+                }
                 case SAME_ERROR -> failedAlike++;
                 case INVALID -> {
                     String text = fuzzCase.reproducer(outcome.toString());
@@ -121,7 +126,7 @@ public final class Fuzzer {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new FuzzReport(settings.queries(), replayed, differences, invalid, answered, failedAlike, seconds);
+        return new FuzzReport(settings.queries(), replayed, differences, invalid, answered, emberRan, failedAlike, seconds);
     }
 
     /** The seed of query {@code index} of a run with seed {@code seed}. */

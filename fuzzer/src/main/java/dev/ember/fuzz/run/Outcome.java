@@ -7,8 +7,9 @@ import static java.util.Objects.requireNonNull;
  *
  * @param kind the kind of outcome
  * @param detail what differs, or how both runs ended
+ * @param emberRan whether Ember nodes ran in the Ember run (known only when it answered)
  */
-public record Outcome(Kind kind, String detail) {
+public record Outcome(Kind kind, String detail, boolean emberRan) {
     /** The kinds of outcome; those after {@link #INVALID} are differences. */
     public enum Kind {
         /** Both runs gave the same answer. */
@@ -38,9 +39,15 @@ public record Outcome(Kind kind, String detail) {
         requireNonNull(detail, "detail is null");
     }
 
+    /** An outcome of a run in which Ember did not answer (or whose Ember nodes do not matter). */
+    public Outcome(Kind kind, String detail) {
+        this(kind, detail, false);
+    }
+
     public boolean difference() {
         return kind.difference();
     }
+
 
     @Override
     public String toString() {
