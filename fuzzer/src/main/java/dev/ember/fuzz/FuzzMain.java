@@ -5,7 +5,9 @@ import dev.ember.fuzz.run.FuzzSession;
 import dev.ember.fuzz.run.FuzzSettings;
 import dev.ember.fuzz.run.Fuzzer;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -60,6 +62,9 @@ public final class FuzzMain implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "D", defaultValue = "host", description = "Ember's device (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "an extra Spark setting (repeatable)")
+    Map<String, String> conf = new LinkedHashMap<>();
+
     private PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -88,7 +93,7 @@ public final class FuzzMain implements Callable<Integer> {
         out.println("fuzz: seed " + runSeed + ", " + queries + " queries, " + tables + " tables of up to " + maxRows
                 + " rows" + (settings.excluded().isEmpty() ? "" : ", excluding " + settings.excluded())
                 + " (replay with --seed " + runSeed + ")");
-        SparkSession session = FuzzSession.start(device);
+        SparkSession session = FuzzSession.start(device, conf);
         try {
             FuzzReport report = new Fuzzer(session, settings, out).run();
             out.println(String.format(Locale.ROOT, "fuzz: %d answered alike (Ember ran in %d), %d failed alike",

@@ -86,7 +86,7 @@ final class ExpressionGenerator {
                     family = Family.DECIMAL;
                 }
             }
-            case DIVIDE_BY_ZERO -> {
+            case REMAINDER_BY_ZERO -> {
                 if (!integral.isEmpty()) {
                     expression = "(" + context.pick(integral).name() + " % " + context.pick(integral).name() + ")";
                     family = Family.INTEGRAL;
@@ -189,7 +189,7 @@ final class ExpressionGenerator {
             case 0, 1 -> context.risks(Shape.ARITHMETIC_OVERFLOW)
                     ? "(" + left + " " + context.pick(List.of("+", "-", "*")) + " " + right + ")"
                     : context.pick(List.of("try_add", "try_subtract", "try_multiply")) + "(" + left + ", " + right + ")";
-            case 2 -> context.risks(Shape.DIVIDE_BY_ZERO) ? "(" + left + " % " + right + ")"
+            case 2 -> context.risks(Shape.REMAINDER_BY_ZERO) ? "(" + left + " % " + right + ")"
                     : "(" + left + " % NULLIF(" + right + ", 0))";
             case 3 -> "length(" + expression(Family.STRING, scope, depth) + ")";
             case 4 -> context.pick(List.of("year", "month", "dayofmonth")) + "(" + expression(Family.DATE, scope, depth) + ")";
@@ -220,7 +220,7 @@ final class ExpressionGenerator {
             case 3 -> context.risks(Shape.DECIMAL_OVERFLOW) ? "CAST(" + left + " AS DECIMAL(5,2))"
                     : "try_cast(" + left + " AS DECIMAL(12,3))";
             case 4 -> "CAST(" + expression(Family.INTEGRAL, scope, depth) + " AS DECIMAL(20,0))";
-            default -> context.risks(Shape.DIVIDE_BY_ZERO)
+            default -> context.risks(Shape.REMAINDER_BY_ZERO)
                     ? "(" + left + " % " + expression(Family.DECIMAL, scope, depth) + ")"
                     : "(" + left + " % NULLIF(" + expression(Family.INTEGRAL, scope, depth) + ", 0))";
         };

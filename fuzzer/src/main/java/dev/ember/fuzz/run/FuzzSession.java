@@ -2,6 +2,7 @@ package dev.ember.fuzz.run;
 
 import dev.ember.fuzz.data.Table;
 import dev.ember.fuzz.data.TableSet;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -18,7 +19,12 @@ public final class FuzzSession {
 
     /** Starts (or returns the running) session; {@code device} is Ember's device, normally {@code host}. */
     public static SparkSession start(String device) {
-        return SparkSession.builder()
+        return start(device, Map.of());
+    }
+
+    /** As {@link #start(String)}, with extra Spark settings applied last (so they win). */
+    public static SparkSession start(String device, Map<String, String> settings) {
+        SparkSession.Builder builder = SparkSession.builder()
                 .master("local[2]")
                 .appName("ember-fuzz")
                 .config("spark.driver.host", "127.0.0.1")
@@ -30,8 +36,9 @@ public final class FuzzSession {
                 .config("spark.sql.datetime.java8API.enabled", "true")
                 .config("spark.plugins", PLUGIN_CLASS)
                 .config("spark.ember.device", device)
-                .config("spark.ember.explain", "NONE")
-                .getOrCreate();
+                .config("spark.ember.explain", "NONE");
+        settings.forEach(builder::config);
+        return builder.getOrCreate();
     }
 
     /**
