@@ -4,6 +4,10 @@ import dev.ember.fuzz.run.FuzzReport;
 import dev.ember.fuzz.run.FuzzSession;
 import dev.ember.fuzz.run.FuzzSettings;
 import dev.ember.fuzz.run.Fuzzer;
+import dev.ember.fuzz.run.Regressions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -56,6 +60,10 @@ public final class FuzzMain implements Callable<Integer> {
     @Option(names = "--regressions", description = "replay the checked-in regressions first")
     boolean regressions;
 
+    @Option(names = "--replay", paramLabel = "FILE",
+        description = "replay the reproducers in FILE first (the regressions' form; repeatable)")
+    List<Path> replay = new ArrayList<>();
+
     @Option(names = {"-v", "--verbose"}, description = "print every query with its outcome and time")
     boolean verbose;
 
@@ -88,8 +96,10 @@ public final class FuzzMain implements Callable<Integer> {
     @Override
     public Integer call() {
         long runSeed = seed == null ? System.currentTimeMillis() : seed;
+        List<Regressions.Entry> entries = new ArrayList<>(regressions ? Regressions.bundled() : List.of());
+        replay.forEach(file -> entries.addAll(Regressions.read(file)));
         FuzzSettings settings = new FuzzSettings(runSeed, queries, tables, maxRows, tablesEvery,
-                FuzzSettings.shapes(exclude), shrinkLimit, shrinkBudget, regressions, verbose);
+                FuzzSettings.shapes(exclude), shrinkLimit, shrinkBudget, entries, verbose);
         out.println("fuzz: seed " + runSeed + ", " + queries + " queries, " + tables + " tables of up to " + maxRows
                 + " rows" + (settings.excluded().isEmpty() ? "" : ", excluding " + settings.excluded())
                 + " (replay with --seed " + runSeed + ")");

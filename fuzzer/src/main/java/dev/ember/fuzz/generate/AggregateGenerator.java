@@ -46,6 +46,15 @@ final class AggregateGenerator {
 
     /** @param distinct whether DISTINCT aggregates may appear (window functions take none) */
     private Call plain(Scope scope, Family family, boolean distinct) {
+        if (context.risk() == Shape.DECIMAL_OVERFLOW && (family == null || family == Family.DECIMAL)
+                && context.chance(50)) {
+            // the wide decimal sum that overflows when a group holds two of the type's maximums
+            List<OutputColumn> wide = scope.columns().stream()
+                    .filter(c -> c.type() != null && c.type().precision() > 25).toList();
+            if (!wide.isEmpty() && context.take(Shape.DECIMAL_OVERFLOW, 100)) {
+                return new Call("sum(" + context.pick(wide).name() + ")", Family.DECIMAL);
+            }
+        }
         int choice = context.random.nextInt(6);
         if ((choice == 0 || choice == 1) && (family == null || family.numeric())) {
             Call sum = sumOrAverage(scope, family, choice == 1, distinct);

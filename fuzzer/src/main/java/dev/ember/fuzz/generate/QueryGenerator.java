@@ -113,10 +113,23 @@ public final class QueryGenerator {
             if (choice < 30 && wanted == null && depth > 0 && context.take(Shape.NESTED_AGGREGATE, 100)) {
                 return aggregate(derived(aggregate(relations.relation(depth - 1), null, true)), null, context.chance(50));
             }
+            if (choice < 34 && wanted == null && depth > 0 && context.take(Shape.LIMIT_OFFSET, 100)) {
+                // rows of an unordered LIMIT ... OFFSET are not determined, their count is
+                Select limited = plain(relations.relation(depth - 1), null);
+                Query inner = ordered(limited, new Ordering(List.of(), context.between(0, 8), context.between(1, 4)));
+                RelationGenerator.Source source = derived(inner);
+                return new Select("", false, List.of(new Select.Item("count(*)",
+                        new OutputColumn("o0", Family.INTEGRAL, null))), source.relation(), List.of(), List.of(), true,
+                        List.of(), null);
+            }
             if (choice < 55 && context.take(Shape.AGGREGATE, 100)) {
                 return aggregate(relations.relation(depth), wanted, false);
             }
             if (choice < 65 && context.take(Shape.WINDOW, 100)) {
+                if (wanted == null && depth > 0 && context.take(Shape.NESTED_AGGREGATE, 30)) {
+                    // a window over an aggregate, in the aggregate's stage: no exchange between them
+                    return window(derived(aggregate(relations.single(0), null, true)), null);
+                }
                 return window(relations.relation(depth), wanted);
             }
             return plain(relations.relation(depth), wanted);

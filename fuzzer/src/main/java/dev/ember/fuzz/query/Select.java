@@ -48,7 +48,7 @@ public record Select(String hint, boolean distinct, List<Item> items, Relation f
 
     @Override
     public boolean ordered() {
-        return ordering != null;
+        return ordering != null && ordering.total();
     }
 
     @Override

@@ -24,7 +24,7 @@ public record SetOperation(Query left, String operator, Query right, Ordering or
 
     @Override
     public boolean ordered() {
-        return ordering != null;
+        return ordering != null && ordering.total();
     }
 
     @Override

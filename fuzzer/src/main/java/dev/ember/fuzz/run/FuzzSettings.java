@@ -2,6 +2,7 @@ package dev.ember.fuzz.run;
 
 import dev.ember.fuzz.generate.Shape;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,11 +16,11 @@ import java.util.Set;
  * @param excluded shapes the queries never hold
  * @param shrinkLimit how many differences to shrink (the others are reported as found)
  * @param shrinkBudget the most differential runs one shrink makes
- * @param regressions whether to replay the checked-in regressions first
+ * @param regressions the regression entries to replay first
  * @param verbose whether to print every query with its outcome and time
  */
 public record FuzzSettings(long seed, int queries, int tableCount, int maxRows, int tablesEvery, Set<Shape> excluded,
-        int shrinkLimit, int shrinkBudget, boolean regressions, boolean verbose) {
+        int shrinkLimit, int shrinkBudget, List<Regressions.Entry> regressions, boolean verbose) {
     public FuzzSettings {
         if (queries < 0) {
             throw new IllegalArgumentException("queries must not be negative, got " + queries);
@@ -33,6 +34,7 @@ public record FuzzSettings(long seed, int queries, int tableCount, int maxRows, 
         if (tablesEvery < 1) {
             throw new IllegalArgumentException("tablesEvery must be at least 1, got " + tablesEvery);
         }
+        regressions = List.copyOf(regressions);
         excluded = excluded.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(excluded));
     }
 

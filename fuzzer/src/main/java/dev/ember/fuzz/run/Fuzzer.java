@@ -47,8 +47,8 @@ public final class Fuzzer {
         int emberRan = 0;
         int failedAlike = 0;
         int replayed = 0;
-        if (settings.regressions()) {
-            for (Regressions.Entry entry : Regressions.bundled()) {
+        if (!settings.regressions().isEmpty()) {
+            for (Regressions.Entry entry : settings.regressions()) {
                 FuzzCase fuzzCase = entry.fuzzCase();
                 if (!disjoint(fuzzCase.shapes(), settings.excluded())) {
                     out.println("fuzz: regression '" + entry.name() + "' not replayed: it holds an excluded shape");
@@ -57,6 +57,9 @@ public final class Fuzzer {
                 replayed++;
                 FuzzSession.register(session, TableSet.generate(fuzzCase.tables()));
                 Outcome outcome = runner.run(fuzzCase.sql(), fuzzCase.ordered());
+                if (settings.verbose()) {
+                    out.println("fuzz: regression '" + entry.name() + "': " + outcome);
+                }
                 if (outcome.difference() || outcome.kind() == Outcome.Kind.INVALID) {
                     String text = "regression '" + entry.name() + "' still differs\n"
                             + fuzzCase.reproducer(outcome.toString());

@@ -54,6 +54,15 @@ public final class Regressions {
         }
     }
 
+    /** The entries of a file in the same form. */
+    public static List<Entry> read(java.nio.file.Path file) {
+        try {
+            return parse(java.nio.file.Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Reads entries from {@code text}. */
     public static List<Entry> parse(String text) {
         List<Entry> entries = new ArrayList<>();
