@@ -35,6 +35,10 @@ public final class FuzzMain implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "the run's seed (default: the clock; printed)")
     Long seed;
 
+    @Option(names = "--from", paramLabel = "I", defaultValue = "0",
+        description = "start at query I of the seed (--from 17 --queries 1 runs query 17 alone)")
+    int from;
+
     @Option(names = "--tables", paramLabel = "N", defaultValue = "4", description = "tables per table set (default: ${DEFAULT-VALUE})")
     int tables;
 
@@ -98,7 +102,7 @@ public final class FuzzMain implements Callable<Integer> {
         long runSeed = seed == null ? System.currentTimeMillis() : seed;
         List<Regressions.Entry> entries = new ArrayList<>(regressions ? Regressions.bundled() : List.of());
         replay.forEach(file -> entries.addAll(Regressions.read(file)));
-        FuzzSettings settings = new FuzzSettings(runSeed, queries, tables, maxRows, tablesEvery,
+        FuzzSettings settings = new FuzzSettings(runSeed, from, queries, tables, maxRows, tablesEvery,
                 FuzzSettings.shapes(exclude), shrinkLimit, shrinkBudget, entries, verbose);
         out.println("fuzz: seed " + runSeed + ", " + queries + " queries, " + tables + " tables of up to " + maxRows
                 + " rows" + (settings.excluded().isEmpty() ? "" : ", excluding " + settings.excluded())

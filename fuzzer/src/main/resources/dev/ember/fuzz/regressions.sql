@@ -19,3 +19,12 @@ SELECT a0.k AS o0, (EXISTS (SELECT 1 FROM t3 AS a1 WHERE a1.k = a0.k)) AS o1 FRO
 -- shapes: EXISTENCE_JOIN
 -- ordered: false
 SELECT a0.k AS o0 FROM t3 AS a0 WHERE ((NOT (a0.c1 > -0.0D)) OR (EXISTS (SELECT 1 FROM t2 AS a1 WHERE a1.c2 = a0.c2)));
+
+-- name: aggregate-over-union-of-grouped-branches
+-- known: aggregates over UNION ALL of grouped branches give wrong answers (Spark 4.1 UnionExec columnar path ignores partitioning)
+-- difference: DIFFERENT_ANSWER: sorted row 0 differs: Spark [32], Ember [16] (row counts: Spark 1, Ember 2)
+-- tables: seed=7653411631683631649 tables=4 maxRows=40 t3=0..1
+-- origin: fuzz seed 7, query 77 (query seed 8928822556985265511), with --exclude EXISTENCE_JOIN; shrunk in 20 runs
+-- shapes: AGGREGATE_OVER_UNION
+-- ordered: false
+SELECT sum(CAST(a2.o1 AS DECIMAL(20,0))) AS o1 FROM ((SELECT a0.k AS o0, sum(a0.k) AS o1 FROM t3 AS a0 GROUP BY a0.k) UNION ALL (SELECT a1.k AS o0, a1.k AS o1 FROM t3 AS a1 GROUP BY a1.k)) AS a2 GROUP BY a2.o0;

@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
 
 /**
@@ -43,25 +45,21 @@ public final class AnswerComparison {
 
     /** A text for {@code row} that is the same for rows Spark's row equality calls equal. */
     static String canonical(Row row) {
-        StringBuilder text = new StringBuilder("[");
-        for (int i = 0; i < row.length(); i++) {
-            if (i > 0) {
-                text.append(", ");
-            }
-            Object value = row.get(i);
-            if (value instanceof Double d) {
-                text.append(d.isNaN() ? "NaN" : Double.toString(d == 0.0 ? 0.0 : d));
-            } else if (value instanceof Float f) {
-                text.append(f.isNaN() ? "NaN" : Float.toString(f == 0.0f ? 0.0f : f));
-            } else if (value instanceof BigDecimal decimal) {
-                text.append(decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString());
-            } else if (value instanceof String s) {
-                text.append('\'').append(s).append('\'');
-            } else {
-                text.append(value);
-            }
+        return IntStream.range(0, row.length()).mapToObj(i -> canonical(row.get(i)))
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static String canonical(Object value) {
+        if (value instanceof Double d) {
+            return d.isNaN() ? "NaN" : Double.toString(d == 0.0 ? 0.0 : d);
         }
-        return text.append(']').toString();
+        if (value instanceof Float f) {
+            return f.isNaN() ? "NaN" : Float.toString(f == 0.0f ? 0.0f : f);
+        }
+        if (value instanceof BigDecimal decimal) {
+            return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
+        }
+        return value instanceof String s ? "'" + s + "'" : String.valueOf(value);
     }
 
     private static String count(List<Row> left, List<Row> right) {

@@ -101,18 +101,9 @@ public final class DifferentialRunner {
         if (!EmberMemory.isInitialized()) {
             return null;
         }
-        long deadline = System.nanoTime() + RELEASE_WAIT_NANOS;
-        // tasks of a finished job may still be completing (a limit cancels them): wait briefly
-        while (EmberMemory.allocatedBytes() != 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        if (EmberMemory.allocatedBytes() != 0) {
-            return "Ember still holds " + EmberMemory.allocatedBytes() + " bytes after the query";
+        long held = EmberMemory.awaitReleased(RELEASE_WAIT_NANOS);
+        if (held != 0) {
+            return "Ember still holds " + held + " bytes after the query";
         }
         long leaks = EmberMemory.leakCount() - leaksBefore;
         return leaks == 0 ? null : "Ember leaked memory in " + leaks + " task(s)";

@@ -9,6 +9,7 @@ import java.util.Set;
  * What one fuzzing run does.
  *
  * @param seed the run's seed: every table set and query derives from it
+ * @param first the index of the first query to run (a run of one query from {@code first} replays it)
  * @param queries how many random queries to run
  * @param tableCount tables per table set
  * @param maxRows the most rows of a table
@@ -19,9 +20,12 @@ import java.util.Set;
  * @param regressions the regression entries to replay first
  * @param verbose whether to print every query with its outcome and time
  */
-public record FuzzSettings(long seed, int queries, int tableCount, int maxRows, int tablesEvery, Set<Shape> excluded,
+public record FuzzSettings(long seed, int first, int queries, int tableCount, int maxRows, int tablesEvery, Set<Shape> excluded,
         int shrinkLimit, int shrinkBudget, List<Regressions.Entry> regressions, boolean verbose) {
     public FuzzSettings {
+        if (first < 0) {
+            throw new IllegalArgumentException("first must not be negative, got " + first);
+        }
         if (queries < 0) {
             throw new IllegalArgumentException("queries must not be negative, got " + queries);
         }

@@ -73,8 +73,9 @@ public final class Fuzzer {
         TableParameters tables = null;
         int shrunk = 0;
         long lastProgress = System.nanoTime();
-        for (int i = 0; i < settings.queries(); i++) {
-            if (i % settings.tablesEvery() == 0) {
+        int end = settings.first() + settings.queries();
+        for (int i = settings.first(); i < end; i++) {
+            if (tables == null || i % settings.tablesEvery() == 0) {
                 tables = new TableParameters(tableSeed(settings.seed(), i / settings.tablesEvery()),
                         settings.tableCount(), settings.maxRows());
                 TableSet set = TableSet.generate(tables);
@@ -121,11 +122,12 @@ public final class Fuzzer {
                     differences.add(text);
                 }
             }
-            if (System.nanoTime() - lastProgress > PROGRESS_NANOS || i + 1 == settings.queries()) {
+            if (System.nanoTime() - lastProgress > PROGRESS_NANOS || i + 1 == end) {
                 lastProgress = System.nanoTime();
                 double seconds = (lastProgress - start) / 1e9;
+                int done = i + 1 - settings.first();
                 out.println(String.format(Locale.ROOT, "fuzz: %d/%d queries, %d differences, %d invalid, %.1f queries/s",
-                        i + 1, settings.queries(), differences.size(), invalid.size(), (i + 1) / seconds));
+                        done, settings.queries(), differences.size(), invalid.size(), done / seconds));
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
