@@ -20,7 +20,7 @@ class TestFuzzer {
     @Test
     void seededQueriesAndRegressionsGiveSparksAnswers() {
         long seed = Long.parseLong(property("ember.fuzz.seed", "42"));
-        int queries = Integer.parseInt(property("ember.fuzz.queries", "100"));
+        int queries = Integer.parseInt(property("ember.fuzz.queries", "40"));
         Set<Shape> excluded = FuzzSettings.shapes(property("ember.fuzz.exclude", ""));
         System.out.println("TestFuzzer: seed " + seed + ", " + queries + " queries"
                 + (excluded.isEmpty() ? "" : ", excluding " + excluded)
