@@ -17,7 +17,10 @@ class TestDifferentialRunner {
     @BeforeAll
     static void start() {
         session = FuzzSession.start("host");
-        FuzzSession.register(session, TableSet.generate(new TableParameters(5, 2, 20)));
+        TableSet tables = TableSet.generate(new TableParameters(3, 2, 20));
+        // the queries below need rows: seed 3's t0 has 12, over 3 partitions
+        assertEquals(12, tables.table("t0").rows().size(), tables.table("t0")::describe);
+        FuzzSession.register(session, tables);
         runner = new DifferentialRunner(session);
     }
 
