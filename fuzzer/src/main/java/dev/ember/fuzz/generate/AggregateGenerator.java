@@ -32,7 +32,11 @@ final class AggregateGenerator {
 
     /** A window function call of {@code family}, or of any family when it is null. */
     Call window(Scope scope, Family family) {
-        String partition = scope.isEmpty() ? "" : "PARTITION BY " + context.pick(scope.columns()).name();
+        // over a derived table, mostly by its first column: a grouping key, so no exchange comes between
+        OutputColumn first = scope.columns().stream().filter(c -> c.name().endsWith(".o0")).findFirst().orElse(null);
+        OutputColumn partitionBy = first != null && context.chance(60) ? first
+                : scope.isEmpty() ? null : context.pick(scope.columns());
+        String partition = partitionBy == null ? "" : "PARTITION BY " + partitionBy.name();
         String order = scope.isEmpty() ? "" : " ORDER BY " + context.pick(scope.columns()).name()
                 + (context.chance(50) ? " DESC" : "") + (context.chance(50) ? " NULLS LAST" : " NULLS FIRST");
         if ((family == null || family == Family.INTEGRAL) && context.chance(50)) {

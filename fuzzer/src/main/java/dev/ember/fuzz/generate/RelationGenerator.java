@@ -1,5 +1,6 @@
 package dev.ember.fuzz.generate;
 
+import dev.ember.fuzz.FuzzType;
 import dev.ember.fuzz.data.Table;
 import dev.ember.fuzz.query.OutputColumn;
 import dev.ember.fuzz.query.Query;
@@ -60,10 +61,26 @@ final class RelationGenerator {
             Query query = derived.apply(depth - 1);
             return new Source(new Relation.Derived(query, alias), Scope.of(alias, query.output()), "");
         }
-        Table table = context.pick(context.tables.tables());
+        return table(context.pick(context.tables.tables()), alias);
+    }
+
+    private static Source table(Table table, String alias) {
         List<OutputColumn> columns = table.columns().stream()
                 .map(c -> new OutputColumn(c.name(), c.type().family(), c.type())).toList();
         return new Source(new Relation.Table(table.name(), alias), Scope.of(alias, columns), "");
+    }
+
+    /**
+     * A table with a 38-digit decimal column, one with extreme values when there is one (where a sum
+     * overflows), or any table when none has such a column.
+     */
+    Source wideDecimalTable() {
+        List<Table> wide = context.tables.tables().stream()
+                .filter(t -> t.columns().stream().anyMatch(c -> c.type() == FuzzType.DECIMAL_38_10)).toList();
+        List<Table> extreme = wide.stream().filter(Table::extremes).toList();
+        Table table = !extreme.isEmpty() ? context.pick(extreme) : !wide.isEmpty() ? context.pick(wide)
+                : context.pick(context.tables.tables());
+        return table(table, context.alias());
     }
 
     private String joinType() {
