@@ -46,3 +46,12 @@ SELECT count(*) AS o0 FROM (SELECT a0.c2 AS o2 FROM t2 AS a0 LIMIT 8 OFFSET 1) A
 -- shapes: DECIMAL_OVERFLOW,NESTED_AGGREGATE,WINDOW
 -- ordered: false
 SELECT count(IF((4 > CAST('NaN' AS DOUBLE)), a1.o1, a1.o1)) OVER (PARTITION BY a1.o0 ORDER BY a1.o1 NULLS FIRST) AS o0 FROM (SELECT a0.k AS o0, sum(a0.c2) AS o1 FROM t1 AS a0 GROUP BY a0.k) AS a1;
+
+-- name: join-over-aggregate-over-union-zips-unequal-partitions
+-- known: probably the UNION ALL bug above (the columnar union ignores its children's partitioning), seen as a crash: the shuffled hash join zips a union of 2 partitions with a side of 1
+-- difference: EMBER_FAILED: Spark answered 23 rows; Ember failed: java.lang.IllegalArgumentException: Can't zip RDDs with unequal numbers of partitions: List(1, 2)
+-- tables: seed=7324524586228996526 tables=4 maxRows=40
+-- origin: fuzz seed 42, query 29 (query seed -2866035573210659958); shrunk in 30 runs
+-- shapes: AGGREGATE,AGGREGATE_OVER_UNION,DERIVED_TABLE,JOIN,OUTER_JOIN,SCALAR_SUBQUERY
+-- ordered: false
+SELECT (SELECT count(*) FROM t2 AS a8) AS o0, try_cast(12.345 AS INT) AS o1, a4.o0 AS o2, try_subtract((a0.o0 % NULLIF(a0.o0, 0)), CASE WHEN (a0.o0 > a4.o1) THEN a4.o0 ELSE a4.o1 END) AS o3 FROM (SELECT a2.o1 AS o0 FROM (SELECT a3.k AS o1 FROM t2 AS a3 GROUP BY a3.c2, a3.k) AS a2) AS a0 FULL OUTER JOIN (SELECT a7.o0 AS o0, count(*) AS o1 FROM ((SELECT a5.k AS o0, count(*) AS o1 FROM t1 AS a5 GROUP BY a5.k) UNION ALL (SELECT a6.k AS o0, a6.k AS o1 FROM t1 AS a6 GROUP BY a6.k)) AS a7 GROUP BY a7.o0 HAVING (max(a7.o0) >= 3) ORDER BY o0 DESC NULLS LAST, o1 DESC NULLS FIRST) AS a4 ON a0.o0 = a4.o0 AND (a4.o0 < a4.o0);
