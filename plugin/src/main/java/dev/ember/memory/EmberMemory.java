@@ -123,6 +123,25 @@ public final class EmberMemory {
         return current == null ? 0 : current.getAllocatedMemory();
     }
 
+    /**
+     * Waits until Ember holds no memory in this JVM, at most {@code timeoutNanos}: the tasks of a finished
+     * job may still be completing (a limit cancels them) when the job's answer arrives.
+     *
+     * @return the bytes still held when the wait ended (0 when all was released)
+     */
+    public static long awaitReleased(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (allocatedBytes() != 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return allocatedBytes();
+    }
+
     /** How many task allocators were closed while still holding memory. */
     public static long leakCount() {
         return LEAKS.get();

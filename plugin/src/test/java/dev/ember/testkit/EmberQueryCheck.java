@@ -170,17 +170,7 @@ public final class EmberQueryCheck {
     }
 
     private static void assertMemoryReleased(long leaksBefore) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        // tasks of a finished job may still be completing (a limit cancels them): wait briefly
-        while (EmberMemory.allocatedBytes() != 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        assertEquals(0, EmberMemory.allocatedBytes(), "Ember still holds memory after the query");
+        assertEquals(0, EmberMemory.awaitReleased(10_000_000_000L), "Ember still holds memory after the query");
         assertEquals(leaksBefore, EmberMemory.leakCount(), "Ember leaked memory in a task");
     }
 

@@ -1,0 +1,126 @@
+package dev.ember.fuzz.generate;
+
+import dev.ember.fuzz.Family;
+import dev.ember.fuzz.FuzzType;
+import dev.ember.fuzz.query.OutputColumn;
+import java.util.List;
+
+/**
+ * Aggregate calls and window functions whose answers do not depend on the order rows arrive in:
+ * count, min, max, and sums and averages only where the sum is exact (integers, decimals that cannot
+ * overflow, floating table columns, whose values are exact multiples of 1/8). Decimal sums that may
+ * overflow and long sums appear only for their risk shape. No first/last, no row_number or lag over
+ * ties.
+ */
+final class AggregateGenerator {
+    private final Context context;
+    private final ExpressionGenerator expressions;
+
+    AggregateGenerator(Context context, ExpressionGenerator expressions) {
+        this.context = context;
+        this.expressions = expressions;
+    }
+
+    /** An aggregate call of {@code family}, or of any family when it is null; its family is returned with it. */
+    Call aggregate(Scope scope, Family family) {
+        Call call = plain(scope, family, true);
+        if (context.take(Shape.AGGREGATE_FILTER, 15)) {
+            return new Call(call.sql() + " FILTER (WHERE " + expressions.condition(scope, 1) + ")", call.family());
+        }
+        return call;
+    }
+
+    /** A window function call of {@code family}, or of any family when it is null. */
+    Call window(Scope scope, Family family) {
+        // over a derived table, mostly by its first column: a grouping key, so no exchange comes between
+        OutputColumn first = scope.columns().stream().filter(c -> c.name().endsWith(".o0")).findFirst().orElse(null);
+        OutputColumn partitionBy = first != null && context.chance(60) ? first
+                : scope.isEmpty() ? null : context.pick(scope.columns());
+        String partition = partitionBy == null ? "" : "PARTITION BY " + partitionBy.name();
+        String order = scope.isEmpty() ? "" : " ORDER BY " + context.pick(scope.columns()).name()
+                + (context.chance(50) ? " DESC" : "") + (context.chance(50) ? " NULLS LAST" : " NULLS FIRST");
+        if ((family == null || family == Family.INTEGRAL) && context.chance(50)) {
+            String function = context.pick(List.of("rank()", "dense_rank()", "count(*)"));
+            String over = function.equals("count(*)") ? partition : partition + order;
+            return new Call(function + " OVER (" + over + ")", Family.INTEGRAL);
+        }
+        Call call = plain(scope, family, false);
+        return new Call(call.sql() + " OVER (" + partition + (context.chance(50) ? order : "") + ")", call.family());
+    }
+
+    /** @param distinct whether DISTINCT aggregates may appear (window functions take none) */
+    private Call plain(Scope scope, Family family, boolean distinct) {
+        if (context.risk() == Shape.DECIMAL_OVERFLOW && (family == null || family == Family.DECIMAL)
+                && context.chance(50)) {
+            // the wide decimal sum that overflows when a group holds two of the type's maximums
+            List<OutputColumn> wide = scope.columns().stream()
+                    .filter(c -> c.type() != null && c.type().precision() > 25).toList();
+            if (!wide.isEmpty() && context.take(Shape.DECIMAL_OVERFLOW, 100)) {
+                return new Call("sum(" + context.pick(wide).name() + ")", Family.DECIMAL);
+            }
+        }
+        int choice = context.random.nextInt(6);
+        if ((choice == 0 || choice == 1) && (family == null || family.numeric())) {
+            Call sum = sumOrAverage(scope, family, choice == 1, distinct);
+            if (sum != null) {
+                return sum;
+            }
+        }
+        if (choice == 2 && (family == null || family == Family.INTEGRAL)) {
+            if (distinct && context.take(Shape.DISTINCT_AGGREGATE, 30)) {
+                return new Call("count(DISTINCT " + expressions.expression(expressions.columnFamily(scope), scope, 1)
+                        + ")", Family.INTEGRAL);
+            }
+            return new Call(context.chance(50) ? "count(*)" : "count(" + expressions.expression(
+                    expressions.columnFamily(scope), scope, 1) + ")", Family.INTEGRAL);
+        }
+        Family of = family == null ? expressions.columnFamily(scope) : family;
+        return new Call((context.chance(50) ? "min(" : "max(") + expressions.expression(of, scope, 1) + ")", of);
+    }
+
+    /** sum or avg over a numeric column when one of {@code family} is exact enough, else null. */
+    private Call sumOrAverage(Scope scope, Family family, boolean average, boolean distinctAllowed) {
+        List<OutputColumn> numeric = scope.columns().stream().filter(c -> c.family().numeric()).toList();
+        if (numeric.isEmpty()) {
+            return null;
+        }
+        OutputColumn column = context.pick(numeric);
+        String distinct = distinctAllowed && context.take(Shape.DISTINCT_AGGREGATE, 10) ? "DISTINCT " : "";
+        String function = average ? "avg(" : "sum(";
+        FuzzType type = column.type();
+        Family result;
+        String argument = column.name();
+        switch (column.family()) {
+            case FLOATING -> {
+                if (type == null) {
+                    return null;
+                }
+                result = Family.FLOATING;
+            }
+            case INTEGRAL -> {
+                boolean narrow = type == FuzzType.BYTE || type == FuzzType.SHORT || type == FuzzType.INT;
+                if (narrow || (!average && context.risks(Shape.ARITHMETIC_OVERFLOW))) {
+                    result = average ? Family.FLOATING : Family.INTEGRAL;
+                } else {
+                    argument = "CAST(" + argument + " AS DECIMAL(20,0))";
+                    result = Family.DECIMAL;
+                }
+            }
+            case DECIMAL -> {
+                boolean small = type != null && type.precision() <= 25;
+                if (!small && !context.risks(Shape.DECIMAL_OVERFLOW)) {
+                    return null;
+                }
+                result = Family.DECIMAL;
+            }
+            default -> throw new IllegalStateException("not numeric: " + column);
+        }
+        if (family != null && family != result) {
+            return null;
+        }
+        return new Call(function + distinct + argument + ")", result);
+    }
+
+    /** An aggregate or window call and the family of its value. */
+    record Call(String sql, Family family) {}
+}

@@ -1,0 +1,88 @@
+package dev.ember.fuzz.generate;
+
+import dev.ember.fuzz.data.TableSet;
+import dev.ember.fuzz.query.OutputColumn;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The state of generating one query: the random source, the tables, the shapes left out and those used,
+ * the one error risk the query may take, and the common table expression in scope. Not thread-safe.
+ */
+final class Context {
+    final Random random;
+    final TableSet tables;
+    private final Set<Shape> excluded;
+    private final EnumSet<Shape> used = EnumSet.noneOf(Shape.class);
+    private final Shape risk;
+    private int aliases;
+    private String cteName;
+    private List<OutputColumn> cteOutput = List.of();
+
+    Context(Random random, TableSet tables, Set<Shape> excluded, Shape risk) {
+        this.random = random;
+        this.tables = tables;
+        this.excluded = excluded.isEmpty() ? EnumSet.noneOf(Shape.class) : EnumSet.copyOf(excluded);
+        this.risk = risk;
+    }
+
+    /** True {@code percent} percent of the time. */
+    boolean chance(int percent) {
+        return random.nextInt(100) < percent;
+    }
+
+    int between(int low, int high) {
+        return low + random.nextInt(high - low + 1);
+    }
+
+    <T> T pick(List<T> choices) {
+        return choices.get(random.nextInt(choices.size()));
+    }
+
+    /** Whether {@code shape} may be used, {@code percent} percent of the time; records it as used when so. */
+    boolean take(Shape shape, int percent) {
+        if (excluded.contains(shape) || (shape.risk() && shape != risk) || !chance(percent)) {
+            return false;
+        }
+        used.add(shape);
+        return true;
+    }
+
+    /** Whether this query takes the risk {@code shape}, recording it as used when so. */
+    boolean risks(Shape shape) {
+        if (risk != shape || !chance(50)) {
+            return false;
+        }
+        used.add(shape);
+        return true;
+    }
+
+    /** The one risk this query may take, or null. */
+    Shape risk() {
+        return risk;
+    }
+
+    Set<Shape> used() {
+        return EnumSet.copyOf(used);
+    }
+
+    String alias() {
+        return "a" + aliases++;
+    }
+
+    void cte(String name, List<OutputColumn> output) {
+        this.cteName = name;
+        this.cteOutput = List.copyOf(output);
+    }
+
+    /** The common table expression's name, or null when none is in scope. */
+    String cteName() {
+        return cteName;
+    }
+
+    List<OutputColumn> cteOutput() {
+        return cteOutput;
+    }
+}
