@@ -178,10 +178,6 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
          * NULL)}), since a row the filter rejects, or whose filter is null, then adds nothing. Spark puts
          * the filter on the input side only (Partial and Complete modes); first and last would take a null
          * row instead of skipping it, so they stay in Spark.
-         *
-         * <p>Only over plain columns and literals: Spark's generated code evaluates sub-expressions that an
-         * update uses twice (avg's input, a nullable sum's) before it checks the filter, so an input such as
-         * {@code 10 / n} raises DIVIDE_BY_ZERO on rows the filter rejects in Spark but not inside an IF.
          */
         private static AggregateFunction filtered(AggregateFunction function, Expression filter, boolean merge) {
             if (merge) {
@@ -193,10 +189,6 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
             }
             List<Expression> children = new ArrayList<>();
             for (Expression child : CollectionConverters.asJava(function.children())) {
-                if (!(child instanceof Attribute) && !child.foldable()) {
-                    throw new Unsupported("a FILTER clause over the computed input " + child.sql() + " stays in Spark,"
-                            + " which may evaluate that input on rows the filter rejects");
-                }
                 children.add(new If(filter, child, Literal.create(null, child.dataType())));
             }
             return (AggregateFunction) function.withNewChildren(CollectionConverters.asScala(children).toSeq());
