@@ -69,8 +69,7 @@ public final class SupportCatalog {
 
     private static ExpressionEntry aggregate(String name, String types) {
         return new ExpressionEntry(name, "org.apache.spark.sql.catalyst.expressions.aggregate." + name, types,
-                "aggregate function, computed by EmberHashAggregateExec; a FILTER clause runs as IF(filter, input, NULL)"
-                        + " (not for first/last, whose FILTER stays in Spark); no try_ variants");
+                "aggregate function, computed by EmberHashAggregateExec; no FILTER clause, no try_ variants");
     }
 
     /** The rule for a plan node's exact class, if Ember has one. */

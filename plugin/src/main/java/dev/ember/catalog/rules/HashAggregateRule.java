@@ -13,8 +13,8 @@ public final class HashAggregateRule extends ExecRule<HashAggregateExec> {
 
     public HashAggregateRule() {
         super(HashAggregateExec.class, "EmberHashAggregateExec", "Partial, PartialMerge, Final and Complete modes"
-                + " with Spark's buffer layout; sum, count, avg, min, max, first, last (FILTER clauses on"
-                + " all but first/last; no try_sum/try_avg); first/last fold rows in input order, as Spark does;"
+                + " with Spark's buffer layout; sum, count, avg, min, max, first, last (no FILTER clause, no"
+                + " try_sum/try_avg); first/last fold rows in input order, as Spark does;"
                 + " decimal sums in 128 bits with Spark's overflow behaviour; double sums may differ from Spark in the"
                 + " last bits when partitions merge in another order");
     }

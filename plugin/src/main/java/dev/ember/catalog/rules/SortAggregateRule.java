@@ -21,8 +21,8 @@ public final class SortAggregateRule extends ExecRule<SortAggregateExec> {
     public SortAggregateRule() {
         super(SortAggregateExec.class, "EmberHashAggregateExec", "hash aggregation in place of the sort-based one (Spark's choice for"
                 + " min/max/first/last of strings); otherwise as HashAggregateExec: Partial, PartialMerge, Final and"
-                + " Complete modes with Spark's buffer layout; sum, count, avg, min, max, first, last (FILTER clauses on"
-                + " all but first/last; no try_sum/try_avg); first/last stay in Spark after a radix sort on one nullable key, which does"
+                + " Complete modes with Spark's buffer layout; sum, count, avg, min, max, first, last (no FILTER clause,"
+                + " no try_sum/try_avg); first/last stay in Spark after a radix sort on one nullable key, which does"
                 + " not keep equal keys in input order;"
                 + " decimal sums in 128 bits with Spark's overflow behaviour; double sums may differ from Spark in the"
                 + " last bits when partitions merge in another order");

@@ -11,7 +11,6 @@ import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.EvalMode$;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.If;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
@@ -157,6 +156,10 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
 
         void build(List<AggregateExpression> aggregates) {
             for (AggregateExpression aggregate : aggregates) {
+                if (aggregate.filter().isDefined()) {
+                    throw new Unsupported("aggregate " + aggregate.sql() + " has a FILTER clause, which is not"
+                            + " supported yet");
+                }
                 Object mode = aggregate.mode();
                 boolean merge = mode == PartialMerge$.MODULE$ || mode == Final$.MODULE$;
                 if (mode == Final$.MODULE$ || mode == Complete$.MODULE$) {
@@ -164,34 +167,8 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                 } else if (mode != Partial$.MODULE$ && mode != PartialMerge$.MODULE$) {
                     throw new Unsupported("aggregate mode " + mode + " is not supported");
                 }
-                AggregateFunction function = aggregate.aggregateFunction();
-                if (aggregate.filter().isDefined()) {
-                    function = filtered(function, aggregate.filter().get(), merge);
-                }
-                add(aggregate, function, merge);
+                add(aggregate, aggregate.aggregateFunction(), merge);
             }
-        }
-
-        /**
-         * {@code f(x) FILTER (WHERE p)} as {@code f(IF(p, x, NULL))}: the same answer for the functions that
-         * skip null inputs (sum, avg, min, max, count of columns; {@code count(*)} counts {@code IF(p, 1,
-         * NULL)}), since a row the filter rejects, or whose filter is null, then adds nothing. Spark puts
-         * the filter on the input side only (Partial and Complete modes); first and last would take a null
-         * row instead of skipping it, so they stay in Spark.
-         */
-        private static AggregateFunction filtered(AggregateFunction function, Expression filter, boolean merge) {
-            if (merge) {
-                throw new Unsupported("a FILTER clause on a merging aggregation is not supported");
-            }
-            if (!(function instanceof Sum || function instanceof Average || function instanceof Min
-                    || function instanceof Max || function instanceof Count)) {
-                throw new Unsupported(function.prettyName() + " with a FILTER clause is not supported yet");
-            }
-            List<Expression> children = new ArrayList<>();
-            for (Expression child : CollectionConverters.asJava(function.children())) {
-                children.add(new If(filter, child, Literal.create(null, child.dataType())));
-            }
-            return (AggregateFunction) function.withNewChildren(CollectionConverters.asScala(children).toSeq());
         }
 
         private void add(AggregateExpression aggregate, AggregateFunction function, boolean merge) {
