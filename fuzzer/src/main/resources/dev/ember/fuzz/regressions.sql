@@ -55,3 +55,13 @@ SELECT count(IF((4 > CAST('NaN' AS DOUBLE)), a1.o1, a1.o1)) OVER (PARTITION BY a
 -- shapes: AGGREGATE,AGGREGATE_OVER_UNION,DERIVED_TABLE,JOIN,OUTER_JOIN,SCALAR_SUBQUERY
 -- ordered: false
 SELECT (SELECT count(*) FROM t2 AS a8) AS o0, try_cast(12.345 AS INT) AS o1, a4.o0 AS o2, try_subtract((a0.o0 % NULLIF(a0.o0, 0)), CASE WHEN (a0.o0 > a4.o1) THEN a4.o0 ELSE a4.o1 END) AS o3 FROM (SELECT a2.o1 AS o0 FROM (SELECT a3.k AS o1 FROM t2 AS a3 GROUP BY a3.c2, a3.k) AS a2) AS a0 FULL OUTER JOIN (SELECT a7.o0 AS o0, count(*) AS o1 FROM ((SELECT a5.k AS o0, count(*) AS o1 FROM t1 AS a5 GROUP BY a5.k) UNION ALL (SELECT a6.k AS o0, a6.k AS o1 FROM t1 AS a6 GROUP BY a6.k)) AS a7 GROUP BY a7.o0 HAVING (max(a7.o0) >= 3) ORDER BY o0 DESC NULLS LAST, o1 DESC NULLS FIRST) AS a4 ON a0.o0 = a4.o0 AND (a4.o0 < a4.o0);
+
+-- name: aggregate-filter-on-boolean-key-leaks
+-- fixed: (2026-12-02) Ember's FILTER support (f(IF(p, x, NULL))) leaked 256 bytes per task here and the task failed; the feature was withdrawn, FILTER clauses stay in Spark again
+-- difference: EMBER_FAILED: Spark answered 1 rows; Ember failed: java.lang.IllegalStateException: Memory was leaked by query. Memory leaked: (256)
+-- tables: seed=-9178143149529991178 tables=4 maxRows=40 t1=0..1
+-- origin: fuzz seed 20261202, query 1203 (query seed -6196285993151562458)
+-- shapes: AGGREGATE_FILTER,DERIVED_TABLE,NESTED_AGGREGATE,NOT_IN_SUBQUERY
+-- ordered: false
+--   t1 (1 rows, 1 partition): k INT, c1 BOOLEAN, c2 BIGINT, c3 INT, c4 STRING, c5 STRING, c6 TINYINT, c7 DECIMAL(25,5)
+SELECT min(CAST(CAST('NaN' AS DOUBLE) AS STRING)) AS o1, sum(CAST(a4.o1 AS DECIMAL(20,0))) AS o2, max(COALESCE(a4.o0, a4.o0)) FILTER (WHERE (NOT (a4.o0 > a4.o0))) AS o3 FROM (SELECT a0.o0 AS o0, count(*) AS o1 FROM (SELECT a1.c1 AS o0 FROM t1 AS a1) AS a0 GROUP BY a0.o0) AS a4 GROUP BY a4.o0;
