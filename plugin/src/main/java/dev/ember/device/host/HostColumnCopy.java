@@ -28,30 +28,27 @@ final class HostColumnCopy {
     private HostColumnCopy() {}
 
     /**
-     * The rows of {@code column} at {@code indices}, in order. An index below zero gives a null row when
-     * {@code negativeIsNull}, else it is an error, as is an index at or past the column's value count.
+     * The rows of {@code column} at {@code indices}, in order; an index below zero gives a null row.
      *
-     * @param indices non-null positions; read straight from the buffer
+     * @param indices non-null positions, already checked by {@link #checkIndices} against a value count no
+     *     larger than the column's; read straight from the buffer
      */
-    static FieldVector gather(FieldVector column, IntVector indices, boolean negativeIsNull,
-            BufferAllocator allocator) {
+    static FieldVector gather(FieldVector column, IntVector indices, BufferAllocator allocator) {
         int count = indices.getValueCount();
-        checkIndices(indices, column.getValueCount(), negativeIsNull);
         FieldVector out = column.getField().createVector(allocator);
         try {
-            if (column instanceof BitVector bits) {
-                out.setInitialCapacity(Math.max(count, 1));
-                out.allocateNew();
-                gatherBits(bits, indices, count, (BitVector) out);
-            } else if (column instanceof BaseFixedWidthVector fixed) {
-                out.setInitialCapacity(Math.max(count, 1));
-                out.allocateNew();
-                gatherFixed(fixed, indices, count, (BaseFixedWidthVector) out);
-            } else if (column instanceof BaseVariableWidthVector variable) {
+            if (column instanceof BaseVariableWidthVector variable) {
+                // sized by the gathered bytes, which only the gather itself counts
                 gatherVariable(variable, indices, count, (BaseVariableWidthVector) out);
             } else {
                 out.setInitialCapacity(Math.max(count, 1));
                 out.allocateNew();
+            }
+            if (column instanceof BitVector bits) {
+                gatherBits(bits, indices, count, (BitVector) out);
+            } else if (column instanceof BaseFixedWidthVector fixed) {
+                gatherFixed(fixed, indices, count, (BaseFixedWidthVector) out);
+            } else if (!(column instanceof BaseVariableWidthVector)) {
                 for (int i = 0; i < count; i++) {
                     int from = indices.get(i);
                     if (from < 0) {
@@ -182,7 +179,11 @@ final class HostColumnCopy {
         }
     }
 
-    private static void checkIndices(IntVector indices, int limit, boolean negativeIsNull) {
+    /**
+     * Fails unless every index is below {@code limit} and, unless {@code negativeIsNull}, not negative: the
+     * one bounds check a gather of several columns needs before its unchecked reads.
+     */
+    static void checkIndices(IntVector indices, int limit, boolean negativeIsNull) {
         long positions = indices.getDataBuffer().memoryAddress();
         for (int i = 0; i < indices.getValueCount(); i++) {
             int from = MemoryUtil.getInt(positions + (long) i * Integer.BYTES);

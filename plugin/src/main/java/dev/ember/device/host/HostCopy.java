@@ -50,10 +50,16 @@ public final class HostCopy {
 
     private static List<FieldVector> gather(List<FieldVector> columns, IntVector indices, boolean negativeIsNull,
             BufferAllocator allocator) {
+        int limit = Integer.MAX_VALUE;
+        for (FieldVector column : columns) {
+            limit = Math.min(limit, column.getValueCount());
+        }
+        // once for all columns: the per-column copies read the indices unchecked
+        HostColumnCopy.checkIndices(indices, limit, negativeIsNull);
         List<FieldVector> out = new ArrayList<>(columns.size());
         try {
             for (FieldVector column : columns) {
-                out.add(HostColumnCopy.gather(column, indices, negativeIsNull, allocator));
+                out.add(HostColumnCopy.gather(column, indices, allocator));
             }
             return out;
         } catch (RuntimeException e) {
