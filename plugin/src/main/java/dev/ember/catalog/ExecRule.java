@@ -84,6 +84,14 @@ public abstract class ExecRule<T extends SparkPlan> {
         return supportOf(node, context);
     }
 
+    /**
+     * The rule's check of the node's children as planned so far (Ember nodes where Ember took them):
+     * some nodes pay off only over Ember input. Called after {@link #support} found the node compatible.
+     */
+    public SupportLevel supportOver(List<SparkPlan> children) {
+        return SupportLevel.compatible();
+    }
+
     /** Replaces a node that is supported; {@code children} already produce Ember batches. */
     public final SparkPlan convert(SparkPlan plan, List<SparkPlan> children, PlanContext context) {
         return convertNode(sparkClass.cast(plan), List.copyOf(children), context);

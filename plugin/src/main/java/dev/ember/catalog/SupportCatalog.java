@@ -9,6 +9,7 @@ import dev.ember.catalog.rules.LocalLimitRule;
 import dev.ember.catalog.rules.ProjectRule;
 import dev.ember.catalog.rules.ShuffledHashJoinRule;
 import dev.ember.catalog.rules.SortMergeJoinRule;
+import dev.ember.catalog.rules.ShuffleExchangeRule;
 import dev.ember.catalog.rules.SortRule;
 import dev.ember.catalog.rules.TakeOrderedAndProjectRule;
 import dev.ember.catalog.rules.UnionRule;
@@ -37,7 +38,8 @@ public final class SupportCatalog {
             new TakeOrderedAndProjectRule(),
             new LocalLimitRule(),
             new GlobalLimitRule(),
-            new UnionRule());
+            new UnionRule(),
+            new ShuffleExchangeRule());
 
     private SupportCatalog() {}
 

@@ -13,6 +13,7 @@ import dev.ember.exec.EmberExec;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Planning;
 import dev.ember.exec.Seqs;
+import dev.ember.exec.exchange.EmberBatchSources;
 import dev.ember.exec.aggregate.FirstLastOrder;
 import dev.ember.exec.join.RestoreOrdering;
 import dev.ember.exec.union.EmberUnionExec;
@@ -83,7 +84,7 @@ public final class EmberOverrides extends ColumnarRule {
                 childrenChanged |= converted != child;
                 children.add(converted);
             }
-            if (plan instanceof EmberExec) {
+            if (EmberBatchSources.producesEmberBatches(plan) && !FallbackReasons.isStructural(plan)) {
                 lines.set(lineIndex, ExplainLine.ember(depth, plan.nodeName(), "already an Ember node"));
                 return childrenChanged ? plan.withNewChildren(Seqs.from(children)) : plan;
             }
@@ -97,6 +98,9 @@ public final class EmberOverrides extends ColumnarRule {
                         : SupportLevel.unsupported(FallbackReasons.noRule(plan));
             } catch (RuntimeException | LinkageError e) {
                 level = RuleFailures.fallback(plan, e, strict);
+            }
+            if (level.isCompatible() && execute) {
+                level = rule.get().supportOver(children);
             }
             if (level.isCompatible()) {
                 ExecRule<?> found = rule.get();
@@ -150,7 +154,7 @@ public final class EmberOverrides extends ColumnarRule {
         }
 
         private static SparkPlan toEmberInput(SparkPlan child) {
-            if (child instanceof EmberExec) {
+            if (EmberBatchSources.producesEmberBatches(child)) {
                 return child;
             }
             return child.supportsColumnar() ? new EmberCopyToArrowExec(child) : new EmberRowToColumnarExec(child);

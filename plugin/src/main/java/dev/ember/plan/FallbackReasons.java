@@ -5,6 +5,7 @@ import org.apache.spark.sql.execution.RowToColumnarTransition;
 import org.apache.spark.sql.execution.InputAdapter;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.execution.adaptive.AQEShuffleReadExec;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
@@ -17,7 +18,7 @@ final class FallbackReasons {
     static String noRule(SparkPlan plan) {
         String name = plan.getClass().getSimpleName();
         if (plan instanceof Exchange) {
-            return name + " stays in Spark: Ember does not replace exchanges yet; Ember nodes on either side"
+            return name + " stays in Spark: Ember replaces shuffle exchanges only; Ember nodes on either side"
                     + " meet it through a row/columnar transition";
         }
         return "Ember has no operator for " + name + " yet";
@@ -25,13 +26,13 @@ final class FallbackReasons {
 
     /**
      * Nodes that hold no work of their own: Spark's transitions (counted, not listed), adaptive
-     * execution's wrappers and finished query stages (their plans were planned on their own), code
+     * execution's wrappers, shuffle reads and finished query stages (their plans were planned on their own), code
      * generation's wrappers and reused exchanges. They get no explain line and no fallback reason.
      */
     static boolean isStructural(SparkPlan plan) {
         return plan instanceof ColumnarToRowTransition || plan instanceof RowToColumnarTransition
                 || plan instanceof AdaptiveSparkPlanExec || plan instanceof QueryStageExec
                 || plan instanceof WholeStageCodegenExec || plan instanceof InputAdapter
-                || plan instanceof ReusedExchangeExec;
+                || plan instanceof ReusedExchangeExec || plan instanceof AQEShuffleReadExec;
     }
 }

@@ -7,6 +7,8 @@ import dev.ember.exec.EmberExec;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.broadcast.ArrowBroadcastMode;
+import dev.ember.exec.exchange.EmberBatchSources;
+import dev.ember.exec.exchange.EmberShuffleExchangeExec;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -69,7 +71,7 @@ public record PlanReport(List<String> emberNodes, List<Fallback> fallbacks, int 
             if (seen.put(plan, Boolean.TRUE) != null) {
                 return;
             }
-            if (plan instanceof EmberExec) {
+            if (plan instanceof EmberExec || plan instanceof EmberShuffleExchangeExec) {
                 ember.add(plan.getClass().getSimpleName());
             }
             if (plan instanceof EmberRowToColumnarExec || plan instanceof EmberCopyToArrowExec
@@ -110,15 +112,7 @@ public record PlanReport(List<String> emberNodes, List<Fallback> fallbacks, int 
 
         private static boolean isEmber(List<SparkPlan> children) {
             for (SparkPlan child : children) {
-                SparkPlan inner = child;
-                // code generation wraps a columnar child of ColumnarToRow in an InputAdapter
-                if (inner instanceof InputAdapter adapter) {
-                    inner = adapter.child();
-                }
-                if (inner instanceof QueryStageExec stage) {
-                    inner = stage.plan();
-                }
-                if (inner instanceof EmberExec) {
+                if (EmberBatchSources.producesEmberBatches(child)) {
                     return true;
                 }
             }

@@ -6,6 +6,7 @@ import dev.ember.catalog.SupportLevel;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.aggregate.ExpressionColumns;
+import dev.ember.exec.exchange.EmberShuffleExchangeExec;
 import dev.ember.exec.sort.EmberTopNExec;
 import dev.ember.exec.sort.SortKeys;
 import java.util.ArrayList;
@@ -61,9 +62,12 @@ public final class TakeOrderedAndProjectRule extends ExecRule<TakeOrderedAndProj
             passThrough.add(attribute);
         }
         EmberTopNExec perPartition = new EmberTopNExec(plan.limit(), plan.sortOrder(), Seqs.from(passThrough), child);
-        ShuffleExchangeExec gather = new ShuffleExchangeExec(SinglePartition$.MODULE$, perPartition,
-                ENSURE_REQUIREMENTS$.MODULE$, Option.empty());
-        return new EmberTopNExec(plan.limit(), plan.sortOrder(), plan.projectList(),
-                new EmberRowToColumnarExec(gather));
+        // the exchange is inside this node's plan, so adaptive execution does not make it a query stage
+        SparkPlan gather = context.conf().isEnabled(new ShuffleExchangeRule().enableKey(), true)
+                ? new EmberShuffleExchangeExec(SinglePartition$.MODULE$, perPartition, ENSURE_REQUIREMENTS$.MODULE$,
+                        Option.empty())
+                : new EmberRowToColumnarExec(new ShuffleExchangeExec(SinglePartition$.MODULE$, perPartition,
+                        ENSURE_REQUIREMENTS$.MODULE$, Option.empty()));
+        return new EmberTopNExec(plan.limit(), plan.sortOrder(), plan.projectList(), gather);
     }
 }

@@ -183,7 +183,7 @@ final class AggregateOutput {
                     out.setNull(g);
                 } else if (sums.isNull(g)) {
                     if (function.ansi()) {
-                        throw QueryExecutionErrors.overflowInSumOfDecimalError(null, "try_sum");
+                        throw QueryExecutionErrors.overflowInSumOfDecimalError(function.context(), "try_sum");
                     }
                     out.setNull(g);
                 } else {
@@ -237,7 +237,7 @@ final class AggregateOutput {
                 }
                 if (sums.isNull(g)) {
                     if (function.ansi()) {
-                        throw QueryExecutionErrors.overflowInSumOfDecimalError(null, "try_avg");
+                        throw QueryExecutionErrors.overflowInSumOfDecimalError(function.context(), "try_avg");
                     }
                     out.setNull(g);
                     continue;
@@ -246,7 +246,7 @@ final class AggregateOutput {
                 Decimal average = Decimal.apply(sums.getObject(g)).$div(Decimal.apply(count));
                 if (!average.changePrecision(type.precision(), type.scale())) {
                     if (function.ansi()) {
-                        throw QueryExecutionErrors.overflowInSumOfDecimalError(null, "try_avg");
+                        throw QueryExecutionErrors.overflowInSumOfDecimalError(function.context(), "try_avg");
                     }
                     out.setNull(g);
                 } else {

@@ -190,7 +190,8 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                 } else {
                     throw new Unsupported("sum of " + sum.child().dataType().simpleString() + " is not supported");
                 }
-                functions.add(new FunctionPlan(FunctionPlan.Kind.SUM, merge, first, sum.dataType(), sumType, ansi));
+                functions.add(new FunctionPlan(FunctionPlan.Kind.SUM, merge, first, sum.dataType(), sumType, ansi,
+                        sum.getContextOrNull()));
             } else if (function instanceof Average average) {
                 boolean ansi = ansi(SparkShims.evalModeOf(average), function);
                 DataType sumType = average.sumDataType();
@@ -213,7 +214,7 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                             inputs(List.of(countInput)));
                 }
                 functions.add(new FunctionPlan(FunctionPlan.Kind.AVERAGE, merge, first, average.dataType(), sumType,
-                        ansi));
+                        ansi, average.getContextOrNull()));
             } else if (function instanceof Count count) {
                 if (merge) {
                     operation(new AggregateOperation(Kind.SUM_LONG, LongType$.MODULE$, 0, 0, false),
@@ -228,13 +229,13 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                     }
                     operation(new AggregateOperation(Kind.COUNT, LongType$.MODULE$, 0, 0, false), inputs(counted));
                 }
-                functions.add(new FunctionPlan(FunctionPlan.Kind.COUNT, merge, first, LongType$.MODULE$, null, false));
+                functions.add(new FunctionPlan(FunctionPlan.Kind.COUNT, merge, first, LongType$.MODULE$, null, false, null));
             } else if (function instanceof Min || function instanceof Max) {
                 Expression child = merge ? bufferInputs.get(0) : function.children().head();
                 Kind kind = function instanceof Min ? Kind.MIN : Kind.MAX;
                 operation(new AggregateOperation(kind, function.dataType(), 0, 0, false), inputs(List.of(child)));
                 functions.add(new FunctionPlan(kind == Kind.MIN ? FunctionPlan.Kind.MIN : FunctionPlan.Kind.MAX, merge,
-                        first, function.dataType(), null, false));
+                        first, function.dataType(), null, false, null));
             } else if (function instanceof First || function instanceof Last) {
                 boolean isFirst = function instanceof First;
                 boolean ignoreNulls = isFirst ? ((First) function).ignoreNulls() : ((Last) function).ignoreNulls();
@@ -244,7 +245,7 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                 operation(new AggregateOperation(kind, function.dataType(), 0, 0, false),
                         merge ? inputs(bufferInputs) : inputs(List.of(function.children().head())));
                 functions.add(new FunctionPlan(isFirst ? FunctionPlan.Kind.FIRST : FunctionPlan.Kind.LAST, merge,
-                        first, function.dataType(), null, false));
+                        first, function.dataType(), null, false, null));
             } else {
                 throw new Unsupported("aggregate function " + function.prettyName() + " is not supported yet");
             }

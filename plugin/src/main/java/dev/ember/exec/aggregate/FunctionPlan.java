@@ -1,6 +1,7 @@
 package dev.ember.exec.aggregate;
 
 import java.io.Serializable;
+import org.apache.spark.QueryContext;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DecimalType;
 
@@ -15,9 +16,11 @@ import org.apache.spark.sql.types.DecimalType;
  * @param resultType the function's result type
  * @param sumType the type of the buffer's sum (Sum and Avg), else null
  * @param ansi whether overflow raises Spark's error (ANSI mode) instead of giving null
+ * @param context where the function is in the query text, for Spark's overflow error (null when Spark
+ *     keeps none: outside ANSI mode, or a function without one)
  */
 record FunctionPlan(Kind kind, boolean merge, int firstOperation, DataType resultType, DataType sumType,
-        boolean ansi) implements Serializable {
+        boolean ansi, QueryContext context) implements Serializable {
 
     enum Kind { SUM, AVERAGE, COUNT, MIN, MAX, FIRST, LAST }
 
