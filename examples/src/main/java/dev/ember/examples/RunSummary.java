@@ -20,7 +20,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  * ember revenue-by-store EmberFilterExec,EmberProjectExec
- * exchange revenue-by-store ShuffleExchangeExec producer=EmberFilterExec,EmberProjectExec consumer=EmberFilterExec,EmberProjectExec
+ * exchange revenue-by-store EmberShuffleExchangeExec producer=EmberFilterExec,EmberProjectExec consumer=EmberFilterExec,EmberProjectExec
  * tasks revenue-by-store executors=0,1 tasks=10 remote-blocks=12 local-blocks=12
  * </pre>
  *

@@ -128,8 +128,10 @@ class TestStandaloneCluster {
     @Test
     void emberRanOnBothSidesOfTheShuffleAndTheBroadcast() throws IOException {
         withEmber.requireSuccess();
-        assertTrue(exchanges("revenue-by-store", "ShuffleExchangeExec").stream().anyMatch(TestStandaloneCluster::bothSides),
-                "no shuffle of revenue-by-store has Ember operators on both sides: "
+        // Ember's own exchange: its blocks cross executor JVMs (shuffleCrossedExecutors checks remote blocks)
+        assertTrue(exchanges("revenue-by-store", "EmberShuffleExchangeExec").stream()
+                        .anyMatch(TestStandaloneCluster::bothSides),
+                "no Ember shuffle of revenue-by-store has Ember operators on both sides: "
                         + withEmber.summaryLines("exchange", "revenue-by-store"));
         assertTrue(exchanges("revenue-by-region", "BroadcastExchangeExec").stream()
                         .anyMatch(TestStandaloneCluster::bothSides),
