@@ -111,12 +111,38 @@ class TestShuffleExchange {
                 .assertEmberRan(EXCHANGE, "EmberTopNExec");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"b", "i8", "i16", "i32", "i64", "f32", "f64", "d12", "d38", "day", "ts", "s"})
+    void rangePartitioningForOrderByEveryKeyType(String key) {
+        // ORDER BY without LIMIT: a range shuffle, then a sort per partition; the whole order is compared
+        EmberQueryCheck.orderedSql("SELECT " + key + " AS k, i64, s FROM ex_all ORDER BY " + key
+                        + " DESC NULLS FIRST, i64, s, i32")
+                .assertSameAnswer()
+                .assertEmberRan(EXCHANGE, "EmberSortExec");
+    }
+
+    @Test
+    void rangePartitioningBySeveralAndComputedKeys() {
+        EmberQueryCheck.orderedSql("SELECT i32, s, f64 FROM ex_all ORDER BY s NULLS LAST, i32 % 10, f64 DESC, i64, d38")
+                .assertSameAnswer()
+                .assertEmberRan(EXCHANGE);
+        EmberQueryCheck.sql("SELECT /*+ REPARTITION_BY_RANGE(4, d12) */ d12, s FROM ex_all")
+                .assertSameAnswer()
+                .assertEmberRan(EXCHANGE);
+        SharedSpark.withConf(Map.of("spark.sql.adaptive.enabled", "false"),
+                () -> EmberQueryCheck.orderedSql("SELECT day, ts FROM ex_all ORDER BY day, ts NULLS LAST, i64, s, i32")
+                        .assertSameAnswer()
+                        .assertEmberRan(EXCHANGE));
+    }
+
     @Test
     void emptyAndOneRowInputs() {
         for (String table : List.of("ex_empty", "ex_one")) {
             EmberQueryCheck.sql("SELECT s, count(*), sum(d12) FROM " + table + " GROUP BY s")
                     .assertSameAnswer();
             EmberQueryCheck.sql("SELECT count(*), max(ts) FROM " + table)
+                    .assertSameAnswer();
+            EmberQueryCheck.orderedSql("SELECT i32, s FROM " + table + " ORDER BY i32, s")
                     .assertSameAnswer();
         }
     }

@@ -15,7 +15,7 @@ import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
 import org.apache.spark.sql.internal.SQLConf;
 
 /**
- * {@code ShuffleExchangeExec} → {@link EmberShuffleExchangeExec} for hash, single and round-robin
+ * {@code ShuffleExchangeExec} → {@link EmberShuffleExchangeExec} for hash, single, round-robin and range
  * partitioning, when its input comes from Ember (or a columnar Spark reader): over a row-based Spark
  * input Spark's own exchange moves the rows without a conversion on either side.
  */
@@ -23,10 +23,11 @@ public final class ShuffleExchangeRule extends ExecRule<ShuffleExchangeExec> {
 
     public ShuffleExchangeRule() {
         super(ShuffleExchangeExec.class, "EmberShuffleExchangeExec", "hash (bit-identical to Spark's Murmur3"
-                + " partitioning), single and round-robin partitioning, columnar through Spark's own sort shuffle and"
-                + " codec, with adaptive execution's coalescing, skew splits, local reads and exchange reuse; range"
-                + " partitioning (ORDER BY), round robin with spark.sql.execution.sortBeforeRepartition=true, and"
-                + " exchanges over row-based Spark input stay in Spark");
+                + " partitioning), single, round-robin and range partitioning (bounds sampled by Spark's own range"
+                + " partitioner), columnar through Spark's own sort shuffle and codec, with adaptive execution's"
+                + " coalescing, skew splits, local reads and exchange reuse; round robin with"
+                + " spark.sql.execution.sortBeforeRepartition=true and exchanges over row-based Spark input stay in"
+                + " Spark");
     }
 
     @Override
@@ -39,7 +40,7 @@ public final class ShuffleExchangeRule extends ExecRule<ShuffleExchangeExec> {
         Partitioning partitioning = plan.outputPartitioning();
         if (!EmberShuffleExchangeExec.writes(partitioning)) {
             return SupportLevel.unsupported(partitioning.getClass().getSimpleName().replace("$", "")
-                    + " stays in Spark: Ember's exchange writes hash, single and round-robin partitioning");
+                    + " stays in Spark: Ember's exchange writes hash, single, round-robin and range partitioning");
         }
         if (partitioning instanceof RoundRobinPartitioning && partitioning.numPartitions() > 1
                 && SQLConf.get().sortBeforeRepartition()) {

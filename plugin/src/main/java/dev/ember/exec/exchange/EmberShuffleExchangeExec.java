@@ -45,7 +45,7 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * Replaces Spark's {@code ShuffleExchangeExec} for hash, single and round-robin partitioning: the map
+ * Replaces Spark's {@code ShuffleExchangeExec} for hash, single, round-robin and range partitioning: the map
  * side routes and splits Ember batches on the device and writes them as {@link BatchBlobs} pieces
  * through Spark's own sort shuffle manager (Spark's codec compresses them); the reduce side decodes
  * them into Arrow batches. No rows are made on either side.
@@ -127,7 +127,7 @@ public final class EmberShuffleExchangeExec extends Exchange implements ShuffleE
         this.metrics = all;
     }
 
-    /** Whether Ember's exchange writes this kind of partitioning: hash, single or round robin. */
+    /** Whether Ember's exchange writes this kind of partitioning: hash, single, round robin or range. */
     public static boolean writes(Partitioning partitioning) {
         return ShuffleRouting.kindOf(partitioning) != null;
     }
@@ -213,7 +213,7 @@ public final class EmberShuffleExchangeExec extends Exchange implements ShuffleE
     public synchronized ShuffleDependency<Object, Object, Object> shuffleDependency() {
         if (shuffleDependency == null) {
             List<Attribute> input = Seqs.toList(child.output());
-            ShuffleRouting routing = ShuffleRouting.bind(outputPartitioning, input);
+            ShuffleRouting routing = ShuffleRouting.bind(outputPartitioning, input, inputRdd());
             OperatorMetrics operator = operatorMetrics();
             ShuffleWrite.Metrics writeSide = new ShuffleWrite.Metrics(metric(DATA_SIZE), metric(ROWS_WRITTEN),
                     metric(SERIALIZATION_TIME), operator);
@@ -280,9 +280,10 @@ public final class EmberShuffleExchangeExec extends Exchange implements ShuffleE
         return shuffleDependency().rdd().getNumPartitions();
     }
 
+    /** The reducers: range partitioning may have fewer than asked for (as many as its sample allows). */
     @Override
     public int numPartitions() {
-        return outputPartitioning.numPartitions();
+        return shuffleDependency().partitioner().numPartitions();
     }
 
     @Override

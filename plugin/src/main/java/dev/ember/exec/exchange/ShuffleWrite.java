@@ -94,7 +94,7 @@ final class ShuffleWrite implements Rdds.PartitionFunction<ColumnarBatch, Produc
                 return;
             }
             List<List<FieldVector>> parts;
-            try (IntVector ids = task.partitionIds(columns, rows, device, allocator)) {
+            try (IntVector ids = task.partitionIds(batch, columns, device, allocator)) {
                 parts = device.splitByPartition(columns, ids, routing.partitions(), allocator);
             }
             try {
