@@ -25,6 +25,7 @@ public final class PlanInspector {
         report.fallbacks().stream()
             .map(fallback -> new PlanSummary.Fallback(fallback.node(), fallback.reason()))
             .toList();
-    return new PlanSummary(report.emberNodes(), fallbacks, report.rowToColumnar(), report.columnarToRow());
+    return new PlanSummary(report.emberNodes(), fallbacks, report.rowToColumnar(), report.columnarToRow(),
+        PlanMetrics.of(executedPlan));
   }
 }

@@ -14,9 +14,15 @@ import java.util.List;
  * @param fallbacks the nodes left to Spark, one entry per node, with the plugin's reason
  * @param rowToColumnar how many row-to-columnar transitions the plan holds
  * @param columnarToRow how many columnar-to-row transitions the plan holds
+ * @param metrics the plan's shuffle bytes and Ember operator times
  */
 public record PlanSummary(
-    List<String> emberNodes, List<Fallback> fallbacks, int rowToColumnar, int columnarToRow) {
+    List<String> emberNodes, List<Fallback> fallbacks, int rowToColumnar, int columnarToRow, PlanMetrics metrics) {
+
+  /** A summary without metrics. */
+  public PlanSummary(List<String> emberNodes, List<Fallback> fallbacks, int rowToColumnar, int columnarToRow) {
+    this(emberNodes, fallbacks, rowToColumnar, columnarToRow, PlanMetrics.none());
+  }
 
   /** A node that stayed in Spark, and why. */
   public record Fallback(String node, String reason) {
@@ -29,6 +35,7 @@ public record PlanSummary(
   public PlanSummary {
     emberNodes = List.copyOf(requireNonNull(emberNodes, "emberNodes is null"));
     fallbacks = List.copyOf(requireNonNull(fallbacks, "fallbacks is null"));
+    requireNonNull(metrics, "metrics is null");
     if (rowToColumnar < 0 || columnarToRow < 0) {
       throw new IllegalArgumentException(
           "transition counts must not be negative: " + rowToColumnar + ", " + columnarToRow);

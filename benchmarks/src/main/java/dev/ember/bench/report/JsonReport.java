@@ -47,6 +47,10 @@ public final class JsonReport {
       }
       entry.put("row_to_columnar", query.rowToColumnar());
       entry.put("columnar_to_row", query.columnarToRow());
+      entry.put("spark_shuffle_bytes", query.sparkShuffleBytes());
+      entry.put("ember_shuffle_bytes", query.emberShuffleBytes());
+      ObjectNode operators = entry.putObject("ember_operator_ms");
+      query.emberOperatorMillis().forEach((node, millis) -> operators.put(node, Math.round(millis * 1000) / 1000.0));
       putCheck(entry, "spark_matches_expected", query.sparkMatchesExpected());
       putCheck(entry, "ember_matches_expected", query.emberMatchesExpected());
       ArrayNode sparkIterations = entry.putArray("spark_iterations_ms");

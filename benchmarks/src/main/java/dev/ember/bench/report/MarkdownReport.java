@@ -40,8 +40,8 @@ public final class MarkdownReport {
       out.append(Formats.noEmberNote(report)).append("\n\n");
     }
     out.append("| query | Spark ms | Ember ms | speedup | answers match | vs tpch answer (off/on) "
-        + "| Ember nodes | fallbacks | R2C | C2R |\n");
-    out.append("|---|---:|---:|---:|---|---|---|---|---:|---:|\n");
+        + "| Ember nodes | fallbacks | R2C | C2R | shuffle KB (off/on) | top Ember op time |\n");
+    out.append("|---|---:|---:|---:|---|---|---|---|---:|---:|---:|---|\n");
     for (QueryResult query : report.queries()) {
       out.append("| ").append(query.name())
           .append(" | ").append(Formats.millis(query.sparkMillis()))
@@ -53,11 +53,25 @@ public final class MarkdownReport {
           .append(" | ").append(Formats.nodes(query.emberNodes()))
           .append(" | ").append(Formats.fallbackNodes(query.fallbacks()))
           .append(" | ").append(query.rowToColumnar())
-          .append(" | ").append(query.columnarToRow()).append(" |\n");
+          .append(" | ").append(query.columnarToRow())
+          .append(" | ").append(query.sparkShuffleBytes() / 1024).append('/').append(query.emberShuffleBytes() / 1024)
+          .append(" | ").append(topOperators(query.emberOperatorMillis())).append(" |\n");
     }
     appendProblems(out, report.queries());
     appendReasons(out, report.queries());
     return out.toString();
+  }
+
+  /** The three Ember node classes with the most operator time: "EmberHashAggregateExec 812 ms, ...". */
+  static String topOperators(Map<String, Double> operatorMillis) {
+    if (operatorMillis.isEmpty()) {
+      return "-";
+    }
+    return operatorMillis.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(3)
+        .map(entry -> entry.getKey() + " " + Math.round(entry.getValue()) + " ms")
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** Writes {@link #toMarkdown(BenchReport)} to {@code file}. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ember.bench.plan.PlanSummary;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,9 @@ import java.util.Optional;
  * @param emberError the failure with Ember on, if any
  * @param sparkIterationMillis every timed iteration with Ember off, in run order (ms)
  * @param emberIterationMillis every timed iteration with Ember on, in run order (ms)
+ * @param sparkShuffleBytes bytes the last timed run's shuffles wrote with Ember off (compressed)
+ * @param emberShuffleBytes the same with Ember on (Spark's and Ember's exchanges)
+ * @param emberOperatorMillis with Ember on, each Ember node class's operator time in the last timed run
  */
 public record QueryResult(
     String name,
@@ -42,7 +46,20 @@ public record QueryResult(
     Optional<String> sparkError,
     Optional<String> emberError,
     List<Double> sparkIterationMillis,
-    List<Double> emberIterationMillis) {
+    List<Double> emberIterationMillis,
+    long sparkShuffleBytes,
+    long emberShuffleBytes,
+    Map<String, Double> emberOperatorMillis) {
+
+  /** A result without shuffle bytes or operator times (a run that could not read them). */
+  public QueryResult(String name, double sparkMillis, double emberMillis, boolean answersMatch, String answerDetail,
+      List<String> emberNodes, List<PlanSummary.Fallback> fallbacks, int rowToColumnar, int columnarToRow,
+      Optional<Boolean> sparkMatchesExpected, Optional<Boolean> emberMatchesExpected, Optional<String> sparkError,
+      Optional<String> emberError, List<Double> sparkIterationMillis, List<Double> emberIterationMillis) {
+    this(name, sparkMillis, emberMillis, answersMatch, answerDetail, emberNodes, fallbacks, rowToColumnar,
+        columnarToRow, sparkMatchesExpected, emberMatchesExpected, sparkError, emberError, sparkIterationMillis,
+        emberIterationMillis, 0, 0, Map.of());
+  }
 
   public QueryResult {
     requireNonNull(name, "name is null");
@@ -55,6 +72,8 @@ public record QueryResult(
     requireNonNull(emberError, "emberError is null");
     sparkIterationMillis = List.copyOf(requireNonNull(sparkIterationMillis, "sparkIterationMillis is null"));
     emberIterationMillis = List.copyOf(requireNonNull(emberIterationMillis, "emberIterationMillis is null"));
+    emberOperatorMillis = java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(requireNonNull(emberOperatorMillis, "emberOperatorMillis is null")));
   }
 
   /**

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -148,7 +149,14 @@ public final class TpchBenchmark {
         query.name(), spark.medianMillis(), ember.medianMillis(), problems.isEmpty(), String.join("; ", problems),
         ember.plan().distinctEmberNodes(), ember.plan().distinctFallbacks(), ember.plan().rowToColumnar(),
         ember.plan().columnarToRow(), sparkExpected, emberExpected, spark.error(), ember.error(),
-        spark.iterationMillis(), ember.iterationMillis());
+        spark.iterationMillis(), ember.iterationMillis(), spark.plan().metrics().shuffleBytes(),
+        ember.plan().metrics().shuffleBytes(), millis(ember.plan().metrics().operatorNanos()));
+  }
+
+  private static Map<String, Double> millis(Map<String, Long> nanos) {
+    Map<String, Double> millis = new java.util.LinkedHashMap<>();
+    nanos.forEach((node, value) -> millis.put(node, value / 1e6));
+    return millis;
   }
 
   private void generate(BenchSessions sessions, TpchDataSet data) {
