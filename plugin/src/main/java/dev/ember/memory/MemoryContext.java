@@ -15,7 +15,8 @@ import org.apache.arrow.memory.OutOfMemoryException;
  * allocation or reservation that the limit refuses first makes the {@link MemoryManager} of the
  * allocator's tree ask spillable consumers for memory and is then tried again; when that frees nothing,
  * {@link #setHeapBytes} and {@link #run} throw {@link LimitExceededException} naming the operator and
- * the setting to raise, instead of an {@link OutOfMemoryError}.
+ * the setting to raise, instead of an {@link OutOfMemoryError}. Both also take the refusals that fault
+ * injection ({@code spark.ember.test.injectOom}) makes, the same way (see {@link MemoryManager}).
  *
  * <p>Used by one task thread. Closing releases the reservation and closes the allocator; the operator
  * must have closed its state buffers first. Output batches are not allocated here: they belong to the
@@ -70,6 +71,9 @@ public final class MemoryContext implements AutoCloseable {
         if (bytes > heapBytes) {
             long growth = bytes - heapBytes;
             // Arrow's reservations do not call the allocation listener: ask the manager here
+            if (!manager.admit(growth)) {
+                throw limitExceeded(growth, manager.injectedFailure(growth));
+            }
             if (!reserve(growth) && !(manager.makeRoom(growth) && reserve(growth))) {
                 throw limitExceeded(growth, null);
             }
