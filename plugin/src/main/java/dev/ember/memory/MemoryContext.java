@@ -114,6 +114,20 @@ public final class MemoryContext implements AutoCloseable {
     }
 
     /**
+     * The error for a step of {@code operator} that needs more memory than the limit allows, where what
+     * the operator holds is not known (an Arrow allocation deep inside the step failed).
+     */
+    public static LimitExceededException limitExceeded(String operator, Throwable cause) {
+        return new LimitExceededException(operator + " needs more memory than Ember may use on this executor: all"
+                + " Ember buffers together hold " + EmberMemory.allocatedBytes() + " bytes. " + raiseAdvice(), cause);
+    }
+
+    private static String raiseAdvice() {
+        return "Raise " + EmberMemory.limitSetting() + " (or give Spark more partitions with"
+                + " spark.sql.shuffle.partitions so each task holds less).";
+    }
+
+    /**
      * The error for a step of {@code operator}, which holds {@code heldBytes}, that needs more memory than
      * the limit allows even after the memory manager asked others to spill.
      */
@@ -122,8 +136,7 @@ public final class MemoryContext implements AutoCloseable {
         return new LimitExceededException(operator + " needs more memory than Ember may use on this executor: it holds "
                 + heldBytes + " bytes" + (requested > 0 ? " and asked for " + requested + " more" : "")
                 + " while all Ember buffers together hold " + EmberMemory.allocatedBytes()
-                + " bytes. Raise " + EmberMemory.limitSetting() + " (or give Spark more partitions with"
-                + " spark.sql.shuffle.partitions so each task holds less).", cause);
+                + " bytes. " + raiseAdvice(), cause);
     }
 
     @Override
