@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ember.columnar.ArrowBatches;
 import dev.ember.config.EmberConf;
 import dev.ember.config.InvalidConfigException;
 import dev.ember.config.OomInjection;
@@ -13,8 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -187,6 +191,28 @@ class TestOomInjection {
             spillAllocations.forEach(ArrowBuf::close);
         }
         assertEquals(1, manager.injectedRefusals());
+    }
+
+    @Test
+    void aSliceThatIsRefusedHalfWayLeavesNothingAllocated() {
+        try (BufferAllocator source = root.newChildAllocator("source", 0, LIMIT);
+                BufferAllocator target = root.newChildAllocator("target", 0, LIMIT);
+                VarCharVector strings = new VarCharVector("s", source)) {
+            strings.allocateNew(64, 8);
+            for (int i = 0; i < 8; i++) {
+                strings.setSafe(i, ("v" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            strings.setValueCount(8);
+            // rows 3.. need a shifted validity bitmap and a rebased offset buffer: two allocations in the
+            // target, of which the second is refused
+            manager.injectOom(OomInjection.parse("every:2"));
+            assertThrows(OutOfMemoryException.class, () -> ArrowBatches.slice(strings, 3, 5, target));
+            assertEquals(0, target.getAllocatedMemory());
+            manager.injectOom(OomInjection.OFF);
+            try (FieldVector slice = ArrowBatches.slice(strings, 3, 5, target)) {
+                assertEquals("v3", slice.getObject(0).toString());
+            }
+        }
     }
 
     @Test

@@ -9,7 +9,9 @@ import org.apache.spark.sql.SparkSession;
  * <p>The device comes from the system property {@code ember.test.device} (default {@code host}), so the
  * same SQL tests run on the host device and on the CUDA emulator. The system property
  * {@code ember.test.hostLimitBytes} (default 0: Ember's default) sets
- * {@code spark.ember.memory.host.limitBytes}, for tests that run in their own JVM with a tiny limit.
+ * {@code spark.ember.memory.host.limitBytes}, for tests that run in their own JVM with a tiny limit. The
+ * system property {@code ember.test.injectOom} (default empty: off) sets {@code spark.ember.test.injectOom},
+ * for the fault-injection runs ({@link #injectsOom()}).
  */
 public final class SharedSpark {
     private static SparkSession session;
@@ -37,6 +39,18 @@ public final class SharedSpark {
         }
     }
 
+    /**
+     * Whether the session refuses memory requests on purpose ({@code spark.ember.test.injectOom}): a query
+     * may then fail with Ember's memory error instead of answering.
+     */
+    public static boolean injectsOom() {
+        return !injectedOom().isBlank();
+    }
+
+    private static String injectedOom() {
+        return System.getProperty("ember.test.injectOom", "");
+    }
+
     public static synchronized SparkSession session() {
         if (session == null) {
             String device = System.getProperty("ember.test.device", "host");
@@ -54,6 +68,7 @@ public final class SharedSpark {
                     // an Ember bug while planning fails the test instead of hiding as a fallback
                     .config("spark.ember.test.strict", "true")
                     .config("spark.ember.memory.host.limitBytes", System.getProperty("ember.test.hostLimitBytes", "0"))
+                    .config("spark.ember.test.injectOom", injectedOom())
                     .getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(session::stop, "stop-test-spark"));
         }
