@@ -53,8 +53,13 @@ public final class EmberQueryCheck {
         this.ordered = ordered;
         this.acceptedMemoryError = SharedSpark.injectsOom() && ember.error().filter(EmberQueryCheck::isMemoryError)
                 .isPresent();
-        if (acceptedMemoryError) {
-            System.out.println("[injectOom] accepted Ember's memory error: " + memoryError(ember.error().get()));
+        if (SharedSpark.injectsOom()) {
+            // what the run's log shows: how many queries failed for memory, how many answered, and the pressure
+            var manager = EmberMemory.manager();
+            String outcome = acceptedMemoryError ? "accepted Ember's memory error: " + memoryError(ember.error().get())
+                    : "Ember's run ended without a memory error";
+            System.out.println("[injectOom] " + outcome + " (so far " + manager.injectedRefusals()
+                    + " requests refused, " + manager.spilledBytes() + " bytes spilled)");
         }
     }
 

@@ -11,7 +11,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code ember.test.hostLimitBytes} (default 0: Ember's default) sets
  * {@code spark.ember.memory.host.limitBytes}, for tests that run in their own JVM with a tiny limit. The
  * system property {@code ember.test.injectOom} (default empty: off) sets {@code spark.ember.test.injectOom},
- * for the fault-injection runs ({@link #injectsOom()}).
+ * for the fault-injection runs ({@link #injectsOom()}); {@code ember.test.batchSizeRows} (default: Ember's)
+ * sets {@code spark.ember.batchSizeRows}, so that small test tables still arrive in several batches.
  */
 public final class SharedSpark {
     private static SparkSession session;
@@ -54,7 +55,7 @@ public final class SharedSpark {
     public static synchronized SparkSession session() {
         if (session == null) {
             String device = System.getProperty("ember.test.device", "host");
-            session = SparkSession.builder()
+            SparkSession.Builder builder = SparkSession.builder()
                     .master("local[2]")
                     .appName("ember-tests")
                     .config("spark.driver.host", "127.0.0.1")
@@ -68,8 +69,12 @@ public final class SharedSpark {
                     // an Ember bug while planning fails the test instead of hiding as a fallback
                     .config("spark.ember.test.strict", "true")
                     .config("spark.ember.memory.host.limitBytes", System.getProperty("ember.test.hostLimitBytes", "0"))
-                    .config("spark.ember.test.injectOom", injectedOom())
-                    .getOrCreate();
+                    .config("spark.ember.test.injectOom", injectedOom());
+            String batchSizeRows = System.getProperty("ember.test.batchSizeRows");
+            if (batchSizeRows != null) {
+                builder.config("spark.ember.batchSizeRows", batchSizeRows);
+            }
+            session = builder.getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(session::stop, "stop-test-spark"));
         }
         return session;
