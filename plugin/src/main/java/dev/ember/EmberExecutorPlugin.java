@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ember's executor side: chooses the device and sets up Ember's memory once per executor JVM, and
- * reports the choice to the driver.
+ * Ember's executor side: chooses the device and sets up Ember's memory once per executor JVM (with the
+ * fault injection of {@code spark.ember.test.injectOom}, for tests), and reports the choice to the driver.
  */
 public final class EmberExecutorPlugin implements ExecutorPlugin {
     private static final Logger LOG = LoggerFactory.getLogger(EmberExecutorPlugin.class);
@@ -62,6 +62,7 @@ public final class EmberExecutorPlugin implements ExecutorPlugin {
         if (!EmberMemory.isInitialized()) {
             EmberMemory.initialize(null, hostMemoryLimit(context, conf), EmberConf.HOST_MEMORY_LIMIT.key());
         }
+        EmberMemory.manager().injectOom(conf.get(EmberConf.TEST_INJECT_OOM));
         LOG.warn("Ember {} on executor {}: device {} ({})", EmberVersion.get(), context.executorID(),
                 selection.device().name(), selection.reason());
         try {

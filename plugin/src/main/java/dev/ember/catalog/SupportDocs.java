@@ -111,10 +111,12 @@ public final class SupportDocs {
                 + " to Spark with a warning that names the setting (session settings).\n\n");
         out.append("| key | default | type | when read | meaning |\n|---|---|---|---|---|\n");
         for (ConfigEntry<?> entry : EmberConf.ENTRIES) {
-            out.append("| `").append(entry.key()).append("` | `").append(entry.defaultValue()).append("` | ")
-                    .append(markdownCell(entry.typeName())).append(" | ")
+            String defaultValue = String.valueOf(entry.defaultValue());
+            out.append("| `").append(entry.key()).append("` | ")
+                    .append(defaultValue.isEmpty() ? "(empty)" : "`" + defaultValue + "`").append(" | ")
+                    .append(configCell(entry.typeName())).append(" | ")
                     .append(entry.scope() == ConfigEntry.Scope.SESSION ? "per query" : "at startup").append(" | ")
-                    .append(markdownCell(entry.doc())).append(" |\n");
+                    .append(configCell(entry.doc())).append(" |\n");
         }
         out.append("\n## Per-operator and per-expression switches\n\n");
         out.append("Every entry of [supported-ops.md](supported-ops.md) has a boolean key, `true` by default and"
@@ -127,6 +129,11 @@ public final class SupportDocs {
 
     private static String expressionKey(ExpressionEntry entry) {
         return "spark.ember.expression." + entry.name() + ".enabled";
+    }
+
+    /** A cell of the config table, whose forms such as {@code every:<n>} must not read as HTML tags. */
+    private static String configCell(String text) {
+        return markdownCell(text).replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String markdownCell(String text) {

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.util.TransferPair;
 import org.apache.spark.sql.vectorized.ArrowColumnVector;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -69,6 +71,23 @@ public final class ArrowBatches {
             vectors.add((FieldVector) vector);
         }
         return vectors;
+    }
+
+    /**
+     * Rows {@code [start, start + count)} of {@code vector} as a new vector accounted to {@code allocator}
+     * and owned by the caller; {@code vector} keeps its owner. Arrow shares the buffers where it can slice
+     * them and copies where it must (a validity bitmap that does not start on a byte, offsets it rebases),
+     * so this may allocate; when that fails, the half-built vector is closed and nothing stays allocated.
+     */
+    public static FieldVector slice(FieldVector vector, int start, int count, BufferAllocator allocator) {
+        TransferPair pair = vector.getTransferPair(allocator);
+        try {
+            pair.splitAndTransfer(start, count);
+        } catch (RuntimeException e) {
+            pair.getTo().close();
+            throw e;
+        }
+        return (FieldVector) pair.getTo();
     }
 
     /** Closes vectors, keeping the first failure and closing the rest anyway. */

@@ -110,6 +110,17 @@ public final class ConfigEntry<T> {
         });
     }
 
+    /**
+     * An entry of another form, such as {@link OomInjection}: {@code parser} turns a raw value into the
+     * value or throws an {@link IllegalArgumentException} whose message says which forms are accepted.
+     *
+     * @param typeName what the docs list as the entry's type
+     */
+    public static <T> ConfigEntry<T> entry(String key, String typeName, T defaultValue, Scope scope, String doc,
+            Function<String, T> parser) {
+        return new ConfigEntry<>(key, typeName, defaultValue, doc, scope, parser);
+    }
+
     public String key() {
         return key;
     }

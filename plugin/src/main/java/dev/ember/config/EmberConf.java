@@ -114,11 +114,23 @@ public final class EmberConf {
                     + " fail the query instead of leaving the node in Spark. With false (for applications) the node"
                     + " stays in Spark and its fallback reason says it is an Ember bug to report.");
 
+    public static final ConfigEntry<OomInjection> TEST_INJECT_OOM = ConfigEntry.entry(PREFIX + "test.injectOom",
+            "every:<n>, random:<seed> or empty", OomInjection.OFF, STARTUP,
+            "For Ember's own tests: refuses some of each task's memory requests as if"
+                    + " spark.ember.memory.host.limitBytes were exhausted, to test how operators behave under memory"
+                    + " pressure. every:<n> refuses a task's n-th, 2n-th, 3n-th... request; random:<seed> refuses"
+                    + " about 1 in 100, chosen from the seed, the task attempt and the request's number. A refused"
+                    + " request makes the memory manager ask spillable operators to spill, like a real shortfall,"
+                    + " and is retried once normally when that freed memory; when nothing could be spilled, the task"
+                    + " fails with the error naming spark.ember.memory.host.limitBytes. Empty (the default) refuses"
+                    + " nothing; never set it in applications.",
+            OomInjection::parse);
+
     /** Every declared entry, in the order the docs list them. */
     public static final List<ConfigEntry<?>> ENTRIES = List.of(ENABLED, EXPLAIN, MODE, DEVICE, BATCH_SIZE_ROWS,
             BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, GPU_MEMORY_CACHING, CUDA_DEVICE_ORDINAL, CONCURRENT_GPU_TASKS,
             HOST_MEMORY_LIMIT, REPLACE_SORT_MERGE_JOIN, JOIN_SPILL_ENABLED, JOIN_SPILL_PARTITIONS, JOIN_SPILL_MAX_DEPTH,
-            TEST_STRICT);
+            TEST_STRICT, TEST_INJECT_OOM);
 
     private final Function<String, Optional<String>> lookup;
 

@@ -3,8 +3,9 @@ package dev.ember.exec;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.device.DeviceActivity;
-import dev.ember.device.DeviceActivitySink;
+import dev.ember.memory.MemoryContext;
 import java.util.NoSuchElementException;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.util.TaskCompletionListener;
@@ -21,6 +22,12 @@ import scala.collection.AbstractIterator;
  * operator's sink (its {@link OperatorMetrics}) is the thread's current {@link DeviceActivity} sink.
  * A child's iterator pulled from inside the source makes its own sink current for as long as it runs,
  * so each operator counts only its own kernels.
+ *
+ * <p>An Arrow allocation of the source that Ember's memory manager could not serve (Arrow's
+ * {@link OutOfMemoryException}, also one that fault injection refused) fails the task with the error
+ * naming the operator and {@code spark.ember.memory.host.limitBytes}
+ * ({@link MemoryContext.LimitExceededException}); the source must have closed what it half built, and the
+ * iterator closes the source when the task completes.
  */
 public final class BatchIterator extends AbstractIterator<ColumnarBatch> {
 
@@ -35,7 +42,7 @@ public final class BatchIterator extends AbstractIterator<ColumnarBatch> {
     }
 
     private final Source source;
-    private final DeviceActivitySink sink;
+    private final OperatorMetrics sink;
     private ColumnarBatch current;
     private ColumnarBatch pending;
     private boolean done;
@@ -43,9 +50,10 @@ public final class BatchIterator extends AbstractIterator<ColumnarBatch> {
 
     /**
      * @param source makes the operator's batches in one task
-     * @param sink receives the device work the source does, usually the operator's {@link OperatorMetrics}
+     * @param sink the operator's metrics: they receive the device work the source does and name the operator
+     *     in errors
      */
-    public BatchIterator(Source source, DeviceActivitySink sink) {
+    public BatchIterator(Source source, OperatorMetrics sink) {
         this.source = requireNonNull(source, "source is null");
         this.sink = requireNonNull(sink, "sink is null");
         TaskContext context = TaskContext.get();
@@ -65,6 +73,8 @@ public final class BatchIterator extends AbstractIterator<ColumnarBatch> {
         closeCurrent();
         try (DeviceActivity.Scope scope = DeviceActivity.attributeTo(sink)) {
             pending = source.next();
+        } catch (OutOfMemoryException e) {
+            throw MemoryContext.limitExceeded(sink.operator(), e);
         }
         if (pending == null) {
             done = true;

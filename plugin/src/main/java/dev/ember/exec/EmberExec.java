@@ -70,8 +70,8 @@ public abstract class EmberExec extends SparkPlan {
      * {@link BatchIterator}, which attributes the kernels launched by the operator's own code to them.
      */
     protected OperatorMetrics operatorMetrics() {
-        return new OperatorMetrics(metric(OUTPUT_ROWS), metric(OUTPUT_BATCHES), metric(OPERATOR_TIME),
-                metric(KERNEL_LAUNCHES), metric(KERNEL_TIME));
+        return new OperatorMetrics(getClass().getSimpleName(), metric(OUTPUT_ROWS), metric(OUTPUT_BATCHES),
+                metric(OPERATOR_TIME), metric(KERNEL_LAUNCHES), metric(KERNEL_TIME));
     }
 
     @Override

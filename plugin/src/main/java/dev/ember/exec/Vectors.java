@@ -1,10 +1,10 @@
 package dev.ember.exec;
 
+import dev.ember.columnar.ArrowBatches;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.util.TransferPair;
 
 /** Small helpers over Arrow vectors. */
 final class Vectors {
@@ -15,9 +15,7 @@ final class Vectors {
      * caller owns the new vector, the original keeps its owner.
      */
     static FieldVector share(FieldVector vector, BufferAllocator allocator) {
-        TransferPair pair = vector.getTransferPair(allocator);
-        pair.splitAndTransfer(0, vector.getValueCount());
-        return (FieldVector) pair.getTo();
+        return ArrowBatches.slice(vector, 0, vector.getValueCount(), allocator);
     }
 
     static List<FieldVector> shareAll(List<FieldVector> vectors, BufferAllocator allocator) {

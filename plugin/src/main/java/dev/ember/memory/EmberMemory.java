@@ -156,6 +156,7 @@ public final class EmberMemory {
     }
 
     private static void closeTaskAllocator(long attempt) {
+        MANAGER.taskCompleted(attempt);
         BufferAllocator allocator = TASK_ALLOCATORS.remove(attempt);
         if (allocator == null) {
             return;

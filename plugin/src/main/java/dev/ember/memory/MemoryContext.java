@@ -15,7 +15,8 @@ import org.apache.arrow.memory.OutOfMemoryException;
  * allocation or reservation that the limit refuses first makes the {@link MemoryManager} of the
  * allocator's tree ask spillable consumers for memory and is then tried again; when that frees nothing,
  * {@link #setHeapBytes} and {@link #run} throw {@link LimitExceededException} naming the operator and
- * the setting to raise, instead of an {@link OutOfMemoryError}.
+ * the setting to raise, instead of an {@link OutOfMemoryError}. Both also take the refusals that fault
+ * injection ({@code spark.ember.test.injectOom}) makes, the same way (see {@link MemoryManager}).
  *
  * <p>Used by one task thread. Closing releases the reservation and closes the allocator; the operator
  * must have closed its state buffers first. Output batches are not allocated here: they belong to the
@@ -70,6 +71,9 @@ public final class MemoryContext implements AutoCloseable {
         if (bytes > heapBytes) {
             long growth = bytes - heapBytes;
             // Arrow's reservations do not call the allocation listener: ask the manager here
+            if (!manager.admit(growth)) {
+                throw limitExceeded(growth, manager.injectedFailure(growth));
+            }
             if (!reserve(growth) && !(manager.makeRoom(growth) && reserve(growth))) {
                 throw limitExceeded(growth, null);
             }
@@ -110,6 +114,20 @@ public final class MemoryContext implements AutoCloseable {
     }
 
     /**
+     * The error for a step of {@code operator} that needs more memory than the limit allows, where what
+     * the operator holds is not known (an Arrow allocation deep inside the step failed).
+     */
+    public static LimitExceededException limitExceeded(String operator, Throwable cause) {
+        return new LimitExceededException(operator + " needs more memory than Ember may use on this executor: all"
+                + " Ember buffers together hold " + EmberMemory.allocatedBytes() + " bytes. " + raiseAdvice(), cause);
+    }
+
+    private static String raiseAdvice() {
+        return "Raise " + EmberMemory.limitSetting() + " (or give Spark more partitions with"
+                + " spark.sql.shuffle.partitions so each task holds less).";
+    }
+
+    /**
      * The error for a step of {@code operator}, which holds {@code heldBytes}, that needs more memory than
      * the limit allows even after the memory manager asked others to spill.
      */
@@ -118,8 +136,7 @@ public final class MemoryContext implements AutoCloseable {
         return new LimitExceededException(operator + " needs more memory than Ember may use on this executor: it holds "
                 + heldBytes + " bytes" + (requested > 0 ? " and asked for " + requested + " more" : "")
                 + " while all Ember buffers together hold " + EmberMemory.allocatedBytes()
-                + " bytes. Raise " + EmberMemory.limitSetting() + " (or give Spark more partitions with"
-                + " spark.sql.shuffle.partitions so each task holds less).", cause);
+                + " bytes. " + raiseAdvice(), cause);
     }
 
     @Override

@@ -2,15 +2,19 @@ package dev.ember.memory;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ember.config.EmberConf;
+import dev.ember.config.OomInjection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.arrow.memory.AllocationListener;
 import org.apache.arrow.memory.AllocationOutcome;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.spark.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +30,20 @@ import org.slf4j.LoggerFactory;
  * retries the allocation once when the listener made room ({@link #makeRoom}); {@link MemoryContext}
  * calls {@link #makeRoom} itself for heap reservations. The order follows Spark's {@code TaskMemoryManager}:
  * consumers of the allocating task first, then those of other tasks, each group largest first.
+ *
+ * <p>Fault injection ({@code spark.ember.test.injectOom}, see {@link #injectOom}) makes the manager refuse
+ * some requests of each Spark task on purpose, as if the limit were exhausted. Every request passes
+ * {@link #admit} before it is tried: Arrow buffer allocations through {@link #onPreAllocation}, growths of
+ * {@link MemoryContext}'s heap reservations directly. "Fails once" means: the injected refusal takes the
+ * place of the request's first try, and is served like a refusal the limit made, by asking spillable
+ * consumers to free the request's bytes ({@link #reclaim}: the task's own first, then other tasks'). When
+ * that freed any memory, the request is tried again once, normally: it is not refused on purpose again
+ * and succeeds unless the real limit refuses it too (which is then served by {@link #makeRoom} as
+ * usual). When nothing could be freed, the request fails as a real one that nothing can serve does:
+ * Arrow's {@code OutOfMemoryException}, which operators turn into the error naming
+ * {@code spark.ember.memory.host.limitBytes}. An injected refusal does not wait for other tasks to
+ * release memory: the shortage it pretends is not one they could end. Requests made while a spill runs,
+ * and requests outside Spark tasks, are never refused on purpose.
  *
  * <p>Threading: consumers register and unregister from their tasks' threads; {@link #reclaim} runs in the
  * thread whose allocation failed and calls other tasks' consumers from it (see {@link Spillable} for
@@ -44,6 +62,9 @@ public final class MemoryManager implements AllocationListener {
     private final List<Registration> registrations = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Boolean> reclaiming = ThreadLocal.withInitial(() -> false);
     private final AtomicLong spilledBytes = new AtomicLong();
+    private final Map<Long, AtomicLong> requestCounts = new ConcurrentHashMap<>();
+    private final AtomicLong injectedRefusals = new AtomicLong();
+    private volatile OomInjection injection = OomInjection.OFF;
     private volatile BufferAllocator limited;
 
     private MemoryManager(LongSupplier currentTask, boolean managed) {
@@ -75,6 +96,62 @@ public final class MemoryManager implements AllocationListener {
      */
     public void watch(BufferAllocator allocator) {
         this.limited = requireNonNull(allocator, "allocator is null");
+    }
+
+    /**
+     * Refuses requests of Spark tasks on purpose from now on, as {@code injection} says (see the class
+     * comment for what a refusal does); {@link OomInjection#OFF} stops it. Counting starts afresh for
+     * every task.
+     */
+    public void injectOom(OomInjection injection) {
+        requireNonNull(injection, "injection is null");
+        if (!managed && !injection.isOff()) {
+            throw new IllegalStateException("a manager that frees nothing cannot inject refusals");
+        }
+        requestCounts.clear();
+        this.injection = injection;
+        if (!injection.isOff()) {
+            LOG.warn("Ember refuses memory requests on purpose ({}={}): for tests only",
+                    EmberConf.TEST_INJECT_OOM.key(), injection);
+        }
+    }
+
+    /**
+     * Counts a request of {@code bytes} by the calling thread's task and decides whether it goes ahead.
+     * A request that fault injection refuses is served like a refusal of the limit without the wait: the
+     * manager asks consumers to spill, and the request goes ahead (tried once, normally) only when that
+     * freed memory.
+     *
+     * @return whether to try the request; false means it failed as if nothing could serve it
+     */
+    public boolean admit(long bytes) {
+        OomInjection current = injection;
+        if (current.isOff() || !managed || reclaiming.get()) {
+            return true;
+        }
+        long task = currentTask.getAsLong();
+        if (task == NO_TASK) {
+            return true;
+        }
+        long request = requestCounts.computeIfAbsent(task, t -> new AtomicLong()).incrementAndGet();
+        if (!current.refuses(task, request)) {
+            return true;
+        }
+        injectedRefusals.incrementAndGet();
+        long freed = reclaim(bytes);
+        LOG.debug("Ember refused request {} ({} bytes) of task {} on purpose; spilling freed {} bytes", request,
+                bytes, task, freed);
+        return freed > 0;
+    }
+
+    /** Forgets a finished task's request count; the task's allocator calls it when the task completes. */
+    public void taskCompleted(long task) {
+        requestCounts.remove(task);
+    }
+
+    /** How many requests fault injection refused so far, whether or not a spill then let them go ahead. */
+    public long injectedRefusals() {
+        return injectedRefusals.get();
     }
 
     /**
@@ -182,6 +259,23 @@ public final class MemoryManager implements AllocationListener {
             reclaim(bytes - watched.getHeadroom());
         }
         return freed > 0 || watched.getHeadroom() >= bytes;
+    }
+
+    /**
+     * Arrow's hook before every allocation: fails one that {@link #admit} does not let go ahead, as
+     * Arrow fails an allocation that nothing can serve.
+     */
+    @Override
+    public void onPreAllocation(long size) {
+        if (!admit(size)) {
+            throw injectedFailure(size);
+        }
+    }
+
+    /** The error of a request of {@code bytes} that an injected refusal failed, as Arrow's own would be. */
+    public OutOfMemoryException injectedFailure(long bytes) {
+        return new OutOfMemoryException("Unable to allocate " + bytes + " bytes: refused on purpose by "
+                + EmberConf.TEST_INJECT_OOM.key() + "=" + injection + ", and nothing could be spilled");
     }
 
     /** Arrow's hook: makes room for a failed allocation; true (try again) when {@link #makeRoom} made it. */

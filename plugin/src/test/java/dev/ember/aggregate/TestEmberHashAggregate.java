@@ -115,7 +115,9 @@ class TestEmberHashAggregate {
         EmberQueryCheck check = EmberQueryCheck.sql("SELECT s, sum(f64), avg(f32), sum(f32), avg(i64) FROM agg_data"
                 + " GROUP BY s");
         check.assertEmberRan("EmberHashAggregateExec");
-        assertClose(check.spark().rows(), check.ember().rows());
+        if (!check.acceptedMemoryError()) {
+            assertClose(check.spark().rows(), check.ember().rows());
+        }
     }
 
     @Test
@@ -127,6 +129,9 @@ class TestEmberHashAggregate {
     }
 
     private static void assertSameCondition(EmberQueryCheck check) {
+        if (check.acceptedMemoryError()) {
+            return;
+        }
         Throwable spark = root(check.spark().error().orElseThrow(() -> new AssertionError("Spark did not fail")));
         Throwable ember = root(check.ember().error().orElseThrow(() -> new AssertionError(
                 "Ember answered where Spark failed with " + spark)));

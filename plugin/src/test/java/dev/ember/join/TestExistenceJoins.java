@@ -164,11 +164,14 @@ class TestExistenceJoins {
             String sql = template.replace("{hint}", strategy.hint);
             SharedSpark.withConf(strategy.settings, () -> {
                 List<Dataset<Row>> runs = new ArrayList<>();
-                EmberQueryCheck.run(session -> {
+                EmberQueryCheck check = EmberQueryCheck.run(session -> {
                     Dataset<Row> dataset = session.sql(sql);
                     runs.add(dataset);
                     return dataset;
                 }, false).assertSameAnswer().assertEmberRan(strategy.node);
+                if (check.acceptedMemoryError()) {
+                    return null;
+                }
                 // the Ember run came last; its node's line names the join type
                 String plan = runs.get(runs.size() - 1).queryExecution().executedPlan().toString();
                 String node = strategy.node.substring(0, strategy.node.length() - "Exec".length());

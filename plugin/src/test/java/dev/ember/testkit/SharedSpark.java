@@ -9,7 +9,10 @@ import org.apache.spark.sql.SparkSession;
  * <p>The device comes from the system property {@code ember.test.device} (default {@code host}), so the
  * same SQL tests run on the host device and on the CUDA emulator. The system property
  * {@code ember.test.hostLimitBytes} (default 0: Ember's default) sets
- * {@code spark.ember.memory.host.limitBytes}, for tests that run in their own JVM with a tiny limit.
+ * {@code spark.ember.memory.host.limitBytes}, for tests that run in their own JVM with a tiny limit. The
+ * system property {@code ember.test.injectOom} (default empty: off) sets {@code spark.ember.test.injectOom},
+ * for the fault-injection runs ({@link #injectsOom()}); {@code ember.test.batchSizeRows} (default: Ember's)
+ * sets {@code spark.ember.batchSizeRows}, so that small test tables still arrive in several batches.
  */
 public final class SharedSpark {
     private static SparkSession session;
@@ -37,10 +40,22 @@ public final class SharedSpark {
         }
     }
 
+    /**
+     * Whether the session refuses memory requests on purpose ({@code spark.ember.test.injectOom}): a query
+     * may then fail with Ember's memory error instead of answering.
+     */
+    public static boolean injectsOom() {
+        return !injectedOom().isBlank();
+    }
+
+    private static String injectedOom() {
+        return System.getProperty("ember.test.injectOom", "");
+    }
+
     public static synchronized SparkSession session() {
         if (session == null) {
             String device = System.getProperty("ember.test.device", "host");
-            session = SparkSession.builder()
+            SparkSession.Builder builder = SparkSession.builder()
                     .master("local[2]")
                     .appName("ember-tests")
                     .config("spark.driver.host", "127.0.0.1")
@@ -54,7 +69,12 @@ public final class SharedSpark {
                     // an Ember bug while planning fails the test instead of hiding as a fallback
                     .config("spark.ember.test.strict", "true")
                     .config("spark.ember.memory.host.limitBytes", System.getProperty("ember.test.hostLimitBytes", "0"))
-                    .getOrCreate();
+                    .config("spark.ember.test.injectOom", injectedOom());
+            String batchSizeRows = System.getProperty("ember.test.batchSizeRows");
+            if (batchSizeRows != null) {
+                builder.config("spark.ember.batchSizeRows", batchSizeRows);
+            }
+            session = builder.getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(session::stop, "stop-test-spark"));
         }
         return session;

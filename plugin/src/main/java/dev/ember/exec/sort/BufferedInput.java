@@ -62,7 +62,7 @@ public final class BufferedInput implements AutoCloseable {
                 List<FieldVector> only = parts.remove(0);
                 return new BufferedInput(only, total);
             }
-            List<FieldVector> template = parts.isEmpty() ? emptyColumns(types, memory) : parts.get(0);
+            List<FieldVector> template = parts.isEmpty() ? memory.run(() -> emptyColumns(types, memory)) : parts.get(0);
             try {
                 List<FieldVector> all = memory.run(() -> device.concatenate(parts, template, memory.allocator()));
                 return new BufferedInput(all, total);
@@ -91,15 +91,21 @@ public final class BufferedInput implements AutoCloseable {
         return total + rows;
     }
 
+    /** Empty columns of {@code types}; when an allocation fails, those made so far are closed. */
     private static List<FieldVector> emptyColumns(List<DataType> types, MemoryContext memory) {
         List<FieldVector> empty = new ArrayList<>(types.size());
-        for (int i = 0; i < types.size(); i++) {
-            FieldVector vector = ArrowTypes.newVector("c" + i, types.get(i), memory.allocator());
-            vector.allocateNew();
-            vector.setValueCount(0);
-            empty.add(vector);
+        try {
+            for (int i = 0; i < types.size(); i++) {
+                FieldVector vector = ArrowTypes.newVector("c" + i, types.get(i), memory.allocator());
+                empty.add(vector);
+                vector.allocateNew();
+                vector.setValueCount(0);
+            }
+            return empty;
+        } catch (RuntimeException e) {
+            ArrowBatches.closeAll(empty);
+            throw e;
         }
-        return empty;
     }
 
     /** The columns, lent: this object keeps them. */

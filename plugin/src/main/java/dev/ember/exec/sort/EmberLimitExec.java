@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.util.TransferPair;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -109,9 +108,7 @@ public final class EmberLimitExec extends EmberUnaryExec {
                 List<FieldVector> out = new ArrayList<>();
                 try {
                     for (FieldVector vector : ArrowBatches.vectors(batch)) {
-                        TransferPair pair = vector.getTransferPair(allocator);
-                        pair.splitAndTransfer(skipped, take);
-                        out.add((FieldVector) pair.getTo());
+                        out.add(ArrowBatches.slice(vector, skipped, take, allocator));
                     }
                     ColumnarBatch result = ArrowBatches.toSpark(out, take);
                     metrics.produced(take);

@@ -100,8 +100,8 @@ final class JoinFixtures implements AutoCloseable {
     }
 
     static OperatorMetrics metrics() {
-        return new OperatorMetrics(new SQLMetric("sum", 0), new SQLMetric("sum", 0), new SQLMetric("sum", 0),
-                new SQLMetric("sum", 0), new SQLMetric("sum", 0));
+        return new OperatorMetrics("TestJoin", new SQLMetric("sum", 0), new SQLMetric("sum", 0),
+                new SQLMetric("sum", 0), new SQLMetric("sum", 0), new SQLMetric("sum", 0));
     }
 
     /**
