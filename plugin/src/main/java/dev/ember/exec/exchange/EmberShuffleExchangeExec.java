@@ -238,7 +238,7 @@ public final class EmberShuffleExchangeExec extends Exchange implements ShuffleE
     }
 
     private OperatorMetrics operatorMetrics() {
-        return new OperatorMetrics(metric(EmberExec.OUTPUT_ROWS), metric(EmberExec.OUTPUT_BATCHES),
+        return new OperatorMetrics(getClass().getSimpleName(), metric(EmberExec.OUTPUT_ROWS), metric(EmberExec.OUTPUT_BATCHES),
                 metric(EmberExec.OPERATOR_TIME), metric(EmberExec.KERNEL_LAUNCHES), metric(EmberExec.KERNEL_TIME));
     }
 
