@@ -7,11 +7,13 @@ import dev.ember.device.Devices;
 import dev.ember.exec.OperatorMetrics;
 import dev.ember.exec.Rdds;
 import dev.ember.memory.EmberMemory;
+import dev.ember.memory.MemoryContext;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.spark.TaskContext;
@@ -69,6 +71,9 @@ final class ShuffleWrite implements Rdds.PartitionFunction<ColumnarBatch, Produc
                     long start = System.nanoTime();
                     try (DeviceActivity.Scope scope = DeviceActivity.attributeTo(metrics.operator())) {
                         route(batch);
+                    } catch (OutOfMemoryException e) {
+                        // as BatchIterator reports it: the operator and the setting to raise
+                        throw MemoryContext.limitExceeded(metrics.operator().operator(), e);
                     } finally {
                         metrics.operator().operatorTime().add(System.nanoTime() - start);
                     }
