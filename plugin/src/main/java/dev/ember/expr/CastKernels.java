@@ -196,7 +196,9 @@ final class CastKernels {
             }
             case DOUBLE -> out.doubles[row] = toDouble(value, row, scratch);
             case DECIMAL -> {
-                return DecimalArithmetic.store(scratch, type.scale(), out, row) ? Outcome.VALUE : failure;
+                boolean fits = scratch.fitsLong() ? DecimalArithmetic.storeLong(scratch.low, type.scale(), out, row)
+                        : DecimalArithmetic.store(scratch, type.scale(), out, row);
+                return fits ? Outcome.VALUE : failure;
             }
             default -> throw new IllegalStateException("no cast from a decimal to " + out.type);
         }
