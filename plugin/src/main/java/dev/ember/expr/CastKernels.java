@@ -190,7 +190,7 @@ final class CastKernels {
                 }
             }
             case FLOAT -> {
-                float converted = scratch.toFloat(type.scale());
+                float converted = DecimalToFloating.toFloat(scratch.high, scratch.low, type.scale());
                 // slow path where the exact rounding needs more than 128 bits
                 out.doubles[row] = Float.isNaN(converted) ? value.bigDecimal(row).floatValue() : converted;
             }
@@ -208,7 +208,7 @@ final class CastKernels {
     /** The decimal correctly rounded to a double, as BigDecimal.doubleValue rounds it. */
     private static double toDouble(Column value, int row, Int128 scratch) {
         scratch.set(value.high(row), value.longs[row]);
-        double converted = scratch.toDouble(value.type.scale());
+        double converted = DecimalToFloating.toDouble(scratch.high, scratch.low, value.type.scale());
         // slow path where the exact rounding needs more than 128 bits
         return Double.isNaN(converted) ? value.bigDecimal(row).doubleValue() : converted;
     }

@@ -19,32 +19,12 @@ final class Int128 {
     static final long[] LONG_POWERS_OF_TEN = new long[19];
     private static final long[] POWERS_OF_TEN_HIGH = new long[MAX_DIGITS + 1];
     private static final long[] POWERS_OF_TEN_LOW = new long[MAX_DIGITS + 1];
-    /** 5^i for i in 0..38, as (high, low) pairs. */
-    private static final long[] POWERS_OF_FIVE_HIGH = new long[MAX_DIGITS + 1];
-    private static final long[] POWERS_OF_FIVE_LOW = new long[MAX_DIGITS + 1];
-    /**
-     * The largest scale for which {@link #toDouble} divides exactly within 128 bits: the quotient of a
-     * value shifted to 127 bits by 5^scale (at most 2.33 bits a digit) keeps at least 55 bits.
-     */
-    private static final int MAX_EXACT_DOUBLE_SCALE = 30;
-    /** 10^i exactly, for i up to 22 (doubles) and 10 (floats): BigDecimal's own fast-path tables. */
-    private static final double[] DOUBLE_POWERS_OF_TEN = new double[23];
-    private static final float[] FLOAT_POWERS_OF_TEN = new float[11];
 
     static {
-        for (int i = 0; i < DOUBLE_POWERS_OF_TEN.length; i++) {
-            DOUBLE_POWERS_OF_TEN[i] = Double.parseDouble("1e" + i);
-        }
-        for (int i = 0; i < FLOAT_POWERS_OF_TEN.length; i++) {
-            FLOAT_POWERS_OF_TEN[i] = Float.parseFloat("1e" + i);
-        }
         for (int i = 0; i <= MAX_DIGITS; i++) {
             BigInteger ten = BigInteger.TEN.pow(i);
             POWERS_OF_TEN_HIGH[i] = ten.shiftRight(64).longValue();
             POWERS_OF_TEN_LOW[i] = ten.longValue();
-            BigInteger five = BigInteger.valueOf(5).pow(i);
-            POWERS_OF_FIVE_HIGH[i] = five.shiftRight(64).longValue();
-            POWERS_OF_FIVE_LOW[i] = five.longValue();
             if (i < LONG_POWERS_OF_TEN.length) {
                 LONG_POWERS_OF_TEN[i] = ten.longValueExact();
             }
@@ -225,100 +205,6 @@ final class Int128 {
         return leftHigh != rightHigh ? Long.compare(leftHigh, rightHigh) : Long.compareUnsigned(leftLow, rightLow);
     }
 
-    /**
-     * The value divided by 10^scale, correctly rounded to a double (as {@link BigDecimal#doubleValue}
-     * rounds), or NaN when that needs more than 128 bits ({@code scale} above
-     * {@value #MAX_EXACT_DOUBLE_SCALE}); callers then take the slow path. The value is unchanged.
-     */
-    double toDouble(int scale) {
-        if (fitsLong() && low > -(1L << 52) && low < (1L << 52) && scale <= 22) {
-            // both operands exact in a double, so the one division rounds correctly (BigDecimal's own fast path)
-            return scale == 0 ? (double) low : (double) low / DOUBLE_POWERS_OF_TEN[scale];
-        }
-        return scaledBinary(scale, false);
-    }
-
-    /**
-     * The value divided by 10^scale, correctly rounded to a float, or NaN when that needs more than 128
-     * bits or the result is a subnormal float; callers then take the slow path. The value is unchanged.
-     */
-    float toFloat(int scale) {
-        if (fitsLong() && low > -(1L << 22) && low < (1L << 22) && scale <= 10) {
-            return scale == 0 ? (float) low : (float) low / FLOAT_POWERS_OF_TEN[scale];
-        }
-        return (float) scaledBinary(scale, true);
-    }
-
-    /**
-     * value / 10^scale = (value / 5^scale) * 2^-scale: the quotient by 5^scale is taken to at least 55
-     * bits with a sticky bit for the remainder (round to odd), so that one conversion from long rounds it
-     * correctly to a double (53 bits) or a float (24 bits); the power of two is exact.
-     */
-    private double scaledBinary(int scale, boolean toFloat) {
-        if (scale > MAX_EXACT_DOUBLE_SCALE) {
-            return Double.NaN;
-        }
-        boolean negative = high < 0;
-        long magnitudeHigh = high;
-        long magnitudeLow = low;
-        if (negative) {
-            magnitudeLow = -low;
-            magnitudeHigh = ~high + (magnitudeLow == 0 ? 1 : 0);
-        }
-        if ((magnitudeHigh | magnitudeLow) == 0) {
-            return 0.0;
-        }
-        // shift the magnitude left so that it has 127 bits
-        int leadingZeros = magnitudeHigh != 0 ? Long.numberOfLeadingZeros(magnitudeHigh)
-                : 64 + Long.numberOfLeadingZeros(magnitudeLow);
-        int shift = leadingZeros - 1;
-        long shiftedHigh;
-        long shiftedLow;
-        if (shift >= 64) {
-            shiftedHigh = magnitudeLow << (shift - 64);
-            shiftedLow = 0;
-        } else if (shift > 0) {
-            shiftedHigh = (magnitudeHigh << shift) | (magnitudeLow >>> (64 - shift));
-            shiftedLow = magnitudeLow << shift;
-        } else {
-            shiftedHigh = magnitudeHigh;
-            shiftedLow = magnitudeLow;
-        }
-        Int128 quotient = new Int128();
-        quotient.set(shiftedHigh, shiftedLow);
-        quotient.divideUnsigned(POWERS_OF_FIVE_HIGH[scale], POWERS_OF_FIVE_LOW[scale]);
-        boolean sticky = (quotient.remainderHigh | quotient.remainderLow) != 0;
-        // keep the top 62 bits of the quotient; everything below goes into the sticky bit
-        int quotientBits = quotient.high != 0 ? 128 - Long.numberOfLeadingZeros(quotient.high)
-                : 64 - Long.numberOfLeadingZeros(quotient.low);
-        int drop = quotientBits - 62;
-        long mantissa;
-        if (drop <= 0) {
-            mantissa = quotient.low << -drop;
-        } else if (drop >= 64) {
-            mantissa = quotient.high >>> (drop - 64);
-            sticky |= quotient.low != 0 || (quotient.high & ((1L << (drop - 64)) - 1)) != 0;
-        } else {
-            mantissa = (quotient.low >>> drop) | (quotient.high << (64 - drop));
-            sticky |= (quotient.low & ((1L << drop) - 1)) != 0;
-        }
-        if (sticky) {
-            mantissa |= 1;
-        }
-        int exponent = drop - shift - scale;
-        double result;
-        if (toFloat) {
-            float rounded = Math.scalb((float) mantissa, exponent);
-            if (Math.abs(rounded) < Float.MIN_NORMAL) {
-                return Double.NaN; // a second rounding to a subnormal float would not be exact
-            }
-            result = rounded;
-        } else {
-            result = Math.scalb((double) mantissa, exponent);
-        }
-        return negative ? -result : result;
-    }
-
     /** The value as a BigDecimal of scale {@code scale} (the slow path and string conversions). */
     BigDecimal toBigDecimal(int scale) {
         return toBigDecimal(high, low, scale);
@@ -393,11 +279,16 @@ final class Int128 {
         return true;
     }
 
+    /** Whether the remainder of the last {@link #divideUnsigned} is not zero. */
+    boolean hasRemainder() {
+        return (remainderHigh | remainderLow) != 0;
+    }
+
     /**
      * Unsigned division of this value by a non-zero divisor: this becomes the quotient, and the
-     * remainder is kept in {@link #remainderHigh}, {@link #remainderLow} (Hacker's Delight, 9-3 and 9-5).
+     * remainder is kept for {@link #hasRemainder} (Hacker's Delight, 9-3 and 9-5).
      */
-    private void divideUnsigned(long divisorHigh, long divisorLow) {
+    void divideUnsigned(long divisorHigh, long divisorLow) {
         long dividendHigh = high;
         long dividendLow = low;
         if (divisorHigh == 0) {

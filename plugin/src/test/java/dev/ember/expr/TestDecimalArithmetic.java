@@ -371,13 +371,13 @@ class TestDecimalArithmetic {
                     a.longValue(), b.shiftRight(64).longValue(), b.longValue())), "compare " + context);
 
             int scale = random.nextInt(39);
-            double converted = value.toDouble(scale);
+            double converted = DecimalToFloating.toDouble(value.high, value.low, scale);
             if (!Double.isNaN(converted)) {
                 assertEquals(new BigDecimal(a, scale).doubleValue(), converted, "toDouble " + scale + " " + context);
             } else {
                 assertTrue(scale > 30, "toDouble takes the slow path only above scale 30: " + scale + " " + context);
             }
-            float single = value.toFloat(scale);
+            float single = DecimalToFloating.toFloat(value.high, value.low, scale);
             if (!Float.isNaN(single)) {
                 assertEquals(new BigDecimal(a, scale).floatValue(), single, "toFloat " + scale + " " + context);
             }
