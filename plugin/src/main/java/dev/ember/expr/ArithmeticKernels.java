@@ -1,9 +1,5 @@
 package dev.ember.expr;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
-
 /**
  * ADD, SUBTRACT, MULTIPLY, DIVIDE, REMAINDER and NEGATE over columns, with Spark's evaluation order
  * and its overflow and division-by-zero rules.
@@ -18,6 +14,8 @@ final class ArithmeticKernels {
         boolean nullOnOwnError = instruction.hasFlag(Instruction.FLAG_NULL_ON_OWN_ERROR);
         Opcode opcode = instruction.opcode();
         ValueKind kind = out.type.kind();
+        DecimalArithmetic decimals = kind == ValueKind.DECIMAL
+                ? new DecimalArithmetic(opcode, left.type, right.type, out.type) : null;
         for (int row = 0; row < out.size; row++) {
             if (!Rows.leftThenRight(left, right, out, row)) {
                 continue;
@@ -30,10 +28,9 @@ final class ArithmeticKernels {
                 out.doubles[row] = kind == ValueKind.FLOAT ? (float) value : value;
                 error = false;
             } else {
-                BigDecimal value = decimal(opcode, left.decimals[row], right.decimals[row], out.type);
-                out.decimals[row] = value;
-                out.nulls[row] = value == null && !failOnError;
-                error = value == null && failOnError;
+                boolean fits = decimals.apply(left, right, row, out);
+                out.nulls[row] = !fits && !failOnError;
+                error = !fits && failOnError;
             }
             if (error) {
                 out.nulls[row] = nullOnOwnError;
@@ -49,6 +46,8 @@ final class ArithmeticKernels {
         boolean failOnError = instruction.hasFlag(Instruction.FLAG_FAIL_ON_ERROR);
         boolean divide = instruction.opcode() == Opcode.DIVIDE;
         ValueKind kind = out.type.kind();
+        DecimalArithmetic decimals = kind == ValueKind.DECIMAL
+                ? new DecimalArithmetic(instruction.opcode(), left.type, right.type, out.type) : null;
         for (int row = 0; row < out.size; row++) {
             if (right.poison[row]) {
                 out.poison[row] = true;
@@ -77,18 +76,15 @@ final class ArithmeticKernels {
                 double value = divide ? left.doubles[row] / right.doubles[row] : left.doubles[row] % right.doubles[row];
                 out.doubles[row] = kind == ValueKind.FLOAT ? (float) value : value;
             } else {
-                BigDecimal value;
+                boolean fits;
                 try {
-                    value = divide
-                            ? DecimalArithmetic.divide(left.decimals[row], right.decimals[row], out.type)
-                            : DecimalArithmetic.remainder(left.decimals[row], right.decimals[row], out.type);
+                    fits = decimals.apply(left, right, row, out);
                 } catch (ArithmeticException e) {
                     out.poison[row] = true;
                     continue;
                 }
-                out.decimals[row] = value;
-                out.nulls[row] = value == null && !failOnError;
-                out.poison[row] = value == null && failOnError;
+                out.nulls[row] = !fits && !failOnError;
+                out.poison[row] = !fits && failOnError;
             }
         }
         return out;
@@ -99,6 +95,7 @@ final class ArithmeticKernels {
         Column out = new Column(instruction.type(), value.size);
         boolean failOnError = instruction.hasFlag(Instruction.FLAG_FAIL_ON_ERROR);
         ValueKind kind = out.type.kind();
+        Int128 scratch = kind == ValueKind.DECIMAL ? new Int128() : null;
         for (int row = 0; row < out.size; row++) {
             if (!Rows.unary(value, out, row)) {
                 continue;
@@ -112,16 +109,9 @@ final class ArithmeticKernels {
                 }
             } else if (kind.isFloating()) {
                 out.doubles[row] = -value.doubles[row];
-            } else {
-                // Spark negates through Scala's BigDecimal, which rounds to 34 digits (DECIMAL128), and
-                // fails in every mode when the rescaled result no longer fits the precision.
-                BigDecimal negated = value.decimals[row].negate(MathContext.DECIMAL128)
-                        .setScale(out.type.scale(), RoundingMode.HALF_UP);
-                if (negated.precision() > out.type.precision()) {
-                    out.poison[row] = true;
-                } else {
-                    out.decimals[row] = negated;
-                }
+            } else if (!DecimalArithmetic.negate(value, row, out, scratch)) {
+                // Spark fails in every mode when the negated value no longer fits the result type
+                out.poison[row] = true;
             }
         }
         return out;
@@ -165,20 +155,12 @@ final class ArithmeticKernels {
         };
     }
 
-    private static BigDecimal decimal(Opcode opcode, BigDecimal left, BigDecimal right, ValueType type) {
-        return switch (opcode) {
-            case ADD -> DecimalArithmetic.add(left, right, type);
-            case SUBTRACT -> DecimalArithmetic.subtract(left, right, type);
-            default -> DecimalArithmetic.multiply(left, right, type);
-        };
-    }
-
     static boolean isZero(Column column, int row) {
         ValueKind kind = column.type.kind();
         if (kind.isFloating()) {
             return column.doubles[row] == 0;
         } else if (kind == ValueKind.DECIMAL) {
-            return column.decimals[row].signum() == 0;
+            return (column.longs[row] | column.high(row)) == 0;
         }
         return column.longs[row] == 0;
     }

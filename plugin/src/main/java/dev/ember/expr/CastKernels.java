@@ -1,7 +1,6 @@
 package dev.ember.expr;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 
@@ -12,6 +11,11 @@ import java.time.LocalDate;
  * {@link StringParsing} describes; numbers print as Java prints them (Spark's own formatting),
  * decimals at their scale (plain notation in ANSI and TRY mode, Java's in LEGACY), dates as ISO
  * {@code uuuu-MM-dd}.
+ *
+ * <p>Casts among decimals, integral kinds and floating point work on unscaled values in longs or
+ * {@link Int128}; BigDecimal remains only for strings, for a double that is not an integer (Spark goes
+ * through its decimal string, {@code Double.toString}), and for decimal-to-floating casts whose
+ * exact rounding needs more than 128 bits (scales above 30, subnormal floats).
  */
 final class CastKernels {
     private enum Outcome { VALUE, NULL, ERROR }
@@ -23,6 +27,7 @@ final class CastKernels {
         boolean failOnError = instruction.hasFlag(Instruction.FLAG_FAIL_ON_ERROR);
         boolean nullOnOwnError = instruction.hasFlag(Instruction.FLAG_NULL_ON_OWN_ERROR);
         boolean identity = value.type.equals(out.type);
+        Int128 scratch = new Int128();
         for (int row = 0; row < out.size; row++) {
             if (!Rows.unary(value, out, row)) {
                 continue;
@@ -31,7 +36,7 @@ final class CastKernels {
                 out.copyRow(value, row, row);
                 continue;
             }
-            Outcome outcome = convert(value, row, out, failOnError);
+            Outcome outcome = convert(value, row, out, failOnError, scratch);
             if (outcome == Outcome.NULL || (outcome == Outcome.ERROR && nullOnOwnError)) {
                 out.nulls[row] = true;
             } else if (outcome == Outcome.ERROR) {
@@ -41,7 +46,7 @@ final class CastKernels {
         return out;
     }
 
-    private static Outcome convert(Column value, int row, Column out, boolean failOnError) {
+    private static Outcome convert(Column value, int row, Column out, boolean failOnError, Int128 scratch) {
         Outcome failure = failOnError ? Outcome.ERROR : Outcome.NULL;
         ValueKind to = out.type.kind();
         switch (value.type.kind()) {
@@ -61,12 +66,12 @@ final class CastKernels {
             case DECIMAL -> {
                 if (to == ValueKind.STRING) {
                     // Spark prints decimals in plain notation in ANSI and TRY mode, Java's notation in LEGACY.
-                    BigDecimal input = value.decimals[row];
+                    BigDecimal input = value.bigDecimal(row);
                     String text = failOnError ? input.toPlainString() : input.toString();
                     out.strings[row] = text.getBytes(StandardCharsets.US_ASCII);
                     return Outcome.VALUE;
                 }
-                return fromDecimal(value.decimals[row], value.type, out, row, failOnError, failure);
+                return fromDecimal(value, row, out, failOnError, failure, scratch);
             }
             case DATE -> {
                 out.strings[row] = LocalDate.ofEpochDay(value.longs[row]).toString()
@@ -100,7 +105,7 @@ final class CastKernels {
             case FLOAT -> out.doubles[row] = (float) input;
             case DOUBLE -> out.doubles[row] = (double) input;
             case DECIMAL -> {
-                return toDecimal(BigDecimal.valueOf(input), out, row, failure);
+                return DecimalArithmetic.storeLong(input, 0, out, row) ? Outcome.VALUE : failure;
             }
             default -> throw new IllegalStateException("no cast from an integral to " + out.type);
         }
@@ -133,6 +138,11 @@ final class CastKernels {
                 if (Double.isNaN(input) || Double.isInfinite(input)) {
                     return Outcome.NULL;
                 }
+                if (input == Math.rint(input) && Math.abs(input) < 0x1p53) {
+                    // an integer: its decimal string is exactly its value
+                    return fromLong((long) input, out, row, failOnError, failure);
+                }
+                // slow path: Spark converts through the double's decimal string (Double.toString)
                 return toDecimal(new BigDecimal(Double.toString(input)), out, row, failure);
             }
             default -> throw new IllegalStateException("no cast from a floating point value to " + out.type);
@@ -140,30 +150,38 @@ final class CastKernels {
         return Outcome.VALUE;
     }
 
-    private static Outcome fromDecimal(BigDecimal input, ValueType type, Column out, int row,
-            boolean failOnError, Outcome failure) {
+    private static Outcome fromDecimal(Column value, int row, Column out, boolean failOnError, Outcome failure,
+            Int128 scratch) {
+        ValueType type = value.type;
         ValueKind to = out.type.kind();
+        scratch.set(value.high(row), value.longs[row]);
         switch (to) {
-            case BOOLEAN -> out.longs[row] = input.signum() != 0 ? 1 : 0;
+            case BOOLEAN -> out.longs[row] = (scratch.high | scratch.low) != 0 ? 1 : 0;
             case BYTE, SHORT, INT, LONG -> {
-                BigInteger truncated = input.toBigInteger();
-                if (!failOnError) {
-                    out.longs[row] = ArithmeticKernels.wrap(to, truncated.longValue());
-                    return Outcome.VALUE;
-                }
-                if (to == ValueKind.LONG || type.precision() <= 18) {
-                    // Spark's compact decimals (precision <= 18) and casts to long test the truncated value.
-                    if (truncated.bitLength() > 63) {
+                if (!failOnError || to == ValueKind.LONG || type.precision() <= 18) {
+                    long truncated;
+                    if (scratch.fitsLong() && type.scale() <= 18) {
+                        truncated = scratch.low / Int128.LONG_POWERS_OF_TEN[type.scale()];
+                    } else {
+                        scratch.scaleDownTruncating(type.scale());
+                        // Spark's compact decimals (precision <= 18) and casts to long test the truncated value
+                        if (failOnError && !scratch.fitsLong()) {
+                            return Outcome.ERROR;
+                        }
+                        truncated = scratch.low;
+                    }
+                    if (!failOnError) {
+                        // the low 64 bits, wrapped to the kind, as BigInteger.longValue and the narrowing cast do
+                        out.longs[row] = ArithmeticKernels.wrap(to, truncated);
+                        return Outcome.VALUE;
+                    }
+                    if (ArithmeticKernels.wrap(to, truncated) != truncated) {
                         return Outcome.ERROR;
                     }
-                    long exact = truncated.longValue();
-                    if (ArithmeticKernels.wrap(to, exact) != exact) {
-                        return Outcome.ERROR;
-                    }
-                    out.longs[row] = exact;
+                    out.longs[row] = truncated;
                 } else {
                     // Wider decimals test the value rounded to a double, as Spark's Decimal.roundToInt does.
-                    double approximate = input.doubleValue();
+                    double approximate = toDouble(value, row, scratch);
                     if (!(Math.floor(approximate) <= ArithmeticKernels.maximum(to)
                             && Math.ceil(approximate) >= ArithmeticKernels.minimum(to))) {
                         return Outcome.ERROR;
@@ -171,14 +189,28 @@ final class CastKernels {
                     out.longs[row] = ArithmeticKernels.wrap(to, (int) approximate);
                 }
             }
-            case FLOAT -> out.doubles[row] = input.floatValue();
-            case DOUBLE -> out.doubles[row] = input.doubleValue();
+            case FLOAT -> {
+                float converted = DecimalToFloating.toFloat(scratch.high, scratch.low, type.scale());
+                // slow path where the exact rounding needs more than 128 bits
+                out.doubles[row] = Float.isNaN(converted) ? value.bigDecimal(row).floatValue() : converted;
+            }
+            case DOUBLE -> out.doubles[row] = toDouble(value, row, scratch);
             case DECIMAL -> {
-                return toDecimal(input, out, row, failure);
+                boolean fits = scratch.fitsLong() ? DecimalArithmetic.storeLong(scratch.low, type.scale(), out, row)
+                        : DecimalArithmetic.store(scratch, type.scale(), out, row);
+                return fits ? Outcome.VALUE : failure;
             }
             default -> throw new IllegalStateException("no cast from a decimal to " + out.type);
         }
         return Outcome.VALUE;
+    }
+
+    /** The decimal correctly rounded to a double, as BigDecimal.doubleValue rounds it. */
+    private static double toDouble(Column value, int row, Int128 scratch) {
+        scratch.set(value.high(row), value.longs[row]);
+        double converted = DecimalToFloating.toDouble(scratch.high, scratch.low, value.type.scale());
+        // slow path where the exact rounding needs more than 128 bits
+        return Double.isNaN(converted) ? value.bigDecimal(row).doubleValue() : converted;
     }
 
     private static Outcome fromString(byte[] input, Column out, int row, Outcome failure) {
@@ -230,11 +262,6 @@ final class CastKernels {
     }
 
     private static Outcome toDecimal(BigDecimal exact, Column out, int row, Outcome failure) {
-        BigDecimal fitted = DecimalArithmetic.fit(exact, out.type.precision(), out.type.scale());
-        if (fitted == null) {
-            return failure;
-        }
-        out.decimals[row] = fitted;
-        return Outcome.VALUE;
+        return DecimalArithmetic.storeBig(exact, out, row) ? Outcome.VALUE : failure;
     }
 }

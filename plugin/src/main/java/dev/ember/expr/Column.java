@@ -8,6 +8,10 @@ import java.math.BigDecimal;
  * One chunk-sized column of the host interpreter's stack: values in the lane of the type's kind,
  * a null flag and a poison flag per row.
  *
+ * <p>Decimals are unscaled values at the type's scale, two's complement: {@link #longs} holds the low
+ * 64 bits and, for precisions above 18, {@link #highs} the high 64 bits; a decimal of up to 18 digits
+ * fits a long, so its high word is the sign extension of {@code longs[row]} and is not stored.
+ *
  * <p>A poisoned row is a row on which Spark's evaluation of this sub-expression would have thrown;
  * its value and null flag mean nothing. Values of null or poisoned rows are left at their defaults
  * (zero, or a null reference in the decimal and string lanes) and never read.
@@ -21,7 +25,8 @@ final class Column {
     final boolean[] poison;
     final long[] longs;
     final double[] doubles;
-    final BigDecimal[] decimals;
+    /** The high words of decimals of precision above 18; null otherwise. */
+    final long[] highs;
     final byte[][] strings;
 
     Column(ValueType type, int size) {
@@ -33,9 +38,9 @@ final class Column {
         this.nulls = new boolean[size];
         this.poison = new boolean[size];
         ValueKind kind = type.kind();
-        this.longs = kind.isStoredAsLong() ? new long[size] : null;
+        this.longs = kind.isStoredAsLong() || kind == ValueKind.DECIMAL ? new long[size] : null;
         this.doubles = kind.isFloating() ? new double[size] : null;
-        this.decimals = kind == ValueKind.DECIMAL ? new BigDecimal[size] : null;
+        this.highs = kind == ValueKind.DECIMAL && type.precision() > 18 ? new long[size] : null;
         this.strings = kind == ValueKind.STRING ? new byte[size][] : null;
     }
 
@@ -50,12 +55,36 @@ final class Column {
         poison[to] = source.poison[from];
         if (longs != null) {
             longs[to] = source.longs[from];
+            if (highs != null) {
+                highs[to] = source.high(from);
+            }
         } else if (doubles != null) {
             doubles[to] = source.doubles[from];
-        } else if (decimals != null) {
-            decimals[to] = source.decimals[from];
         } else {
             strings[to] = source.strings[from];
+        }
+    }
+
+    /** The high word of the decimal in row {@code row}. */
+    long high(int row) {
+        return highs != null ? highs[row] : longs[row] >> 63;
+    }
+
+    /** Whether the decimal in row {@code row} fits a long (always, up to precision 18). */
+    boolean fitsLong(int row) {
+        return highs == null || highs[row] == longs[row] >> 63;
+    }
+
+    /** The decimal in row {@code row} as a BigDecimal (for the slow paths and string conversion). */
+    BigDecimal bigDecimal(int row) {
+        return Int128.toBigDecimal(high(row), longs[row], type.scale());
+    }
+
+    /** Sets row {@code row} to a decimal at this column's scale that fits its precision. */
+    void setDecimal(int row, long high, long low) {
+        longs[row] = low;
+        if (highs != null) {
+            highs[row] = high;
         }
     }
 

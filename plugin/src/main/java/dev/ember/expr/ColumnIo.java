@@ -1,8 +1,10 @@
 package dev.ember.expr;
 
 import java.math.BigDecimal;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
@@ -23,6 +25,10 @@ final class ColumnIo {
 
     /** Reads rows {@code [start, start + column.size)} of {@code vector} into {@code column}. */
     static void read(FieldVector vector, int start, Column column) {
+        if (column.type.kind() == ValueKind.DECIMAL) {
+            readDecimals((DecimalVector) vector, start, column);
+            return;
+        }
         for (int i = 0; i < column.size; i++) {
             int row = start + i;
             if (vector.isNull(row)) {
@@ -37,7 +43,7 @@ final class ColumnIo {
                 case LONG -> column.longs[i] = ((BigIntVector) vector).get(row);
                 case FLOAT -> column.doubles[i] = ((Float4Vector) vector).get(row);
                 case DOUBLE -> column.doubles[i] = ((Float8Vector) vector).get(row);
-                case DECIMAL -> column.decimals[i] = ((DecimalVector) vector).getObject(row);
+                case DECIMAL -> throw new IllegalStateException("decimals are read by readDecimals");
                 case DATE -> column.longs[i] = ((DateDayVector) vector).get(row);
                 case TIMESTAMP -> column.longs[i] = ((TimeStampVector) vector).get(row);
                 case STRING -> column.strings[i] = ((VarCharVector) vector).get(row);
@@ -45,8 +51,33 @@ final class ColumnIo {
         }
     }
 
+    /**
+     * Decimals straight from the data buffer: 16 bytes a value, little-endian two's complement; up to
+     * precision 18 the value is the low 8 bytes (the high 8 are their sign extension).
+     */
+    private static void readDecimals(DecimalVector vector, int start, Column column) {
+        ArrowBuf data = vector.getDataBuffer();
+        long[] highs = column.highs;
+        for (int i = 0; i < column.size; i++) {
+            int row = start + i;
+            if (vector.isNull(row)) {
+                column.nulls[i] = true;
+                continue;
+            }
+            long offset = (long) row * DecimalVector.TYPE_WIDTH;
+            column.longs[i] = data.getLong(offset);
+            if (highs != null) {
+                highs[i] = data.getLong(offset + Long.BYTES);
+            }
+        }
+    }
+
     /** Writes {@code column} (no poisoned rows) into rows {@code [start, start + column.size)} of {@code vector}. */
     static void write(Column column, FieldVector vector, int start) {
+        if (column.type.kind() == ValueKind.DECIMAL) {
+            writeDecimals(column, (DecimalVector) vector, start);
+            return;
+        }
         for (int i = 0; i < column.size; i++) {
             int row = start + i;
             if (column.nulls[i]) {
@@ -61,11 +92,30 @@ final class ColumnIo {
                 case LONG -> ((BigIntVector) vector).setSafe(row, column.longs[i]);
                 case FLOAT -> ((Float4Vector) vector).setSafe(row, (float) column.doubles[i]);
                 case DOUBLE -> ((Float8Vector) vector).setSafe(row, column.doubles[i]);
-                case DECIMAL -> ((DecimalVector) vector).setSafe(row, column.decimals[i]);
+                case DECIMAL -> throw new IllegalStateException("decimals are written by writeDecimals");
                 case DATE -> ((DateDayVector) vector).setSafe(row, (int) column.longs[i]);
                 case TIMESTAMP -> ((TimeStampVector) vector).setSafe(row, column.longs[i]);
                 case STRING -> ((VarCharVector) vector).setSafe(row, column.strings[i]);
             }
+        }
+    }
+
+    private static void writeDecimals(Column column, DecimalVector vector, int start) {
+        while (vector.getValueCapacity() < start + column.size) {
+            vector.reAlloc();
+        }
+        ArrowBuf data = vector.getDataBuffer();
+        ArrowBuf validity = vector.getValidityBuffer();
+        for (int i = 0; i < column.size; i++) {
+            int row = start + i;
+            if (column.nulls[i]) {
+                BitVectorHelper.unsetBit(validity, row);
+                continue;
+            }
+            long offset = (long) row * DecimalVector.TYPE_WIDTH;
+            data.setLong(offset, column.longs[i]);
+            data.setLong(offset + Long.BYTES, column.high(i));
+            BitVectorHelper.setBit(validity, row);
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.ember.expr;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.List;
 
 /** IF, CASE_WHEN, COALESCE, TRY and the optimizer's wrappers (NORMALIZE_FLOATING, UNSCALED_VALUE, MAKE_DECIMAL). */
@@ -96,7 +94,7 @@ final class ConditionalKernels {
         Column out = new Column(ValueType.LONG, value.size);
         for (int row = 0; row < out.size; row++) {
             if (Rows.unary(value, out, row)) {
-                out.longs[row] = value.decimals[row].unscaledValue().longValueExact();
+                out.longs[row] = value.longs[row];
             }
         }
         return out;
@@ -111,9 +109,10 @@ final class ConditionalKernels {
             if (!Rows.unary(value, out, row)) {
                 continue;
             }
-            BigInteger unscaled = BigInteger.valueOf(value.longs[row]);
-            if (DecimalArithmetic.fitsPrecision(unscaled, type.precision())) {
-                out.decimals[row] = new BigDecimal(unscaled, type.scale());
+            long unscaled = value.longs[row];
+            if (type.precision() > 18 || (unscaled > -Int128.LONG_POWERS_OF_TEN[type.precision()]
+                    && unscaled < Int128.LONG_POWERS_OF_TEN[type.precision()])) {
+                out.setDecimal(row, unscaled >> 63, unscaled);
             } else if (failOnError) {
                 out.poison[row] = true;
             } else {

@@ -187,7 +187,14 @@ public final class HostInterpreter {
         }
         switch (instruction.type().kind()) {
             case FLOAT, DOUBLE -> java.util.Arrays.fill(column.doubles, instruction.doubleAt(0));
-            case DECIMAL -> java.util.Arrays.fill(column.decimals, instruction.decimalAt(0));
+            case DECIMAL -> {
+                Int128 unscaled = new Int128();
+                unscaled.set(instruction.decimalAt(0).unscaledValue());
+                java.util.Arrays.fill(column.longs, unscaled.low);
+                if (column.highs != null) {
+                    java.util.Arrays.fill(column.highs, unscaled.high);
+                }
+            }
             // Kernels never modify string values, so all rows can share one copy of the constant.
             case STRING -> java.util.Arrays.fill(column.strings, instruction.stringAt(0));
             default -> java.util.Arrays.fill(column.longs, instruction.longAt(0));

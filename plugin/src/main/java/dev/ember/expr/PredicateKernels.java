@@ -10,6 +10,10 @@ final class PredicateKernels {
     /** EQUAL and the orderings: left first, null-intolerant. NULL_SAFE_EQUAL: both sides, never null. */
     static Column compare(Opcode opcode, Column left, Column right) {
         Column out = new Column(ValueType.BOOLEAN, left.size);
+        if (opcode != Opcode.NULL_SAFE_EQUAL && sameLongs(left, right)) {
+            compareLongs(opcode, left, right, out);
+            return out;
+        }
         for (int row = 0; row < out.size; row++) {
             if (opcode == Opcode.NULL_SAFE_EQUAL) {
                 if (left.poison[row] || right.poison[row]) {
@@ -35,6 +39,32 @@ final class PredicateKernels {
             out.longs[row] = result ? 1 : 0;
         }
         return out;
+    }
+
+    /** Whether both sides order as their long lanes: integral-like kinds, or decimals of one scale up to 18 digits. */
+    private static boolean sameLongs(Column left, Column right) {
+        ValueKind kind = left.type.kind();
+        return kind.isStoredAsLong() || (kind == ValueKind.DECIMAL && left.highs == null && right.highs == null
+                && left.type.scale() == right.type.scale());
+    }
+
+    /** The comparison of long lanes, with the null and error rules of {@link #compare}. */
+    private static void compareLongs(Opcode opcode, Column left, Column right, Column out) {
+        for (int row = 0; row < out.size; row++) {
+            if (!Rows.leftThenRight(left, right, out, row)) {
+                continue;
+            }
+            long a = left.longs[row];
+            long b = right.longs[row];
+            boolean result = switch (opcode) {
+                case EQUAL -> a == b;
+                case LESS_THAN -> a < b;
+                case LESS_THAN_OR_EQUAL -> a <= b;
+                case GREATER_THAN -> a > b;
+                default -> a >= b;
+            };
+            out.longs[row] = result ? 1 : 0;
+        }
     }
 
     /**
@@ -123,7 +153,11 @@ final class PredicateKernels {
         for (int i = 0; i < count; i++) {
             switch (type.kind()) {
                 case FLOAT, DOUBLE -> list.doubles[i] = instruction.doubleAt(i);
-                case DECIMAL -> list.decimals[i] = instruction.decimalAt(i);
+                case DECIMAL -> {
+                    Int128 unscaled = new Int128();
+                    unscaled.set(instruction.decimalAt(i).unscaledValue());
+                    list.setDecimal(i, unscaled.high, unscaled.low);
+                }
                 case STRING -> list.strings[i] = instruction.stringAt(i);
                 default -> list.longs[i] = instruction.longAt(i);
             }

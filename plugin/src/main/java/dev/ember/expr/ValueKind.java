@@ -7,8 +7,8 @@ package dev.ember.expr;
  * <p>Storage on the host: {@link #BOOLEAN}, the integral kinds, {@link #DATE} (days since the
  * epoch) and {@link #TIMESTAMP} (microseconds since the epoch, UTC) in a {@code long}; {@link #FLOAT}
  * and {@link #DOUBLE} in a {@code double} (a float value is always rounded back to float after each
- * operation); {@link #DECIMAL} as a {@link java.math.BigDecimal} at the column's scale; {@link #STRING}
- * as UTF-8 bytes.
+ * operation); {@link #DECIMAL} as its unscaled value at the type's scale, in one {@code long} up to
+ * precision 18 and in two above (see {@code Column}); {@link #STRING} as UTF-8 bytes.
  */
 public enum ValueKind {
     BOOLEAN,
@@ -33,7 +33,7 @@ public enum ValueKind {
         return this == FLOAT || this == DOUBLE;
     }
 
-    /** Whether the kind is stored in the interpreter's {@code long} lane. */
+    /** Whether a value of the kind is one {@code long} (decimals are not: they may take two). */
     public boolean isStoredAsLong() {
         return this == BOOLEAN || isIntegral() || this == DATE || this == TIMESTAMP;
     }
