@@ -11,6 +11,7 @@ import dev.ember.exec.exchange.BatchBlobSerializer;
 import dev.ember.exec.exchange.BatchBlobs;
 import dev.ember.exec.exchange.CorruptShuffleBlockException;
 import dev.ember.testkit.RandomData;
+import dev.ember.testkit.Schemas;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -42,19 +43,7 @@ import scala.reflect.ClassTag$;
  * {@link CorruptShuffleBlockException}, never with a wrong batch or a read out of bounds.
  */
 class TestBatchBlobs {
-    private static final StructType SCHEMA = new StructType()
-            .add("b", DataTypes.BooleanType)
-            .add("i8", DataTypes.ByteType)
-            .add("i16", DataTypes.ShortType)
-            .add("i32", DataTypes.IntegerType)
-            .add("i64", DataTypes.LongType)
-            .add("f32", DataTypes.FloatType)
-            .add("f64", DataTypes.DoubleType)
-            .add("d12", DataTypes.createDecimalType(12, 2))
-            .add("d38", DataTypes.createDecimalType(38, 10))
-            .add("day", DataTypes.DateType)
-            .add("ts", DataTypes.TimestampType)
-            .add("s", DataTypes.StringType);
+    private static final StructType SCHEMA = Schemas.everyCarriedType();
 
     private BufferAllocator allocator;
 

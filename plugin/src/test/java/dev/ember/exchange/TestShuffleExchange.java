@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.testkit.EmberQueryCheck;
 import dev.ember.testkit.RandomData;
+import dev.ember.testkit.Schemas;
 import dev.ember.testkit.SharedSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,19 +45,7 @@ class TestShuffleExchange {
     static void createTables() {
         SparkSession session = SharedSpark.session();
         RandomData random = RandomData.create("TestShuffleExchange");
-        StructType schema = new StructType()
-                .add("b", DataTypes.BooleanType)
-                .add("i8", DataTypes.ByteType)
-                .add("i16", DataTypes.ShortType)
-                .add("i32", DataTypes.IntegerType)
-                .add("i64", DataTypes.LongType)
-                .add("f32", DataTypes.FloatType)
-                .add("f64", DataTypes.DoubleType)
-                .add("d12", DataTypes.createDecimalType(12, 2))
-                .add("d38", DataTypes.createDecimalType(38, 10))
-                .add("day", DataTypes.DateType)
-                .add("ts", DataTypes.TimestampType)
-                .add("s", DataTypes.StringType);
+        StructType schema = Schemas.everyCarriedType();
         List<Row> rows = new ArrayList<>(random.rows(schema, 1500, 7));
         rows.add(RowFactory.create(null, null, null, null, null, null, null, null, null, null, null, ""));
         // Parquet, so that the exchanges read Ember batches (over rows from Spark, Spark's exchange stays)
