@@ -54,6 +54,13 @@ public final class Fuzzer {
                     out.println("fuzz: regression '" + entry.name() + "' not replayed: it holds an excluded shape");
                     continue;
                 }
+                if (entry.notes().containsKey("known")) {
+                    // an open bug that fails its task and leaves memory behind would fail every later query
+                    // of the session too; it is listed with its reason until it is fixed
+                    out.println("fuzz: regression '" + entry.name() + "' not replayed: known open bug: "
+                            + entry.notes().get("known"));
+                    continue;
+                }
                 replayed++;
                 FuzzSession.register(session, TableSet.generate(fuzzCase.tables()));
                 Outcome outcome = runner.run(fuzzCase.sql(), fuzzCase.ordered());
