@@ -14,6 +14,7 @@ import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Planning;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.exchange.EmberBatchSources;
+import dev.ember.exec.exchange.EmberShuffleExchangeExec;
 import dev.ember.exec.aggregate.FirstLastOrder;
 import dev.ember.exec.join.RestoreOrdering;
 import dev.ember.exec.union.EmberUnionExec;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.execution.ColumnarRule;
+import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.UnionExec;
 import org.apache.spark.sql.internal.SQLConf;
@@ -43,6 +45,28 @@ public final class EmberOverrides extends ColumnarRule {
     @Override
     public Rule<SparkPlan> preColumnarTransitions() {
         return new ReplaceWithEmber();
+    }
+
+    /**
+     * Adaptive execution plans each shuffle stage with its exchange at the root and asks for rows there,
+     * so Spark puts a {@code ColumnarToRow} above Ember's (columnar) exchange, and then refuses a stage
+     * whose root is no longer a shuffle exchange. The stage's readers get the exchange's batches through
+     * the query stage (and a transition of their own where they are Spark nodes), so the root
+     * transition is dropped. Declaring the exchange row-based too would avoid it on Spark 4.1, but Spark
+     * 4.0 then gives it row-based children.
+     */
+    @Override
+    public Rule<SparkPlan> postColumnarTransitions() {
+        return new Rule<>() {
+            @Override
+            public SparkPlan apply(SparkPlan plan) {
+                if (plan instanceof ColumnarToRowExec transition
+                        && transition.child() instanceof EmberShuffleExchangeExec exchange) {
+                    return exchange;
+                }
+                return plan;
+            }
+        };
     }
 
     /** The rule itself; stateless, so one instance may plan many queries. */

@@ -185,15 +185,6 @@ public final class EmberShuffleExchangeExec extends Exchange implements ShuffleE
         return true;
     }
 
-    /**
-     * Rows too, so that Spark does not wrap the exchange in a transition when it is the root of a query
-     * stage; a Spark node reading it gets a {@code ColumnarToRow} above it all the same.
-     */
-    @Override
-    public boolean supportsRowBased() {
-        return true;
-    }
-
     @Override
     public SparkPlan withNewChildInternal(SparkPlan newChild) {
         return new EmberShuffleExchangeExec(outputPartitioning, newChild, shuffleOrigin, advisoryPartitionSize);
