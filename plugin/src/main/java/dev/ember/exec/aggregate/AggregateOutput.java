@@ -254,11 +254,13 @@ final class AggregateOutput {
                     continue;
                 }
                 // Spark's own decimal division (quotient to 38 digits, half up), then rounded half up to the result type
-                Decimal average = Decimal.apply(sums.getObject(g)).$div(Decimal.apply(count));
-                if (!average.changePrecision(type.precision(), type.scale())) {
-                    if (function.ansi()) {
-                        throw QueryExecutionErrors.overflowInSumOfDecimalError(function.context(), "try_avg");
-                    }
+                Decimal quotient = Decimal.apply(sums.getObject(g)).$div(Decimal.apply(count));
+                // a quotient too wide for the result type is Spark's DecimalDivideWithOverflowCheck case:
+                // null, or in ANSI mode the error of a precision change (NUMERIC_VALUE_OUT_OF_RANGE), not
+                // the sum's overflow error
+                Decimal average = quotient.toPrecision(type.precision(), type.scale(), Decimal.ROUND_HALF_UP(),
+                        !function.ansi(), function.context());
+                if (average == null) {
                     out.setNull(g);
                 } else {
                     out.set(g, average.toJavaBigDecimal());
