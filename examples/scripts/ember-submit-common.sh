@@ -40,6 +40,9 @@ ember_example_arguments() {
     --jars "$ember_jar"
     --conf spark.plugins=dev.ember.EmberPlugin
     --conf spark.ember.explain=ALL
+    # auto (Ember's default) leaves queries to Spark on a machine without a GPU; the examples show Ember
+    # running, so they ask for the host engine unless EMBER_DEVICE says otherwise
+    --conf "spark.ember.device=${EMBER_DEVICE:-host}"
   )
   case "$example" in
     sales) EMBER_APPLICATION=(--class dev.ember.examples.SalesReport "$examples_jar") ;;

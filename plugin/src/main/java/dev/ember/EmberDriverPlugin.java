@@ -1,6 +1,7 @@
 package dev.ember;
 
 import dev.ember.config.EmberConf;
+import dev.ember.device.ExecutorDevices;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,7 @@ public final class EmberDriverPlugin implements DriverPlugin {
     @Override
     public Map<String, String> init(SparkContext context, PluginContext pluginContext) {
         this.context = context;
+        ExecutorDevices.clear();
         SparkConf conf = pluginContext.conf();
         // a bad setting stops the application here, with a message that names it
         EmberConf.of(conf).validate();
@@ -48,6 +50,8 @@ public final class EmberDriverPlugin implements DriverPlugin {
         if (message instanceof DeviceReport report) {
             LOG.warn("Ember on executor {} (host {}): device {} ({})", report.executorId(), report.hostname(),
                     report.device(), report.reason());
+            // the planner's spark.ember.device=auto decision on a cluster's driver reads these
+            ExecutorDevices.record(report.executorId(), report.device());
             SparkContext context = this.context;
             if (context != null) {
                 // into the event log, for the tuner

@@ -83,6 +83,8 @@ final class ExampleRuns {
         defaults.put("spark.ui.enabled", "false");
         defaults.put("spark.sql.shuffle.partitions", "4");
         defaults.put("spark.ember.test.strict", "true");
+        // no GPU on the test machines: spark.ember.device=auto would leave every query to Spark there
+        defaults.put("spark.ember.device", "host");
         return defaults;
     }
 

@@ -171,6 +171,8 @@ class TestStandaloneCluster {
         defaults.put("spark.sql.shuffle.partitions", "4");
         // an Ember bug while planning fails the run instead of hiding as a fallback
         defaults.put("spark.ember.test.strict", "true");
+        // no GPU on the test machines: spark.ember.device=auto would leave every query to Spark there
+        defaults.put("spark.ember.device", "host");
         return defaults;
     }
 

@@ -39,9 +39,17 @@ public final class EmberConf {
     public static final ConfigEntry<String> DEVICE = ConfigEntry.choiceEntry(PREFIX + "device", "auto",
             List.of("auto", "cuda", "host", "emulator"), STARTUP,
             "Where Ember's operators run. auto picks CUDA when JCuda loads, cuInit succeeds, a device exists and"
-                    + " the driver is new enough, and the host otherwise, logging why. cuda requires a GPU and fails"
+                    + " the driver is new enough, logging why; without a usable GPU it leaves queries to Spark"
+                    + " (see spark.ember.device.autoWithoutGpu). cuda requires a GPU and fails"
                     + " the executor when there is none. host runs Ember's operators as Java code on the CPU."
                     + " emulator runs the CUDA path on Ember's CPU emulation of the CUDA driver (for tests).");
+
+    public static final ConfigEntry<String> AUTO_WITHOUT_GPU = ConfigEntry.choiceEntry(PREFIX
+            + "device.autoWithoutGpu", "spark", List.of("spark", "host"), SESSION,
+            "What spark.ember.device=auto does when it finds no usable GPU. spark leaves every query to Spark and"
+                    + " says so once in the driver log: Ember's host engine is not yet measured faster than Spark"
+                    + " on the whole TPC-H suite (docs/benchmark.md), and auto must never slow a query down. host"
+                    + " runs Ember's operators on the CPU anyway, as spark.ember.device=host does.");
 
     public static final ConfigEntry<Integer> BATCH_SIZE_ROWS = ConfigEntry.intEntry(PREFIX + "batchSizeRows",
             1 << 18, 1, Integer.MAX_VALUE - 8, SESSION,
@@ -127,7 +135,8 @@ public final class EmberConf {
             OomInjection::parse);
 
     /** Every declared entry, in the order the docs list them. */
-    public static final List<ConfigEntry<?>> ENTRIES = List.of(ENABLED, EXPLAIN, MODE, DEVICE, BATCH_SIZE_ROWS,
+    public static final List<ConfigEntry<?>> ENTRIES = List.of(ENABLED, EXPLAIN, MODE, DEVICE, AUTO_WITHOUT_GPU,
+            BATCH_SIZE_ROWS,
             BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, GPU_MEMORY_CACHING, CUDA_DEVICE_ORDINAL, CONCURRENT_GPU_TASKS,
             HOST_MEMORY_LIMIT, REPLACE_SORT_MERGE_JOIN, JOIN_SPILL_ENABLED, JOIN_SPILL_PARTITIONS, JOIN_SPILL_MAX_DEPTH,
             TEST_STRICT, TEST_INJECT_OOM);

@@ -44,7 +44,8 @@ public final class ArrowBroadcastStages extends Rule<SparkPlan> {
             // the columnar rule logs the bad setting and leaves the query to Spark
             return plan;
         }
-        if (!conf.get(EmberConf.ENABLED) || !conf.get(EmberConf.MODE).equals("execute")) {
+        if (!conf.get(EmberConf.ENABLED) || !conf.get(EmberConf.MODE).equals("execute")
+                || AutoDevicePolicy.leaveToSpark(conf, sqlConf).isPresent()) {
             return plan;
         }
         return rewrite(plan, new PlanContext(conf, Planning.compiler(sqlConf)),

@@ -81,7 +81,7 @@ public final class EmberOverrides extends ColumnarRule {
                 LOG.warn("Ember is off for this query: {}", e.getMessage());
                 return plan;
             }
-            if (!conf.get(EmberConf.ENABLED)) {
+            if (!conf.get(EmberConf.ENABLED) || AutoDevicePolicy.leaveToSpark(conf, sqlConf).isPresent()) {
                 return plan;
             }
             PlanContext context = new PlanContext(conf, Planning.compiler(sqlConf));

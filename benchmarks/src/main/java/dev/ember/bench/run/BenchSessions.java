@@ -74,6 +74,9 @@ public final class BenchSessions {
             .config("spark.plugins", PLUGIN_CLASS)
             .config("spark.ember.enabled", "true")
             .config("spark.ember.device", options.device())
+            // the bench measures Ember: its auto is "CUDA when usable, else the host", where a user's auto
+            // leaves queries to Spark without a GPU; the report names the device that ran
+            .config("spark.ember.device.autoWithoutGpu", "host")
             // the report lists every fallback with its reason; --conf spark.ember.explain=... overrides
             .config("spark.ember.explain", "NONE");
       }
