@@ -47,6 +47,7 @@ import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
 import org.apache.spark.sql.catalyst.expressions.UnscaledValue;
 import org.apache.spark.sql.catalyst.expressions.Year;
 import org.apache.spark.sql.catalyst.optimizer.NormalizeNaNAndZero;
+import org.apache.spark.sql.execution.ScalarSubquery;
 
 /**
  * The expressions Ember compiles, one entry each, in the order the docs list them. The compiler
@@ -61,6 +62,8 @@ public final class ExpressionCatalog {
             entry(Literal.class, ALL, ""),
             entry(AttributeReference.class, ALL, ""),
             entry(BoundReference.class, ALL, ""),
+            entry(ScalarSubquery.class, ALL, "the subquery runs in Spark before the node; its value is a constant of"
+                    + " the node's program"),
             entry(Alias.class, ALL, "compiles its child"),
             entry(Add.class, NUMERIC, ANSI),
             entry(Subtract.class, NUMERIC, ANSI),

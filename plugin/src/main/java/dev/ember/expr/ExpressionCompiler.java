@@ -32,7 +32,7 @@ public final class ExpressionCompiler {
         requireNonNull(expression, "expression is null");
         requireNonNull(input, "input is null");
         try {
-            translate(expression, input);
+            translate(expression, input, false);
             return SupportLevel.compatible();
         } catch (UnsupportedExpressionException e) {
             return SupportLevel.unsupported(e.reason());
@@ -50,7 +50,8 @@ public final class ExpressionCompiler {
     /**
      * Compiles an expression that {@link #support} accepted. Attribute references are resolved
      * against {@code input} by expression id; the program reads input column {@code i} for
-     * {@code input.get(i)}.
+     * {@code input.get(i)}. Call it where the program runs from, after Spark ran the expression's
+     * subqueries (a node's {@code doExecute}): a scalar subquery's value becomes a constant of the program.
      *
      * @throws IllegalArgumentException if the expression is not supported
      */
@@ -58,7 +59,7 @@ public final class ExpressionCompiler {
         requireNonNull(expression, "expression is null");
         requireNonNull(input, "input is null");
         try {
-            return translate(expression, input);
+            return translate(expression, input, true);
         } catch (UnsupportedExpressionException e) {
             throw new IllegalArgumentException(e.reason(), e);
         } catch (Exception e) {
@@ -70,7 +71,7 @@ public final class ExpressionCompiler {
         return "cannot run because Ember could not compile " + Reasons.sql(expression) + ": " + error;
     }
 
-    private Program translate(Expression expression, List<Attribute> input) {
+    private Program translate(Expression expression, List<Attribute> input, boolean forExecution) {
         List<ValueType> inputTypes = new ArrayList<>(input.size());
         Map<ExprId, Integer> ordinals = new HashMap<>();
         for (int i = 0; i < input.size(); i++) {
@@ -79,7 +80,7 @@ public final class ExpressionCompiler {
             inputTypes.add(ValueType.of(attribute.dataType()).orElse(null));
             ordinals.putIfAbsent(attribute.exprId(), i);
         }
-        Translator translator = new Translator(settings, inputTypes, ordinals);
+        Translator translator = new Translator(settings, inputTypes, ordinals, forExecution);
         ValueType type = translator.resultType(expression);
         translator.translate(expression);
         for (int i = 0; i < inputTypes.size(); i++) {

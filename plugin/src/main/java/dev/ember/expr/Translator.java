@@ -38,6 +38,7 @@ import org.apache.spark.sql.catalyst.expressions.UnaryExpression;
 import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
 import org.apache.spark.sql.catalyst.expressions.UnscaledValue;
 import org.apache.spark.sql.catalyst.optimizer.NormalizeNaNAndZero;
+import org.apache.spark.sql.execution.ScalarSubquery;
 import scala.Enumeration;
 
 /**
@@ -50,11 +51,18 @@ final class Translator {
     private final List<ValueType> inputTypes;
     private final Map<ExprId, Integer> ordinals;
     private final List<Instruction> instructions = new ArrayList<>();
+    private final boolean forExecution;
 
-    Translator(CompilerSettings settings, List<ValueType> inputTypes, Map<ExprId, Integer> ordinals) {
+    /**
+     * @param forExecution whether the program is compiled to run (its subqueries have their results) or
+     *     only to check support while planning (their results are not known yet)
+     */
+    Translator(CompilerSettings settings, List<ValueType> inputTypes, Map<ExprId, Integer> ordinals,
+            boolean forExecution) {
         this.settings = requireNonNull(settings, "settings is null");
         this.inputTypes = requireNonNull(inputTypes, "inputTypes is null");
         this.ordinals = requireNonNull(ordinals, "ordinals is null");
+        this.forExecution = forExecution;
     }
 
     /** The instructions emitted so far. */
@@ -90,6 +98,12 @@ final class Translator {
             return input(reference, reference.ordinal(), type);
         } else if (expression instanceof Literal literal) {
             emit(Constants.literal(literal.value(), type));
+            return type;
+        } else if (expression instanceof ScalarSubquery subquery) {
+            // Spark runs the subquery before the node that holds it executes (SparkPlan.waitForSubqueries),
+            // and the node compiles its programs then: the value is a constant of the program. While
+            // planning, a null of the same type stands in for it, so support is decided by the type alone.
+            emit(Constants.literal(forExecution ? subquery.toLiteral().value() : null, type));
             return type;
         } else if (expression instanceof Add || expression instanceof Subtract
                 || expression instanceof Multiply) {
