@@ -114,10 +114,19 @@ class TestBatchBlobs {
         }
         assertThrows(CorruptShuffleBlockException.class,
                 () -> BatchBlobs.read(Arrays.copyOf(piece, piece.length - 3), types(), allocator));
-        // a stream that ends inside a piece is damaged; one that ends between pieces is complete
+        // a stream that ends inside a piece is damaged, and so is one cut between pieces (a shuffle file
+        // truncated on disk) or empty: only a stream that ends with its end marker is complete
         byte[] stream = write(List.of(piece, piece));
+        assertEquals(2, read(stream).size());
         assertThrows(CorruptShuffleBlockException.class, () -> read(Arrays.copyOf(stream, stream.length - 10)));
-        assertEquals(1, read(Arrays.copyOf(stream, piece.length)).size());
+        CorruptShuffleBlockException cut = assertThrows(CorruptShuffleBlockException.class,
+                () -> read(Arrays.copyOf(stream, piece.length)));
+        assertTrue(cut.getMessage().contains("end marker"), cut.getMessage());
+        assertThrows(CorruptShuffleBlockException.class, () -> read(Arrays.copyOf(stream, 2 * piece.length)));
+        assertThrows(CorruptShuffleBlockException.class, () -> read(new byte[0]));
+        byte[] damagedMarker = stream.clone();
+        damagedMarker[damagedMarker.length - 1] ^= 1;
+        assertThrows(CorruptShuffleBlockException.class, () -> read(damagedMarker));
         assertEquals(0, allocator.getAllocatedMemory());
     }
 

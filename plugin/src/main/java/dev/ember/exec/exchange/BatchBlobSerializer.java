@@ -16,10 +16,17 @@ import scala.reflect.ClassTag;
 /**
  * How Spark's shuffle writes and reads the records of Ember's exchange: each record is a reduce
  * partition id (written as nothing: the shuffle already files the record under it) and one piece of
- * {@link BatchBlobs} bytes, written as they are. Pieces are self-contained, so Spark may move them
- * between streams ({@link #supportsRelocationOfSerializedObjects}), which lets its sort shuffle use the
- * serialized path beyond 200 partitions. Compression is Spark's: the shuffle wraps these streams with
- * {@code spark.io.compression.codec} when {@code spark.shuffle.compress} is on.
+ * {@link BatchBlobs} bytes, written as they are, and an end marker when the stream closes. Compression is
+ * Spark's: the shuffle wraps these streams with {@code spark.io.compression.codec} when
+ * {@code spark.shuffle.compress} is on.
+ *
+ * <p>The end marker is what tells a whole block from one cut short: a shuffle data file truncated on disk
+ * reads as a clean end of stream at a piece boundary (or no bytes at all), and Spark's shuffle would hand
+ * the reader the shorter stream without complaint, losing the missing pieces' rows. So every stream ends
+ * with the marker and a reader fails on a stream that ends without it. That requires one stream per block:
+ * the serializer does not support relocation, so Spark's sort shuffle never concatenates records of
+ * several streams into one block (its serialized path, beyond 200 partitions) nor fetches several blocks
+ * as one stream; each block is written through a stream of its own and closed.
  */
 public final class BatchBlobSerializer extends Serializer implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -32,7 +39,7 @@ public final class BatchBlobSerializer extends Serializer implements Serializabl
 
     @Override
     public boolean supportsRelocationOfSerializedObjects() {
-        return true;
+        return false;
     }
 
     private static final class Instance extends SerializerInstance {
@@ -104,18 +111,23 @@ public final class BatchBlobSerializer extends Serializer implements Serializabl
 
         @Override
         public void close() {
-            try {
-                out.close();
+            try (OutputStream closing = out) {
+                closing.write(BatchBlobs.endMarker());
             } catch (IOException e) {
                 throw new UncheckedIOException("could not close a shuffle block", e);
             }
         }
     }
 
-    /** Reads piece after piece; a stream that ends inside a piece is a damaged block. */
+    /**
+     * Reads piece after piece up to the end marker; a stream that ends inside a piece or without its end
+     * marker is a damaged block.
+     */
     private static final class Reader extends DeserializationStream {
         private final InputStream in;
         private byte[] piece;
+        /** Whether the last thing read was an end marker: only then may the stream end. */
+        private boolean atEnd;
 
         Reader(InputStream in) {
             this.in = in;
@@ -126,16 +138,25 @@ public final class BatchBlobSerializer extends Serializer implements Serializabl
         @SuppressWarnings("unchecked")
         public <T> T readKey(ClassTag<T> tag) {
             byte[] header = new byte[BatchBlobs.HEADER_BYTES];
-            int first;
-            try {
-                first = in.read(header, 0, header.length);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not read a shuffle block written by Ember's exchange", e);
+            while (true) {
+                int first;
+                try {
+                    first = in.read(header, 0, header.length);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not read a shuffle block written by Ember's exchange", e);
+                }
+                if (first < 0) {
+                    if (!atEnd) {
+                        throw BatchBlobs.corrupt("the block ends without its end marker: it was cut short");
+                    }
+                    throw sneaky(new EOFException());
+                }
+                readFully(header, first, header.length - first);
+                atEnd = BatchBlobs.isEndMarker(header);
+                if (!atEnd) {
+                    break;
+                }
             }
-            if (first < 0) {
-                throw sneaky(new EOFException());
-            }
-            readFully(header, first, header.length - first);
             int length = BatchBlobs.payloadLength(header);
             byte[] whole = new byte[Math.addExact(BatchBlobs.HEADER_BYTES, length)];
             System.arraycopy(header, 0, whole, 0, header.length);

@@ -40,6 +40,29 @@ public final class BatchBlobs {
     /** "EMB1". */
     static final int MAGIC = 0x454d4231;
     static final int HEADER_BYTES = 12;
+    /**
+     * The magic of the end marker, a header with no payload that closes every stream of pieces (one
+     * block of one map output): a block that ends without it was cut short.
+     */
+    static final int END_MAGIC = 0x454d4245;
+
+    /** The end marker's bytes. */
+    static byte[] endMarker() {
+        return ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.BIG_ENDIAN).putInt(END_MAGIC).putInt(0).putInt(0)
+                .array();
+    }
+
+    /** Whether a header is the end marker (its length and check word zero, as written). */
+    static boolean isEndMarker(byte[] header) {
+        ByteBuffer in = ByteBuffer.wrap(header).order(ByteOrder.BIG_ENDIAN);
+        if (in.getInt() != END_MAGIC) {
+            return false;
+        }
+        if (in.getInt() != 0 || in.getInt() != 0) {
+            throw corrupt("its end marker is damaged");
+        }
+        return true;
+    }
 
     private BatchBlobs() {}
 
