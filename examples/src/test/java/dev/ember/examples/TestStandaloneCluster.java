@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -151,6 +154,113 @@ class TestStandaloneCluster {
             assertFalse(ember.get(0).endsWith(" -"), "no Ember operator ran in the SQL example's " + query
                     + "; the driver log's explain says why: " + sql.driverLog());
         }
+    }
+
+    /**
+     * An executor JVM killed while it runs tasks of an Ember query (a shuffle and an aggregation over 40 million
+     * rows): Spark reruns its tasks and the lost map output on the other executor, the Master starts a new
+     * executor in its place, and the answer equals the one computed here without Spark.
+     */
+    @Test
+    void executorKilledMidQueryIsReplacedAndTheAnswerStillMatches() throws Exception {
+        long rows = 40_000_000L;
+        Path script = directory.resolve("executor-lost.sql");
+        Files.writeString(script, "CREATE OR REPLACE TEMPORARY VIEW big AS\n"
+                + "SELECT id % 1000 AS k, (id * 7919) % 100000 AS cents FROM range(0, " + rows + ", 1, 8);\n"
+                + "-- query: executor-lost\n"
+                + "SELECT k % 50 AS g, count(*) AS n, sum(cents) AS total\n"
+                + "FROM (SELECT /*+ REPARTITION(8, k) */ k, cents FROM big WHERE cents >= 1000) s GROUP BY k % 50;\n");
+        String command = "spark-submit --jars " + BuildPaths.projectRoot().relativize(BuildPaths.pluginJar())
+                + " --conf spark.plugins=dev.ember.EmberPlugin --class dev.ember.examples.SqlScript "
+                + BuildPaths.projectRoot().relativize(BuildPaths.examplesJar()) + " " + script.toAbsolutePath();
+        CompletableFuture<Submission> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Submission.run("executor-lost", command, submitting, directory);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Path driverLog = directory.resolve("executor-lost.err");
+        String appId = awaitMatch(driverLog, APP_ID, running).group(1);
+        // kill an executor once it runs tasks of the query's first stage
+        Pattern runningTask = Pattern.compile("Running task \\S+ in stage");
+        ProcessHandle victim = null;
+        String victimId = null;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (victim == null && !running.isDone() && System.nanoTime() < deadline) {
+            for (Path workDirectory : cluster.workDirectories()) {
+                for (Path executorDirectory : executorDirectories(workDirectory.resolve(appId))) {
+                    Path log = executorDirectory.resolve("stderr");
+                    if (Files.exists(log) && runningTask.matcher(Files.readString(log)).find()) {
+                        victimId = executorDirectory.getFileName().toString();
+                        victim = executorProcess(appId, victimId).orElse(null);
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        assertTrue(victim != null, "no executor of " + appId + " was seen running tasks before the query ended");
+        assertTrue(victim.destroyForcibly(), "could not kill executor " + victimId);
+        Submission lost = running.get(10, TimeUnit.MINUTES).requireSuccess();
+        assertEquals(expectedExecutorLostAnswer(rows), lost.resultLines(),
+                "the answer after losing an executor differs from the expected one");
+        assertFalse(lost.summaryLines("ember", "executor-lost").get(0).endsWith(" -"),
+                "no Ember operator ran in the query; see " + lost.driverLog());
+        String log = lost.driverLogText();
+        assertTrue(log.contains("Lost executor " + victimId) || log.contains("Executor lost: " + victimId)
+                        || log.contains("Removed executor " + victimId) || log.contains("Executor " + victimId + " lost"),
+                "the driver did not notice that executor " + victimId + " was lost; see " + lost.driverLog());
+        int executors = 0;
+        for (Path workDirectory : cluster.workDirectories()) {
+            executors += executorDirectories(workDirectory.resolve(appId)).size();
+        }
+        assertTrue(executors >= 3, "the Master did not start an executor in place of the killed one: " + executors
+                + " executors ran for " + appId);
+    }
+
+    private static Matcher awaitMatch(Path log, Pattern pattern, CompletableFuture<Submission> running)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline && !running.isDone()) {
+            if (Files.exists(log)) {
+                Matcher matcher = pattern.matcher(Files.readString(log));
+                if (matcher.find()) {
+                    return matcher;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the driver log " + log + " never matched " + pattern);
+    }
+
+    /** The executor JVM of {@code appId} with id {@code executorId}: a process this test's cluster started. */
+    private static Optional<ProcessHandle> executorProcess(String appId, String executorId) {
+        return cluster.processes().stream()
+                .filter(process -> process.info().commandLine()
+                        .map(line -> line.contains("CoarseGrainedExecutorBackend") && line.contains(appId)
+                                && line.contains("--executor-id " + executorId + " "))
+                        .orElse(false))
+                .findFirst();
+    }
+
+    /** The answer lines of the executor-lost query, computed in Java. */
+    private static List<String> expectedExecutorLostAnswer(long rows) {
+        long[] counts = new long[50];
+        long[] totals = new long[50];
+        for (long id = 0; id < rows; id++) {
+            long cents = (id * 7919) % 100000;
+            if (cents >= 1000) {
+                int group = (int) (id % 1000 % 50);
+                counts[group]++;
+                totals[group] += cents;
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (int group = 0; group < 50; group++) {
+            lines.add(ResultLines.PREFIX + " executor-lost [" + group + "," + counts[group] + "," + totals[group] + "]");
+        }
+        lines.sort(null);
+        return lines;
     }
 
     /** spark-defaults.conf of the submission: the cluster, small executors, everything on 127.0.0.1. */
