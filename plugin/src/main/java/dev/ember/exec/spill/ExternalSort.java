@@ -157,6 +157,9 @@ public final class ExternalSort implements Spillable, AutoCloseable {
         held.addLast(new Held(shared, rows));
         if (settings.enabled() && budget.shouldSpill(memory.bytes(), memory)) {
             writeRuns(drainHeld());
+        } else if (!settings.enabled() && budget.cannotBuild(memory.bytes(), memory)) {
+            // sorting in memory needs about as much again: fail while the limit still leaves room for others
+            throw tooLarge(memory.limitExceeded(0, null));
         }
     }
 
@@ -402,6 +405,11 @@ public final class ExternalSort implements Spillable, AutoCloseable {
             return null;
         }
         return merge.next(allocator);
+    }
+
+    /** The runs written so far, in input order (for tests that damage them). */
+    List<SpilledPart> runs() {
+        return List.copyOf(runs);
     }
 
     /** Whether runs were written to disk. */
