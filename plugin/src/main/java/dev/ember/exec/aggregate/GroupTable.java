@@ -48,7 +48,7 @@ final class GroupTable implements Spillable, AutoCloseable {
     /** How long a spill request from another thread waits for the owner to finish its current call. */
     private static final long SPILL_WAIT_MILLIS = 50;
     /** The fewest groups a table must hold before its share of memory makes it spill unasked. */
-    private static final int MIN_SPILL_GROUPS = 1024;
+    private static final int MIN_SPILL_GROUPS = 256;
 
     private final List<DataType> keyTypes;
     private final List<AggregateOperation> operations;

@@ -82,6 +82,8 @@ final class HashAggregation implements BatchIterator.Source {
     private final List<AggregateOperation> mergeOperations;
     private final Deque<Part> pending = new ArrayDeque<>();
     private GroupTable table;
+    /** The memory of {@link #ordered}, apart from the tables' (both reserve heap bytes for their own state). */
+    private MemoryContext orderedMemory;
     private ExternalSort ordered;
     private boolean inputDone;
     private boolean orderedFinished;
@@ -128,7 +130,7 @@ final class HashAggregation implements BatchIterator.Source {
                         ordered.finish();
                         orderedFinished = true;
                     }
-                    ColumnarBatch batch = ordered.next(memory.allocator());
+                    ColumnarBatch batch = ordered.next(orderedMemory.allocator());
                     if (batch == null) {
                         return null;
                     }
@@ -191,6 +193,7 @@ final class HashAggregation implements BatchIterator.Source {
                 for (int i = 0; i < keyCount; i++) {
                     ascending.add(new Device.SortKey(true, true));
                 }
+                orderedMemory = new MemoryContext("EmberHashAggregateExec key order", allocator);
                 ordered = new ExternalSort("EmberHashAggregateExec", (columns, rows, target) -> {
                     List<FieldVector> keys = new ArrayList<>(keyCount);
                     try {
@@ -202,7 +205,7 @@ final class HashAggregation implements BatchIterator.Source {
                         ArrowBatches.closeAll(keys);
                         throw e;
                     }
-                }, ascending, sortSettings, maxRows, budget, device, memory, files, spillMetrics);
+                }, ascending, sortSettings, maxRows, budget, device, orderedMemory, files, spillMetrics);
             }
         } finally {
             GroupTable done = table;
@@ -376,7 +379,7 @@ final class HashAggregation implements BatchIterator.Source {
 
     @Override
     public void close() {
-        peak.add(memory.peakBytes());
+        peak.add(memory.peakBytes() + (orderedMemory == null ? 0 : orderedMemory.peakBytes()));
         try (MemoryContext context = memory; SpillFiles spillFiles = files) {
             try {
                 if (table != null) {
@@ -386,6 +389,10 @@ final class HashAggregation implements BatchIterator.Source {
                 if (ordered != null) {
                     ordered.close();
                     ordered = null;
+                }
+                if (orderedMemory != null) {
+                    orderedMemory.close();
+                    orderedMemory = null;
                 }
             } finally {
                 if (result != null) {
