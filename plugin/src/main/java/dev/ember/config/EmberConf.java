@@ -116,6 +116,34 @@ public final class EmberConf {
                     + " hash seed). A part still too large after that, such as one holding a single hot key, is"
                     + " joined in memory if it fits, else the task fails naming spark.ember.memory.host.limitBytes.");
 
+    public static final ConfigEntry<Boolean> AGGREGATE_SPILL_ENABLED = ConfigEntry.booleanEntry(
+            PREFIX + "aggregate.spill.enabled", true, SESSION,
+            "Lets a hash aggregation whose groups would exceed Ember's memory limit write its partial groups,"
+                    + " split by key hash, to Spark's local directories and merge them part by part at the end."
+                    + " With false such a task fails with an error naming spark.ember.memory.host.limitBytes.");
+
+    public static final ConfigEntry<Integer> AGGREGATE_SPILL_PARTITIONS = ConfigEntry.intEntry(
+            PREFIX + "aggregate.spill.partitions", 16, 2, 1024, SESSION,
+            "How many parts a spilling aggregation splits its groups into; a part whose merge is still too large"
+                    + " is split again into as many.");
+
+    public static final ConfigEntry<Integer> AGGREGATE_SPILL_MAX_DEPTH = ConfigEntry.intEntry(
+            PREFIX + "aggregate.spill.maxDepth", 3, 0, 16, SESSION,
+            "How many times a spilled aggregation part whose groups still do not fit is split again (with another"
+                    + " hash seed); a part still too large after that fails the task naming"
+                    + " spark.ember.memory.host.limitBytes.");
+
+    public static final ConfigEntry<Boolean> SORT_SPILL_ENABLED = ConfigEntry.booleanEntry(
+            PREFIX + "sort.spill.enabled", true, SESSION,
+            "Lets a sort whose partition would exceed Ember's memory limit write sorted runs to Spark's local"
+                    + " directories and merge them (an external sort). With false such a task fails with an error"
+                    + " naming spark.ember.memory.host.limitBytes.");
+
+    public static final ConfigEntry<Integer> SORT_SPILL_MERGE_WIDTH = ConfigEntry.intEntry(
+            PREFIX + "sort.spill.mergeWidth", 16, 2, 1024, SESSION,
+            "How many sorted runs an external sort merges at once; with more runs, the first ones are merged into"
+                    + " one run first, as often as needed.");
+
     public static final ConfigEntry<Boolean> TEST_STRICT = ConfigEntry.booleanEntry(PREFIX + "test.strict", false,
             SESSION,
             "For Ember's own tests: true makes an unexpected exception while Ember plans a query (an Ember bug)"
@@ -139,7 +167,8 @@ public final class EmberConf {
             BATCH_SIZE_ROWS,
             BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, GPU_MEMORY_CACHING, CUDA_DEVICE_ORDINAL, CONCURRENT_GPU_TASKS,
             HOST_MEMORY_LIMIT, REPLACE_SORT_MERGE_JOIN, JOIN_SPILL_ENABLED, JOIN_SPILL_PARTITIONS, JOIN_SPILL_MAX_DEPTH,
-            TEST_STRICT, TEST_INJECT_OOM);
+            AGGREGATE_SPILL_ENABLED, AGGREGATE_SPILL_PARTITIONS, AGGREGATE_SPILL_MAX_DEPTH, SORT_SPILL_ENABLED,
+            SORT_SPILL_MERGE_WIDTH, TEST_STRICT, TEST_INJECT_OOM);
 
     private final Function<String, Optional<String>> lookup;
 

@@ -110,7 +110,7 @@ final class GraceHashJoin implements BatchIterator.Source {
             List<SpilledPart> spilledOnRequest = held.takeSpilled();
             countSpill(spilledOnRequest);
             for (SpilledPart part : spilledOnRequest) {
-                try (SpillReader reader = new SpillReader(part.file(), context.memory())) {
+                try (SpillReader reader = new SpillReader(part, context.memory())) {
                     while (reader.hasNext()) {
                         ColumnarBatch batch = reader.next();
                         anyNullKey |= add(spill, ArrowBatches.vectors(batch), batch.numRows(), spec.buildKeys(),
@@ -280,7 +280,7 @@ final class GraceHashJoin implements BatchIterator.Source {
         JoinSpec spec = context.spec();
         long start = System.nanoTime();
         BufferedInput rows;
-        try (SpillReader reader = new SpillReader(part.build().file(), memory)) {
+        try (SpillReader reader = new SpillReader(part.build(), memory)) {
             rows = BufferedInput.collect(reader, context.setup().buildTypes(), device, memory);
         }
         BuildTable side;
@@ -302,7 +302,7 @@ final class GraceHashJoin implements BatchIterator.Source {
         context.setup().metrics().operatorTime().add(System.nanoTime() - start);
         SpillReader stream;
         try {
-            stream = new SpillReader(part.stream().file(), memory);
+            stream = new SpillReader(part.stream(), memory);
         } catch (RuntimeException e) {
             side.close();
             throw e;
@@ -333,7 +333,7 @@ final class GraceHashJoin implements BatchIterator.Source {
     }
 
     private List<SpilledPart> split(SpilledPart part, int depth, ExpressionColumns keys) {
-        try (PartitionedSpill spill = newSpill(depth); SpillReader reader = new SpillReader(part.file(),
+        try (PartitionedSpill spill = newSpill(depth); SpillReader reader = new SpillReader(part,
                 context.memory())) {
             while (reader.hasNext()) {
                 ColumnarBatch batch = reader.next();

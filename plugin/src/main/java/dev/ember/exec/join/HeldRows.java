@@ -228,7 +228,7 @@ final class HeldRows implements AutoCloseable, Spillable {
                     rows += part.rows();
                 }
                 writer.finish();
-                spilled.add(new SpilledPart(file, rows, writer.bytes()));
+                spilled.add(writer.part());
             } catch (RuntimeException e) {
                 files.delete(file);
                 throw e;

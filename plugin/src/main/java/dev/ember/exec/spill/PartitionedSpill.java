@@ -104,7 +104,7 @@ public final class PartitionedSpill implements AutoCloseable {
         List<SpilledPart> parts = new ArrayList<>(partitionCount);
         for (SpillWriter writer : writers) {
             writer.finish();
-            parts.add(new SpilledPart(writer.file(), writer.rowCount(), writer.bytes()));
+            parts.add(writer.part());
             files.addBytesWritten(writer.bytes());
         }
         close();

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.zip.CRC32C;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -28,19 +29,37 @@ import scala.collection.AbstractIterator;
  * <p>Ownership follows Ember's columnar rule: the reader owns each batch it hands out until the next
  * {@code hasNext}/{@code next} call or {@link #close}, which releases it. An empty file reads as no
  * batches. Used by one thread; close is idempotent.
+ *
+ * <p>Opened on a {@link SpilledPart}, the reader first checks the file against what its writer recorded:
+ * the length, the CRC32C of every byte (when recorded) and, at the end, the row count. A file that fails a
+ * check, or that Arrow cannot parse, raises {@link CorruptSpillFileException} before any of its rows is
+ * handed out (a truncated stream could otherwise read as a shorter, valid one).
  */
 public final class SpillReader extends AbstractIterator<ColumnarBatch> implements AutoCloseable {
     private final File file;
     private final MemoryContext memory;
     private final ArrowStreamReader reader;
+    private final long expectedRows;
+    private long rowsRead;
     private ColumnarBatch current;
     private ColumnarBatch pending;
     private boolean done;
     private boolean closed;
 
+    /** A reader of a part, checked against its writer's record (see the class comment). */
+    public SpillReader(SpilledPart part, MemoryContext memory) {
+        this(verified(part), part.rowCount(), memory);
+    }
+
+    /** A reader of a file whose writer's record is not at hand: nothing is checked. */
     public SpillReader(File file, MemoryContext memory) {
+        this(file, -1, memory);
+    }
+
+    private SpillReader(File file, long expectedRows, MemoryContext memory) {
         this.file = requireNonNull(file, "file is null");
         this.memory = requireNonNull(memory, "memory is null");
+        this.expectedRows = expectedRows;
         if (file.length() == 0) {
             this.reader = null;
             this.done = true;
@@ -81,12 +100,48 @@ public final class SpillReader extends AbstractIterator<ColumnarBatch> implement
         return current;
     }
 
+    /** The part's file after checking its length and checksum against the record. */
+    private static File verified(SpilledPart part) {
+        File file = part.file();
+        long length = file.length();
+        if (length != part.bytes()) {
+            throw corrupt(file, "it holds " + length + " bytes where " + part.bytes() + " were written", null);
+        }
+        if (part.checksum() == SpilledPart.NO_CHECKSUM) {
+            return file;
+        }
+        CRC32C crc = new CRC32C();
+        byte[] buffer = new byte[64 << 10];
+        try (FileInputStream in = new FileInputStream(file)) {
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                crc.update(buffer, 0, read);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Ember could not read spill file " + file, e);
+        }
+        if (crc.getValue() != part.checksum()) {
+            throw corrupt(file, "its CRC32C is " + Long.toHexString(crc.getValue()) + " where "
+                    + Long.toHexString(part.checksum()) + " was written", null);
+        }
+        return file;
+    }
+
+    private static CorruptSpillFileException corrupt(File file, String what, Throwable cause) {
+        return new CorruptSpillFileException("Ember's spill file " + file + " is damaged: " + what + ". Something"
+                + " changed it after Ember wrote it (check the disks of spark.local.dir); Spark retries the task,"
+                + " which writes its spill files again.", cause);
+    }
+
     private ColumnarBatch load() {
         try {
             if (!reader.loadNextBatch()) {
+                if (expectedRows >= 0 && rowsRead != expectedRows) {
+                    throw corrupt(file, "it holds " + rowsRead + " rows where " + expectedRows + " were written", null);
+                }
                 return null;
             }
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            rowsRead += root.getRowCount();
             List<FieldVector> out = new ArrayList<>(root.getFieldVectors().size());
             try {
                 for (FieldVector vector : root.getFieldVectors()) {
@@ -101,8 +156,9 @@ public final class SpillReader extends AbstractIterator<ColumnarBatch> implement
             }
         } catch (OutOfMemoryException e) {
             throw memory.limitExceeded(0, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Ember could not read spill file " + file, e);
+        } catch (IOException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            // Arrow's reader reports damaged messages with any of these
+            throw corrupt(file, "Arrow cannot read it (" + e + ")", e);
         }
     }
 

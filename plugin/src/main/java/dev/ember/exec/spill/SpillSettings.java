@@ -6,10 +6,11 @@ import java.io.Serializable;
 /**
  * How an operator may split its state and spill it to disk when it would exceed Ember's memory limit.
  *
- * @param enabled whether it may spill at all ({@code spark.ember.join.spill.enabled})
- * @param partitions how many parts one split makes ({@code spark.ember.join.spill.partitions})
+ * @param enabled whether it may spill at all ({@code spark.ember.join.spill.enabled},
+ *     {@code spark.ember.aggregate.spill.enabled})
+ * @param partitions how many parts one split makes ({@code spark.ember.join.spill.partitions}, ...)
  * @param maxDepth how many times a part that is still too large is split again
- *     ({@code spark.ember.join.spill.maxDepth})
+ *     ({@code spark.ember.join.spill.maxDepth}, ...)
  */
 public record SpillSettings(boolean enabled, int partitions, int maxDepth) implements Serializable {
     public SpillSettings {
@@ -25,6 +26,12 @@ public record SpillSettings(boolean enabled, int partitions, int maxDepth) imple
     public static SpillSettings ofJoin(EmberConf conf) {
         return new SpillSettings(conf.get(EmberConf.JOIN_SPILL_ENABLED), conf.get(EmberConf.JOIN_SPILL_PARTITIONS),
                 conf.get(EmberConf.JOIN_SPILL_MAX_DEPTH));
+    }
+
+    /** The aggregation spill settings of a query. */
+    public static SpillSettings ofAggregate(EmberConf conf) {
+        return new SpillSettings(conf.get(EmberConf.AGGREGATE_SPILL_ENABLED),
+                conf.get(EmberConf.AGGREGATE_SPILL_PARTITIONS), conf.get(EmberConf.AGGREGATE_SPILL_MAX_DEPTH));
     }
 
     /**

@@ -11,6 +11,8 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
@@ -27,6 +29,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * first batch's fields), one record batch message per {@link #write}, and the end-of-stream marker on
  * {@link #finish}. Every batch must have the same column types as the first.
  *
+ * <p>The writer keeps a CRC32C of every byte it writes: {@link #part()} records it with the file's length,
+ * and a {@link SpillReader} opened on that part checks both before it reads a row, so a damaged or
+ * truncated file fails with {@link CorruptSpillFileException} instead of giving wrong rows.
+ *
  * <p>Columns are borrowed: their buffers are written as they are, without a copy. The writer holds a
  * heap buffer of {@link #BUFFER_BYTES} bytes, which its owner counts in its memory context. Used by one
  * thread.
@@ -37,6 +43,7 @@ public final class SpillWriter implements AutoCloseable {
 
     private final File file;
     private final OutputStream out;
+    private final CRC32C checksum = new CRC32C();
     private final WriteChannel channel;
     private boolean started;
     private boolean finished;
@@ -46,7 +53,8 @@ public final class SpillWriter implements AutoCloseable {
     public SpillWriter(File file) {
         this.file = requireNonNull(file, "file is null");
         try {
-            this.out = new BufferedOutputStream(new FileOutputStream(file), BUFFER_BYTES);
+            this.out = new BufferedOutputStream(new CheckedOutputStream(new FileOutputStream(file), checksum),
+                    BUFFER_BYTES);
         } catch (IOException e) {
             throw new UncheckedIOException("Ember could not create spill file " + file
                     + "; check that spark.local.dir has space and is writable", e);
@@ -92,6 +100,18 @@ public final class SpillWriter implements AutoCloseable {
     /** Bytes written so far (buffered bytes included). */
     public long bytes() {
         return channel.getCurrentPosition();
+    }
+
+    /**
+     * The finished file as a part: its rows, length and checksum.
+     *
+     * @throws IllegalStateException before {@link #finish}
+     */
+    public SpilledPart part() {
+        if (!finished) {
+            throw new IllegalStateException("spill file " + file + " is not finished");
+        }
+        return new SpilledPart(file, rowCount, bytes(), checksum.getValue());
     }
 
     public File file() {

@@ -1,4 +1,4 @@
-package dev.ember.exec.sort;
+package dev.ember.exec.spill;
 
 import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
