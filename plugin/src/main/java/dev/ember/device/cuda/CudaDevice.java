@@ -59,7 +59,6 @@ public final class CudaDevice implements Device {
         reasons.put(Primitive.PROBE_JOIN_TABLE, "no hash join probe kernel yet (issue #15); the table is the"
                 + " host's, built by buildJoinTable");
         reasons.put(Primitive.GROUP_BY, "no group-by aggregation kernel yet (issue #15)");
-        reasons.put(Primitive.HASH_PARTITION, "no hash partition kernel yet (issue #15)");
         reasons.put(Primitive.SPLIT_BY_PARTITION, "no kernel for the per-partition row positions yet (issue #15)");
         return Map.copyOf(reasons);
     }
@@ -73,6 +72,7 @@ public final class CudaDevice implements Device {
     private final KernelLauncher launcher;
     private final StreamCompaction compaction;
     private final ColumnGather gather;
+    private final HashPartition hashPartition;
     private final ExpressionKernel expressions;
     private final String name;
 
@@ -84,6 +84,7 @@ public final class CudaDevice implements Device {
         this.launcher = new KernelLauncher(context, modules, maxBlocksPerGrid);
         this.compaction = new StreamCompaction(launcher);
         this.gather = new ColumnGather(launcher);
+        this.hashPartition = new HashPartition(launcher);
         this.expressions = new ExpressionKernel(launcher, host);
         for (Primitive primitive : Primitive.values()) {
             hostCalls.put(primitive, new AtomicLong());
@@ -206,8 +207,9 @@ public final class CudaDevice implements Device {
     @Override
     public IntVector hashPartition(List<FieldVector> keys, int rowCount, int partitionCount, int seed,
             BufferAllocator allocator) {
-        onHost(Primitive.HASH_PARTITION);
-        return host.hashPartition(keys, rowCount, partitionCount, seed, allocator);
+        requireNonNull(keys, "keys is null");
+        requireNonNull(allocator, "allocator is null");
+        return hashPartition.partitionIds(List.copyOf(keys), rowCount, partitionCount, seed, allocator);
     }
 
     @Override
@@ -265,8 +267,10 @@ public final class CudaDevice implements Device {
             case GATHER -> new Implementation(Placement.KERNELS,
                     "kernels gather_fixed_1..16, gather_bits, gather_string_tile_bytes, gather_string_offsets,"
                             + " gather_string_bytes");
+            case HASH_PARTITION -> new Implementation(Placement.KERNELS, "kernels hash_partition_seed,"
+                    + " hash_partition_fixed, hash_partition_strings, hash_partition_pmod (Spark's Murmur3 and pmod)");
             case GATHER_OR_NULL, CONCATENATE, SORT_INDICES, BUILD_JOIN_TABLE, PROBE_JOIN_TABLE, GROUP_BY,
-                    HASH_PARTITION, SPLIT_BY_PARTITION -> throw new IllegalStateException(
+                    SPLIT_BY_PARTITION -> throw new IllegalStateException(
                             primitive + " has neither a kernel nor a host reason on the CUDA device");
         };
     }
