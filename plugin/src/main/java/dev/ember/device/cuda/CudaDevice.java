@@ -53,7 +53,6 @@ public final class CudaDevice implements Device {
     private static Map<Primitive, String> hostReasons() {
         Map<Primitive, String> reasons = new EnumMap<>(Primitive.class);
         reasons.put(Primitive.CONCATENATE, "no concatenate kernel yet (issue #15)");
-        reasons.put(Primitive.GATHER_OR_NULL, "no gather-or-null kernel yet (issue #15)");
         reasons.put(Primitive.SORT_INDICES, "no sort kernel yet (radix sort on normalized keys, issue #15)");
         reasons.put(Primitive.BUILD_JOIN_TABLE, "no hash join build kernel yet (issue #15)");
         reasons.put(Primitive.PROBE_JOIN_TABLE, "no hash join probe kernel yet (issue #15); the table is the"
@@ -180,8 +179,10 @@ public final class CudaDevice implements Device {
 
     @Override
     public List<FieldVector> gatherOrNull(List<FieldVector> columns, IntVector indices, BufferAllocator allocator) {
-        onHost(Primitive.GATHER_OR_NULL);
-        return host.gatherOrNull(columns, indices, allocator);
+        requireNonNull(columns, "columns is null");
+        requireNonNull(indices, "indices is null");
+        requireNonNull(allocator, "allocator is null");
+        return gather.gatherOrNull(List.copyOf(columns), indices, allocator);
     }
 
     @Override
@@ -267,9 +268,12 @@ public final class CudaDevice implements Device {
             case GATHER -> new Implementation(Placement.KERNELS,
                     "kernels gather_fixed_1..16, gather_bits, gather_string_tile_bytes, gather_string_offsets,"
                             + " gather_string_bytes");
+            case GATHER_OR_NULL -> new Implementation(Placement.KERNELS,
+                    "kernels gather_or_null_fixed_1..16, gather_or_null_bits, gather_or_null_string_tile_bytes,"
+                            + " gather_or_null_string_offsets, gather_or_null_string_bytes");
             case HASH_PARTITION -> new Implementation(Placement.KERNELS, "kernels hash_partition_seed,"
                     + " hash_partition_fixed, hash_partition_strings, hash_partition_pmod (Spark's Murmur3 and pmod)");
-            case GATHER_OR_NULL, CONCATENATE, SORT_INDICES, BUILD_JOIN_TABLE, PROBE_JOIN_TABLE, GROUP_BY,
+            case CONCATENATE, SORT_INDICES, BUILD_JOIN_TABLE, PROBE_JOIN_TABLE, GROUP_BY,
                     SPLIT_BY_PARTITION -> throw new IllegalStateException(
                             primitive + " has neither a kernel nor a host reason on the CUDA device");
         };
