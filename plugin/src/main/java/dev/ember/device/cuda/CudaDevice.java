@@ -52,7 +52,6 @@ public final class CudaDevice implements Device {
 
     private static Map<Primitive, String> hostReasons() {
         Map<Primitive, String> reasons = new EnumMap<>(Primitive.class);
-        reasons.put(Primitive.CONCATENATE, "no concatenate kernel yet (issue #15)");
         reasons.put(Primitive.SORT_INDICES, "no sort kernel yet (radix sort on normalized keys, issue #15)");
         reasons.put(Primitive.BUILD_JOIN_TABLE, "no hash join build kernel yet (issue #15)");
         reasons.put(Primitive.PROBE_JOIN_TABLE, "no hash join probe kernel yet (issue #15); the table is the"
@@ -72,6 +71,7 @@ public final class CudaDevice implements Device {
     private final StreamCompaction compaction;
     private final ColumnGather gather;
     private final HashPartition hashPartition;
+    private final ColumnConcatenate concatenate;
     private final ExpressionKernel expressions;
     private final String name;
 
@@ -84,6 +84,7 @@ public final class CudaDevice implements Device {
         this.compaction = new StreamCompaction(launcher);
         this.gather = new ColumnGather(launcher);
         this.hashPartition = new HashPartition(launcher);
+        this.concatenate = new ColumnConcatenate(launcher);
         this.expressions = new ExpressionKernel(launcher, host);
         for (Primitive primitive : Primitive.values()) {
             hostCalls.put(primitive, new AtomicLong());
@@ -173,8 +174,14 @@ public final class CudaDevice implements Device {
     @Override
     public List<FieldVector> concatenate(List<List<FieldVector>> parts, List<FieldVector> template,
             BufferAllocator allocator) {
-        onHost(Primitive.CONCATENATE);
-        return host.concatenate(parts, template, allocator);
+        requireNonNull(parts, "parts is null");
+        requireNonNull(template, "template is null");
+        requireNonNull(allocator, "allocator is null");
+        if (!ColumnConcatenate.covers(parts, template)) {
+            onHost(Primitive.CONCATENATE);
+            return host.concatenate(parts, template, allocator);
+        }
+        return concatenate.concatenate(List.copyOf(parts), List.copyOf(template), allocator);
     }
 
     @Override
@@ -224,7 +231,8 @@ public final class CudaDevice implements Device {
 
     /** Reports one call of {@code primitive} run on the host: to the operator's sink and the device's counter. */
     private void onHost(Primitive primitive) {
-        if (!HOST_REASONS.containsKey(primitive) && primitive != Primitive.EVALUATE) {
+        if (!HOST_REASONS.containsKey(primitive) && primitive != Primitive.EVALUATE
+                && primitive != Primitive.CONCATENATE) {
             throw new IllegalStateException(primitive + " has a kernel on this device; it must not run on the host");
         }
         hostCalls.get(primitive).incrementAndGet();
@@ -268,12 +276,16 @@ public final class CudaDevice implements Device {
             case GATHER -> new Implementation(Placement.KERNELS,
                     "kernels gather_fixed_1..16, gather_bits, gather_string_tile_bytes, gather_string_offsets,"
                             + " gather_string_bytes");
+            case CONCATENATE -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK,
+                    "kernels concatenate_fixed_1..16, concatenate_bits, concatenate_offsets, concatenate_bytes; the host"
+                            + " over unified memory for parts whose Arrow vectors are of another kind than the"
+                            + " template's");
             case GATHER_OR_NULL -> new Implementation(Placement.KERNELS,
                     "kernels gather_or_null_fixed_1..16, gather_or_null_bits, gather_or_null_string_tile_bytes,"
                             + " gather_or_null_string_offsets, gather_or_null_string_bytes");
             case HASH_PARTITION -> new Implementation(Placement.KERNELS, "kernels hash_partition_seed,"
                     + " hash_partition_fixed, hash_partition_strings, hash_partition_pmod (Spark's Murmur3 and pmod)");
-            case CONCATENATE, SORT_INDICES, BUILD_JOIN_TABLE, PROBE_JOIN_TABLE, GROUP_BY,
+            case SORT_INDICES, BUILD_JOIN_TABLE, PROBE_JOIN_TABLE, GROUP_BY,
                     SPLIT_BY_PARTITION -> throw new IllegalStateException(
                             primitive + " has neither a kernel nor a host reason on the CUDA device");
         };

@@ -22,10 +22,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code gatherOrNull} on {@link HostDevice} and on the CUDA device's kernels over the same seeded
- * rows of every type (edge values, nulls, duplicates): identical columns. Sources from empty (every
- * index -1, the outer join against an empty side) through one row to more than one grid; shares of
- * negative indices from none to all.
+ * {@code gatherOrNull} and {@code concatenate} on {@link HostDevice} and on the CUDA device's kernels
+ * over the same seeded rows of every type (edge values, nulls, duplicates): identical columns.
+ * Gather-or-null: sources from empty (every index -1, the outer join against an empty side) through one
+ * row to more than one grid; shares of negative indices from none to all. Concatenate: no parts, empty
+ * parts, one row, many parts of odd sizes (so that parts share validity bytes), and more than one grid.
  */
 class TestCopyConformance {
 
@@ -110,6 +111,59 @@ class TestCopyConformance {
             assertEquals(true, onCuda.getMessage().contains("gather index 10"), onCuda.getMessage());
         } finally {
             columns.forEach(FieldVector::close);
+        }
+    }
+
+    static Stream<Arguments> concatenateCases() {
+        return Stream.of(new int[] {}, new int[] {0}, new int[] {1}, new int[] {0, 0, 0}, new int[] {7, 0, 9},
+                new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 5, 13}, new int[] {257, 1, 1025},
+                new int[] {8193, 3, 0, 40_000}, new int[] {33, 31, 65, 7, 8, 9, 100, 1000}).map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "concatenate parts={0}")
+    @MethodSource("concatenateCases")
+    void concatenateMatchesHost(int[] partRows) {
+        RandomVectors random = new RandomVectors(seed ^ java.util.Arrays.hashCode(partRows));
+        List<List<FieldVector>> parts = new ArrayList<>();
+        List<FieldVector> template = EdgeValues.rows(random, 1, TestHashPartitionConformance.Shape.DISTINCT, host,
+                allocator);
+        try {
+            for (int rows : partRows) {
+                TestHashPartitionConformance.Shape shape = TestHashPartitionConformance.Shape.values()[
+                        random.random().nextInt(3)];
+                parts.add(rows == 0 ? emptyColumns() : EdgeValues.rows(random, rows, shape, host, allocator));
+            }
+            List<FieldVector> expected = host.concatenate(parts, template, allocator);
+            try {
+                List<FieldVector> actual = cuda.concatenate(parts, template, allocator);
+                try {
+                    assertSameColumns(expected, actual, "concatenate of parts of " + java.util.Arrays.toString(partRows)
+                            + " rows, seed " + seed);
+                } finally {
+                    actual.forEach(FieldVector::close);
+                }
+            } finally {
+                expected.forEach(FieldVector::close);
+            }
+        } finally {
+            parts.forEach(part -> part.forEach(FieldVector::close));
+            template.forEach(FieldVector::close);
+        }
+    }
+
+    @Test
+    void concatenateRefusesAPartWithOtherColumns() {
+        List<FieldVector> template = EdgeValues.rows(new RandomVectors(seed), 3, TestHashPartitionConformance.Shape.DISTINCT,
+                host, allocator);
+        try {
+            List<List<FieldVector>> parts = List.of(template, template.subList(0, 2));
+            IllegalArgumentException onHost = assertThrows(IllegalArgumentException.class,
+                    () -> host.concatenate(parts, template, allocator));
+            IllegalArgumentException onCuda = assertThrows(IllegalArgumentException.class,
+                    () -> cuda.concatenate(parts, template, allocator));
+            assertEquals(onHost.getMessage(), onCuda.getMessage());
+        } finally {
+            template.forEach(FieldVector::close);
         }
     }
 
