@@ -220,3 +220,53 @@ extern "C" __global__ void hash_partition_pmod(int* hashes, int count, int parti
     }
 }
 EMBER_REGISTER_KERNEL(hash_partition_pmod)
+
+// ---- the row positions of each partition (splitByPartition), a stable counting sort of the ids ----
+// The rows are cut into tiles of tile_rows consecutive rows, one thread per tile. counts is a
+// partitions x tile_count matrix, partition-major: counts[p * tile_count + t] = the rows of tile t with id
+// p. Its exclusive scan (exclusive_scan_tile_totals) gives each (partition, tile) its first output slot,
+// in partition order and, within a partition, in tile order; partition_scatter then walks each tile's rows
+// in order, so every partition keeps its rows in input order. Each thread touches only its own tile's
+// column of the matrix: no atomics but the one that records a bad id.
+
+// Counts the ids of each tile. A null id or one outside [0, partitions) is skipped and its row recorded
+// in first_bad_row (the host fails the call naming the first such row).
+extern "C" __global__ void partition_tile_counts(const int* ids, const unsigned char* validity, int count,
+                                                 int partitions, int tile_rows, int tile_count, long long* counts,
+                                                 int* first_bad_row) {
+    for (long long tile = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; tile < tile_count;
+         tile += static_cast<long long>(gridDim.x) * blockDim.x) {
+        for (int partition = 0; partition < partitions; partition++) {
+            counts[static_cast<long long>(partition) * tile_count + tile] = 0;
+        }
+        const long long first = tile * tile_rows;
+        const long long end = first + tile_rows < count ? first + tile_rows : count;
+        for (long long row = first; row < end; row++) {
+            const int id = ids[row];
+            if (!is_valid(validity, row) || id < 0 || id >= partitions) {
+                atomicMin(first_bad_row, static_cast<int>(row));
+                continue;
+            }
+            counts[static_cast<long long>(id) * tile_count + tile]++;
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(partition_tile_counts)
+
+// positions[slot] = row for every row with a good id, slots from the scanned counts, which serve as each
+// (partition, tile)'s cursor: afterwards cursors[p * tile_count + tile_count - 1] is partition p's end.
+extern "C" __global__ void partition_scatter(const int* ids, const unsigned char* validity, int count, int partitions,
+                                             int tile_rows, int tile_count, long long* cursors, int* positions) {
+    for (long long tile = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; tile < tile_count;
+         tile += static_cast<long long>(gridDim.x) * blockDim.x) {
+        const long long first = tile * tile_rows;
+        const long long end = first + tile_rows < count ? first + tile_rows : count;
+        for (long long row = first; row < end; row++) {
+            const int id = ids[row];
+            if (is_valid(validity, row) && id >= 0 && id < partitions) {
+                positions[cursors[static_cast<long long>(id) * tile_count + tile]++] = static_cast<int>(row);
+            }
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(partition_scatter)

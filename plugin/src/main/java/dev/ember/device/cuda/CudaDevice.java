@@ -57,7 +57,6 @@ public final class CudaDevice implements Device {
         reasons.put(Primitive.PROBE_JOIN_TABLE, "no hash join probe kernel yet (issue #15); the table is the"
                 + " host's, built by buildJoinTable");
         reasons.put(Primitive.GROUP_BY, "no group-by aggregation kernel yet (issue #15)");
-        reasons.put(Primitive.SPLIT_BY_PARTITION, "no kernel for the per-partition row positions yet (issue #15)");
         return Map.copyOf(reasons);
     }
 
@@ -92,8 +91,9 @@ public final class CudaDevice implements Device {
         this.name = (emulator ? "emulator" : "cuda") + ":" + context.ordinal() + " (" + context.deviceName()
                 + ", sm_" + context.computeCapability() + ", " + modules.imageKind()
                 + " kernels; expressions: interpreter kernel for boolean, integral, floating, decimal, date, "
-                + "timestamp and string programs, the host interpreter over unified memory for the rest; on the host: "
-                + String.join(", ", HOST_REASONS.keySet().stream().sorted().map(Primitive::methodName).toList()) + ")";
+                + "timestamp and string programs, the host interpreter over unified memory for the rest;"
+                + " on the host: " + String.join(", ", HOST_REASONS.keySet().stream().sorted()
+                        .map(Primitive::methodName).toList()) + ")";
     }
 
     @Override
@@ -224,9 +224,22 @@ public final class CudaDevice implements Device {
     public List<List<FieldVector>> splitByPartition(List<FieldVector> columns, IntVector partitionIds,
             int partitionCount, BufferAllocator allocator) {
         requireNonNull(columns, "columns is null");
-        onHost(Primitive.SPLIT_BY_PARTITION);
-        // the positions are counted on the host; each partition's rows are gathered by this device's kernels
-        return host.splitByPartition(this, columns, partitionIds, partitionCount, allocator);
+        requireNonNull(partitionIds, "partitionIds is null");
+        requireNonNull(allocator, "allocator is null");
+        List<FieldVector> sources = List.copyOf(columns);
+        List<IntVector> positions = hashPartition.positionsByPartition(partitionIds, partitionCount, allocator);
+        List<List<FieldVector>> parts = new ArrayList<>(partitionCount);
+        try {
+            for (IntVector partition : positions) {
+                parts.add(gather.gather(sources, partition, allocator));
+            }
+            return parts;
+        } catch (RuntimeException e) {
+            parts.forEach(part -> part.forEach(FieldVector::close));
+            throw e;
+        } finally {
+            positions.forEach(IntVector::close);
+        }
     }
 
     /** Reports one call of {@code primitive} run on the host: to the operator's sink and the device's counter. */
@@ -261,9 +274,7 @@ public final class CudaDevice implements Device {
         requireNonNull(primitive, "primitive is null");
         String hostReason = HOST_REASONS.get(primitive);
         if (hostReason != null) {
-            String how = primitive == Primitive.SPLIT_BY_PARTITION
-                    ? hostReason + "; each partition's rows are then gathered by kernels gather_*" : hostReason;
-            return new Implementation(Placement.HOST_FALLBACK, how);
+            return new Implementation(Placement.HOST_FALLBACK, hostReason);
         }
         return switch (primitive) {
             case EVALUATE -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernel evaluate_program (+"
@@ -277,16 +288,18 @@ public final class CudaDevice implements Device {
                     "kernels gather_fixed_1..16, gather_bits, gather_string_tile_bytes, gather_string_offsets,"
                             + " gather_string_bytes");
             case CONCATENATE -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK,
-                    "kernels concatenate_fixed_1..16, concatenate_bits, concatenate_offsets, concatenate_bytes; the host"
-                            + " over unified memory for parts whose Arrow vectors are of another kind than the"
+                    "kernels concatenate_fixed_1..16, concatenate_bits, concatenate_offsets, concatenate_bytes;"
+                            + " the host over unified memory for parts whose Arrow vectors are of another kind than the"
                             + " template's");
             case GATHER_OR_NULL -> new Implementation(Placement.KERNELS,
                     "kernels gather_or_null_fixed_1..16, gather_or_null_bits, gather_or_null_string_tile_bytes,"
                             + " gather_or_null_string_offsets, gather_or_null_string_bytes");
+            case SPLIT_BY_PARTITION -> new Implementation(Placement.KERNELS, "kernels partition_tile_counts,"
+                    + " exclusive_scan_tile_totals, partition_scatter (a stable counting sort of the ids),"
+                    + " concatenate_fixed_4, then gather_* per partition");
             case HASH_PARTITION -> new Implementation(Placement.KERNELS, "kernels hash_partition_seed,"
                     + " hash_partition_fixed, hash_partition_strings, hash_partition_pmod (Spark's Murmur3 and pmod)");
-            case SORT_INDICES, BUILD_JOIN_TABLE, PROBE_JOIN_TABLE, GROUP_BY,
-                    SPLIT_BY_PARTITION -> throw new IllegalStateException(
+            case SORT_INDICES, BUILD_JOIN_TABLE, PROBE_JOIN_TABLE, GROUP_BY -> throw new IllegalStateException(
                             primitive + " has neither a kernel nor a host reason on the CUDA device");
         };
     }

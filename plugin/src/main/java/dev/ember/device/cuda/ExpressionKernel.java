@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Whether the kernel covers a program is decided once per {@link Program} instance and cached
  * (weakly, by identity). A program it does not cover, or inputs outside managed memory, run on
- * {@link HostDevice} (the host interpreter) over the same buffers instead; each such call is counted, reported to the current
- * {@link dev.ember.device.DeviceActivitySink} and logged at debug level with the reason. A poisoned row makes the call throw Spark's own exception for the
- * first poisoned row, replayed exactly as the host interpreter does. When the kernel reports that
+ * the {@link HostDevice} the CUDA device holds (the host interpreter) over the same buffers instead;
+ * each such call is counted, reported to the current {@link dev.ember.device.DeviceActivitySink} and
+ * logged at debug level with the reason. A poisoned row makes the call throw Spark's own exception for
+ * the first poisoned row, replayed exactly as the host interpreter does. When the kernel reports that
  * some row needs the host (LIKE over text that is not well-formed UTF-8, which the host decodes
  * with replacement characters), the whole batch is evaluated again on the host and counted there.
  *

@@ -129,25 +129,19 @@ public final class HostDevice implements Device {
         return HostHashPartition.partitionIds(keys, rowCount, partitionCount, seed, allocator);
     }
 
+    /**
+     * A stable counting sort of the ids ({@link HostHashPartition#positionsByPartition}), then one
+     * {@code gather} per partition.
+     */
     @Override
     public List<List<FieldVector>> splitByPartition(List<FieldVector> columns, IntVector partitionIds,
             int partitionCount, BufferAllocator allocator) {
         requireNonNull(columns, "columns is null");
-        return splitByPartition(this, columns, partitionIds, partitionCount, allocator);
-    }
-
-    /**
-     * {@code splitByPartition} as a stable counting sort of the ids on the host
-     * ({@link HostHashPartition#positionsByPartition}) followed by one {@code gather} per partition on
-     * {@code gatherDevice}: the host itself, or a GPU device that gathers with kernels.
-     */
-    public List<List<FieldVector>> splitByPartition(Device gatherDevice, List<FieldVector> columns,
-            IntVector partitionIds, int partitionCount, BufferAllocator allocator) {
         List<List<FieldVector>> parts = new ArrayList<>(partitionCount);
         List<IntVector> positions = HostHashPartition.positionsByPartition(partitionIds, partitionCount, allocator);
         try {
             for (IntVector partition : positions) {
-                parts.add(gatherDevice.gather(columns, partition, allocator));
+                parts.add(gather(columns, partition, allocator));
             }
             return parts;
         } catch (RuntimeException e) {

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * partition ids for every key type, each key alone and all keys together, several partition counts and
  * seeds, over seeded random rows with nulls, NaN of several bit patterns, -0.0, extreme values, empty and
  * multi-byte strings, wide decimals around every byte-length boundary, many duplicates and one hot key;
- * sizes from empty through one row to more than one grid.
+ * sizes from empty through one row to more than one grid. Then {@code splitByPartition} by those ids:
+ * the same rows in the same order per partition, and the same errors for null and out-of-range ids.
  */
 class TestHashPartitionConformance {
 
@@ -86,6 +87,68 @@ class TestHashPartitionConformance {
                 assertSameIds(columns, rows, partitions, hashSeed, "all columns");
                 // rowCount may be below the keys' value count
                 assertSameIds(columns, rows / 2, partitions, hashSeed, "all columns, first half of the rows");
+            }
+        } finally {
+            columns.forEach(FieldVector::close);
+        }
+    }
+
+    @ParameterizedTest(name = "splitByPartition rows={0} shape={1}")
+    @MethodSource("cases")
+    void splitByPartitionMatchesHost(int rows, Shape shape) {
+        RandomVectors random = new RandomVectors(seed ^ (rows * 104_729L) ^ shape.ordinal());
+        List<FieldVector> columns = EdgeValues.rows(random, rows, shape, host, allocator);
+        try {
+            for (int partitions : PARTITION_COUNTS) {
+                try (IntVector ids = host.hashPartition(columns.subList(0, 4), rows, partitions, allocator)) {
+                    List<List<FieldVector>> expected = host.splitByPartition(columns, ids, partitions, allocator);
+                    try {
+                        List<List<FieldVector>> actual = cuda.splitByPartition(columns, ids, partitions, allocator);
+                        try {
+                            assertEquals(expected.size(), actual.size(), "partitions");
+                            for (int partition = 0; partition < partitions; partition++) {
+                                VectorAssertions.assertSameColumns(expected.get(partition), actual.get(partition),
+                                        "splitByPartition of " + rows + " rows into " + partitions + " partitions,"
+                                                + " partition " + partition + ", seed " + seed);
+                            }
+                        } finally {
+                            actual.forEach(part -> part.forEach(FieldVector::close));
+                        }
+                    } finally {
+                        expected.forEach(part -> part.forEach(FieldVector::close));
+                    }
+                }
+            }
+        } finally {
+            columns.forEach(FieldVector::close);
+        }
+    }
+
+    @Test
+    void splitByPartitionRefusesWhatTheHostRefuses() {
+        RandomVectors random = new RandomVectors(seed ^ 0x5b1);
+        List<FieldVector> columns = EdgeValues.rows(random, 3000, Shape.DISTINCT, host, allocator);
+        try {
+            for (int bad : new int[] {0, 1, 1777, 2999}) {
+                for (Integer value : new Integer[] {null, -1, 5, Integer.MIN_VALUE}) {
+                    try (IntVector ids = new IntVector("ids", allocator)) {
+                        ids.allocateNew(3000);
+                        for (int row = 0; row < 3000; row++) {
+                            ids.set(row, row % 5);
+                        }
+                        if (value == null) {
+                            ids.setNull(bad);
+                        } else {
+                            ids.set(bad, value);
+                        }
+                        ids.setValueCount(3000);
+                        IllegalArgumentException onHost = assertThrows(IllegalArgumentException.class,
+                                () -> host.splitByPartition(columns, ids, 5, allocator));
+                        IllegalArgumentException onCuda = assertThrows(IllegalArgumentException.class,
+                                () -> cuda.splitByPartition(columns, ids, 5, allocator));
+                        assertEquals(onHost.getMessage(), onCuda.getMessage());
+                    }
+                }
             }
         } finally {
             columns.forEach(FieldVector::close);
