@@ -1,8 +1,8 @@
 package dev.ember;
 
 import dev.ember.config.EmberConf;
-import dev.ember.device.DeviceSelector;
-import dev.ember.device.Devices;
+import dev.ember.device.selection.DeviceSelector;
+import dev.ember.device.selection.Devices;
 import dev.ember.device.cuda.DeviceOrdinal;
 import dev.ember.memory.EmberMemory;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.ember.catalog;
 
+import dev.ember.device.Primitive;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.columnar.ArrowTypes;
@@ -54,8 +55,8 @@ public abstract class ExecRule<T extends SparkPlan> {
         return notes;
     }
 
-    /** The device primitives the Ember node calls, named as in {@link dev.ember.device.Device}. */
-    public List<String> primitives() {
+    /** The device primitives the Ember node calls. */
+    public List<Primitive> primitives() {
         return List.of();
     }
 

@@ -1,10 +1,5 @@
 package dev.ember.device;
 
-import dev.ember.device.host.HostCopy;
-import dev.ember.device.host.HostGroupBy;
-import dev.ember.device.host.HostHashPartition;
-import dev.ember.device.host.HostJoinTable;
-import dev.ember.device.host.HostSort;
 import dev.ember.expr.Program;
 import java.io.Serializable;
 import java.util.List;
@@ -17,8 +12,13 @@ import org.apache.spark.sql.types.DataType;
 /**
  * The primitives Ember's operators are built from, implemented once per kind of device.
  *
- * <p>{@code HostDevice} runs them as Java loops; a CUDA device runs them as kernels over the same
- * Arrow buffers. Both must give identical results: a conformance suite checks that.
+ * <p>A contract only: it holds no implementation. {@code HostDevice} ({@code device/host}) runs every
+ * primitive as Java loops; {@code CudaDevice} ({@code device/cuda}) runs them as kernels over the same
+ * Arrow buffers, and where it has no kernel for a primitive (or for some input of one) it runs the
+ * host implementation through a {@code HostDevice} it holds, over the same unified-memory buffers,
+ * says so in {@link #implementationOf} and reports each such call to the current
+ * {@link DeviceActivitySink}. Both must give identical results: a conformance suite checks that.
+ * The primitives are named by {@link Primitive}.
  *
  * <p>Ownership: inputs are borrowed (never closed or kept); every returned vector is new and owned
  * by the caller, allocated from the allocator passed in. Implementations are thread-safe: the tasks
@@ -42,27 +42,9 @@ public interface Device extends AutoCloseable {
      * Evaluates several programs over the same rows, as one projection: on success one new vector per
      * program. When any row fails, the error is the one Spark's row-at-a-time projection raises: the
      * first failing row's, and on that row the first failing program's.
-     *
-     * <p>The default runs {@link #evaluate} per program and, only when one fails, replays the whole
-     * projection on the host interpreter to find Spark's error.
      */
-    default List<FieldVector> evaluateAll(List<Program> programs, List<FieldVector> inputs, int rowCount,
-            BufferAllocator allocator) {
-        List<FieldVector> results = new java.util.ArrayList<>(programs.size());
-        try {
-            for (Program program : programs) {
-                results.add(evaluate(program, inputs, rowCount, allocator));
-            }
-            return results;
-        } catch (RuntimeException failure) {
-            results.forEach(FieldVector::close);
-            // which error Spark raises depends on the row order across programs: ask the reference
-            List<FieldVector> replayed = dev.ember.expr.HostInterpreter.evaluateAll(programs, inputs, rowCount,
-                    allocator);
-            replayed.forEach(FieldVector::close);
-            throw failure;
-        }
-    }
+    List<FieldVector> evaluateAll(List<Program> programs, List<FieldVector> inputs, int rowCount,
+            BufferAllocator allocator);
 
     /**
      * Stream compaction: the positions of the rows whose flag is true (not null and not false), in
@@ -83,56 +65,49 @@ public interface Device extends AutoCloseable {
      * Sort (and top-N): the row positions of {@code keys} in Spark's order for {@code orders}, ties
      * kept in input order; only the first {@code limit} positions when {@code limit >= 0}.
      */
-    default IntVector sortIndices(List<FieldVector> keys, List<SortKey> orders, int rowCount, int limit,
-            BufferAllocator allocator) {
-        return HostSort.sortIndices(keys, orders, rowCount, limit, allocator);
-    }
+    IntVector sortIndices(List<FieldVector> keys, List<SortKey> orders, int rowCount, int limit,
+            BufferAllocator allocator);
 
     /**
      * Concatenate: new vectors holding the rows of every part in order; each part has the columns of
      * {@code template} (same Arrow types), which also gives the output fields.
+     *
+     * @throws IllegalArgumentException when a part has another number of columns than the template
+     * @throws ArithmeticException when the parts hold more than {@code Integer.MAX_VALUE} rows together
      */
-    default List<FieldVector> concatenate(List<List<FieldVector>> parts, List<FieldVector> template,
-            BufferAllocator allocator) {
-        return HostCopy.concatenate(parts, template, allocator);
-    }
+    List<FieldVector> concatenate(List<List<FieldVector>> parts, List<FieldVector> template,
+            BufferAllocator allocator);
 
-    /** Gather where an index of -1 makes a null (the unmatched side of an outer join). */
-    default List<FieldVector> gatherOrNull(List<FieldVector> columns, IntVector indices, BufferAllocator allocator) {
-        return HostCopy.gatherOrNull(columns, indices, allocator);
-    }
+    /**
+     * Gather where an index of -1 (any negative index) makes a null row (the unmatched side of an outer
+     * join); other indices as in {@link #gather}.
+     */
+    List<FieldVector> gatherOrNull(List<FieldVector> columns, IntVector indices, BufferAllocator allocator);
 
     /**
      * Hash table build: indexes {@code rowCount} rows of the build side's key columns. Rows with a null
      * key are left out (they never match). The key vectors are borrowed and must stay open while the
      * table lives; the caller closes the table.
      */
-    default JoinTable buildJoinTable(List<FieldVector> keys, int rowCount, BufferAllocator allocator) {
-        return HostJoinTable.build(keys, rowCount);
-    }
+    JoinTable buildJoinTable(List<FieldVector> keys, int rowCount, BufferAllocator allocator);
 
     /**
      * Hash table probe: the (probe row, build row) pairs whose keys are equal, for probe rows from
      * {@code startRow}, stopping after the first row at which {@code maxPairs} pairs are reached (a row's
      * pairs are never split). Probe rows with a null key match nothing. Floating keys match as Spark's
      * normalized keys do: NaN equals NaN, -0.0 equals 0.0.
+     *
+     * @param table a table this device built
+     * @throws IllegalArgumentException when {@code table} comes from another kind of device
      */
-    default JoinMatches probeJoinTable(JoinTable table, List<FieldVector> probeKeys, int startRow, int rowCount,
-            int maxPairs, BufferAllocator allocator) {
-        if (!(table instanceof HostJoinTable host)) {
-            throw new IllegalArgumentException("this device cannot probe a " + table.getClass().getSimpleName());
-        }
-        return host.probe(probeKeys, startRow, rowCount, maxPairs, allocator);
-    }
+    JoinMatches probeJoinTable(JoinTable table, List<FieldVector> probeKeys, int startRow, int rowCount,
+            int maxPairs, BufferAllocator allocator);
 
     /**
      * Group-by aggregate: a new, empty grouping over key columns of {@code keyTypes} that folds the
      * inputs of {@code operations} into per-group state. The caller closes it.
      */
-    default GroupBy newGroupBy(List<DataType> keyTypes, List<AggregateOperation> operations,
-            BufferAllocator allocator) {
-        return new HostGroupBy(keyTypes, operations, allocator);
-    }
+    GroupBy newGroupBy(List<DataType> keyTypes, List<AggregateOperation> operations, BufferAllocator allocator);
 
     // ---- hash partitioning (Spark's HashPartitioning) ----
 
@@ -148,6 +123,7 @@ public interface Device extends AutoCloseable {
      */
     default IntVector hashPartition(List<FieldVector> keys, int rowCount, int partitionCount,
             BufferAllocator allocator) {
+        // an overload with Spark's seed, not an implementation: every device implements the one below
         return hashPartition(keys, rowCount, partitionCount, SPARK_PARTITION_SEED, allocator);
     }
 
@@ -166,32 +142,18 @@ public interface Device extends AutoCloseable {
      * @throws IllegalArgumentException when {@code partitionCount < 1}, {@code rowCount} exceeds a key's
      *     values, or a key's type is not one Ember carries
      */
-    default IntVector hashPartition(List<FieldVector> keys, int rowCount, int partitionCount, int seed,
-            BufferAllocator allocator) {
-        return HostHashPartition.partitionIds(keys, rowCount, partitionCount, seed, allocator);
-    }
+    IntVector hashPartition(List<FieldVector> keys, int rowCount, int partitionCount, int seed,
+            BufferAllocator allocator);
 
     /**
      * Splits rows by partition id: for each partition {@code p} in {@code [0, partitionCount)}, new
      * columns holding the rows whose id is {@code p}, in their input order (a gather per partition).
      * Partitions without rows get empty columns. The caller owns every returned vector.
+     *
+     * @throws IllegalArgumentException when an id is null or outside {@code [0, partitionCount)}
      */
-    default List<List<FieldVector>> splitByPartition(List<FieldVector> columns, IntVector partitionIds,
-            int partitionCount, BufferAllocator allocator) {
-        List<List<FieldVector>> parts = new java.util.ArrayList<>(partitionCount);
-        List<IntVector> positions = HostHashPartition.positionsByPartition(partitionIds, partitionCount, allocator);
-        try {
-            for (IntVector partition : positions) {
-                parts.add(gather(columns, partition, allocator));
-            }
-            return parts;
-        } catch (RuntimeException e) {
-            parts.forEach(part -> part.forEach(FieldVector::close));
-            throw e;
-        } finally {
-            positions.forEach(IntVector::close);
-        }
-    }
+    List<List<FieldVector>> splitByPartition(List<FieldVector> columns, IntVector partitionIds, int partitionCount,
+            BufferAllocator allocator);
 
     // ---- end of hash partitioning ----
 
@@ -293,12 +255,10 @@ public interface Device extends AutoCloseable {
     }
 
     /**
-     * How this device runs a primitive, for explain output: the kernels it launches, or the code that
-     * runs instead ({@code evaluate}, {@code selectTrue}, {@code gather}, ...).
+     * How this device runs {@code primitive}, for explain output: the kernels it launches, or the host
+     * code that runs instead and why.
      */
-    default String implementationOf(String primitive) {
-        return "Java on the CPU";
-    }
+    Implementation implementationOf(Primitive primitive);
 
     /** Releases the device's resources; the device is unusable afterwards. */
     @Override

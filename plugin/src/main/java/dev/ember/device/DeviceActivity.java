@@ -25,6 +25,9 @@ public final class DeviceActivity {
         public void kernelTimed(long nanoseconds) {}
 
         @Override
+        public void primitiveOnHost(Primitive primitive) {}
+
+        @Override
         public String toString() {
             return "no sink";
         }

@@ -15,8 +15,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * What every Ember plan node shares: it is columnar only, compares by its constructor arguments, and
- * reports SQL metrics: output rows and batches, operator time, and the kernels the operator launched
- * with their device time (see {@link OperatorMetrics}).
+ * reports SQL metrics: output rows and batches, operator time, the kernels the operator launched
+ * with their device time, and the primitive calls a GPU device ran on the host (see {@link OperatorMetrics}).
  *
  * <p>Subclasses are public top-level classes whose {@code productElement(i)} returns the i-th constructor
  * argument: Spark copies plan nodes by reflection on that constructor. Metrics are created on the driver
@@ -30,6 +30,9 @@ public abstract class EmberExec extends SparkPlan {
     public static final String OPERATOR_TIME = "opTime";
     public static final String KERNEL_LAUNCHES = "numKernelLaunches";
     public static final String KERNEL_TIME = "kernelTime";
+    public static final String HOST_PRIMITIVE_CALLS = "numHostPrimitiveCalls";
+    /** The display name of {@link #HOST_PRIMITIVE_CALLS}. */
+    public static final String HOST_PRIMITIVE_CALLS_NAME = "number of primitive calls on the host (GPU device)";
 
     private final transient Map<String, SQLMetric> metrics;
 
@@ -43,6 +46,7 @@ public abstract class EmberExec extends SparkPlan {
             created.add(new Tuple2<>(KERNEL_LAUNCHES, SQLMetrics.createMetric(context, "number of kernel launches")));
             // starts at 0, not -1: a task that launched no kernel really spent no kernel time
             created.add(new Tuple2<>(KERNEL_TIME, SQLMetrics.createNanoTimingMetric(context, "kernel time", 0)));
+            created.add(new Tuple2<>(HOST_PRIMITIVE_CALLS, SQLMetrics.createMetric(context, HOST_PRIMITIVE_CALLS_NAME)));
             for (Tuple2<String, String> extra : extraMetrics) {
                 created.add(new Tuple2<>(extra._1(), SQLMetrics.createMetric(context, extra._2())));
             }
@@ -71,7 +75,7 @@ public abstract class EmberExec extends SparkPlan {
      */
     protected OperatorMetrics operatorMetrics() {
         return new OperatorMetrics(getClass().getSimpleName(), metric(OUTPUT_ROWS), metric(OUTPUT_BATCHES),
-                metric(OPERATOR_TIME), metric(KERNEL_LAUNCHES), metric(KERNEL_TIME));
+                metric(OPERATOR_TIME), metric(KERNEL_LAUNCHES), metric(KERNEL_TIME), metric(HOST_PRIMITIVE_CALLS));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ember.exec;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.device.DeviceActivitySink;
+import dev.ember.device.Primitive;
 import java.io.Serializable;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 
@@ -19,9 +20,12 @@ import org.apache.spark.sql.execution.metric.SQLMetric;
  * @param operatorTime nanoseconds spent in the operator itself, children excluded
  * @param kernelLaunches kernels launched by the operator itself, children excluded; 0 on the host device
  * @param kernelTime nanoseconds those kernels ran, by the device's clock (CUDA events); 0 on the host device
+ * @param hostPrimitiveCalls primitive calls of the operator itself that a GPU device ran on the host (no kernel
+ *     for that primitive or input; explain output names which and why); 0 on the host device, which runs
+ *     everything on the host by design
  */
 public record OperatorMetrics(String operator, SQLMetric outputRows, SQLMetric outputBatches, SQLMetric operatorTime,
-        SQLMetric kernelLaunches, SQLMetric kernelTime) implements Serializable, DeviceActivitySink {
+        SQLMetric kernelLaunches, SQLMetric kernelTime, SQLMetric hostPrimitiveCalls) implements Serializable, DeviceActivitySink {
     public OperatorMetrics {
         requireNonNull(operator, "operator is null");
         requireNonNull(outputRows, "outputRows is null");
@@ -29,6 +33,7 @@ public record OperatorMetrics(String operator, SQLMetric outputRows, SQLMetric o
         requireNonNull(operatorTime, "operatorTime is null");
         requireNonNull(kernelLaunches, "kernelLaunches is null");
         requireNonNull(kernelTime, "kernelTime is null");
+        requireNonNull(hostPrimitiveCalls, "hostPrimitiveCalls is null");
     }
 
     /** Counts one produced batch. */
@@ -45,5 +50,10 @@ public record OperatorMetrics(String operator, SQLMetric outputRows, SQLMetric o
     @Override
     public void kernelTimed(long nanoseconds) {
         kernelTime.add(nanoseconds);
+    }
+
+    @Override
+    public void primitiveOnHost(Primitive primitive) {
+        hostPrimitiveCalls.add(1);
     }
 }

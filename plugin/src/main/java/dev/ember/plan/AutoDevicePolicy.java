@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ember.config.EmberConf;
 import dev.ember.device.Device;
-import dev.ember.device.Devices;
 import dev.ember.device.ExecutorDevices;
+import dev.ember.device.selection.Devices;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -7,15 +7,16 @@ import dev.ember.catalog.SupportLevel;
 import dev.ember.config.EmberConf;
 import dev.ember.config.InvalidConfigException;
 import dev.ember.device.Device;
-import dev.ember.device.Devices;
+import dev.ember.device.Primitive;
+import dev.ember.device.selection.Devices;
 import dev.ember.exec.EmberCopyToArrowExec;
 import dev.ember.exec.EmberExec;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Planning;
 import dev.ember.exec.Seqs;
+import dev.ember.exec.aggregate.FirstLastOrder;
 import dev.ember.exec.exchange.EmberBatchSources;
 import dev.ember.exec.exchange.EmberShuffleExchangeExec;
-import dev.ember.exec.aggregate.FirstLastOrder;
 import dev.ember.exec.join.RestoreOrdering;
 import dev.ember.exec.union.EmberUnionExec;
 import java.util.ArrayList;
@@ -170,9 +171,9 @@ public final class EmberOverrides extends ColumnarRule {
             Optional<Device> device = Devices.chosen();
             StringBuilder text = new StringBuilder(" using ");
             for (int i = 0; i < rule.primitives().size(); i++) {
-                String primitive = rule.primitives().get(i);
-                text.append(i == 0 ? "" : ", ").append(primitive);
-                device.ifPresent(d -> text.append(" (").append(d.implementationOf(primitive)).append(')'));
+                Primitive primitive = rule.primitives().get(i);
+                text.append(i == 0 ? "" : ", ").append(primitive.methodName());
+                device.ifPresent(d -> text.append(" (").append(d.implementationOf(primitive).explain()).append(')'));
             }
             return text.toString();
         }

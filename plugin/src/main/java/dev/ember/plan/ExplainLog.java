@@ -1,6 +1,6 @@
 package dev.ember.plan;
 
-import dev.ember.device.Devices;
+import dev.ember.device.selection.Devices;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ember.device.Device;
 import dev.ember.device.Device.AggregateOperation;
 import dev.ember.device.Device.AggregateOperation.Kind;
-import dev.ember.device.HostDevice;
+import dev.ember.device.host.HostDevice;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ember.device.Device;
 import dev.ember.device.Device.AggregateOperation;
-import dev.ember.device.HostDevice;
+import dev.ember.device.host.HostDevice;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;

@@ -22,7 +22,8 @@ class TestBatchIteratorAttribution {
 
     private static OperatorMetrics detachedMetrics() {
         return new OperatorMetrics("TestOperator", new SQLMetric("sum", 0), new SQLMetric("sum", 0),
-                new SQLMetric("nsTiming", 0), new SQLMetric("sum", 0), new SQLMetric("nsTiming", 0));
+                new SQLMetric("nsTiming", 0), new SQLMetric("sum", 0), new SQLMetric("nsTiming", 0),
+                new SQLMetric("sum", 0));
     }
 
     /** What a device primitive does: reports a launch and its time to the current sink. */

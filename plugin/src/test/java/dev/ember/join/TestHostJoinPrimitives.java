@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.device.Device;
-import dev.ember.device.HostDevice;
+import dev.ember.device.host.HostDevice;
 import dev.ember.memory.MemoryContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.ember.sort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ember.device.Device;
-import dev.ember.device.HostDevice;
+import dev.ember.device.host.HostDevice;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.columnar.ColumnAppender;
 import dev.ember.device.Device;
-import dev.ember.device.HostDevice;
+import dev.ember.device.host.HostDevice;
 import dev.ember.testkit.RandomData;
 import dev.ember.testkit.SharedSpark;
 import java.math.BigDecimal;

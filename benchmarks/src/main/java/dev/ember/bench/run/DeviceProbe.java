@@ -2,7 +2,7 @@ package dev.ember.bench.run;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ember.device.Devices;
+import dev.ember.device.selection.Devices;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;

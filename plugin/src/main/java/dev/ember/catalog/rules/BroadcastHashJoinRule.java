@@ -3,6 +3,7 @@ package dev.ember.catalog.rules;
 import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
 import dev.ember.catalog.SupportLevel;
+import dev.ember.device.Primitive;
 import dev.ember.exec.EmberCopyToArrowExec;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Seqs;
@@ -32,8 +33,9 @@ public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec>
     }
 
     @Override
-    public List<String> primitives() {
-        return List.of("buildJoinTable", "probeJoinTable", "gather", "gatherOrNull", "evaluate");
+    public List<Primitive> primitives() {
+        return List.of(Primitive.BUILD_JOIN_TABLE, Primitive.PROBE_JOIN_TABLE, Primitive.GATHER,
+                Primitive.GATHER_OR_NULL, Primitive.EVALUATE);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ember.catalog.rules;
 import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
 import dev.ember.catalog.SupportLevel;
+import dev.ember.device.Primitive;
 import dev.ember.exec.EmberFilterExec;
 import dev.ember.exec.Seqs;
 import java.util.List;
@@ -17,8 +18,8 @@ public final class FilterRule extends ExecRule<FilterExec> {
     }
 
     @Override
-    public List<String> primitives() {
-        return List.of("evaluate", "selectTrue", "gather");
+    public List<Primitive> primitives() {
+        return List.of(Primitive.EVALUATE, Primitive.SELECT_TRUE, Primitive.GATHER);
     }
 
     @Override

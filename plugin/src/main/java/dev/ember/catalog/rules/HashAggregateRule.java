@@ -3,6 +3,7 @@ package dev.ember.catalog.rules;
 import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
 import dev.ember.catalog.SupportLevel;
+import dev.ember.device.Primitive;
 import dev.ember.exec.aggregate.EmberHashAggregateExec;
 import java.util.List;
 import org.apache.spark.sql.execution.SparkPlan;
@@ -20,8 +21,8 @@ public final class HashAggregateRule extends ExecRule<HashAggregateExec> {
     }
 
     @Override
-    public List<String> primitives() {
-        return List.of("newGroupBy", "evaluate");
+    public List<Primitive> primitives() {
+        return List.of(Primitive.GROUP_BY, Primitive.EVALUATE);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ember.catalog.rules;
 import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
 import dev.ember.catalog.SupportLevel;
+import dev.ember.device.Primitive;
 import dev.ember.exec.EmberProjectExec;
 import dev.ember.exec.Seqs;
 import java.util.List;
@@ -21,8 +22,8 @@ public final class ProjectRule extends ExecRule<ProjectExec> {
     }
 
     @Override
-    public List<String> primitives() {
-        return List.of("evaluate");
+    public List<Primitive> primitives() {
+        return List.of(Primitive.EVALUATE);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ember.catalog.rules;
 import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
 import dev.ember.catalog.SupportLevel;
+import dev.ember.device.Primitive;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.aggregate.ExpressionColumns;
 import dev.ember.exec.exchange.EmberBatchSources;
@@ -31,8 +32,8 @@ public final class ShuffleExchangeRule extends ExecRule<ShuffleExchangeExec> {
     }
 
     @Override
-    public List<String> primitives() {
-        return List.of("hashPartition", "splitByPartition", "concatenate");
+    public List<Primitive> primitives() {
+        return List.of(Primitive.HASH_PARTITION, Primitive.SPLIT_BY_PARTITION, Primitive.CONCATENATE);
     }
 
     @Override

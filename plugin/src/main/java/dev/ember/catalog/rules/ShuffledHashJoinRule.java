@@ -3,6 +3,7 @@ package dev.ember.catalog.rules;
 import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
 import dev.ember.catalog.SupportLevel;
+import dev.ember.device.Primitive;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.join.EmberShuffledHashJoinExec;
 import dev.ember.exec.join.JoinSpec;
@@ -22,9 +23,9 @@ public final class ShuffledHashJoinRule extends ExecRule<ShuffledHashJoinExec> {
     }
 
     @Override
-    public List<String> primitives() {
-        return List.of("concatenate", "buildJoinTable", "probeJoinTable", "gather", "gatherOrNull", "evaluate",
-                "hashPartition");
+    public List<Primitive> primitives() {
+        return List.of(Primitive.CONCATENATE, Primitive.BUILD_JOIN_TABLE, Primitive.PROBE_JOIN_TABLE,
+                Primitive.GATHER, Primitive.GATHER_OR_NULL, Primitive.EVALUATE, Primitive.HASH_PARTITION);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ember.catalog.rules;
 import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
 import dev.ember.catalog.SupportLevel;
+import dev.ember.device.Primitive;
 import dev.ember.exec.aggregate.EmberHashAggregateExec;
 import dev.ember.exec.aggregate.FirstLastOrder;
 import dev.ember.exec.sort.EmberSortExec;
@@ -29,8 +30,8 @@ public final class SortAggregateRule extends ExecRule<SortAggregateExec> {
     }
 
     @Override
-    public List<String> primitives() {
-        return List.of("newGroupBy", "evaluate");
+    public List<Primitive> primitives() {
+        return List.of(Primitive.GROUP_BY, Primitive.EVALUATE);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ember.catalog.rules;
 import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
 import dev.ember.catalog.SupportLevel;
+import dev.ember.device.Primitive;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.sort.EmberSortExec;
 import dev.ember.exec.sort.SortKeys;
@@ -20,8 +21,8 @@ public final class SortRule extends ExecRule<SortExec> {
     }
 
     @Override
-    public List<String> primitives() {
-        return List.of("concatenate", "sortIndices", "gather");
+    public List<Primitive> primitives() {
+        return List.of(Primitive.CONCATENATE, Primitive.SORT_INDICES, Primitive.GATHER);
     }
 
     @Override

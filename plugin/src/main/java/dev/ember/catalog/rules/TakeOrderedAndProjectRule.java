@@ -3,6 +3,7 @@ package dev.ember.catalog.rules;
 import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
 import dev.ember.catalog.SupportLevel;
+import dev.ember.device.Primitive;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.aggregate.ExpressionColumns;
@@ -33,8 +34,8 @@ public final class TakeOrderedAndProjectRule extends ExecRule<TakeOrderedAndProj
     }
 
     @Override
-    public List<String> primitives() {
-        return List.of("concatenate", "sortIndices", "gather", "evaluate");
+    public List<Primitive> primitives() {
+        return List.of(Primitive.CONCATENATE, Primitive.SORT_INDICES, Primitive.GATHER, Primitive.EVALUATE);
     }
 
     @Override

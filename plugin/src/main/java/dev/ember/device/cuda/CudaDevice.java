@@ -3,14 +3,23 @@ package dev.ember.device.cuda;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.device.Device;
-import dev.ember.expr.HostInterpreter;
+import dev.ember.device.DeviceActivity;
+import dev.ember.device.Implementation;
+import dev.ember.device.Implementation.Placement;
+import dev.ember.device.Primitive;
+import dev.ember.device.host.HostDevice;
 import dev.ember.expr.Program;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.spark.sql.types.DataType;
 
 /**
  * The primitives as CUDA kernels, launched through JCuda's driver API on a real GPU or on Ember's
@@ -19,9 +28,15 @@ import org.apache.arrow.vector.IntVector;
  * <p>Inputs and outputs are Arrow buffers in CUDA managed memory (see {@link ManagedMemoryFactory});
  * every launch checks that its buffers are. {@link #evaluate} runs a program in one launch of the
  * expression interpreter kernel when the kernel covers every instruction
- * ({@link ExpressionProgramEncoder#COVERED_OPCODES}); other programs run on {@link HostInterpreter}
+ * ({@link ExpressionProgramEncoder#COVERED_OPCODES}); other programs run on the host interpreter
  * on the CPU over the same unified-memory buffers (no copy, no row transition), counted by
  * {@link #hostExpressionEvaluations()} and logged at debug level with the reason.
+ *
+ * <p>Every primitive of {@link Device} is implemented here. Those without a kernel yet run through the
+ * {@link HostDevice} this device holds, over the same unified-memory buffers: {@link #HOST_REASONS}
+ * names why per primitive, {@link #implementationOf} tells explain output, and each such call is
+ * reported to the current {@link dev.ember.device.DeviceActivitySink} (a SQL metric of the operator)
+ * and counted per primitive ({@link #hostCalls()}). Nothing runs on the host silently.
  *
  * <p>Thread-safe: each calling thread (Spark task) gets its own CUDA stream. Created by
  * {@link CudaDevices#open}; {@link #close()} releases streams, modules, cached managed memory and
@@ -29,12 +44,33 @@ import org.apache.arrow.vector.IntVector;
  */
 public final class CudaDevice implements Device {
 
+    /**
+     * Why a primitive runs on the host on this device; one entry per primitive that has no kernel (yet),
+     * and only those. Shown in explain output.
+     */
+    static final Map<Primitive, String> HOST_REASONS = hostReasons();
+
+    private static Map<Primitive, String> hostReasons() {
+        Map<Primitive, String> reasons = new EnumMap<>(Primitive.class);
+        reasons.put(Primitive.SORT_INDICES, "no sort kernel yet (radix sort on normalized keys, issue #15)");
+        reasons.put(Primitive.BUILD_JOIN_TABLE, "no hash join build kernel yet (issue #15)");
+        reasons.put(Primitive.PROBE_JOIN_TABLE, "no hash join probe kernel yet (issue #15); the table is the"
+                + " host's, built by buildJoinTable");
+        reasons.put(Primitive.GROUP_BY, "no group-by aggregation kernel yet (issue #15)");
+        return Map.copyOf(reasons);
+    }
+
+    private final HostDevice host = new HostDevice();
+    private final Map<Primitive, AtomicLong> hostCalls = new EnumMap<>(Primitive.class);
+
     private final CudaContext context;
     private final ManagedMemoryPool memoryPool;
     private final KernelModules modules;
     private final KernelLauncher launcher;
     private final StreamCompaction compaction;
     private final ColumnGather gather;
+    private final HashPartition hashPartition;
+    private final ColumnConcatenate concatenate;
     private final ExpressionKernel expressions;
     private final String name;
 
@@ -46,11 +82,18 @@ public final class CudaDevice implements Device {
         this.launcher = new KernelLauncher(context, modules, maxBlocksPerGrid);
         this.compaction = new StreamCompaction(launcher);
         this.gather = new ColumnGather(launcher);
-        this.expressions = new ExpressionKernel(launcher);
+        this.hashPartition = new HashPartition(launcher);
+        this.concatenate = new ColumnConcatenate(launcher);
+        this.expressions = new ExpressionKernel(launcher, host);
+        for (Primitive primitive : Primitive.values()) {
+            hostCalls.put(primitive, new AtomicLong());
+        }
         this.name = (emulator ? "emulator" : "cuda") + ":" + context.ordinal() + " (" + context.deviceName()
                 + ", sm_" + context.computeCapability() + ", " + modules.imageKind()
                 + " kernels; expressions: interpreter kernel for boolean, integral, floating, decimal, date, "
-                + "timestamp and string programs, the host interpreter over unified memory for the rest)";
+                + "timestamp and string programs, the host interpreter over unified memory for the rest;"
+                + " on the host: " + String.join(", ", HOST_REASONS.keySet().stream().sorted()
+                        .map(Primitive::methodName).toList()) + ")";
     }
 
     @Override
@@ -102,15 +145,162 @@ public final class CudaDevice implements Device {
     }
 
     @Override
-    public String implementationOf(String primitive) {
+    public List<FieldVector> evaluateAll(List<Program> programs, List<FieldVector> inputs, int rowCount,
+            BufferAllocator allocator) {
+        requireNonNull(programs, "programs is null");
+        List<FieldVector> results = new ArrayList<>(programs.size());
+        try {
+            for (Program program : programs) {
+                results.add(evaluate(program, inputs, rowCount, allocator));
+            }
+            return results;
+        } catch (RuntimeException failure) {
+            results.forEach(FieldVector::close);
+            // Which error Spark raises depends on the row order across programs: the host interpreter
+            // replays the whole projection row by row and throws that error.
+            onHost(Primitive.EVALUATE);
+            host.evaluateAll(programs, inputs, rowCount, allocator).forEach(FieldVector::close);
+            throw failure;
+        }
+    }
+
+    @Override
+    public IntVector sortIndices(List<FieldVector> keys, List<SortKey> orders, int rowCount, int limit,
+            BufferAllocator allocator) {
+        onHost(Primitive.SORT_INDICES);
+        return host.sortIndices(keys, orders, rowCount, limit, allocator);
+    }
+
+    @Override
+    public List<FieldVector> concatenate(List<List<FieldVector>> parts, List<FieldVector> template,
+            BufferAllocator allocator) {
+        requireNonNull(parts, "parts is null");
+        requireNonNull(template, "template is null");
+        requireNonNull(allocator, "allocator is null");
+        if (!ColumnConcatenate.covers(parts, template)) {
+            onHost(Primitive.CONCATENATE);
+            return host.concatenate(parts, template, allocator);
+        }
+        return concatenate.concatenate(List.copyOf(parts), List.copyOf(template), allocator);
+    }
+
+    @Override
+    public List<FieldVector> gatherOrNull(List<FieldVector> columns, IntVector indices, BufferAllocator allocator) {
+        requireNonNull(columns, "columns is null");
+        requireNonNull(indices, "indices is null");
+        requireNonNull(allocator, "allocator is null");
+        return gather.gatherOrNull(List.copyOf(columns), indices, allocator);
+    }
+
+    @Override
+    public JoinTable buildJoinTable(List<FieldVector> keys, int rowCount, BufferAllocator allocator) {
+        onHost(Primitive.BUILD_JOIN_TABLE);
+        return host.buildJoinTable(keys, rowCount, allocator);
+    }
+
+    @Override
+    public JoinMatches probeJoinTable(JoinTable table, List<FieldVector> probeKeys, int startRow, int rowCount,
+            int maxPairs, BufferAllocator allocator) {
+        onHost(Primitive.PROBE_JOIN_TABLE);
+        return host.probeJoinTable(table, probeKeys, startRow, rowCount, maxPairs, allocator);
+    }
+
+    @Override
+    public GroupBy newGroupBy(List<DataType> keyTypes, List<AggregateOperation> operations,
+            BufferAllocator allocator) {
+        onHost(Primitive.GROUP_BY);
+        return host.newGroupBy(keyTypes, operations, allocator);
+    }
+
+    @Override
+    public IntVector hashPartition(List<FieldVector> keys, int rowCount, int partitionCount, int seed,
+            BufferAllocator allocator) {
+        requireNonNull(keys, "keys is null");
+        requireNonNull(allocator, "allocator is null");
+        return hashPartition.partitionIds(List.copyOf(keys), rowCount, partitionCount, seed, allocator);
+    }
+
+    @Override
+    public List<List<FieldVector>> splitByPartition(List<FieldVector> columns, IntVector partitionIds,
+            int partitionCount, BufferAllocator allocator) {
+        requireNonNull(columns, "columns is null");
+        requireNonNull(partitionIds, "partitionIds is null");
+        requireNonNull(allocator, "allocator is null");
+        List<FieldVector> sources = List.copyOf(columns);
+        List<IntVector> positions = hashPartition.positionsByPartition(partitionIds, partitionCount, allocator);
+        List<List<FieldVector>> parts = new ArrayList<>(partitionCount);
+        try {
+            for (IntVector partition : positions) {
+                parts.add(gather.gather(sources, partition, allocator));
+            }
+            return parts;
+        } catch (RuntimeException e) {
+            parts.forEach(part -> part.forEach(FieldVector::close));
+            throw e;
+        } finally {
+            positions.forEach(IntVector::close);
+        }
+    }
+
+    /** Reports one call of {@code primitive} run on the host: to the operator's sink and the device's counter. */
+    private void onHost(Primitive primitive) {
+        if (!HOST_REASONS.containsKey(primitive) && primitive != Primitive.EVALUATE
+                && primitive != Primitive.CONCATENATE) {
+            throw new IllegalStateException(primitive + " has a kernel on this device; it must not run on the host");
+        }
+        hostCalls.get(primitive).incrementAndGet();
+        DeviceActivity.current().primitiveOnHost(primitive);
+    }
+
+    /**
+     * How many calls of each primitive ran on the host since the device opened ({@code evaluate}: programs
+     * the interpreter kernel does not cover, and the error replays of projections); primitives with no such
+     * call are left out.
+     */
+    public Map<Primitive, Long> hostCalls() {
+        Map<Primitive, Long> calls = new EnumMap<>(Primitive.class);
+        hostCalls.forEach((primitive, count) -> {
+            if (count.get() > 0) {
+                calls.put(primitive, count.get());
+            }
+        });
+        calls.merge(Primitive.EVALUATE, expressions.hostEvaluations(), Long::sum);
+        calls.remove(Primitive.EVALUATE, 0L);
+        return calls;
+    }
+
+    @Override
+    public Implementation implementationOf(Primitive primitive) {
+        requireNonNull(primitive, "primitive is null");
+        String hostReason = HOST_REASONS.get(primitive);
+        if (hostReason != null) {
+            return new Implementation(Placement.HOST_FALLBACK, hostReason);
+        }
         return switch (primitive) {
-            case "evaluate" -> "kernel evaluate_program (+ string_view_tile_bytes, exclusive_scan_tile_totals,"
-                    + " string_view_offsets, copy_string_views for string results) for boolean, integral, floating,"
-                    + " decimal, date, timestamp and string programs; the host interpreter over unified memory for"
-                    + " casts from or to strings and the decimal shapes the kernel refuses";
-            case "selectTrue" -> "kernels count_true_flags, exclusive_scan_tile_totals, scatter_true_positions";
-            case "gather" -> "kernels gather_fixed_1..16, gather_bits, gather_string_offsets, gather_string_bytes";
-            default -> "Java on the CPU over unified memory (no kernel yet)";
+            case EVALUATE -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernel evaluate_program (+"
+                    + " string_view_tile_bytes, exclusive_scan_tile_totals, string_view_offsets, copy_string_views for"
+                    + " string results) for boolean, integral, floating, decimal, date, timestamp and string programs;"
+                    + " the host interpreter over unified memory for casts from or to strings and the decimal shapes"
+                    + " the kernel refuses");
+            case SELECT_TRUE -> new Implementation(Placement.KERNELS,
+                    "kernels count_true_flags, exclusive_scan_tile_totals, scatter_true_positions");
+            case GATHER -> new Implementation(Placement.KERNELS,
+                    "kernels gather_fixed_1..16, gather_bits, gather_string_tile_bytes, gather_string_offsets,"
+                            + " gather_string_bytes");
+            case CONCATENATE -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK,
+                    "kernels concatenate_fixed_1..16, concatenate_bits, concatenate_offsets, concatenate_bytes;"
+                            + " the host over unified memory for parts whose Arrow vectors are of another kind than the"
+                            + " template's");
+            case GATHER_OR_NULL -> new Implementation(Placement.KERNELS,
+                    "kernels gather_or_null_fixed_1..16, gather_or_null_bits, gather_or_null_string_tile_bytes,"
+                            + " gather_or_null_string_offsets, gather_or_null_string_bytes");
+            case SPLIT_BY_PARTITION -> new Implementation(Placement.KERNELS, "kernels partition_tile_counts,"
+                    + " exclusive_scan_tile_totals, partition_scatter (a stable counting sort of the ids),"
+                    + " concatenate_fixed_4, then gather_* per partition");
+            case HASH_PARTITION -> new Implementation(Placement.KERNELS, "kernels hash_partition_seed,"
+                    + " hash_partition_fixed, hash_partition_strings, hash_partition_pmod (Spark's Murmur3 and pmod)");
+            case SORT_INDICES, BUILD_JOIN_TABLE, PROBE_JOIN_TABLE, GROUP_BY -> throw new IllegalStateException(
+                            primitive + " has neither a kernel nor a host reason on the CUDA device");
         };
     }
 

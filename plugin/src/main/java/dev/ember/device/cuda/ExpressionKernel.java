@@ -1,6 +1,9 @@
 package dev.ember.device.cuda;
 
 import dev.ember.columnar.ArrowTypes;
+import dev.ember.device.DeviceActivity;
+import dev.ember.device.Primitive;
+import dev.ember.device.host.HostDevice;
 import dev.ember.expr.HostInterpreter;
 import dev.ember.expr.Opcode;
 import dev.ember.expr.Program;
@@ -23,9 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Whether the kernel covers a program is decided once per {@link Program} instance and cached
  * (weakly, by identity). A program it does not cover, or inputs outside managed memory, run on
- * {@link HostInterpreter} over the same buffers instead; each such call is counted and logged at
- * debug level with the reason. A poisoned row makes the call throw Spark's own exception for the
- * first poisoned row, replayed exactly as the host interpreter does. When the kernel reports that
+ * the {@link HostDevice} the CUDA device holds (the host interpreter) over the same buffers instead;
+ * each such call is counted, reported to the current {@link dev.ember.device.DeviceActivitySink} and
+ * logged at debug level with the reason. A poisoned row makes the call throw Spark's own exception for
+ * the first poisoned row, replayed exactly as the host interpreter does. When the kernel reports that
  * some row needs the host (LIKE over text that is not well-formed UTF-8, which the host decodes
  * with replacement characters), the whole batch is evaluated again on the host and counted there.
  *
@@ -52,13 +56,15 @@ final class ExpressionKernel {
     private record Plan(long[] words, int[] readOrdinals, String unsupportedReason) {}
 
     private final KernelLauncher launcher;
+    private final HostDevice host;
     private final ExpressionStringResults stringResults;
     private final Map<Program, Plan> plans = Collections.synchronizedMap(new WeakHashMap<>());
     private final AtomicLong kernelEvaluations = new AtomicLong();
     private final AtomicLong hostEvaluations = new AtomicLong();
 
-    ExpressionKernel(KernelLauncher launcher) {
+    ExpressionKernel(KernelLauncher launcher, HostDevice host) {
         this.launcher = launcher;
+        this.host = host;
         this.stringResults = new ExpressionStringResults(launcher);
     }
 
@@ -185,6 +191,7 @@ final class ExpressionKernel {
     private FieldVector evaluateOnHost(Program program, List<FieldVector> inputs, int rowCount,
             BufferAllocator allocator, String reason) {
         hostEvaluations.incrementAndGet();
+        DeviceActivity.current().primitiveOnHost(Primitive.EVALUATE);
         LOG.debug("expression {} runs on the host interpreter over unified memory: {}", program, reason);
         for (FieldVector input : inputs) {
             for (ArrowBuf buffer : input.getFieldBuffers()) {
@@ -192,7 +199,7 @@ final class ExpressionKernel {
             }
         }
         launcher.synchronize("prefetching expression inputs to the host");
-        return HostInterpreter.evaluate(program, inputs, rowCount, allocator);
+        return host.evaluate(program, inputs, rowCount, allocator);
     }
 
     private Plan plan(Program program) {

@@ -114,6 +114,8 @@ public final class EmberShuffleExchangeExec extends Exchange implements ShuffleE
                     SQLMetrics.createMetric(context, "number of kernel launches")));
             created.add(new Tuple2<>(EmberExec.KERNEL_TIME,
                     SQLMetrics.createNanoTimingMetric(context, "kernel time", 0)));
+            created.add(new Tuple2<>(EmberExec.HOST_PRIMITIVE_CALLS,
+                    SQLMetrics.createMetric(context, EmberExec.HOST_PRIMITIVE_CALLS_NAME)));
         } else {
             readMetrics = scala.collection.immutable.Map$.MODULE$.empty();
             writeMetrics = scala.collection.immutable.Map$.MODULE$.empty();
@@ -230,7 +232,8 @@ public final class EmberShuffleExchangeExec extends Exchange implements ShuffleE
 
     private OperatorMetrics operatorMetrics() {
         return new OperatorMetrics(getClass().getSimpleName(), metric(EmberExec.OUTPUT_ROWS), metric(EmberExec.OUTPUT_BATCHES),
-                metric(EmberExec.OPERATOR_TIME), metric(EmberExec.KERNEL_LAUNCHES), metric(EmberExec.KERNEL_TIME));
+                metric(EmberExec.OPERATOR_TIME), metric(EmberExec.KERNEL_LAUNCHES), metric(EmberExec.KERNEL_TIME),
+                metric(EmberExec.HOST_PRIMITIVE_CALLS));
     }
 
     private ShuffledBatchRDD read(ShufflePartitionSpec[] specs) {

@@ -2,7 +2,7 @@ package dev.ember.exec.exchange;
 
 import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
-import dev.ember.device.Devices;
+import dev.ember.device.selection.Devices;
 import dev.ember.exec.BatchIterator;
 import dev.ember.exec.OperatorMetrics;
 import dev.ember.memory.EmberMemory;

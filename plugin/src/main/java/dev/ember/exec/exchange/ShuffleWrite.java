@@ -3,7 +3,7 @@ package dev.ember.exec.exchange;
 import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
 import dev.ember.device.DeviceActivity;
-import dev.ember.device.Devices;
+import dev.ember.device.selection.Devices;
 import dev.ember.exec.OperatorMetrics;
 import dev.ember.exec.Rdds;
 import dev.ember.memory.EmberMemory;

@@ -3,7 +3,7 @@ package dev.ember.exec.join;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.config.EmberConf;
-import dev.ember.device.Devices;
+import dev.ember.device.selection.Devices;
 import dev.ember.exec.BatchIterator;
 import dev.ember.exec.EmberExec;
 import dev.ember.exec.OperatorMetrics;

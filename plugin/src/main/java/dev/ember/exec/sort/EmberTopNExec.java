@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
-import dev.ember.device.Devices;
+import dev.ember.device.selection.Devices;
 import dev.ember.exec.BatchIterator;
 import dev.ember.exec.EmberExec;
 import dev.ember.exec.OperatorMetrics;

@@ -5,7 +5,7 @@ import static dev.ember.device.conformance.VectorAssertions.assertSameVector;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.device.Device;
-import dev.ember.device.HostDevice;
+import dev.ember.device.host.HostDevice;
 import dev.ember.expr.CompilerSettings;
 import dev.ember.expr.ExpressionCompiler;
 import dev.ember.expr.Program;

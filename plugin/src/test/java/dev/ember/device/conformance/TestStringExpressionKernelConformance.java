@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ember.device.Device;
-import dev.ember.device.HostDevice;
+import dev.ember.device.host.HostDevice;
 import dev.ember.device.cuda.CudaDevice;
 import dev.ember.expr.CompilerSettings;
 import dev.ember.expr.ExpressionCompiler;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ember.config.EmberConf;
-import dev.ember.device.DeviceSelector;
-import dev.ember.device.HostDevice;
+import dev.ember.device.selection.DeviceSelector;
+import dev.ember.device.host.HostDevice;
 import dev.ember.kernels.EmulatorLibrary;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.ember.exec.join;
 
 import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
-import dev.ember.device.HostDevice;
+import dev.ember.device.host.HostDevice;
 import dev.ember.exec.OperatorMetrics;
 import dev.ember.exec.aggregate.ExpressionColumns;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +101,8 @@ final class JoinFixtures implements AutoCloseable {
 
     static OperatorMetrics metrics() {
         return new OperatorMetrics("TestJoin", new SQLMetric("sum", 0), new SQLMetric("sum", 0),
-                new SQLMetric("sum", 0), new SQLMetric("sum", 0), new SQLMetric("sum", 0));
+                new SQLMetric("sum", 0), new SQLMetric("sum", 0), new SQLMetric("sum", 0),
+                new SQLMetric("sum", 0));
     }
 
     /**

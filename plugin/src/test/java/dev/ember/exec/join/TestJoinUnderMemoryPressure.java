@@ -209,7 +209,7 @@ class TestJoinUnderMemoryPressure {
         JoinSetup setup = new JoinSetup(JoinFixtures.TYPES, JoinFixtures.TYPES, 700, JoinFixtures.metrics(),
                 new SQLMetric("sum", 0), new SQLMetric("sum", 0), new SQLMetric("sum", 0), spillPartitions);
         BatchIterator.Source join = ShuffledHashJoin.open(spec, setup, new SpillSettings(true, 4, 3), build, stream,
-                new dev.ember.device.HostDevice(), task, new BuildBudget(executor));
+                new dev.ember.device.host.HostDevice(), task, new BuildBudget(executor));
         return new Outcome(JoinFixtures.drain(join), spillPartitions.value());
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
-import dev.ember.device.HostDevice;
+import dev.ember.device.host.HostDevice;
 import dev.ember.memory.MemoryContext;
 import java.io.File;
 import java.io.IOException;

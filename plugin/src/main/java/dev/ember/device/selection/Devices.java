@@ -1,6 +1,7 @@
-package dev.ember.device;
+package dev.ember.device.selection;
 
 import dev.ember.config.EmberConf;
+import dev.ember.device.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package dev.ember.device;
+package dev.ember.device.selection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,12 +1,14 @@
-package dev.ember.device;
+package dev.ember.device.selection;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.config.EmberConf;
+import dev.ember.device.Device;
 import dev.ember.device.cuda.CudaDevices;
 import dev.ember.device.cuda.DeviceOrdinal;
 import dev.ember.device.cuda.CudaException;
 import dev.ember.device.cuda.GpuTaskSemaphore;
+import dev.ember.device.host.HostDevice;
 import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.AllocationManager;

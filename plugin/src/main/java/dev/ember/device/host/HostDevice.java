@@ -1,0 +1,165 @@
+package dev.ember.device.host;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.device.Device;
+import dev.ember.device.Implementation;
+import dev.ember.device.Primitive;
+import dev.ember.expr.HostInterpreter;
+import dev.ember.expr.Program;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.spark.sql.types.DataType;
+
+/**
+ * The primitives as plain Java over Arrow buffers: the device when there is no GPU, and the reference
+ * the CUDA kernels are checked against.
+ */
+public final class HostDevice implements Device {
+
+    @Override
+    public String name() {
+        return "host";
+    }
+
+    @Override
+    public FieldVector evaluate(Program program, List<FieldVector> inputs, int rowCount, BufferAllocator allocator) {
+        requireNonNull(program, "program is null");
+        requireNonNull(inputs, "inputs is null");
+        requireNonNull(allocator, "allocator is null");
+        return HostInterpreter.evaluate(program, inputs, rowCount, allocator);
+    }
+
+    @Override
+    public List<FieldVector> evaluateAll(List<Program> programs, List<FieldVector> inputs, int rowCount,
+            BufferAllocator allocator) {
+        return HostInterpreter.evaluateAll(programs, inputs, rowCount, allocator);
+    }
+
+    @Override
+    public IntVector selectTrue(BitVector flags, int rowCount, BufferAllocator allocator) {
+        requireNonNull(flags, "flags is null");
+        requireNonNull(allocator, "allocator is null");
+        if (rowCount < 0 || rowCount > flags.getValueCount()) {
+            throw new IllegalArgumentException("rowCount " + rowCount + " is outside the flags' "
+                    + flags.getValueCount() + " values");
+        }
+        IntVector positions = new IntVector("positions", allocator);
+        try {
+            // count first so the output is allocated once, at its exact size
+            int selected = 0;
+            for (int row = 0; row < rowCount; row++) {
+                if (flags.isSet(row) != 0 && flags.get(row) != 0) {
+                    selected++;
+                }
+            }
+            positions.allocateNew(selected);
+            int next = 0;
+            for (int row = 0; row < rowCount; row++) {
+                if (flags.isSet(row) != 0 && flags.get(row) != 0) {
+                    positions.set(next++, row);
+                }
+            }
+            positions.setValueCount(selected);
+            return positions;
+        } catch (RuntimeException e) {
+            positions.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public List<FieldVector> gather(List<FieldVector> columns, IntVector indices, BufferAllocator allocator) {
+        requireNonNull(columns, "columns is null");
+        requireNonNull(indices, "indices is null");
+        requireNonNull(allocator, "allocator is null");
+        return HostCopy.gather(columns, indices, allocator);
+    }
+
+    @Override
+    public IntVector sortIndices(List<FieldVector> keys, List<SortKey> orders, int rowCount, int limit,
+            BufferAllocator allocator) {
+        return HostSort.sortIndices(keys, orders, rowCount, limit, allocator);
+    }
+
+    @Override
+    public List<FieldVector> concatenate(List<List<FieldVector>> parts, List<FieldVector> template,
+            BufferAllocator allocator) {
+        requireNonNull(parts, "parts is null");
+        requireNonNull(template, "template is null");
+        requireNonNull(allocator, "allocator is null");
+        return HostCopy.concatenate(parts, template, allocator);
+    }
+
+    @Override
+    public List<FieldVector> gatherOrNull(List<FieldVector> columns, IntVector indices, BufferAllocator allocator) {
+        requireNonNull(columns, "columns is null");
+        requireNonNull(indices, "indices is null");
+        requireNonNull(allocator, "allocator is null");
+        return HostCopy.gatherOrNull(columns, indices, allocator);
+    }
+
+    @Override
+    public JoinTable buildJoinTable(List<FieldVector> keys, int rowCount, BufferAllocator allocator) {
+        return HostJoinTable.build(keys, rowCount);
+    }
+
+    @Override
+    public JoinMatches probeJoinTable(JoinTable table, List<FieldVector> probeKeys, int startRow, int rowCount,
+            int maxPairs, BufferAllocator allocator) {
+        if (!(table instanceof HostJoinTable host)) {
+            throw new IllegalArgumentException("the host device cannot probe a " + table.getClass().getSimpleName());
+        }
+        return host.probe(probeKeys, startRow, rowCount, maxPairs, allocator);
+    }
+
+    @Override
+    public GroupBy newGroupBy(List<DataType> keyTypes, List<AggregateOperation> operations,
+            BufferAllocator allocator) {
+        return new HostGroupBy(keyTypes, operations, allocator);
+    }
+
+    @Override
+    public IntVector hashPartition(List<FieldVector> keys, int rowCount, int partitionCount, int seed,
+            BufferAllocator allocator) {
+        return HostHashPartition.partitionIds(keys, rowCount, partitionCount, seed, allocator);
+    }
+
+    /**
+     * A stable counting sort of the ids ({@link HostHashPartition#positionsByPartition}), then one
+     * {@code gather} per partition.
+     */
+    @Override
+    public List<List<FieldVector>> splitByPartition(List<FieldVector> columns, IntVector partitionIds,
+            int partitionCount, BufferAllocator allocator) {
+        requireNonNull(columns, "columns is null");
+        List<List<FieldVector>> parts = new ArrayList<>(partitionCount);
+        List<IntVector> positions = HostHashPartition.positionsByPartition(partitionIds, partitionCount, allocator);
+        try {
+            for (IntVector partition : positions) {
+                parts.add(gather(columns, partition, allocator));
+            }
+            return parts;
+        } catch (RuntimeException e) {
+            parts.forEach(part -> part.forEach(FieldVector::close));
+            throw e;
+        } finally {
+            positions.forEach(IntVector::close);
+        }
+    }
+
+    @Override
+    public Implementation implementationOf(Primitive primitive) {
+        requireNonNull(primitive, "primitive is null");
+        return new Implementation(Implementation.Placement.HOST_DEVICE, "Java on the CPU");
+    }
+
+    @Override
+    public void close() {
+        // nothing to release: the host device holds no resources of its own
+    }
+}

@@ -1,0 +1,187 @@
+package dev.ember.device.conformance;
+
+import static dev.ember.device.conformance.VectorAssertions.assertSameVector;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ember.device.Device;
+import dev.ember.device.host.HostDevice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code hashPartition} on {@link HostDevice} (Spark's own Murmur3, checked against Spark's
+ * {@code HashPartitioning} by {@code TestHashPartition}) and on the CUDA device's kernels: identical
+ * partition ids for every key type, each key alone and all keys together, several partition counts and
+ * seeds, over seeded random rows with nulls, NaN of several bit patterns, -0.0, extreme values, empty and
+ * multi-byte strings, wide decimals around every byte-length boundary, many duplicates and one hot key;
+ * sizes from empty through one row to more than one grid. Then {@code splitByPartition} by those ids:
+ * the same rows in the same order per partition, and the same errors for null and out-of-range ids.
+ */
+class TestHashPartitionConformance {
+
+    private static final int[] SIZES = {0, 1, 7, 257, 1025, 8193, 40_000};
+    private static final int[] PARTITION_COUNTS = {1, 7, 200};
+
+    /** How the rows repeat the values of the random pool. */
+    enum Shape { DISTINCT, FEW_KEYS, HOT_KEY }
+
+    private static long seed;
+    private static Device host;
+    private static Device cuda;
+
+    private BufferAllocator allocator;
+
+    @BeforeAll
+    static void openDevices() {
+        seed = Long.getLong("ember.test.seed", System.nanoTime());
+        System.out.println("TestHashPartitionConformance seed: " + seed + " (replay with -Dember.test.seed=" + seed
+                + ")");
+        host = new HostDevice();
+        cuda = EmulatorDevice.opened().device();
+    }
+
+    @BeforeEach
+    void newAllocator() {
+        allocator = EmulatorDevice.newAllocator("hash partition conformance");
+    }
+
+    @AfterEach
+    void closeAllocator() {
+        allocator.close();  // fails the test when a primitive leaked a buffer
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (int size : SIZES) {
+            for (Shape shape : Shape.values()) {
+                cases.add(Arguments.of(size, shape));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "hashPartition rows={0} shape={1}")
+    @MethodSource("cases")
+    void partitionIdsMatchHost(int rows, Shape shape) {
+        RandomVectors random = new RandomVectors(seed ^ (rows * 7919L) ^ shape.ordinal());
+        List<FieldVector> columns = EdgeValues.rows(random, rows, shape, host, allocator);
+        try {
+            for (int partitions : PARTITION_COUNTS) {
+                int hashSeed = partitions == 7 ? random.random().nextInt() : Device.SPARK_PARTITION_SEED;
+                for (int column = 0; column < columns.size(); column++) {
+                    assertSameIds(List.of(columns.get(column)), rows, partitions, hashSeed,
+                            "column " + columns.get(column).getField());
+                }
+                assertSameIds(columns, rows, partitions, hashSeed, "all columns");
+                // rowCount may be below the keys' value count
+                assertSameIds(columns, rows / 2, partitions, hashSeed, "all columns, first half of the rows");
+            }
+        } finally {
+            columns.forEach(FieldVector::close);
+        }
+    }
+
+    @ParameterizedTest(name = "splitByPartition rows={0} shape={1}")
+    @MethodSource("cases")
+    void splitByPartitionMatchesHost(int rows, Shape shape) {
+        RandomVectors random = new RandomVectors(seed ^ (rows * 104_729L) ^ shape.ordinal());
+        List<FieldVector> columns = EdgeValues.rows(random, rows, shape, host, allocator);
+        try {
+            for (int partitions : PARTITION_COUNTS) {
+                try (IntVector ids = host.hashPartition(columns.subList(0, 4), rows, partitions, allocator)) {
+                    List<List<FieldVector>> expected = host.splitByPartition(columns, ids, partitions, allocator);
+                    try {
+                        List<List<FieldVector>> actual = cuda.splitByPartition(columns, ids, partitions, allocator);
+                        try {
+                            assertEquals(expected.size(), actual.size(), "partitions");
+                            for (int partition = 0; partition < partitions; partition++) {
+                                VectorAssertions.assertSameColumns(expected.get(partition), actual.get(partition),
+                                        "splitByPartition of " + rows + " rows into " + partitions + " partitions,"
+                                                + " partition " + partition + ", seed " + seed);
+                            }
+                        } finally {
+                            actual.forEach(part -> part.forEach(FieldVector::close));
+                        }
+                    } finally {
+                        expected.forEach(part -> part.forEach(FieldVector::close));
+                    }
+                }
+            }
+        } finally {
+            columns.forEach(FieldVector::close);
+        }
+    }
+
+    @Test
+    void splitByPartitionRefusesWhatTheHostRefuses() {
+        RandomVectors random = new RandomVectors(seed ^ 0x5b1);
+        List<FieldVector> columns = EdgeValues.rows(random, 3000, Shape.DISTINCT, host, allocator);
+        try {
+            for (int bad : new int[] {0, 1, 1777, 2999}) {
+                for (Integer value : new Integer[] {null, -1, 5, Integer.MIN_VALUE}) {
+                    try (IntVector ids = new IntVector("ids", allocator)) {
+                        ids.allocateNew(3000);
+                        for (int row = 0; row < 3000; row++) {
+                            ids.set(row, row % 5);
+                        }
+                        if (value == null) {
+                            ids.setNull(bad);
+                        } else {
+                            ids.set(bad, value);
+                        }
+                        ids.setValueCount(3000);
+                        IllegalArgumentException onHost = assertThrows(IllegalArgumentException.class,
+                                () -> host.splitByPartition(columns, ids, 5, allocator));
+                        IllegalArgumentException onCuda = assertThrows(IllegalArgumentException.class,
+                                () -> cuda.splitByPartition(columns, ids, 5, allocator));
+                        assertEquals(onHost.getMessage(), onCuda.getMessage());
+                    }
+                }
+            }
+        } finally {
+            columns.forEach(FieldVector::close);
+        }
+    }
+
+    @Test
+    void noKeysPutsEveryRowInTheSeedsPartition() {
+        try (IntVector expected = host.hashPartition(List.of(), 300, 13, allocator);
+                IntVector actual = cuda.hashPartition(List.of(), 300, 13, allocator)) {
+            assertSameVector(expected, actual, "no keys, seed " + seed);
+        }
+    }
+
+    @Test
+    void refusesWhatTheHostRefuses() {
+        RandomVectors random = new RandomVectors(seed ^ 0xbad);
+        try (FieldVector key = random.column(org.apache.spark.sql.types.DataTypes.IntegerType, 10, 0.1, allocator)) {
+            for (int[] arguments : new int[][] {{10, 0}, {11, 3}, {-1, 3}}) {
+                IllegalArgumentException onHost = assertThrows(IllegalArgumentException.class,
+                        () -> host.hashPartition(List.of(key), arguments[0], arguments[1], allocator).close());
+                IllegalArgumentException onCuda = assertThrows(IllegalArgumentException.class,
+                        () -> cuda.hashPartition(List.of(key), arguments[0], arguments[1], allocator).close());
+                assertEquals(onHost.getMessage(), onCuda.getMessage());
+            }
+        }
+    }
+
+    private void assertSameIds(List<FieldVector> keys, int rowCount, int partitions, int hashSeed, String what) {
+        try (IntVector expected = host.hashPartition(keys, rowCount, partitions, hashSeed, allocator);
+                IntVector actual = cuda.hashPartition(keys, rowCount, partitions, hashSeed, allocator)) {
+            assertSameVector(expected, actual, "hashPartition of " + what + ", " + rowCount + " rows, " + partitions
+                    + " partitions, hash seed " + hashSeed + ", test seed " + seed);
+        }
+    }
+}

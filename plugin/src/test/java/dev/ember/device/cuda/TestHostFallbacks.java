@@ -1,0 +1,115 @@
+package dev.ember.device.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ember.device.DeviceActivity;
+import dev.ember.device.DeviceActivitySink;
+import dev.ember.device.Implementation;
+import dev.ember.device.Implementation.Placement;
+import dev.ember.device.Primitive;
+import dev.ember.device.conformance.EmulatorDevice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CUDA device says where each primitive runs: a named reason for every primitive without a
+ * kernel, each host call reported to the current sink (an operator's SQL metric) and counted, and no
+ * report for primitives that ran as kernels.
+ */
+class TestHostFallbacks {
+
+    /** Records what the device reports. */
+    private static final class RecordingSink implements DeviceActivitySink {
+        final List<Primitive> onHost = new ArrayList<>();
+        int launches;
+
+        @Override
+        public void kernelLaunched() {
+            launches++;
+        }
+
+        @Override
+        public void kernelTimed(long nanoseconds) {
+            // not what this test looks at
+        }
+
+        @Override
+        public void primitiveOnHost(Primitive primitive) {
+            onHost.add(primitive);
+        }
+    }
+
+    private BufferAllocator allocator;
+
+    @BeforeEach
+    void newAllocator() {
+        allocator = EmulatorDevice.newAllocator("host-fallbacks");
+    }
+
+    @AfterEach
+    void closeAllocator() {
+        allocator.close();
+    }
+
+    private static CudaDevice device() {
+        return (CudaDevice) EmulatorDevice.opened().device();
+    }
+
+    @Test
+    void everyPrimitiveHasAnImplementationAndEveryHostOneAReason() {
+        for (Primitive primitive : Primitive.values()) {
+            Implementation implementation = device().implementationOf(primitive);
+            assertTrue(implementation.placement() != Placement.HOST_DEVICE, primitive + ": " + implementation);
+            boolean hasReason = CudaDevice.HOST_REASONS.containsKey(primitive);
+            assertEquals(hasReason, implementation.placement() == Placement.HOST_FALLBACK, primitive + ": "
+                    + implementation);
+            if (hasReason) {
+                assertTrue(implementation.explain().startsWith("on the host: "), implementation.explain());
+            }
+        }
+    }
+
+    @Test
+    void aHostCallIsReportedAndAKernelCallIsNot() {
+        IntVector key = new IntVector("key", allocator);
+        key.allocateNew(100);
+        for (int row = 0; row < 100; row++) {
+            key.set(row, row % 7);
+        }
+        key.setValueCount(100);
+        RecordingSink sink = new RecordingSink();
+        Map<Primitive, Long> before = device().hostCalls();
+        try (key; DeviceActivity.Scope scope = DeviceActivity.attributeTo(sink)) {
+            try (IntVector ids = device().hashPartition(List.of(key), 100, 4, allocator)) {
+                assertEquals(100, ids.getValueCount());
+            }
+            assertTrue(sink.onHost.isEmpty(), "hashPartition runs as kernels: " + sink.onHost);
+            assertTrue(sink.launches > 0, "hashPartition launched kernels");
+
+            List<FieldVector> parts = device().concatenate(List.of(List.of(key), List.of(key)), List.of(key), allocator);
+            parts.forEach(FieldVector::close);
+            if (CudaDevice.HOST_REASONS.containsKey(Primitive.CONCATENATE)) {
+                assertEquals(List.of(Primitive.CONCATENATE), sink.onHost);
+                assertEquals(before.getOrDefault(Primitive.CONCATENATE, 0L) + 1,
+                        device().hostCalls().get(Primitive.CONCATENATE));
+            } else {
+                assertTrue(sink.onHost.isEmpty(), "concatenate runs as kernels: " + sink.onHost);
+            }
+            try (IntVector order = device().sortIndices(List.of(key), List.of(new dev.ember.device.Device.SortKey(true,
+                    true)), 100, -1, allocator)) {
+                assertEquals(100, order.getValueCount());
+            }
+            assertEquals(Primitive.SORT_INDICES, sink.onHost.get(sink.onHost.size() - 1));
+            assertFalse(device().hostCalls().containsKey(Primitive.HASH_PARTITION));
+        }
+    }
+}

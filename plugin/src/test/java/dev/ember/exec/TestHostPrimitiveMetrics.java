@@ -1,0 +1,107 @@
+package dev.ember.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ember.exec.sort.EmberSortExec;
+import dev.ember.testkit.EmberQueryCheck;
+import dev.ember.testkit.LogCapture;
+import dev.ember.testkit.RandomData;
+import dev.ember.testkit.RowComparison;
+import dev.ember.testkit.SharedSpark;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.adaptive.QueryStageExec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where each primitive ran, as explain output and the per-node SQL metric {@code number of primitive
+ * calls on the host (GPU device)} say: on a CUDA device (the emulator run of this class) the sort's
+ * primitive without a kernel is named with its reason and counted on the sort node, while the filter,
+ * whose primitives all have kernels, counts none; on the host device the metric stays 0 everywhere
+ * (running on the host is what that device is for).
+ */
+class TestHostPrimitiveMetrics {
+    private static final StructType SCHEMA = new StructType(new StructField[] {
+        DataTypes.createStructField("a", DataTypes.IntegerType, true),
+        DataTypes.createStructField("c", DataTypes.IntegerType, true),
+        DataTypes.createStructField("s", DataTypes.StringType, true)});
+
+    @BeforeAll
+    static void tables() {
+        SparkSession spark = SharedSpark.session();
+        RandomData random = RandomData.create("TestHostPrimitiveMetrics");
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        spark.createDataFrame(context.parallelize(random.rows(SCHEMA, 2000, 50), 2), SCHEMA)
+                .createOrReplaceTempView("metric_t");
+    }
+
+    private static boolean onCudaDevice() {
+        return System.getProperty("ember.test.device", "host").equals("emulator");
+    }
+
+    @Test
+    void sortCountsItsHostPrimitiveAndFilterCountsNone() {
+        String sql = "SELECT a, s FROM metric_t WHERE c > 10 ORDER BY a, s";
+        try (LogCapture log = new LogCapture("dev.ember.Explain")) {
+            SharedSpark.withConf(Map.of("spark.ember.explain", "ALL"), () -> {
+                EmberQueryCheck check = EmberQueryCheck.orderedSql(sql).assertSameAnswer()
+                        .assertEmberRan("EmberFilterExec", "EmberSortExec");
+                Dataset<Row> query = SharedSpark.session().sql(sql);
+                List<Row> rows = query.collectAsList();
+                assertEquals(null, RowComparison.difference(check.spark().rows(), rows, true), "the metered answer");
+                long sortOnHost = -1;
+                long filterOnHost = -1;
+                for (SparkPlan node : allNodes(query.queryExecution().executedPlan())) {
+                    if (node instanceof EmberSortExec) {
+                        sortOnHost = node.metrics().apply(EmberExec.HOST_PRIMITIVE_CALLS).value();
+                    } else if (node instanceof EmberFilterExec) {
+                        filterOnHost = node.metrics().apply(EmberExec.HOST_PRIMITIVE_CALLS).value();
+                    }
+                }
+                System.out.println("host primitive calls on " + SharedSpark.session().conf().get("spark.ember.device")
+                        + ": sort " + sortOnHost + ", filter " + filterOnHost);
+                assertEquals(0, filterOnHost, "the filter's primitives run as kernels or on the host device by design");
+                if (onCudaDevice()) {
+                    assertTrue(sortOnHost > 0, "the sort's sortIndices runs on the host: " + sortOnHost);
+                    assertTrue(log.text().contains("sortIndices (on the host: no sort kernel yet"), log.text());
+                    assertTrue(log.text().contains("concatenate (kernels concatenate_fixed_1..16"), log.text());
+                } else {
+                    assertEquals(0, sortOnHost, "the host device reports no fallback");
+                    assertTrue(log.text().contains("sortIndices (Java on the CPU)"), log.text());
+                }
+                return null;
+            });
+        }
+    }
+
+    private static List<SparkPlan> allNodes(SparkPlan plan) {
+        List<SparkPlan> nodes = new ArrayList<>();
+        collect(plan, nodes);
+        return nodes;
+    }
+
+    private static void collect(SparkPlan plan, List<SparkPlan> nodes) {
+        nodes.add(plan);
+        if (plan instanceof AdaptiveSparkPlanExec adaptive) {
+            collect(adaptive.executedPlan(), nodes);
+        } else if (plan instanceof QueryStageExec stage) {
+            collect(stage.plan(), nodes);
+        }
+        scala.collection.Iterator<SparkPlan> children = plan.children().iterator();
+        while (children.hasNext()) {
+            collect(children.next(), nodes);
+        }
+    }
+}
