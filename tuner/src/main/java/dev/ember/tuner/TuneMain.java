@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ember tune PATH... [options]}: reads Spark event logs, qualifies CPU runs for Ember and
  * recommends configurations. Exit status: 0 when at least one application was read, 1 when none
- * could be, 2 for usage errors.
+ * could be, 2 for usage errors. {@code ember tune calibrate DIR...} is {@link CalibrateCommand}.
  */
 @Command(name = "ember tune", mixinStandardHelpOptions = true, version = "ember tune 0.1.0",
     sortOptions = false, usageHelpAutoWidth = true,
@@ -32,9 +32,10 @@ import picocli.CommandLine.Parameters;
         "Reads Spark event logs (files, .inprogress files, rolling eventlog_v2_* directories, directories of",
         "applications; uncompressed, lz4, lzf, snappy, zstd or .gz), qualifies CPU runs for Ember and",
         "recommends configurations, each with the metrics it read, its threshold, effect and confidence."},
-    exitCodeOnInvalidInput = 2)
+    exitCodeOnInvalidInput = 2, subcommands = CalibrateCommand.class)
 public final class TuneMain implements Callable<Integer> {
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "event log files or directories")
+  // 0..* so that 'ember tune calibrate DIR' parses; call() requires at least one path
+  @Parameters(arity = "0..*", paramLabel = "PATH", description = "event log files or directories")
   List<Path> paths;
 
   @Option(names = "--history", paramLabel = "DIR",
@@ -95,6 +96,11 @@ public final class TuneMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (paths == null || paths.isEmpty()) {
+      err.println("ember tune: give at least one event log file or directory (or: ember tune calibrate DIR...)");
+      new CommandLine(this).usage(err);
+      return 2;
+    }
     SupportCatalog supportCatalog = catalog == null ? SupportCatalog.bundled() : SupportCatalog.fromFile(catalog);
     HardwareModel hardware = hardwareModel == null ? HardwareModel.bundled() : HardwareModel.fromFile(hardwareModel);
     TargetCluster target = targetCluster == null ? null : TargetCluster.fromFile(targetCluster);

@@ -111,6 +111,10 @@ public final class Qualifier {
     }
     List<long[]> crossings = new ArrayList<>();
     countCrossings(execution, execution.plan(), null, verdicts, crossings);
+    long transitionRows = 0;
+    for (long[] crossing : crossings) {
+      transitionRows += crossing[0];
+    }
     Map<String, SpeedupEstimate> estimates = new LinkedHashMap<>();
     if (!emberRun) {
       for (HardwareModel.Device device : hardware.devices()) {
@@ -119,17 +123,14 @@ public final class Qualifier {
           estimated += verdict.status() == NodeStatus.SUPPORTED
               ? verdict.taskTimeMs() / device.factor(verdict.category()) : verdict.taskTimeMs();
         }
-        double transitionCost = 0;
-        for (long[] crossing : crossings) {
-          transitionCost += crossing[0] * device.transitionNanosPerRow() / 1e6;
-        }
+        double transitionCost = transitionRows * device.transitionNanosPerRow() / 1e6;
         estimates.put(device.name(), new SpeedupEstimate(device.name(), taskTime, estimated + transitionCost, transitionCost));
       }
     }
     List<UnsupportedOperator> unsupportedList = new ArrayList<>(unsupported.values());
     unsupportedList.sort(Comparator.comparingDouble(UnsupportedOperator::taskTimeMs).reversed());
     return new ExecutionQualification(execution.executionId(), execution.description(), execution.duration(), taskTime,
-        supportedTime, transitionTime, crossings.size(), unsupportedList, nodes, estimates);
+        supportedTime, transitionTime, crossings.size(), transitionRows, unsupportedList, nodes, estimates);
   }
 
   NodeAssessment assess(PlanNode node, double taskTime, boolean emberRun) {
