@@ -16,27 +16,31 @@ import java.util.Map;
  * <p>The model is the qualification's: {@code predicted Ember time = unchanged + Σ_c supported_c × x_c
  * + transitionRows × t}, with {@code x_c = 1 / factor_c}. It is linear in {@code x} and {@code t}, so
  * each query gives one row of a least-squares problem; dividing the row by the measured Ember time
- * makes the residual the relative error, so a 100 ms query counts as much as a 100 s one. The
- * factors are bounded to [{@value #MIN_FACTOR}, {@value #MAX_FACTOR}] and the transition cost to
- * [0, {@value #MAX_TRANSITION_NANOS}] ns per row, and each variable is pulled toward the prior
+ * makes the residual the relative error, so a 100 ms query counts as much as a 100 s one. Each
+ * factor is bounded to [prior / {@value #FACTOR_RANGE}, prior × {@value #FACTOR_RANGE}] (a device is
+ * not an order of magnitude off the bandwidth-scaled estimate) and the transition cost to
+ * [0, {@value #MAX_TRANSITION_NANOS}] ns per row (a row/columnar conversion, not a network hop), and each variable is pulled toward the prior
  * model's value with weight {@value #PRIOR_WEIGHT} (relative): being 100% off the prior costs as
- * much as a 10% error on one query. The pull decides categories the queries do not tell apart and
+ * much as a 3% error on one query (the transition cost, whose prior is a guess, 100 times less). The pull decides categories the queries do not tell apart and
  * keeps a category seen in one query from absorbing that query's noise. Categories with no supported
  * time in any query keep the prior's factor.
  *
  * <p>Immutable and thread safe.
  */
 public final class Calibrator {
-  static final double MIN_FACTOR = 0.02;
-  static final double MAX_FACTOR = 100;
-  static final double MAX_TRANSITION_NANOS = 5000;
-  static final double PRIOR_WEIGHT = 0.01;
+  /** A fitted factor stays within the prior's factor divided or multiplied by this. */
+  static final double FACTOR_RANGE = 10;
+  static final double MAX_TRANSITION_NANOS = 500;
+  static final double PRIOR_WEIGHT = 0.001;
+  /** The transition cost's prior is a guess from no measurement at all, so its pull is this much weaker. */
+  static final double TRANSITION_PRIOR_WEIGHT = PRIOR_WEIGHT / 100;
 
   /** The method, for the model file and the docs. */
   public static final String METHOD = "least squares on the relative error of each query's Ember task time,"
-      + " unknowns 1/factor per operator category and ns per transition row, factors bounded to ["
-      + MIN_FACTOR + ", " + MAX_FACTOR + "], transition cost to [0, " + MAX_TRANSITION_NANOS + "] ns/row, a ridge"
-      + " pull of relative weight " + PRIOR_WEIGHT + " toward the prior model; cyclic coordinate descent";
+      + " unknowns 1/factor per operator category and ns per transition row, each factor bounded to the prior's /"
+      + " and x " + FACTOR_RANGE + ", transition cost to [0, " + MAX_TRANSITION_NANOS + "] ns/row, a ridge"
+      + " pull of relative weight " + PRIOR_WEIGHT + " (transition cost " + TRANSITION_PRIOR_WEIGHT + ") toward the prior"
+      + " model; cyclic coordinate descent";
 
   /**
    * A fitted device.
@@ -110,16 +114,16 @@ public final class Calibrator {
     double[] lower = new double[variables];
     double[] upper = new double[variables];
     for (int j = 0; j < categories.size(); j++) {
-      double priorFactor = Math.min(MAX_FACTOR, Math.max(MIN_FACTOR, prior.factor(categories.get(j))));
+      double priorFactor = prior.factor(categories.get(j));
       start[j] = 1 / priorFactor;
       penalty[j] = PRIOR_WEIGHT / (start[j] * start[j]);
-      lower[j] = 1 / MAX_FACTOR;
-      upper[j] = 1 / MIN_FACTOR;
+      lower[j] = 1 / (priorFactor * FACTOR_RANGE);
+      upper[j] = FACTOR_RANGE / priorFactor;
     }
     double priorNanos = Math.min(MAX_TRANSITION_NANOS, Math.max(0, prior.transitionNanosPerRow()));
     start[transition] = priorNanos;
     double scale = Math.max(priorNanos, 1);
-    penalty[transition] = PRIOR_WEIGHT / (scale * scale);
+    penalty[transition] = TRANSITION_PRIOR_WEIGHT / (scale * scale);
     lower[transition] = 0;
     upper[transition] = MAX_TRANSITION_NANOS;
 

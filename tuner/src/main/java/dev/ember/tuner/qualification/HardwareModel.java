@@ -44,19 +44,6 @@ public final class HardwareModel {
       return calibration != null;
     }
 
-    /**
-     * The interval the measured speedup likely falls in, from the calibration's 90th-percentile
-     * leave-one-query-out error {@code e} (|predicted - measured| / measured): [s / (1 + e), s / (1 - e)],
-     * the upper end infinite when e >= 1. Null for estimated devices.
-     */
-    public double[] interval(double speedup) {
-      if (calibration == null) {
-        return null;
-      }
-      double error = calibration.p90LeaveOneOutError();
-      return new double[] {speedup / (1 + error), error < 1 ? speedup / (1 - error) : Double.POSITIVE_INFINITY};
-    }
-
     /** The factor for a category; 1 (no change) when the file does not list it. */
     public double factor(OperatorCategory category) {
       return operatorFactors.getOrDefault(category, 1.0);
