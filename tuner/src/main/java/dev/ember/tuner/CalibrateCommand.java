@@ -77,15 +77,15 @@ final class CalibrateCommand implements Callable<Integer> {
     for (String note : read.notes()) {
       out.println("note: " + note);
     }
-    String deviceName = chooseDevice(read.chosenDevices());
-    HardwareModel.Device prior = base.device(deviceName).orElseThrow(() -> new IOException("the hardware model has no"
-        + " device '" + deviceName + "'; it knows " + base.devices().stream().map(HardwareModel.Device::name).toList()));
     List<QuerySample> samples = read.samples();
     if (samples.size() < MIN_QUERIES) {
       throw new IOException("found " + samples.size() + " quer" + (samples.size() == 1 ? "y" : "ies")
           + " with both a Spark and an Ember run in " + directories + "; calibration needs at least " + MIN_QUERIES
           + " (run ember bench with more queries)");
     }
+    String deviceName = chooseDevice(read.chosenDevices());
+    HardwareModel.Device prior = base.device(deviceName).orElseThrow(() -> new IOException("the hardware model has no"
+        + " device '" + deviceName + "'; it knows " + base.devices().stream().map(HardwareModel.Device::name).toList()));
 
     Calibrator calibrator = new Calibrator(prior);
     Calibrator.Fit fit = calibrator.fit(samples);

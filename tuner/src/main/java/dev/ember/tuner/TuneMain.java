@@ -46,6 +46,11 @@ public final class TuneMain implements Callable<Integer> {
       description = "history key for every application read (default: each application's name)")
   String job;
 
+  @Option(names = "--compare",
+      description = "treat the applications read as runs of one job and compare Spark with Ember runs per query"
+          + " (predicted against actual) without keeping a history")
+  boolean compare;
+
   @Option(names = "--json", paramLabel = "FILE", description = "write the JSON report to FILE ('-' for standard output)")
   Path json;
 
@@ -111,12 +116,27 @@ public final class TuneMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage() + " (choose one with --device or in --target-cluster)", e);
     }
-    if (job != null && history == null) {
+    if (job != null && history == null && !compare) {
       throw new IOException("--job names a history record; give --history DIR as well");
     }
-    HistoryStore store = history == null ? null : new HistoryStore(history, job);
-    Tuner tuner = new Tuner(qualifier, hardware, target, new RuleEngine(RuleEngine.defaultRules()), store);
-    TuneResult result = tuner.run(paths);
+    // --compare without --history: a history of this invocation only, deleted afterwards
+    Path temporaryHistory = compare && history == null ? Files.createTempDirectory("ember-tune-compare") : null;
+    TuneResult result;
+    try {
+      HistoryStore store = temporaryHistory != null ? new HistoryStore(temporaryHistory, job == null ? "compared" : job)
+          : history == null ? null : new HistoryStore(history, compare && job == null ? "compared" : job);
+      Tuner tuner = new Tuner(qualifier, hardware, target, new RuleEngine(RuleEngine.defaultRules()), store);
+      result = tuner.run(paths);
+    } finally {
+      if (temporaryHistory != null) {
+        try (java.util.stream.Stream<Path> files = Files.list(temporaryHistory)) {
+          for (Path file : files.toList()) {
+            Files.deleteIfExists(file);
+          }
+        }
+        Files.deleteIfExists(temporaryHistory);
+      }
+    }
     boolean jsonToStdout = json != null && json.toString().equals("-");
     if (!quiet && !jsonToStdout) {
       TextReport.write(result, out);

@@ -113,8 +113,9 @@ class TestCalibrate {
     assertTrue(sparkText.contains("calibrated on " + BenchShapedLogs.MACHINE + ", TPC-H scale " + BenchShapedLogs.SCALE),
         sparkText);
     String report = Files.readString(json, StandardCharsets.UTF_8);
-    assertTrue(report.contains("\"calibrated\":true"), "the JSON estimate says calibrated");
-    assertTrue(report.contains("\"basis\":\"estimate: the factors for h100 are not measured with Ember\""),
+    String compact = report.replaceAll("\"\\s*:\\s*", "\":");
+    assertTrue(compact.contains("\"calibrated\":true"), "the JSON estimate says calibrated");
+    assertTrue(compact.contains("\"basis\":\"estimate: the factors for h100 are not measured with Ember\""),
         "uncalibrated devices are labelled estimates");
 
     out.reset();
@@ -128,6 +129,21 @@ class TestCalibrate {
       assertTrue(emberText.contains("\"tpch " + query + " (spark, iteration 1 of 1)\""), query + ": " + emberText);
     }
     assertTrue(Pattern.compile("overall .* predicted [0-9.]+x, actual [0-9.]+x").matcher(emberText).find(), emberText);
+  }
+
+  @Test
+  void compareShowsPredictedAgainstActualWithoutAHistory() throws IOException {
+    Path model = directory.resolve("model.json");
+    assertEquals(0, calibrate(BenchShapedLogs.get().toString(), "-o", model.toString()).status());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+    // the bench directory holds Spark and Ember applications of every round; they pair by query
+    assertEquals(0, TuneMain.run(new String[] {BenchShapedLogs.get().resolve("eventlogs").toString(), "--compare",
+        "--hardware-model", model.toString()}, print, print));
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("history: job \"compared\""), text);
+    assertTrue(Pattern.compile("overall .* predicted [0-9.]+x, actual [0-9.]+x").matcher(text).find(), text);
+    assertTrue(text.contains("speedup predicted for cpu vs actual"), text);
   }
 
   @Test
