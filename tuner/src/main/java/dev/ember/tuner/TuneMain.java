@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ember tune PATH... [options]}: reads Spark event logs, qualifies CPU runs for Ember and
  * recommends configurations. Exit status: 0 when at least one application was read, 1 when none
- * could be, 2 for usage errors.
+ * could be, 2 for usage errors. {@code ember tune calibrate DIR...} is {@link CalibrateCommand}.
  */
 @Command(name = "ember tune", mixinStandardHelpOptions = true, version = "ember tune 0.1.0",
     sortOptions = false, usageHelpAutoWidth = true,
@@ -32,9 +32,10 @@ import picocli.CommandLine.Parameters;
         "Reads Spark event logs (files, .inprogress files, rolling eventlog_v2_* directories, directories of",
         "applications; uncompressed, lz4, lzf, snappy, zstd or .gz), qualifies CPU runs for Ember and",
         "recommends configurations, each with the metrics it read, its threshold, effect and confidence."},
-    exitCodeOnInvalidInput = 2)
+    exitCodeOnInvalidInput = 2, subcommands = CalibrateCommand.class)
 public final class TuneMain implements Callable<Integer> {
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "event log files or directories")
+  // 0..* so that 'ember tune calibrate DIR' parses; call() requires at least one path
+  @Parameters(arity = "0..*", paramLabel = "PATH", description = "event log files or directories")
   List<Path> paths;
 
   @Option(names = "--history", paramLabel = "DIR",
@@ -44,6 +45,11 @@ public final class TuneMain implements Callable<Integer> {
   @Option(names = "--job", paramLabel = "NAME",
       description = "history key for every application read (default: each application's name)")
   String job;
+
+  @Option(names = "--compare",
+      description = "treat the applications read as runs of one job and compare Spark with Ember runs per query"
+          + " (predicted against actual) without keeping a history")
+  boolean compare;
 
   @Option(names = "--json", paramLabel = "FILE", description = "write the JSON report to FILE ('-' for standard output)")
   Path json;
@@ -95,6 +101,11 @@ public final class TuneMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (paths == null || paths.isEmpty()) {
+      err.println("ember tune: give at least one event log file or directory (or: ember tune calibrate DIR...)");
+      new CommandLine(this).usage(err);
+      return 2;
+    }
     SupportCatalog supportCatalog = catalog == null ? SupportCatalog.bundled() : SupportCatalog.fromFile(catalog);
     HardwareModel hardware = hardwareModel == null ? HardwareModel.bundled() : HardwareModel.fromFile(hardwareModel);
     TargetCluster target = targetCluster == null ? null : TargetCluster.fromFile(targetCluster);
@@ -105,12 +116,27 @@ public final class TuneMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage() + " (choose one with --device or in --target-cluster)", e);
     }
-    if (job != null && history == null) {
+    if (job != null && history == null && !compare) {
       throw new IOException("--job names a history record; give --history DIR as well");
     }
-    HistoryStore store = history == null ? null : new HistoryStore(history, job);
-    Tuner tuner = new Tuner(qualifier, hardware, target, new RuleEngine(RuleEngine.defaultRules()), store);
-    TuneResult result = tuner.run(paths);
+    // --compare without --history: a history of this invocation only, deleted afterwards
+    Path temporaryHistory = compare && history == null ? Files.createTempDirectory("ember-tune-compare") : null;
+    TuneResult result;
+    try {
+      HistoryStore store = temporaryHistory != null ? new HistoryStore(temporaryHistory, job == null ? "compared" : job)
+          : history == null ? null : new HistoryStore(history, compare && job == null ? "compared" : job);
+      Tuner tuner = new Tuner(qualifier, hardware, target, new RuleEngine(RuleEngine.defaultRules()), store);
+      result = tuner.run(paths);
+    } finally {
+      if (temporaryHistory != null) {
+        try (java.util.stream.Stream<Path> files = Files.list(temporaryHistory)) {
+          for (Path file : files.toList()) {
+            Files.deleteIfExists(file);
+          }
+        }
+        Files.deleteIfExists(temporaryHistory);
+      }
+    }
     boolean jsonToStdout = json != null && json.toString().equals("-");
     if (!quiet && !jsonToStdout) {
       TextReport.write(result, out);

@@ -88,15 +88,30 @@ class TestHistory {
     assertEquals(2, history.runs());
     assertNull(history.previousAppId(), "no earlier Ember run to compare durations with");
     assertEquals(3, history.comparisons().size(), "the workload runs three SQL executions");
+    // the Ember run used the host device, so the predictions compared are those for the model's cpu device
+    assertEquals("cpu", history.predictionDevice());
+    assertTrue(history.predictionBasis().startsWith("estimate: the factors for cpu"), history.predictionBasis());
+    double sparkTotal = 0;
+    double emberTotal = 0;
+    double predictedEmberTotal = 0;
     for (HistoryReport.ExecutionComparison comparison : history.comparisons()) {
+      sparkTotal += comparison.sparkTaskTimeMs();
+      emberTotal += comparison.emberTaskTimeMs();
+      predictedEmberTotal += comparison.sparkTaskTimeMs() / comparison.predictedSpeedup();
       double sparkTime = spark.qualification().executions().get(comparison.index()).taskTimeMs();
       double emberTime = ember.qualification().executions().get(comparison.index()).taskTimeMs();
       assertEquals(Math.round(sparkTime), comparison.sparkTaskTimeMs());
       assertEquals(Math.round(emberTime), comparison.emberTaskTimeMs());
       assertEquals((double) comparison.sparkTaskTimeMs() / comparison.emberTaskTimeMs(), comparison.actualSpeedup(), 1e-9);
-      assertEquals(spark.qualification().executions().get(comparison.index()).estimates().get("gb10").speedup(),
+      assertEquals(spark.qualification().executions().get(comparison.index()).estimates().get("cpu").speedup(),
           comparison.predictedSpeedup(), 0.001);
     }
+    HistoryReport.ExecutionComparison overall = history.overall();
+    assertEquals(-1, overall.index());
+    assertEquals(Math.round(sparkTotal), overall.sparkTaskTimeMs());
+    assertEquals(Math.round(emberTotal), overall.emberTaskTimeMs());
+    assertEquals(sparkTotal / emberTotal, overall.actualSpeedup(), 1e-3);
+    assertEquals(sparkTotal / predictedEmberTotal, overall.predictedSpeedup(), 1e-2);
   }
 
   @Test

@@ -15,9 +15,15 @@ import java.util.Map;
  *     ({@link HistoryStore#UNSET} asks to remove a setting)
  * @param notes one line per decision taken
  * @param comparisons Spark run versus Ember run of this job, per SQL execution (empty without both)
+ * @param overall the compared executions together (task times summed; the predicted speedup is the Spark
+ *     time over the sum of each execution's predicted Ember time), or null without comparisons
+ * @param predictionDevice the hardware model device the predictions are for: the one the Ember run used
+ *     when the model has it ({@code cpu} for the host device), else the target device; null without comparisons
+ * @param predictionBasis what that device's factors rest on (calibration or estimate); "" when unknown
  */
 public record HistoryReport(String job, int runs, String previousAppId, double durationChange, List<String> changed,
-    Map<String, String> nextConfiguration, List<String> notes, List<ExecutionComparison> comparisons) {
+    Map<String, String> nextConfiguration, List<String> notes, List<ExecutionComparison> comparisons,
+    ExecutionComparison overall, String predictionDevice, String predictionBasis) {
   public HistoryReport {
     changed = List.copyOf(changed);
     nextConfiguration = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(nextConfiguration));
@@ -28,7 +34,7 @@ public record HistoryReport(String job, int runs, String previousAppId, double d
   /**
    * One SQL execution run on Spark and on Ember.
    *
-   * @param index position of the execution within its run
+   * @param index position of the execution within its run (-1 for the overall row)
    * @param description the Spark run's description (user text)
    * @param sparkTaskTimeMs task time on Spark
    * @param emberTaskTimeMs task time with Ember

@@ -165,15 +165,41 @@ public final class HistoryStore {
         notes.add("nothing new to try: the configuration stays as it is");
       }
     }
-    List<HistoryReport.ExecutionComparison> comparisons = compare(runs, current, qualification.targetDevice());
+    Comparison comparison = compare(runs, current, qualification.targetDevice());
     mapper.writeValue(temporary(file).toFile(), new JobHistory(job, runs, new ArrayList<>(reverted)));
     Files.move(temporary(file), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return new HistoryReport(job, runs.size(), previous == null ? null : previous.appId(), change, changed, next, notes,
-        comparisons);
+        comparison.rows(), comparison.overall(), comparison.device(), comparison.basis());
   }
 
-  /** This run against the latest run of the other engine, per SQL execution by position. */
-  private static List<HistoryReport.ExecutionComparison> compare(List<RunRecord> runs, RunRecord current, String device) {
+  private record Comparison(List<HistoryReport.ExecutionComparison> rows, HistoryReport.ExecutionComparison overall,
+      String device, String basis) {
+    static final Comparison NONE = new Comparison(List.of(), null, null, "");
+  }
+
+  /**
+   * The description with the bench's engine label removed ({@code "tpch q1 (spark, iteration 1 of 1)"} and
+   * {@code "tpch q1 (ember, iteration 1 of 1)"} are the same query), so the runs pair by query.
+   */
+  static String query(String description) {
+    return description.replaceFirst("\\((spark|ember), ", "(");
+  }
+
+  /** The hardware model device an Ember run's device corresponds to: the host device is {@code cpu}. */
+  private static String modelDevice(String emberDevice, java.util.Set<String> known, String fallback) {
+    if (emberDevice == null) {
+      return fallback;
+    }
+    String name = emberDevice.equalsIgnoreCase("host") ? "cpu" : emberDevice.toLowerCase(java.util.Locale.ROOT);
+    return known.contains(name) ? name : fallback;
+  }
+
+  /**
+   * This run against the latest run of the other engine, per SQL execution: paired by description (with
+   * the bench's engine label removed) and occurrence when every Ember execution finds its Spark one, else
+   * by position. Predictions are those the Spark run's qualification made for the device the Ember run used.
+   */
+  private static Comparison compare(List<RunRecord> runs, RunRecord current, String targetDevice) {
     RunRecord other = null;
     for (RunRecord run : runs) {
       if (run.ember() != current.ember()) {
@@ -181,21 +207,62 @@ public final class HistoryStore {
       }
     }
     if (other == null) {
-      return List.of();
+      return Comparison.NONE;
     }
     RunRecord spark = current.ember() ? other : current;
     RunRecord ember = current.ember() ? current : other;
+    java.util.Set<String> known = new java.util.HashSet<>();
+    spark.executions().forEach(execution -> known.addAll(execution.predictedSpeedups().keySet()));
+    String device = modelDevice(ember.emberDevice(), known, targetDevice);
+    List<int[]> pairs = pairByQuery(spark.executions(), ember.executions());
     List<HistoryReport.ExecutionComparison> result = new ArrayList<>();
-    int count = Math.min(spark.executions().size(), ember.executions().size());
-    for (int i = 0; i < count; i++) {
-      RunRecord.ExecutionRecord cpu = spark.executions().get(i);
-      RunRecord.ExecutionRecord gpu = ember.executions().get(i);
+    double sparkTotal = 0;
+    double emberTotal = 0;
+    double predictedEmberTotal = 0;
+    for (int[] pair : pairs) {
+      RunRecord.ExecutionRecord cpu = spark.executions().get(pair[0]);
+      RunRecord.ExecutionRecord gpu = ember.executions().get(pair[1]);
       double predicted = cpu.predictedSpeedups().getOrDefault(device, 1.0);
       double actual = gpu.taskTimeMs() <= 0 ? 0 : (double) cpu.taskTimeMs() / gpu.taskTimeMs();
-      result.add(new HistoryReport.ExecutionComparison(i, cpu.description(), cpu.taskTimeMs(), gpu.taskTimeMs(),
+      result.add(new HistoryReport.ExecutionComparison(pair[0], cpu.description(), cpu.taskTimeMs(), gpu.taskTimeMs(),
           predicted, actual));
+      sparkTotal += cpu.taskTimeMs();
+      emberTotal += gpu.taskTimeMs();
+      predictedEmberTotal += predicted > 0 ? cpu.taskTimeMs() / predicted : cpu.taskTimeMs();
     }
-    return result;
+    HistoryReport.ExecutionComparison overall = result.isEmpty() ? null : new HistoryReport.ExecutionComparison(-1,
+        "all " + result.size() + " compared executions", Math.round(sparkTotal), Math.round(emberTotal),
+        predictedEmberTotal <= 0 ? 1 : sparkTotal / predictedEmberTotal, emberTotal <= 0 ? 0 : sparkTotal / emberTotal);
+    String basis = spark.predictionBasis() == null ? "" : spark.predictionBasis().getOrDefault(device, "");
+    return new Comparison(result, overall, device, basis);
+  }
+
+  /** Index pairs (Spark, Ember): by query description and occurrence when all match, else by position. */
+  private static List<int[]> pairByQuery(List<RunRecord.ExecutionRecord> spark, List<RunRecord.ExecutionRecord> ember) {
+    Map<String, List<Integer>> sparkByQuery = new LinkedHashMap<>();
+    for (int i = 0; i < spark.size(); i++) {
+      sparkByQuery.computeIfAbsent(query(spark.get(i).description()), key -> new ArrayList<>()).add(i);
+    }
+    Map<String, Integer> used = new java.util.HashMap<>();
+    List<int[]> byQuery = new ArrayList<>();
+    for (int j = 0; j < ember.size(); j++) {
+      String key = query(ember.get(j).description());
+      List<Integer> candidates = sparkByQuery.getOrDefault(key, List.of());
+      int occurrence = used.merge(key, 1, Integer::sum) - 1;
+      if (occurrence >= candidates.size()) {
+        byQuery = null;
+        break;
+      }
+      byQuery.add(new int[] {candidates.get(occurrence), j});
+    }
+    if (byQuery != null) {
+      return byQuery;
+    }
+    List<int[]> byPosition = new ArrayList<>();
+    for (int i = 0; i < Math.min(spark.size(), ember.size()); i++) {
+      byPosition.add(new int[] {i, i});
+    }
+    return byPosition;
   }
 
   private static RunRecord toRecord(ApplicationModel app, RunMetrics metrics, ApplicationQualification qualification,
@@ -234,9 +301,15 @@ public final class HistoryStore {
       fallback += Math.round(operator.taskTimeMs());
     }
     String appId = app.attemptId() == null ? app.appId() : app.appId() + "_" + app.attemptId();
+    String emberDevice = qualification.emberRun() ? app.sparkProperty("spark.ember.device.chosen",
+        app.sparkProperty("spark.ember.device", null)) : null;
+    Map<String, String> basis = new LinkedHashMap<>();
+    for (SpeedupEstimate estimate : qualification.estimates().values()) {
+      basis.put(estimate.device(), estimate.basis());
+    }
     return new RunRecord(appId, app.startTime(), app.duration(), qualification.emberRun(), configuration,
         metrics.taskTime(), metrics.diskSpilled(), metrics.gcShare(), fallback, executions,
-        dev.ember.tuner.rules.RuleEngine.mergedSettings(recommendations));
+        dev.ember.tuner.rules.RuleEngine.mergedSettings(recommendations), emberDevice, basis);
   }
 
   private static Path temporary(Path file) {

@@ -17,10 +17,14 @@ import java.util.Map;
  * @param fallbackTimeMs task time in operators left on Spark (Ember runs) or unsupported (Spark runs)
  * @param executions per SQL execution, in execution order
  * @param recommended the settings the tuner recommended after this run
+ * @param emberDevice for Ember runs, the device the plugin chose ({@code spark.ember.device.chosen}, else
+ *     {@code spark.ember.device}); null for Spark runs and records written before it was kept
+ * @param predictionBasis for Spark runs, per hardware model device, what its predictions rest on (a
+ *     calibration or an estimate); null in records written before it was kept
  */
 public record RunRecord(String appId, long startTime, long durationMs, boolean ember, Map<String, String> configuration,
     long taskTimeMs, long diskSpillBytes, double gcShare, long fallbackTimeMs, List<ExecutionRecord> executions,
-    Map<String, String> recommended) {
+    Map<String, String> recommended, String emberDevice, Map<String, String> predictionBasis) {
 
   /**
    * One SQL execution of a run.

@@ -13,12 +13,13 @@ import java.util.Map;
  * @param supportedTimeMs task time in operators Ember supports (CPU runs) or ran (Ember runs)
  * @param transitionTimeMs task time in row/columnar transition nodes present in the plan
  * @param transitions places where the plan would cross (or crossed) between Ember and Spark
+ * @param transitionRows rows crossing those places (edges with unknown row counts count 0)
  * @param unsupported operators staying on Spark, most task time first
  * @param nodes every operator's verdict, plan order
  * @param estimates speedup estimates by device name (CPU runs only; empty for Ember runs)
  */
 public record ExecutionQualification(long executionId, String description, long durationMs, double taskTimeMs,
-    double supportedTimeMs, double transitionTimeMs, int transitions, List<UnsupportedOperator> unsupported,
+    double supportedTimeMs, double transitionTimeMs, int transitions, long transitionRows, List<UnsupportedOperator> unsupported,
     List<NodeAssessment> nodes, Map<String, SpeedupEstimate> estimates) {
   public ExecutionQualification {
     unsupported = List.copyOf(unsupported);

@@ -73,7 +73,8 @@ public final class Qualifier {
     if (!emberRun) {
       for (HardwareModel.Device device : hardware.devices()) {
         double[] totals = estimateTotals.getOrDefault(device.name(), new double[3]);
-        estimates.put(device.name(), new SpeedupEstimate(device.name(), taskTime, totals[1] + outsideSql, totals[2]));
+        estimates.put(device.name(), new SpeedupEstimate(device.name(), taskTime, totals[1] + outsideSql, totals[2],
+            device.calibration()));
       }
     }
     List<UnsupportedOperator> top = new ArrayList<>(unsupported.values());
@@ -111,6 +112,10 @@ public final class Qualifier {
     }
     List<long[]> crossings = new ArrayList<>();
     countCrossings(execution, execution.plan(), null, verdicts, crossings);
+    long transitionRows = 0;
+    for (long[] crossing : crossings) {
+      transitionRows += crossing[0];
+    }
     Map<String, SpeedupEstimate> estimates = new LinkedHashMap<>();
     if (!emberRun) {
       for (HardwareModel.Device device : hardware.devices()) {
@@ -119,17 +124,15 @@ public final class Qualifier {
           estimated += verdict.status() == NodeStatus.SUPPORTED
               ? verdict.taskTimeMs() / device.factor(verdict.category()) : verdict.taskTimeMs();
         }
-        double transitionCost = 0;
-        for (long[] crossing : crossings) {
-          transitionCost += crossing[0] * device.transitionNanosPerRow() / 1e6;
-        }
-        estimates.put(device.name(), new SpeedupEstimate(device.name(), taskTime, estimated + transitionCost, transitionCost));
+        double transitionCost = transitionRows * device.transitionNanosPerRow() / 1e6;
+        estimates.put(device.name(), new SpeedupEstimate(device.name(), taskTime, estimated + transitionCost, transitionCost,
+            device.calibration()));
       }
     }
     List<UnsupportedOperator> unsupportedList = new ArrayList<>(unsupported.values());
     unsupportedList.sort(Comparator.comparingDouble(UnsupportedOperator::taskTimeMs).reversed());
     return new ExecutionQualification(execution.executionId(), execution.description(), execution.duration(), taskTime,
-        supportedTime, transitionTime, crossings.size(), unsupportedList, nodes, estimates);
+        supportedTime, transitionTime, crossings.size(), transitionRows, unsupportedList, nodes, estimates);
   }
 
   NodeAssessment assess(PlanNode node, double taskTime, boolean emberRun) {
@@ -214,7 +217,10 @@ public final class Qualifier {
     assumptions.add("task time outside SQL executions (" + Math.round(outsideSqlMs) + " ms) is assumed unchanged");
     assumptions.add("task time is summed over tasks; wall-clock speedup also depends on parallelism and the driver,"
         + " which are assumed unchanged");
-    assumptions.add("target device " + targetDevice + ": " + hardware.device(targetDevice).orElseThrow().description());
+    HardwareModel.Device target = hardware.device(targetDevice).orElseThrow();
+    assumptions.add("target device " + targetDevice + ": " + target.description() + "; "
+        + (target.calibrated() ? target.calibration().describe() + "; the interval is the speedup over (1 ± the 90th"
+            + " percentile of the leave-one-out errors)" : "its factors are estimates, not measured with Ember"));
     return assumptions;
   }
 }

@@ -27,6 +27,16 @@ final class Format {
     return String.format(Locale.ROOT, "%.2fx", value);
   }
 
+  /** The speedup with its interval when the device is calibrated, e.g. {@code 0.62x (0.51x-0.79x)}. */
+  static String estimate(dev.ember.tuner.qualification.SpeedupEstimate estimate) {
+    double[] interval = estimate.interval();
+    if (interval == null) {
+      return factor(estimate.speedup());
+    }
+    return factor(estimate.speedup()) + " (" + factor(interval[0]) + "-"
+        + (Double.isInfinite(interval[1]) ? "?" : factor(interval[1])) + ")";
+  }
+
   /** One line of user text (queries, descriptions): newlines flattened, long text cut. */
   static String oneLine(String text, int max) {
     String line = text == null ? "" : text.replaceAll("\\s+", " ").trim();

@@ -154,9 +154,14 @@ public final class HtmlReport {
         SpeedupEstimate estimate = estimates.get(i);
         double width = 400 * estimate.speedup() / Math.max(1, max);
         html.append(rect("bar", 100, i * 18 + 5, width, 14)).append(text(0, i * 18 + 16, estimate.device()))
-            .append(text(105 + width, i * 18 + 16, Format.factor(estimate.speedup())));
+            .append(text(105 + width, i * 18 + 16, Format.estimate(estimate)
+                + (estimate.calibrated() ? " calibrated" : " estimate")));
       }
-      html.append("</svg>\n");
+      html.append("</svg>\n<ul>\n");
+      for (SpeedupEstimate estimate : estimates) {
+        html.append("<li>").append(Html.escape(estimate.device() + ": " + estimate.basis())).append("</li>\n");
+      }
+      html.append("</ul>\n");
     }
     List<ExecutionQualification> executions = qualification.executions();
     html.append("<p>Per SQL execution: green = supported share of task time.</p>\n")
@@ -196,8 +201,11 @@ public final class HtmlReport {
     }
     html.append("</pre>\n");
     if (!history.comparisons().isEmpty()) {
-      html.append("<p>Spark vs Ember per SQL execution: blue = predicted speedup, green = actual.</p>\n");
-      List<HistoryReport.ExecutionComparison> rows = history.comparisons();
+      html.append("<p>Spark vs Ember per SQL execution: blue = speedup predicted for ")
+          .append(Html.escape(history.predictionDevice())).append(", green = actual. ")
+          .append(Html.escape(history.predictionBasis())).append("</p>\n");
+      List<HistoryReport.ExecutionComparison> rows = new ArrayList<>(history.comparisons());
+      rows.add(0, history.overall());
       double max = 1;
       for (HistoryReport.ExecutionComparison row : rows) {
         max = Math.max(max, Math.max(row.predictedSpeedup(), row.actualSpeedup()));
@@ -207,7 +215,8 @@ public final class HtmlReport {
       for (int i = 0; i < shown; i++) {
         HistoryReport.ExecutionComparison row = rows.get(i);
         int y = i * 34 + 5;
-        html.append(text(0, y + 11, "#" + row.index() + " " + Format.oneLine(row.description(), 36)))
+        html.append(text(0, y + 11, (row.index() < 0 ? "overall: " : "#" + row.index() + " ")
+                + Format.oneLine(row.description(), 36)))
             .append(rect("bar", 300, y, 400 * row.predictedSpeedup() / max, 14))
             .append(rect("ok", 300, y + 15, 400 * row.actualSpeedup() / max, 14))
             .append(text(705, y + 11, Format.factor(row.predictedSpeedup())))

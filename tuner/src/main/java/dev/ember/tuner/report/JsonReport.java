@@ -312,6 +312,20 @@ public final class JsonReport {
       json.writeNumberField("estimatedTaskTimeMs", estimate.estimatedTaskTimeMs());
       json.writeNumberField("transitionCostMs", estimate.transitionCostMs());
       json.writeNumberField("speedup", estimate.speedup());
+      json.writeBooleanField("calibrated", estimate.calibrated());
+      double[] interval = estimate.interval();
+      if (interval == null) {
+        json.writeNullField("speedupLow");
+        json.writeNullField("speedupHigh");
+      } else {
+        json.writeNumberField("speedupLow", interval[0]);
+        if (Double.isInfinite(interval[1])) {
+          json.writeNullField("speedupHigh");
+        } else {
+          json.writeNumberField("speedupHigh", interval[1]);
+        }
+      }
+      json.writeStringField("basis", estimate.basis());
       json.writeEndObject();
     }
     json.writeEndObject();
@@ -380,16 +394,28 @@ public final class JsonReport {
     json.writeEndArray();
     json.writeArrayFieldStart("comparisons");
     for (HistoryReport.ExecutionComparison comparison : history.comparisons()) {
-      json.writeStartObject();
-      json.writeNumberField("index", comparison.index());
-      json.writeStringField("description", comparison.description());
-      json.writeNumberField("sparkTaskTimeMs", comparison.sparkTaskTimeMs());
-      json.writeNumberField("emberTaskTimeMs", comparison.emberTaskTimeMs());
-      json.writeNumberField("predictedSpeedup", comparison.predictedSpeedup());
-      json.writeNumberField("actualSpeedup", comparison.actualSpeedup());
-      json.writeEndObject();
+      comparison(comparison, json);
     }
     json.writeEndArray();
+    if (history.overall() == null) {
+      json.writeNullField("overall");
+    } else {
+      json.writeFieldName("overall");
+      comparison(history.overall(), json);
+    }
+    json.writeStringField("predictionDevice", history.predictionDevice());
+    json.writeStringField("predictionBasis", history.predictionBasis());
+    json.writeEndObject();
+  }
+
+  private static void comparison(HistoryReport.ExecutionComparison comparison, JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeNumberField("index", comparison.index());
+    json.writeStringField("description", comparison.description());
+    json.writeNumberField("sparkTaskTimeMs", comparison.sparkTaskTimeMs());
+    json.writeNumberField("emberTaskTimeMs", comparison.emberTaskTimeMs());
+    json.writeNumberField("predictedSpeedup", comparison.predictedSpeedup());
+    json.writeNumberField("actualSpeedup", comparison.actualSpeedup());
     json.writeEndObject();
   }
 }

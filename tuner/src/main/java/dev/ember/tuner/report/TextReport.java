@@ -90,12 +90,14 @@ public final class TextReport {
       SpeedupEstimate estimate = qualification.targetEstimate();
       out.println("-- qualification: " + Format.percent(qualification.supportedShare())
           + " of task time in operators Ember supports; estimated speedup on " + qualification.targetDevice() + " "
-          + Format.factor(estimate.speedup()));
+          + Format.estimate(estimate));
+      out.println("   " + estimate.basis());
       StringBuilder others = new StringBuilder("   other devices:");
       for (SpeedupEstimate other : qualification.estimates().values()) {
-        others.append(' ').append(other.device()).append(' ').append(Format.factor(other.speedup()));
+        others.append(' ').append(other.device()).append(' ').append(Format.estimate(other))
+            .append(other.calibrated() ? " calibrated" : "");
       }
-      out.println(others);
+      out.println(others + "  (uncalibrated devices: estimates)");
     }
     int shown = 0;
     for (ExecutionQualification execution : qualification.executions()) {
@@ -106,7 +108,7 @@ public final class TextReport {
       SpeedupEstimate estimate = execution.estimates().get(qualification.targetDevice());
       out.println("   sql " + execution.executionId() + "  " + Format.millis(execution.taskTimeMs()) + " task time, "
           + Format.percent(execution.supportedShare()) + " supported"
-          + (estimate == null ? "" : ", est. " + Format.factor(estimate.speedup()))
+          + (estimate == null ? "" : ", est. " + Format.estimate(estimate))
           + (execution.transitions() > 0 ? ", " + execution.transitions() + " transitions" : "")
           + "  \"" + Format.oneLine(execution.description(), 60) + "\"");
     }
@@ -139,12 +141,17 @@ public final class TextReport {
       }
     }
     if (!history.comparisons().isEmpty()) {
-      out.println("   Spark vs Ember per SQL execution (task time; predicted vs actual speedup):");
+      out.println("   Spark vs Ember per SQL execution (task time; speedup predicted for " + history.predictionDevice()
+          + " vs actual):" + (history.predictionBasis().isEmpty() ? "" : "\n   predictions: " + history.predictionBasis()));
       for (HistoryReport.ExecutionComparison comparison : history.comparisons()) {
         out.println("     #" + comparison.index() + " " + Format.millis(comparison.sparkTaskTimeMs()) + " -> "
             + Format.millis(comparison.emberTaskTimeMs()) + "  predicted " + Format.factor(comparison.predictedSpeedup())
             + ", actual " + Format.factor(comparison.actualSpeedup()) + "  \"" + Format.oneLine(comparison.description(), 50) + "\"");
       }
+      HistoryReport.ExecutionComparison overall = history.overall();
+      out.println("     overall " + Format.millis(overall.sparkTaskTimeMs()) + " -> " + Format.millis(overall.emberTaskTimeMs())
+          + "  predicted " + Format.factor(overall.predictedSpeedup()) + ", actual " + Format.factor(overall.actualSpeedup())
+          + "  (" + overall.description() + ")");
     }
   }
 
