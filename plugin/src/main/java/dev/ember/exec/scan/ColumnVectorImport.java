@@ -77,24 +77,36 @@ public final class ColumnVectorImport {
     /** A new Arrow vector holding the first {@code rows} values of {@code column}; the caller owns it. */
     public static FieldVector importColumn(String name, ColumnVector column, DataType type, int rows,
             BufferAllocator allocator) {
+        return importColumn(name, column, type, 0, rows, allocator);
+    }
+
+    /**
+     * A new Arrow vector holding values {@code [start, start + rows)} of {@code column}; the caller owns
+     * it.
+     */
+    public static FieldVector importColumn(String name, ColumnVector column, DataType type, int start, int rows,
+            BufferAllocator allocator) {
+        if (start < 0 || rows < 0) {
+            throw new IllegalArgumentException("bad range: " + rows + " rows from " + start);
+        }
         FieldVector vector = ArrowTypes.newVector(name, type, allocator);
         try {
             if (vector instanceof VarCharVector strings) {
-                importStrings(column, rows, strings);
+                importStrings(column, start, rows, strings);
             } else if (vector instanceof BitVector bits) {
                 bits.allocateNew(rows);
-                importBooleans(column, rows, bits.getDataBuffer());
-                importValidity(column, rows, vector.getValidityBuffer(), null, 0);
+                importBooleans(column, start, rows, bits.getDataBuffer());
+                importValidity(column, start, rows, vector.getValidityBuffer(), null, 0);
             } else if (vector instanceof DecimalVector decimals) {
                 decimals.allocateNew(rows);
-                importDecimals(column, (DecimalType) type, rows, decimals);
-                importValidity(column, rows, vector.getValidityBuffer(), vector.getDataBuffer(), 16);
+                importDecimals(column, (DecimalType) type, start, rows, decimals);
+                importValidity(column, start, rows, vector.getValidityBuffer(), vector.getDataBuffer(), 16);
             } else {
                 BaseFixedWidthVector fixed = (BaseFixedWidthVector) vector;
                 fixed.allocateNew(rows);
                 int width = fixed.getTypeWidth();
-                importFixedWidth(column, type, rows, width, fixed.getDataBuffer());
-                importValidity(column, rows, vector.getValidityBuffer(), fixed.getDataBuffer(), width);
+                importFixedWidth(column, type, start, rows, width, fixed.getDataBuffer());
+                importValidity(column, start, rows, vector.getValidityBuffer(), fixed.getDataBuffer(), width);
             }
             vector.setValueCount(rows);
             return vector;
@@ -113,69 +125,74 @@ public final class ColumnVectorImport {
      * Arrow validity bits from Spark's null bytes, eight rows per byte; where {@code data} is given, the
      * {@code width} value bytes under each null are zeroed.
      */
-    private static void importValidity(ColumnVector column, int rows, ArrowBuf validity, ArrowBuf data, int width) {
-        long validityBytes = (rows + 7L) / 8;
+    private static void importValidity(ColumnVector column, int start, int rows, ArrowBuf validity, ArrowBuf data,
+            int width) {
         if (!column.hasNull()) {
-            validity.setOne(0, validityBytes);
+            // bits past the last row stay 0, as Arrow's own writers leave them
+            validity.setOne(0, rows / 8);
+            if (rows % 8 != 0) {
+                validity.setByte(rows / 8, (1 << (rows % 8)) - 1);
+            }
             return;
         }
-        for (int start = 0; start < rows; start += 8) {
-            int end = Math.min(start + 8, rows);
+        for (int first = 0; first < rows; first += 8) {
+            int end = Math.min(first + 8, rows);
             int bits = 0;
-            for (int row = start; row < end; row++) {
-                if (column.isNullAt(row)) {
+            for (int row = first; row < end; row++) {
+                if (column.isNullAt(start + row)) {
                     if (data != null) {
                         data.setZero((long) row * width, width);
                     }
                 } else {
-                    bits |= 1 << (row - start);
+                    bits |= 1 << (row - first);
                 }
             }
-            validity.setByte(start >>> 3, bits);
+            validity.setByte(first >>> 3, bits);
         }
     }
 
-    private static void importFixedWidth(ColumnVector column, DataType type, int rows, int width, ArrowBuf data) {
+    private static void importFixedWidth(ColumnVector column, DataType type, int start, int rows, int width,
+            ArrowBuf data) {
         if (isBulk(column)) {
-            Platform.copyMemory(null, ((OffHeapColumnVector) column).valuesNativeAddress(), null, data.memoryAddress(),
-                    (long) rows * width);
+            Platform.copyMemory(null, ((OffHeapColumnVector) column).valuesNativeAddress() + (long) start * width, null,
+                    data.memoryAddress(), (long) rows * width);
             return;
         }
         boolean nulls = column.hasNull();
         for (int row = 0; row < rows; row++) {
-            if (nulls && column.isNullAt(row)) {
+            if (nulls && column.isNullAt(start + row)) {
                 continue;
             }
             long at = (long) row * width;
             if (type == ByteType$.MODULE$) {
-                data.setByte(at, column.getByte(row));
+                data.setByte(at, column.getByte(start + row));
             } else if (type == ShortType$.MODULE$) {
-                data.setShort(at, column.getShort(row));
+                data.setShort(at, column.getShort(start + row));
             } else if (type == IntegerType$.MODULE$ || type == DateType$.MODULE$) {
-                data.setInt(at, column.getInt(row));
+                data.setInt(at, column.getInt(start + row));
             } else if (type == LongType$.MODULE$ || type == TimestampType$.MODULE$) {
-                data.setLong(at, column.getLong(row));
+                data.setLong(at, column.getLong(start + row));
             } else if (type == FloatType$.MODULE$) {
-                data.setFloat(at, column.getFloat(row));
+                data.setFloat(at, column.getFloat(start + row));
             } else if (type == DoubleType$.MODULE$) {
-                data.setDouble(at, column.getDouble(row));
+                data.setDouble(at, column.getDouble(start + row));
             } else {
                 throw new IllegalArgumentException("not a fixed-width type: " + type.simpleString());
             }
         }
     }
 
-    private static void importBooleans(ColumnVector column, int rows, ArrowBuf data) {
+    private static void importBooleans(ColumnVector column, int start, int rows, ArrowBuf data) {
         boolean nulls = column.hasNull();
-        for (int start = 0; start < rows; start += 8) {
-            int end = Math.min(start + 8, rows);
+        for (int first = 0; first < rows; first += 8) {
+            int end = Math.min(first + 8, rows);
             int bits = 0;
-            for (int row = start; row < end; row++) {
-                if (!(nulls && column.isNullAt(row)) && column.getBoolean(row)) {
-                    bits |= 1 << (row - start);
+            for (int row = first; row < end; row++) {
+                if (!(nulls && column.isNullAt(start + row)) && column.getBoolean(start + row)) {
+                    bits |= 1 << (row - first);
                 }
             }
-            data.setByte(start >>> 3, bits);
+            data.setByte(first >>> 3, bits);
         }
     }
 
@@ -184,34 +201,35 @@ public final class ColumnVectorImport {
      * they are sign-extended into Arrow's 128-bit little-endian values. Wider ones go through
      * {@link Decimal}.
      */
-    private static void importDecimals(ColumnVector column, DecimalType type, int rows, DecimalVector out) {
+    private static void importDecimals(ColumnVector column, DecimalType type, int start, int rows, DecimalVector out) {
         int precision = type.precision();
         int scale = type.scale();
         ArrowBuf data = out.getDataBuffer();
         boolean nulls = column.hasNull();
         boolean writable = column instanceof WritableColumnVector;
         for (int row = 0; row < rows; row++) {
-            if (nulls && column.isNullAt(row)) {
+            if (nulls && column.isNullAt(start + row)) {
                 continue;
             }
             if (precision <= Decimal.MAX_LONG_DIGITS()) {
                 long unscaled;
                 if (writable) {
-                    unscaled = precision <= Decimal.MAX_INT_DIGITS() ? column.getInt(row) : column.getLong(row);
+                    unscaled = precision <= Decimal.MAX_INT_DIGITS() ? column.getInt(start + row)
+                            : column.getLong(start + row);
                 } else {
-                    unscaled = column.getDecimal(row, precision, scale).toUnscaledLong();
+                    unscaled = column.getDecimal(start + row, precision, scale).toUnscaledLong();
                 }
                 long at = (long) row * 16;
                 data.setLong(at, unscaled);
                 data.setLong(at + 8, unscaled >> 63);
             } else {
-                BigDecimal exact = column.getDecimal(row, precision, scale).toJavaBigDecimal();
+                BigDecimal exact = column.getDecimal(start + row, precision, scale).toJavaBigDecimal();
                 out.set(row, exact.setScale(scale));
             }
         }
     }
 
-    private static void importStrings(ColumnVector column, int rows, VarCharVector out) {
+    private static void importStrings(ColumnVector column, int start, int rows, VarCharVector out) {
         boolean nulls = column.hasNull();
         boolean bulk = isBulk(column) && column instanceof WritableColumnVector;
         long total = 0;
@@ -220,13 +238,13 @@ public final class ColumnVectorImport {
         boolean inOrder = bulk;
         long firstOffset = 0;
         for (int row = 0; row < rows; row++) {
-            if (nulls && column.isNullAt(row)) {
+            if (nulls && column.isNullAt(start + row)) {
                 continue;
             }
             if (bulk) {
                 WritableColumnVector writable = (WritableColumnVector) column;
-                int offset = writable.getArrayOffset(row);
-                int length = writable.getArrayLength(row);
+                int offset = writable.getArrayOffset(start + row);
+                int length = writable.getArrayLength(start + row);
                 if (nextOffset < 0) {
                     firstOffset = offset;
                 } else if (offset != nextOffset) {
@@ -235,7 +253,7 @@ public final class ColumnVectorImport {
                 nextOffset = (long) offset + length;
                 total += length;
             } else {
-                total += column.getUTF8String(row).numBytes();
+                total += column.getUTF8String(start + row).numBytes();
             }
         }
         if (total > Integer.MAX_VALUE) {
@@ -245,7 +263,7 @@ public final class ColumnVectorImport {
         out.allocateNew(Math.max(total, 1), rows);
         ArrowBuf offsets = out.getOffsetBuffer();
         ArrowBuf data = out.getDataBuffer();
-        importValidity(column, rows, out.getValidityBuffer(), null, 0);
+        importValidity(column, start, rows, out.getValidityBuffer(), null, 0);
         long dataAddress = data.memoryAddress();
         long sourceAddress = bulk ? ((WritableColumnVector) column).arrayData() instanceof OffHeapColumnVector child
                 ? child.valuesNativeAddress() : 0 : 0;
@@ -253,17 +271,17 @@ public final class ColumnVectorImport {
         int end = 0;
         offsets.setInt(0, 0);
         for (int row = 0; row < rows; row++) {
-            if (!(nulls && column.isNullAt(row))) {
+            if (!(nulls && column.isNullAt(start + row))) {
                 if (bulk) {
                     WritableColumnVector writable = (WritableColumnVector) column;
-                    int length = writable.getArrayLength(row);
+                    int length = writable.getArrayLength(start + row);
                     if (!inOrder) {
-                        Platform.copyMemory(null, sourceAddress + writable.getArrayOffset(row), null,
+                        Platform.copyMemory(null, sourceAddress + writable.getArrayOffset(start + row), null,
                                 dataAddress + end, length);
                     }
                     end += length;
                 } else {
-                    UTF8String value = column.getUTF8String(row);
+                    UTF8String value = column.getUTF8String(start + row);
                     Platform.copyMemory(value.getBaseObject(), value.getBaseOffset(), null, dataAddress + end,
                             value.numBytes());
                     end += value.numBytes();
