@@ -87,7 +87,8 @@ class TestColumnVectorImport {
     @Test
     void dictionaryEncodedColumns() {
         String[] words = {"", "a", "ß", "Ω longer than twelve bytes"};
-        long[] longs = {Long.MIN_VALUE, -1, 0, Long.MAX_VALUE};
+        // 18 digits at most, so that they are also valid unscaled decimal(18, 2) values
+        long[] longs = {-999_999_999_999_999_999L, -1, 0, 999_999_999_999_999_999L};
         Dictionary dictionary = new Dictionary() {
             @Override
             public int decodeToInt(int id) {

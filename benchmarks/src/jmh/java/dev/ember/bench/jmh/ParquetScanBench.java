@@ -146,6 +146,8 @@ public class ParquetScanBench {
         VectorizedParquetRecordReader reader = new VectorizedParquetRecordReader(offHeap, capacity);
         reader.initialize(path, null);
         reader.enableReturningBatches();
+        // creates the reader's batch, which nextBatch fills
+        reader.resultBatch();
         return reader;
     }
 
