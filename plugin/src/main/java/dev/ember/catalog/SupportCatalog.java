@@ -1,6 +1,7 @@
 package dev.ember.catalog;
 
 import dev.ember.catalog.rules.BroadcastHashJoinRule;
+import dev.ember.catalog.rules.FileSourceScanRule;
 import dev.ember.catalog.rules.FilterRule;
 import dev.ember.catalog.rules.GlobalLimitRule;
 import dev.ember.catalog.rules.HashAggregateRule;
@@ -39,7 +40,8 @@ public final class SupportCatalog {
             new LocalLimitRule(),
             new GlobalLimitRule(),
             new UnionRule(),
-            new ShuffleExchangeRule());
+            new ShuffleExchangeRule(),
+            new FileSourceScanRule());
 
     private SupportCatalog() {}
 

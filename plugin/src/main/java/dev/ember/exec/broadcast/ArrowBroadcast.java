@@ -12,10 +12,18 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.execution.joins.HashedRelation;
 import org.apache.spark.sql.execution.joins.HashedRelationBroadcastMode;
+import org.apache.spark.sql.execution.joins.LongHashedRelation;
 import org.apache.spark.sql.execution.joins.ValueRowWithKeyIndex;
+import org.apache.spark.sql.types.ByteType$;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.IntegerType$;
+import org.apache.spark.sql.types.LongType$;
+import org.apache.spark.sql.types.ShortType$;
 import scala.Option;
 import scala.collection.Iterator;
 
@@ -155,9 +163,36 @@ public final class ArrowBroadcast implements HashedRelation, Serializable {
         return rows().keyIsUnique();
     }
 
+    /**
+     * The keys as Spark's {@code SubqueryBroadcastExec} (dynamic partition pruning) reads them. It reads
+     * a {@code LongHashedRelation}'s keys as longs and casts them back to the build key's type, but only
+     * when the broadcast value is one, which this wrapper is not: a single integral key that Spark packed
+     * into a long ({@code cast(key as bigint)}) is handed out in its own type here.
+     */
     @Override
     public Iterator<InternalRow> keys() {
-        return rows().keys();
+        HashedRelation relation = rows();
+        Iterator<InternalRow> keys = relation.keys();
+        scala.collection.immutable.Seq<Expression> buildKeys = header().sparkMode().key();
+        if (!(relation instanceof LongHashedRelation) || buildKeys.size() != 1
+                || !(buildKeys.head() instanceof Cast cast) || cast.dataType() != LongType$.MODULE$) {
+            return keys;
+        }
+        DataType original = cast.child().dataType();
+        return keys.map(row -> {
+            long value = row.getLong(0);
+            Object unpacked;
+            if (original == IntegerType$.MODULE$) {
+                unpacked = (int) value;
+            } else if (original == ShortType$.MODULE$) {
+                unpacked = (short) value;
+            } else if (original == ByteType$.MODULE$) {
+                unpacked = (byte) value;
+            } else {
+                unpacked = value;
+            }
+            return (InternalRow) new GenericInternalRow(new Object[] {unpacked});
+        });
     }
 
     /**
