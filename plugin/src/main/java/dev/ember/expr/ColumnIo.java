@@ -2,9 +2,11 @@ package dev.ember.expr;
 
 import java.math.BigDecimal;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
@@ -19,103 +21,253 @@ import org.apache.arrow.vector.VarCharVector;
 /**
  * Copies chunks of rows between Arrow vectors (typed as {@link dev.ember.columnar.ArrowTypes} maps
  * them) and interpreter {@link Column}s.
+ *
+ * <p>Reads and writes are one loop per value kind over the buffers' raw addresses ({@link MemoryUtil}):
+ * the kind is resolved once per chunk, not per row, and the buffers' capacities are checked once per
+ * chunk instead of on every access (Arrow's checked accessors and its per-row {@code isNull} dominated
+ * the interpreter's profile). Only strings still take one {@code byte[]} per value, the lane the
+ * string loops work on.
  */
 final class ColumnIo {
     private ColumnIo() {}
 
     /** Reads rows {@code [start, start + column.size)} of {@code vector} into {@code column}. */
     static void read(FieldVector vector, int start, Column column) {
-        if (column.type.kind() == ValueKind.DECIMAL) {
-            readDecimals((DecimalVector) vector, start, column);
+        int size = column.size;
+        if (size == 0) {
             return;
         }
-        for (int i = 0; i < column.size; i++) {
-            int row = start + i;
-            if (vector.isNull(row)) {
-                column.nulls[i] = true;
-                continue;
+        ValueKind kind = column.type.kind();
+        ArrowBuf validityBuffer = vector.getValidityBuffer();
+        requireCapacity(validityBuffer, ((long) start + size + 7) >>> 3, vector);
+        long validity = validityBuffer.memoryAddress();
+        boolean[] nulls = column.nulls;
+        for (int i = 0; i < size; i++) {
+            nulls[i] = !bit(validity, start + i);
+        }
+        if (kind == ValueKind.STRING) {
+            readStrings((VarCharVector) vector, start, column);
+            return;
+        }
+        ArrowBuf dataBuffer = vector.getDataBuffer();
+        long data = dataBuffer.memoryAddress();
+        int width = kind == ValueKind.BOOLEAN ? 0 : ((BaseFixedWidthVector) vector).getTypeWidth();
+        requireCapacity(dataBuffer, width == 0 ? ((long) start + size + 7) >>> 3 : ((long) start + size) * width,
+                vector);
+        long[] longs = column.longs;
+        // a null row's value lane stays zero, as Column promises
+        switch (kind) {
+            case BOOLEAN -> {
+                for (int i = 0; i < size; i++) {
+                    longs[i] = !nulls[i] && bit(data, start + i) ? 1 : 0;
+                }
             }
-            switch (column.type.kind()) {
-                case BOOLEAN -> column.longs[i] = ((BitVector) vector).get(row);
-                case BYTE -> column.longs[i] = ((TinyIntVector) vector).get(row);
-                case SHORT -> column.longs[i] = ((SmallIntVector) vector).get(row);
-                case INT -> column.longs[i] = ((IntVector) vector).get(row);
-                case LONG -> column.longs[i] = ((BigIntVector) vector).get(row);
-                case FLOAT -> column.doubles[i] = ((Float4Vector) vector).get(row);
-                case DOUBLE -> column.doubles[i] = ((Float8Vector) vector).get(row);
-                case DECIMAL -> throw new IllegalStateException("decimals are read by readDecimals");
-                case DATE -> column.longs[i] = ((DateDayVector) vector).get(row);
-                case TIMESTAMP -> column.longs[i] = ((TimeStampVector) vector).get(row);
-                case STRING -> column.strings[i] = ((VarCharVector) vector).get(row);
+            case BYTE -> {
+                for (int i = 0; i < size; i++) {
+                    longs[i] = nulls[i] ? 0 : MemoryUtil.getByte(data + start + i);
+                }
             }
+            case SHORT -> {
+                for (int i = 0; i < size; i++) {
+                    longs[i] = nulls[i] ? 0 : MemoryUtil.getShort(data + ((long) start + i) * 2);
+                }
+            }
+            case INT, DATE -> {
+                for (int i = 0; i < size; i++) {
+                    longs[i] = nulls[i] ? 0 : MemoryUtil.getInt(data + ((long) start + i) * 4);
+                }
+            }
+            case LONG, TIMESTAMP -> {
+                for (int i = 0; i < size; i++) {
+                    longs[i] = nulls[i] ? 0 : MemoryUtil.getLong(data + ((long) start + i) * 8);
+                }
+            }
+            case FLOAT -> {
+                double[] doubles = column.doubles;
+                for (int i = 0; i < size; i++) {
+                    doubles[i] = nulls[i] ? 0 : Float.intBitsToFloat(MemoryUtil.getInt(data + ((long) start + i) * 4));
+                }
+            }
+            case DOUBLE -> {
+                double[] doubles = column.doubles;
+                for (int i = 0; i < size; i++) {
+                    doubles[i] = nulls[i] ? 0
+                            : Double.longBitsToDouble(MemoryUtil.getLong(data + ((long) start + i) * 8));
+                }
+            }
+            case DECIMAL -> {
+                // 16 bytes a value, little-endian two's complement; up to precision 18 the value is the low
+                // 8 bytes (the high 8 are their sign extension)
+                long[] highs = column.highs;
+                for (int i = 0; i < size; i++) {
+                    long at = data + ((long) start + i) * DecimalVector.TYPE_WIDTH;
+                    longs[i] = nulls[i] ? 0 : MemoryUtil.getLong(at);
+                }
+                if (highs != null) {
+                    for (int i = 0; i < size; i++) {
+                        long at = data + ((long) start + i) * DecimalVector.TYPE_WIDTH;
+                        highs[i] = nulls[i] ? 0 : MemoryUtil.getLong(at + Long.BYTES);
+                    }
+                }
+            }
+            case STRING -> throw new IllegalStateException("strings are read by readStrings");
         }
     }
 
-    /**
-     * Decimals straight from the data buffer: 16 bytes a value, little-endian two's complement; up to
-     * precision 18 the value is the low 8 bytes (the high 8 are their sign extension).
-     */
-    private static void readDecimals(DecimalVector vector, int start, Column column) {
-        ArrowBuf data = vector.getDataBuffer();
-        long[] highs = column.highs;
+    private static void readStrings(VarCharVector vector, int start, Column column) {
+        ArrowBuf offsetBuffer = vector.getOffsetBuffer();
+        requireCapacity(offsetBuffer, ((long) start + column.size + 1) * BaseVariableWidthVector.OFFSET_WIDTH, vector);
+        long offsets = offsetBuffer.memoryAddress() + (long) start * BaseVariableWidthVector.OFFSET_WIDTH;
+        ArrowBuf dataBuffer = vector.getDataBuffer();
+        long data = dataBuffer.memoryAddress();
+        long dataCapacity = dataBuffer.capacity();
+        boolean[] nulls = column.nulls;
+        byte[][] strings = column.strings;
         for (int i = 0; i < column.size; i++) {
-            int row = start + i;
-            if (vector.isNull(row)) {
-                column.nulls[i] = true;
+            if (nulls[i]) {
                 continue;
             }
-            long offset = (long) row * DecimalVector.TYPE_WIDTH;
-            column.longs[i] = data.getLong(offset);
-            if (highs != null) {
-                highs[i] = data.getLong(offset + Long.BYTES);
+            int from = MemoryUtil.getInt(offsets + (long) i * BaseVariableWidthVector.OFFSET_WIDTH);
+            int to = MemoryUtil.getInt(offsets + (long) (i + 1) * BaseVariableWidthVector.OFFSET_WIDTH);
+            if (from < 0 || to < from || to > dataCapacity) {
+                throw new IllegalStateException("string " + (start + i) + " of " + vector.getName()
+                        + " has offsets " + from + ".." + to + " outside its " + dataCapacity + "-byte buffer");
             }
+            byte[] value = new byte[to - from];
+            MemoryUtil.copyFromMemory(data + from, value, 0, value.length);
+            strings[i] = value;
         }
     }
 
     /** Writes {@code column} (no poisoned rows) into rows {@code [start, start + column.size)} of {@code vector}. */
     static void write(Column column, FieldVector vector, int start) {
-        if (column.type.kind() == ValueKind.DECIMAL) {
-            writeDecimals(column, (DecimalVector) vector, start);
+        int size = column.size;
+        if (size == 0) {
             return;
         }
-        for (int i = 0; i < column.size; i++) {
-            int row = start + i;
-            if (column.nulls[i]) {
-                vector.setNull(row);
-                continue;
+        ValueKind kind = column.type.kind();
+        if (kind == ValueKind.STRING) {
+            writeStrings(column, (VarCharVector) vector, start);
+            return;
+        }
+        while (vector.getValueCapacity() < start + size) {
+            vector.reAlloc();
+        }
+        long validity = vector.getValidityBuffer().memoryAddress();
+        long data = vector.getDataBuffer().memoryAddress();
+        boolean[] nulls = column.nulls;
+        long[] longs = column.longs;
+        writeValidity(validity, start, size, nulls);
+        switch (kind) {
+            case BOOLEAN -> writeBooleans(data, start, size, longs);
+            case BYTE -> {
+                for (int i = 0; i < size; i++) {
+                    MemoryUtil.putByte(data + start + i, (byte) longs[i]);
+                }
             }
-            switch (column.type.kind()) {
-                case BOOLEAN -> ((BitVector) vector).setSafe(row, (int) column.longs[i]);
-                case BYTE -> ((TinyIntVector) vector).setSafe(row, (byte) column.longs[i]);
-                case SHORT -> ((SmallIntVector) vector).setSafe(row, (short) column.longs[i]);
-                case INT -> ((IntVector) vector).setSafe(row, (int) column.longs[i]);
-                case LONG -> ((BigIntVector) vector).setSafe(row, column.longs[i]);
-                case FLOAT -> ((Float4Vector) vector).setSafe(row, (float) column.doubles[i]);
-                case DOUBLE -> ((Float8Vector) vector).setSafe(row, column.doubles[i]);
-                case DECIMAL -> throw new IllegalStateException("decimals are written by writeDecimals");
-                case DATE -> ((DateDayVector) vector).setSafe(row, (int) column.longs[i]);
-                case TIMESTAMP -> ((TimeStampVector) vector).setSafe(row, column.longs[i]);
-                case STRING -> ((VarCharVector) vector).setSafe(row, column.strings[i]);
+            case SHORT -> {
+                for (int i = 0; i < size; i++) {
+                    MemoryUtil.putShort(data + ((long) start + i) * 2, (short) longs[i]);
+                }
+            }
+            case INT, DATE -> {
+                for (int i = 0; i < size; i++) {
+                    MemoryUtil.putInt(data + ((long) start + i) * 4, (int) longs[i]);
+                }
+            }
+            case LONG, TIMESTAMP -> {
+                for (int i = 0; i < size; i++) {
+                    MemoryUtil.putLong(data + ((long) start + i) * 8, longs[i]);
+                }
+            }
+            case FLOAT -> {
+                double[] doubles = column.doubles;
+                for (int i = 0; i < size; i++) {
+                    MemoryUtil.putInt(data + ((long) start + i) * 4, Float.floatToRawIntBits((float) doubles[i]));
+                }
+            }
+            case DOUBLE -> {
+                double[] doubles = column.doubles;
+                for (int i = 0; i < size; i++) {
+                    MemoryUtil.putLong(data + ((long) start + i) * 8, Double.doubleToRawLongBits(doubles[i]));
+                }
+            }
+            case DECIMAL -> {
+                long[] highs = column.highs;
+                for (int i = 0; i < size; i++) {
+                    long at = data + ((long) start + i) * DecimalVector.TYPE_WIDTH;
+                    MemoryUtil.putLong(at, longs[i]);
+                    MemoryUtil.putLong(at + Long.BYTES, highs != null ? highs[i] : longs[i] >> 63);
+                }
+            }
+            case STRING -> throw new IllegalStateException("strings are written by writeStrings");
+        }
+    }
+
+    private static void writeStrings(Column column, VarCharVector vector, int start) {
+        for (int i = 0; i < column.size; i++) {
+            if (column.nulls[i]) {
+                vector.setNull(start + i);
+            } else {
+                vector.setSafe(start + i, column.strings[i]);
             }
         }
     }
 
-    private static void writeDecimals(Column column, DecimalVector vector, int start) {
-        while (vector.getValueCapacity() < start + column.size) {
-            vector.reAlloc();
-        }
-        ArrowBuf data = vector.getDataBuffer();
-        ArrowBuf validity = vector.getValidityBuffer();
-        for (int i = 0; i < column.size; i++) {
-            int row = start + i;
-            if (column.nulls[i]) {
-                BitVectorHelper.unsetBit(validity, row);
-                continue;
+    /**
+     * Sets bits {@code [start, start + size)} of the validity buffer at {@code address}: a byte at a time
+     * where the chunk starts on a byte boundary (every chunk of the interpreter does), else bit by bit.
+     */
+    private static void writeValidity(long address, int start, int size, boolean[] nulls) {
+        int i = 0;
+        if ((start & 7) == 0) {
+            long at = address + (start >>> 3);
+            for (; i + 8 <= size; i += 8) {
+                int bits = 0;
+                for (int b = 0; b < 8; b++) {
+                    bits |= (nulls[i + b] ? 0 : 1) << b;
+                }
+                MemoryUtil.putByte(at + (i >>> 3), (byte) bits);
             }
-            long offset = (long) row * DecimalVector.TYPE_WIDTH;
-            data.setLong(offset, column.longs[i]);
-            data.setLong(offset + Long.BYTES, column.high(i));
-            BitVectorHelper.setBit(validity, row);
+        }
+        for (; i < size; i++) {
+            putBit(address, start + i, !nulls[i]);
+        }
+    }
+
+    /** The boolean lane (0 or 1) into bits {@code [start, start + size)} of a bit vector's data buffer. */
+    private static void writeBooleans(long address, int start, int size, long[] values) {
+        int i = 0;
+        if ((start & 7) == 0) {
+            long at = address + (start >>> 3);
+            for (; i + 8 <= size; i += 8) {
+                int bits = 0;
+                for (int b = 0; b < 8; b++) {
+                    bits |= (values[i + b] != 0 ? 1 : 0) << b;
+                }
+                MemoryUtil.putByte(at + (i >>> 3), (byte) bits);
+            }
+        }
+        for (; i < size; i++) {
+            putBit(address, start + i, values[i] != 0);
+        }
+    }
+
+    private static void putBit(long address, int row, boolean set) {
+        long at = address + (row >>> 3);
+        int mask = 1 << (row & 7);
+        int current = MemoryUtil.getByte(at);
+        MemoryUtil.putByte(at, (byte) (set ? current | mask : current & ~mask));
+    }
+
+    private static boolean bit(long address, int row) {
+        return ((MemoryUtil.getByte(address + (row >>> 3)) >> (row & 7)) & 1) != 0;
+    }
+
+    private static void requireCapacity(ArrowBuf buffer, long bytes, FieldVector vector) {
+        if (buffer.capacity() < bytes) {
+            throw new IllegalStateException("a buffer of " + vector.getName() + " holds " + buffer.capacity()
+                    + " bytes, fewer than the " + bytes + " its rows need");
         }
     }
 

@@ -21,7 +21,7 @@ import java.math.RoundingMode;
  * quotients of wide decimals, operands aligned to a much larger scale) go through {@link BigDecimal},
  * for that row only: the slow path.
  *
- * <p>One instance serves one kernel call (it holds scratch space): not thread-safe.
+ * <p>One instance serves one loop over a chunk (it holds scratch space): not thread-safe.
  */
 final class DecimalArithmetic {
     /** Spark's {@code Decimal.MATH_CONTEXT}: 39 digits, rounding down (truncating). */

@@ -3,9 +3,8 @@ package dev.ember.expr;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.columnar.ArrowTypes;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -69,13 +68,15 @@ public final class HostInterpreter {
                 result.setInitialCapacity(rowCount);
                 result.allocateNew();
             }
+            SharedColumns shared = new SharedColumns(inputs);
             for (int start = 0; start < rowCount; start += CHUNK_ROWS) {
                 int size = Math.min(CHUNK_ROWS, rowCount - start);
+                shared.startChunk(start, size);
                 List<Column> columns = new ArrayList<>(programs.size());
                 int failingRow = Integer.MAX_VALUE;
                 int failingProgram = -1;
                 for (int i = 0; i < programs.size(); i++) {
-                    Column column = run(programs.get(i), inputs, start, size);
+                    Column column = run(programs.get(i), shared);
                     columns.add(column);
                     int failing = column.firstPoisoned();
                     if (failing >= 0 && failing < failingRow) {
@@ -125,79 +126,79 @@ public final class HostInterpreter {
         return ErrorReplay.raise(program, inputs, row);
     }
 
-    /** Runs every instruction over rows {@code [start, start + size)} and returns the result column. */
-    static Column run(Program program, List<FieldVector> inputs, int start, int size) {
-        Deque<Column> stack = new ArrayDeque<>();
-        for (Instruction instruction : program.instructions()) {
-            List<Column> operands = new ArrayList<>(instruction.operandCount());
-            for (int i = 0; i < instruction.operandCount(); i++) {
-                operands.add(0, stack.pop());
+    /** Runs every instruction over the rows of {@code shared}'s current chunk and returns the result column. */
+    static Column run(Program program, SharedColumns shared) {
+        List<Instruction> instructions = program.instructions();
+        Column[] stack = new Column[instructions.size()];
+        int depth = 0;
+        for (Instruction instruction : instructions) {
+            int operandCount = instruction.operandCount();
+            if (operandCount > depth) {
+                throw new IllegalStateException("malformed program pops an empty stack: " + program);
             }
-            stack.push(execute(instruction, operands, inputs, start, size));
+            depth -= operandCount;
+            List<Column> operands = operandCount == 0 ? List.of()
+                    : Arrays.asList(Arrays.copyOfRange(stack, depth, depth + operandCount));
+            stack[depth++] = execute(instruction, operands, shared);
         }
-        if (stack.size() != 1) {
-            throw new IllegalStateException("malformed program leaves " + stack.size() + " columns: " + program);
+        if (depth != 1) {
+            throw new IllegalStateException("malformed program leaves " + depth + " columns: " + program);
         }
-        return stack.pop();
+        return stack[0];
     }
 
-    private static Column execute(Instruction instruction, List<Column> operands, List<FieldVector> inputs,
-            int start, int size) {
+    private static Column execute(Instruction instruction, List<Column> operands, SharedColumns shared) {
         return switch (instruction.opcode()) {
-            case INPUT -> {
-                Column column = new Column(instruction.type(), size);
-                ColumnIo.read(inputs.get((int) instruction.longAt(0)), start, column);
-                yield column;
-            }
-            case LITERAL -> literal(instruction, size);
+            case INPUT -> shared.input((int) instruction.longAt(0), instruction.type());
+            case LITERAL -> shared.literal(instruction);
             case ADD, SUBTRACT, MULTIPLY ->
-                    ArithmeticKernels.addSubtractMultiply(instruction, operands.get(0), operands.get(1));
-            case DIVIDE, REMAINDER -> ArithmeticKernels.divideRemainder(instruction, operands.get(0), operands.get(1));
-            case NEGATE -> ArithmeticKernels.negate(instruction, operands.get(0));
+                    ArithmeticLoops.addSubtractMultiply(instruction, operands.get(0), operands.get(1));
+            case DIVIDE, REMAINDER -> ArithmeticLoops.divideRemainder(instruction, operands.get(0), operands.get(1));
+            case NEGATE -> ArithmeticLoops.negate(instruction, operands.get(0));
             case EQUAL, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL, NULL_SAFE_EQUAL ->
-                    PredicateKernels.compare(instruction.opcode(), operands.get(0), operands.get(1));
-            case AND, OR -> PredicateKernels.andOr(instruction.opcode(), operands.get(0), operands.get(1));
-            case NOT -> PredicateKernels.not(operands.get(0));
-            case IS_NULL -> PredicateKernels.isNull(operands.get(0), true);
-            case IS_NOT_NULL -> PredicateKernels.isNull(operands.get(0), false);
-            case IN, IN_SET -> PredicateKernels.in(instruction, operands.get(0));
-            case IF -> ConditionalKernels.ifThenElse(instruction.type(), operands.get(0), operands.get(1),
+                    PredicateLoops.compare(instruction.opcode(), operands.get(0), operands.get(1));
+            case AND, OR -> PredicateLoops.andOr(instruction.opcode(), operands.get(0), operands.get(1));
+            case NOT -> PredicateLoops.not(operands.get(0));
+            case IS_NULL -> PredicateLoops.isNull(operands.get(0), true);
+            case IS_NOT_NULL -> PredicateLoops.isNull(operands.get(0), false);
+            case IN, IN_SET -> PredicateLoops.in(instruction, operands.get(0));
+            case IF -> ConditionalLoops.ifThenElse(instruction.type(), operands.get(0), operands.get(1),
                     operands.get(2));
-            case CASE_WHEN -> ConditionalKernels.caseWhen(instruction, operands);
-            case COALESCE -> ConditionalKernels.coalesce(instruction.type(), operands);
-            case CAST -> CastKernels.cast(instruction, operands.get(0));
+            case CASE_WHEN -> ConditionalLoops.caseWhen(instruction, operands);
+            case COALESCE -> ConditionalLoops.coalesce(instruction.type(), operands);
+            case CAST -> CastLoops.cast(instruction, operands.get(0));
             case STARTS_WITH, ENDS_WITH, CONTAINS ->
-                    StringKernels.binary(instruction.opcode(), operands.get(0), operands.get(1));
-            case LIKE -> StringKernels.like(instruction, operands.get(0));
-            case SUBSTRING -> StringKernels.substring(operands.get(0), operands.get(1), operands.get(2));
-            case LENGTH -> StringKernels.length(operands.get(0));
-            case YEAR, MONTH, DAY_OF_MONTH -> StringKernels.dateField(instruction.opcode(), operands.get(0));
-            case TRY -> ConditionalKernels.tryEval(operands.get(0));
-            case NORMALIZE_FLOATING -> ConditionalKernels.normalizeFloating(operands.get(0));
-            case UNSCALED_VALUE -> ConditionalKernels.unscaledValue(operands.get(0));
-            case MAKE_DECIMAL -> ConditionalKernels.makeDecimal(instruction, operands.get(0));
+                    StringLoops.binary(instruction.opcode(), operands.get(0), operands.get(1));
+            case LIKE -> StringLoops.like(instruction, operands.get(0));
+            case SUBSTRING -> StringLoops.substring(operands.get(0), operands.get(1), operands.get(2));
+            case LENGTH -> StringLoops.length(operands.get(0));
+            case YEAR, MONTH, DAY_OF_MONTH -> StringLoops.dateField(instruction.opcode(), operands.get(0));
+            case TRY -> ConditionalLoops.tryEval(operands.get(0));
+            case NORMALIZE_FLOATING -> ConditionalLoops.normalizeFloating(operands.get(0));
+            case UNSCALED_VALUE -> ConditionalLoops.unscaledValue(operands.get(0));
+            case MAKE_DECIMAL -> ConditionalLoops.makeDecimal(instruction, operands.get(0));
         };
     }
 
-    private static Column literal(Instruction instruction, int size) {
+    static Column literal(Instruction instruction, int size) {
         Column column = new Column(instruction.type(), size);
         if (instruction.hasFlag(Instruction.FLAG_NULL_CONSTANT)) {
-            java.util.Arrays.fill(column.nulls, true);
+            Arrays.fill(column.nulls, true);
             return column;
         }
         switch (instruction.type().kind()) {
-            case FLOAT, DOUBLE -> java.util.Arrays.fill(column.doubles, instruction.doubleAt(0));
+            case FLOAT, DOUBLE -> Arrays.fill(column.doubles, instruction.doubleAt(0));
             case DECIMAL -> {
                 Int128 unscaled = new Int128();
                 unscaled.set(instruction.decimalAt(0).unscaledValue());
-                java.util.Arrays.fill(column.longs, unscaled.low);
+                Arrays.fill(column.longs, unscaled.low);
                 if (column.highs != null) {
-                    java.util.Arrays.fill(column.highs, unscaled.high);
+                    Arrays.fill(column.highs, unscaled.high);
                 }
             }
-            // Kernels never modify string values, so all rows can share one copy of the constant.
-            case STRING -> java.util.Arrays.fill(column.strings, instruction.stringAt(0));
-            default -> java.util.Arrays.fill(column.longs, instruction.longAt(0));
+            // The loops never modify string values, so all rows can share one copy of the constant.
+            case STRING -> Arrays.fill(column.strings, instruction.stringAt(0));
+            default -> Arrays.fill(column.longs, instruction.longAt(0));
         }
         return column;
     }

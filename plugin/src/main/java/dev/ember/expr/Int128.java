@@ -5,12 +5,12 @@ import java.math.BigInteger;
 
 /**
  * A mutable signed 128-bit integer in two longs, two's complement ({@link #high} holds bits 64 to 127,
- * {@link #low} bits 0 to 63), with the operations the host's decimal kernels apply to unscaled values.
+ * {@link #low} bits 0 to 63), with the operations the host's decimal loops apply to unscaled values.
  * Decimal values of up to 38 digits are below 2^127 in magnitude, so every operation here works on
  * values in (-2^127, 2^127); an operation whose result would leave that range returns false and
  * leaves the value undefined, and each caller says what that means for it.
  *
- * <p>Scratch space of one kernel call: not thread-safe.
+ * <p>Scratch space of one loop over a chunk: not thread-safe.
  */
 final class Int128 {
     /** The largest number of decimal digits an {@code Int128} value can hold in full. */

@@ -1,7 +1,7 @@
 package dev.ember.expr;
 
 /**
- * The per-row evaluation-order rules shared by the kernels. Each returns true when the row has
+ * The per-row evaluation-order rules shared by the interpreter's loops. Each returns true when the row has
  * values to compute with; otherwise it has already marked the output row null or poisoned, the way
  * Spark's interpreted evaluation would have ended for that row.
  */

@@ -147,7 +147,7 @@ class TestDecimalArithmetic {
             Column right = randomColumn(rightType, false);
             for (Opcode opcode : List.of(Opcode.ADD, Opcode.SUBTRACT, Opcode.MULTIPLY)) {
                 boolean ansi = random.nextBoolean();
-                Column out = ArithmeticKernels.addSubtractMultiply(instruction(opcode, resultType, 2, ansi), left, right);
+                Column out = ArithmeticLoops.addSubtractMultiply(instruction(opcode, resultType, 2, ansi), left, right);
                 for (int row = 0; row < ROWS; row++) {
                     Supplier<String> what = operands(left, opcode, right, row);
                     if (left.nulls[row] || right.nulls[row]) {
@@ -171,7 +171,7 @@ class TestDecimalArithmetic {
             Column right = randomColumn(rightType, true);
             for (Opcode opcode : List.of(Opcode.DIVIDE, Opcode.REMAINDER)) {
                 boolean ansi = random.nextBoolean();
-                Column out = ArithmeticKernels.divideRemainder(instruction(opcode, resultType, 2, ansi), left, right);
+                Column out = ArithmeticLoops.divideRemainder(instruction(opcode, resultType, 2, ansi), left, right);
                 for (int row = 0; row < ROWS; row++) {
                     Supplier<String> what = operands(left, opcode, right, row);
                     if (left.nulls[row] || right.nulls[row]) {
@@ -202,7 +202,7 @@ class TestDecimalArithmetic {
             ValueType type = randomType();
             ValueType resultType = random.nextBoolean() ? type : randomResultType();
             Column value = randomColumn(type, false);
-            Column out = ArithmeticKernels.negate(instruction(Opcode.NEGATE, resultType, 1, false), value);
+            Column out = ArithmeticLoops.negate(instruction(Opcode.NEGATE, resultType, 1, false), value);
             for (int row = 0; row < ROWS; row++) {
                 if (value.nulls[row]) {
                     assertTrue(out.nulls[row], describe(() -> "-null", resultType, row));
@@ -237,7 +237,7 @@ class TestDecimalArithmetic {
                 }
             }
             for (Opcode opcode : List.of(Opcode.EQUAL, Opcode.LESS_THAN, Opcode.GREATER_THAN_OR_EQUAL)) {
-                Column out = PredicateKernels.compare(opcode, left, right);
+                Column out = PredicateLoops.compare(opcode, left, right);
                 for (int row = 0; row < ROWS; row++) {
                     if (left.nulls[row] || right.nulls[row]) {
                         assertTrue(out.nulls[row]);
@@ -264,10 +264,10 @@ class TestDecimalArithmetic {
             ValueType to = randomType();
             boolean ansi = random.nextBoolean();
             Column value = randomColumn(from, false);
-            Column decimals = CastKernels.cast(instruction(Opcode.CAST, to, 1, ansi), value);
-            Column longs = CastKernels.cast(instruction(Opcode.CAST, ValueType.LONG, 1, false), value);
-            Column doubles = CastKernels.cast(instruction(Opcode.CAST, ValueType.of(ValueKind.DOUBLE), 1, false), value);
-            Column floats = CastKernels.cast(instruction(Opcode.CAST, ValueType.of(ValueKind.FLOAT), 1, false), value);
+            Column decimals = CastLoops.cast(instruction(Opcode.CAST, to, 1, ansi), value);
+            Column longs = CastLoops.cast(instruction(Opcode.CAST, ValueType.LONG, 1, false), value);
+            Column doubles = CastLoops.cast(instruction(Opcode.CAST, ValueType.of(ValueKind.DOUBLE), 1, false), value);
+            Column floats = CastLoops.cast(instruction(Opcode.CAST, ValueType.of(ValueKind.FLOAT), 1, false), value);
             for (int row = 0; row < ROWS; row++) {
                 if (value.nulls[row]) {
                     assertTrue(decimals.nulls[row] && longs.nulls[row] && doubles.nulls[row]);
@@ -299,8 +299,8 @@ class TestDecimalArithmetic {
                 longs.longs[row] = value;
                 doubles.doubles[row] = random.nextBoolean() ? value : value / 1000.0;
             }
-            Column fromLongs = CastKernels.cast(instruction(Opcode.CAST, to, 1, ansi), longs);
-            Column fromDoubles = CastKernels.cast(instruction(Opcode.CAST, to, 1, ansi), doubles);
+            Column fromLongs = CastLoops.cast(instruction(Opcode.CAST, to, 1, ansi), longs);
+            Column fromDoubles = CastLoops.cast(instruction(Opcode.CAST, to, 1, ansi), doubles);
             for (int row = 0; row < ROWS; row++) {
                 long longValue = longs.longs[row];
                 double doubleValue = doubles.doubles[row];

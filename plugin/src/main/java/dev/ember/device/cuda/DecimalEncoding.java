@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The decimal part of {@link ExpressionProgramEncoder}: which instructions over decimals the CUDA
  * interpreter kernel covers ({@code kernels/src/main/cuda/expression_decimal.cuh} computes them bit
- * for bit as {@code dev.ember.expr.DecimalArithmetic} and {@code CastKernels} do), the decimal
+ * for bit as {@code dev.ember.expr.DecimalArithmetic} and {@code CastLoops} do), the decimal
  * types packed into bits 32-63 of an instruction header, and decimal constants as two words (low,
  * high) of the 128-bit unscaled value.
  *

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
@@ -65,6 +66,22 @@ abstract class HostAccumulator implements AutoCloseable {
         // most kinds hold heap arrays only
     }
 
+    /** Checks that the input holds the rows a fold reads straight from its buffers. */
+    static void checkRows(FieldVector input, int rowCount) {
+        if (input.getValueCount() < rowCount) {
+            throw new IllegalArgumentException("an aggregation input holds " + input.getValueCount()
+                    + " values, fewer than the " + rowCount + " rows added");
+        }
+        long validityBytes = ((long) rowCount + 7) >>> 3;
+        if (rowCount > 0 && input.getValidityBuffer().capacity() < validityBytes) {
+            throw new IllegalArgumentException("an aggregation input's validity buffer is too small");
+        }
+    }
+
+    static long validityAddress(FieldVector input) {
+        return input.getValidityBuffer().memoryAddress();
+    }
+
     static long longAt(FieldVector vector, int row) {
         ArrowBuf data = vector.getDataBuffer();
         return switch (((BaseFixedWidthVector) vector).getTypeWidth()) {
@@ -121,12 +138,22 @@ abstract class HostAccumulator implements AutoCloseable {
         @Override
         void add(List<FieldVector> inputs, int[] groupIds, int rowCount) {
             FieldVector input = inputs.get(0);
+            checkRows(input, rowCount);
+            long validity = validityAddress(input);
+            long data = input.getDataBuffer().memoryAddress();
+            int width = ((BaseFixedWidthVector) input).getTypeWidth();
             for (int row = 0; row < rowCount; row++) {
-                if (input.isNull(row)) {
+                if (!HostColumn.bit(validity, row)) {
                     continue;
                 }
                 int group = groupIds[row];
-                long value = longAt(input, row);
+                long at = data + (long) row * width;
+                long value = switch (width) {
+                    case 1 -> MemoryUtil.getByte(at);
+                    case 2 -> MemoryUtil.getShort(at);
+                    case 4 -> MemoryUtil.getInt(at);
+                    default -> MemoryUtil.getLong(at);
+                };
                 sums[group] = ansi ? Math.addExact(sums[group], value) : sums[group] + value;
                 seen[group] = true;
             }
@@ -156,10 +183,23 @@ abstract class HostAccumulator implements AutoCloseable {
         @Override
         void add(List<FieldVector> inputs, int[] groupIds, int rowCount) {
             FieldVector input = inputs.get(0);
+            if (!(input instanceof Float8Vector)) {
+                for (int row = 0; row < rowCount; row++) {
+                    if (!input.isNull(row)) {
+                        int group = groupIds[row];
+                        sums[group] += doubleAt(input, row);
+                        seen[group] = true;
+                    }
+                }
+                return;
+            }
+            checkRows(input, rowCount);
+            long validity = validityAddress(input);
+            long data = input.getDataBuffer().memoryAddress();
             for (int row = 0; row < rowCount; row++) {
-                if (!input.isNull(row)) {
+                if (HostColumn.bit(validity, row)) {
                     int group = groupIds[row];
-                    sums[group] += doubleAt(input, row);
+                    sums[group] += Double.longBitsToDouble(MemoryUtil.getLong(data + (long) row * 8));
                     seen[group] = true;
                 }
             }
@@ -223,20 +263,30 @@ abstract class HostAccumulator implements AutoCloseable {
         void add(List<FieldVector> inputs, int[] groupIds, int rowCount) {
             FieldVector input = inputs.get(0);
             BitVector isEmpty = inputs.size() > 1 ? (BitVector) inputs.get(1) : null;
-            ArrowBuf data = input.getDataBuffer();
+            checkRows(input, rowCount);
+            long validity = validityAddress(input);
+            long data = input.getDataBuffer().memoryAddress();
+            long emptyValidity = 0;
+            long emptyValues = 0;
+            if (isEmpty != null) {
+                checkRows(isEmpty, rowCount);
+                emptyValidity = validityAddress(isEmpty);
+                emptyValues = isEmpty.getDataBuffer().memoryAddress();
+            }
             for (int row = 0; row < rowCount; row++) {
                 int group = groupIds[row];
+                boolean isValue = HostColumn.bit(validity, row);
                 if (isEmpty != null) {
-                    if (!isEmpty.isNull(row) && isEmpty.get(row) != 0) {
+                    if (HostColumn.bit(emptyValidity, row) && HostColumn.bit(emptyValues, row)) {
                         continue;
                     }
                     seen[group] = true;
-                    if (input.isNull(row)) {
+                    if (!isValue) {
                         overflowed[group] = true;
                         continue;
                     }
                 } else {
-                    if (input.isNull(row)) {
+                    if (!isValue) {
                         continue;
                     }
                     seen[group] = true;
@@ -244,8 +294,8 @@ abstract class HostAccumulator implements AutoCloseable {
                 if (overflowed[group]) {
                     continue;
                 }
-                long low = data.getLong((long) row * 16);
-                long high = data.getLong((long) row * 16 + 8);
+                long low = MemoryUtil.getLong(data + (long) row * 16);
+                long high = MemoryUtil.getLong(data + (long) row * 16 + 8);
                 long sumLow = lows[group] + low;
                 long carry = Long.compareUnsigned(sumLow, low) < 0 ? 1 : 0;
                 long sumHigh = highs[group] + high + carry;
@@ -315,6 +365,17 @@ abstract class HostAccumulator implements AutoCloseable {
 
         @Override
         void add(List<FieldVector> inputs, int[] groupIds, int rowCount) {
+            if (inputs.size() == 1) {
+                FieldVector input = inputs.get(0);
+                checkRows(input, rowCount);
+                long validity = validityAddress(input);
+                for (int row = 0; row < rowCount; row++) {
+                    if (HostColumn.bit(validity, row)) {
+                        counts[groupIds[row]]++;
+                    }
+                }
+                return;
+            }
             rows:
             for (int row = 0; row < rowCount; row++) {
                 for (FieldVector input : inputs) {
@@ -361,6 +422,7 @@ abstract class HostAccumulator implements AutoCloseable {
         void add(List<FieldVector> inputs, int[] groupIds, int rowCount) {
             FieldVector input = inputs.get(0);
             HostColumn column = HostColumn.of(input);
+            column.checkRows(0, rowCount);
             for (int row = 0; row < rowCount; row++) {
                 if (input.isNull(row)) {
                     continue;

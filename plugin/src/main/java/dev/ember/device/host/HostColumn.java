@@ -3,7 +3,9 @@ package dev.ember.device.host;
 import static java.util.Objects.requireNonNull;
 
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -26,6 +28,10 @@ import org.apache.arrow.vector.VarCharVector;
  * NaN is greater than every other value, -0.0 equals 0.0, strings compare by unsigned UTF-8 bytes,
  * false sorts before true. Buffers are read through the vector on every call, so a vector may grow
  * (through its {@code *Safe} setters) while a column reads it.
+ *
+ * <p>Row access reads the buffers' raw addresses, without Arrow's per-access bounds and reference-count
+ * checks (they cost more than the comparisons themselves): callers pass rows within the vector's buffers,
+ * checked once where rows enter a primitive ({@link #checkRows}, {@link HostKeys#hashRows}).
  *
  * <p>Hash, equality and comparison are defined for non-null rows only; callers test {@link #isNull}
  * first. Two columns compared with each other must hold the same Arrow type.
@@ -64,7 +70,7 @@ public abstract class HostColumn {
     }
 
     public final boolean isNull(int row) {
-        return vector.isNull(row);
+        return !bit(vector.getValidityBuffer().memoryAddress(), row);
     }
 
     /** A hash of a non-null value; equal keys hash equally. */
@@ -75,6 +81,41 @@ public abstract class HostColumn {
 
     /** Spark's ordering of non-null values: negative, zero or positive. */
     public abstract int compare(int row, HostColumn other, int otherRow);
+
+    /**
+     * Folds the key hashes of rows {@code [start, start + count)} into {@code hashes}:
+     * {@code hashes[i] = hashes[i] * HASH_MULTIPLIER + (row null ? nullHash : hash(row))}, as
+     * {@link HostKeys#hash} combines columns, and marks null rows in {@code anyNull}. One pass over the
+     * column with its type resolved once; the common key types override it with loops over the raw
+     * buffers.
+     */
+    public void combineHashes(int start, int count, long[] hashes, boolean[] anyNull, long nullHash) {
+        for (int i = 0; i < count; i++) {
+            int row = start + i;
+            if (isNull(row)) {
+                anyNull[i] = true;
+                hashes[i] = hashes[i] * HASH_MULTIPLIER + nullHash;
+            } else {
+                hashes[i] = hashes[i] * HASH_MULTIPLIER + hash(row);
+            }
+        }
+    }
+
+    /** The multiplier that combines the hashes of several key columns. */
+    static final long HASH_MULTIPLIER = 0x9E3779B97F4A7C15L;
+
+    /** Whether bit {@code row} of the buffer at {@code address} is set. */
+    static boolean bit(long address, int row) {
+        return ((MemoryUtil.getByte(address + (row >>> 3)) >> (row & 7)) & 1) != 0;
+    }
+
+    /** Checks that rows {@code [start, start + count)} lie within the vector's values, before raw reads. */
+    public final void checkRows(int start, int count) {
+        if (start < 0 || count < 0 || start + count > vector.getValueCount()) {
+            throw new IndexOutOfBoundsException("rows " + start + ".." + (start + count) + " of "
+                    + vector.getField().getName() + ", which holds " + vector.getValueCount());
+        }
+    }
 
     /** Mixes a 64-bit value into a well-spread hash (the finalizer of SplitMix64). */
     static long mix(long value) {
@@ -118,12 +159,12 @@ public abstract class HostColumn {
         }
 
         long value(int row) {
-            ArrowBuf data = vector.getDataBuffer();
+            long at = vector.getDataBuffer().memoryAddress() + (long) row * width;
             return switch (width) {
-                case 1 -> data.getByte(row);
-                case 2 -> data.getShort((long) row * 2);
-                case 4 -> data.getInt((long) row * 4);
-                case 8 -> data.getLong((long) row * 8);
+                case 1 -> MemoryUtil.getByte(at);
+                case 2 -> MemoryUtil.getShort(at);
+                case 4 -> MemoryUtil.getInt(at);
+                case 8 -> MemoryUtil.getLong(at);
                 default -> throw new IllegalStateException("unexpected integer width " + width);
             };
         }
@@ -131,6 +172,30 @@ public abstract class HostColumn {
         @Override
         public long hash(int row) {
             return mix(value(row));
+        }
+
+        @Override
+        public void combineHashes(int start, int count, long[] hashes, boolean[] anyNull, long nullHash) {
+            checkRows(start, count);
+            long validity = vector.getValidityBuffer().memoryAddress();
+            long data = vector.getDataBuffer().memoryAddress();
+            for (int i = 0; i < count; i++) {
+                int row = start + i;
+                long hash;
+                if (!bit(validity, row)) {
+                    anyNull[i] = true;
+                    hash = nullHash;
+                } else {
+                    long at = data + (long) row * width;
+                    hash = mix(switch (width) {
+                        case 1 -> MemoryUtil.getByte(at);
+                        case 2 -> MemoryUtil.getShort(at);
+                        case 4 -> MemoryUtil.getInt(at);
+                        default -> MemoryUtil.getLong(at);
+                    });
+                }
+                hashes[i] = hashes[i] * HASH_MULTIPLIER + hash;
+            }
         }
 
         @Override
@@ -214,16 +279,35 @@ public abstract class HostColumn {
         }
 
         long low(int row) {
-            return vector.getDataBuffer().getLong((long) row * 16);
+            return MemoryUtil.getLong(vector.getDataBuffer().memoryAddress() + (long) row * 16);
         }
 
         long high(int row) {
-            return vector.getDataBuffer().getLong((long) row * 16 + 8);
+            return MemoryUtil.getLong(vector.getDataBuffer().memoryAddress() + (long) row * 16 + 8);
         }
 
         @Override
         public long hash(int row) {
             return mix(low(row) ^ mix(high(row)));
+        }
+
+        @Override
+        public void combineHashes(int start, int count, long[] hashes, boolean[] anyNull, long nullHash) {
+            checkRows(start, count);
+            long validity = vector.getValidityBuffer().memoryAddress();
+            long data = vector.getDataBuffer().memoryAddress();
+            for (int i = 0; i < count; i++) {
+                int row = start + i;
+                long hash;
+                if (!bit(validity, row)) {
+                    anyNull[i] = true;
+                    hash = nullHash;
+                } else {
+                    long at = data + (long) row * 16;
+                    hash = mix(MemoryUtil.getLong(at) ^ mix(MemoryUtil.getLong(at + 8)));
+                }
+                hashes[i] = hashes[i] * HASH_MULTIPLIER + hash;
+            }
         }
 
         @Override
@@ -241,6 +325,8 @@ public abstract class HostColumn {
     }
 
     private static final class StringColumn extends HostColumn {
+        private static final int OFFSET_WIDTH = BaseVariableWidthVector.OFFSET_WIDTH;
+
         private final VarCharVector strings;
 
         StringColumn(VarCharVector strings) {
@@ -264,25 +350,67 @@ public abstract class HostColumn {
             return mix(hash);
         }
 
+        /** The same hash as {@link #hash}, read from the raw buffers after one bounds check per call. */
+        @Override
+        public void combineHashes(int start, int count, long[] hashes, boolean[] anyNull, long nullHash) {
+            checkRows(start, count);
+            long validity = strings.getValidityBuffer().memoryAddress();
+            long offsets = strings.getOffsetBuffer().memoryAddress();
+            ArrowBuf dataBuffer = strings.getDataBuffer();
+            long data = dataBuffer.memoryAddress();
+            if (count == 0) {
+                return;
+            }
+            long lastEnd = MemoryUtil.getInt(offsets + (long) (start + count) * BaseVariableWidthVector.OFFSET_WIDTH);
+            if (lastEnd > dataBuffer.capacity()) {
+                throw new IllegalStateException("string offsets of " + vector.getField().getName()
+                        + " pass the end of its data buffer");
+            }
+            for (int i = 0; i < count; i++) {
+                int row = start + i;
+                long hash;
+                if (!bit(validity, row)) {
+                    anyNull[i] = true;
+                    hash = nullHash;
+                } else {
+                    long at = offsets + (long) row * BaseVariableWidthVector.OFFSET_WIDTH;
+                    long begin = MemoryUtil.getInt(at);
+                    long end = MemoryUtil.getInt(at + BaseVariableWidthVector.OFFSET_WIDTH);
+                    long value = end - begin;
+                    long position = begin;
+                    for (; position + 8 <= end; position += 8) {
+                        value = value * 0x100000001B3L + MemoryUtil.getLong(data + position);
+                    }
+                    for (; position < end; position++) {
+                        value = value * 31 + MemoryUtil.getByte(data + position);
+                    }
+                    hash = mix(value);
+                }
+                hashes[i] = hashes[i] * HASH_MULTIPLIER + hash;
+            }
+        }
+
         @Override
         public boolean keyEquals(int row, HostColumn other, int otherRow) {
             StringColumn that = (StringColumn) other;
-            long start = strings.getStartOffset(row);
-            long length = strings.getEndOffset(row) - start;
-            long otherStart = that.strings.getStartOffset(otherRow);
-            if (that.strings.getEndOffset(otherRow) - otherStart != length) {
+            long offsets = strings.getOffsetBuffer().memoryAddress() + (long) row * OFFSET_WIDTH;
+            long otherOffsets = that.strings.getOffsetBuffer().memoryAddress() + (long) otherRow * OFFSET_WIDTH;
+            int start = MemoryUtil.getInt(offsets);
+            int length = MemoryUtil.getInt(offsets + OFFSET_WIDTH) - start;
+            int otherStart = MemoryUtil.getInt(otherOffsets);
+            if (MemoryUtil.getInt(otherOffsets + OFFSET_WIDTH) - otherStart != length) {
                 return false;
             }
-            ArrowBuf data = strings.getDataBuffer();
-            ArrowBuf otherData = that.strings.getDataBuffer();
-            long i = 0;
+            long data = strings.getDataBuffer().memoryAddress() + start;
+            long otherData = that.strings.getDataBuffer().memoryAddress() + otherStart;
+            int i = 0;
             for (; i + 8 <= length; i += 8) {
-                if (data.getLong(start + i) != otherData.getLong(otherStart + i)) {
+                if (MemoryUtil.getLong(data + i) != MemoryUtil.getLong(otherData + i)) {
                     return false;
                 }
             }
             for (; i < length; i++) {
-                if (data.getByte(start + i) != otherData.getByte(otherStart + i)) {
+                if (MemoryUtil.getByte(data + i) != MemoryUtil.getByte(otherData + i)) {
                     return false;
                 }
             }

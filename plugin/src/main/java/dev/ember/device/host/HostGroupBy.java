@@ -30,6 +30,9 @@ public final class HostGroupBy implements Device.GroupBy {
     private final List<HostAccumulator> accumulators = new ArrayList<>();
     private int groupCount;
     private int[] groupIds = new int[0];
+    /** Scratch of {@link #assignGroups}: the rows' key hashes (null keys are a group like any other). */
+    private long[] rowHashes = new long[0];
+    private boolean[] rowNulls = new boolean[0];
 
     public HostGroupBy(List<DataType> keyTypes, List<Device.AggregateOperation> operations,
             BufferAllocator allocator) {
@@ -78,9 +81,14 @@ public final class HostGroupBy implements Device.GroupBy {
 
     private void assignGroups(List<FieldVector> keys, int rowCount) {
         HostKeys input = new HostKeys(keys);
+        if (rowHashes.length < rowCount) {
+            rowHashes = new long[rowCount];
+            rowNulls = new boolean[rowCount];
+        }
+        input.hashRows(0, rowCount, rowHashes, rowNulls);
         HostHashTable.EntryMatcher sameKey = (group, row) -> stored.sameKey(group, input, row);
         for (int row = 0; row < rowCount; row++) {
-            int group = table.findOrInsert(input.hash(row), sameKey, row, groupCount);
+            int group = table.findOrInsert(rowHashes[row], sameKey, row, groupCount);
             if (group == groupCount) {
                 for (int c = 0; c < keys.size(); c++) {
                     storedKeys.get(c).copyFromSafe(row, group, keys.get(c));
@@ -98,7 +106,8 @@ public final class HostGroupBy implements Device.GroupBy {
 
     @Override
     public long heapBytes() {
-        long bytes = table.bytes() + (long) groupIds.length * Integer.BYTES;
+        long bytes = table.bytes() + (long) groupIds.length * Integer.BYTES
+                + (long) rowHashes.length * (Long.BYTES + 1);
         for (HostAccumulator accumulator : accumulators) {
             bytes += accumulator.heapBytes();
         }

@@ -17,6 +17,10 @@ public final class HostSort {
             throw new IllegalArgumentException(keys.size() + " sort keys but " + orders.size() + " orders");
         }
         HostKeys columns = new HostKeys(keys);
+        for (int i = 0; i < columns.size(); i++) {
+            // the comparisons read the buffers unchecked
+            columns.column(i).checkRows(0, rowCount);
+        }
         boolean[] ascending = new boolean[orders.size()];
         boolean[] nullsFirst = new boolean[orders.size()];
         for (int i = 0; i < orders.size(); i++) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
 import org.apache.spark.sql.catalyst.optimizer.BuildSide;
@@ -41,11 +42,14 @@ import scala.Product;
  * @param buildLeft whether the left side is the build side
  * @param streamKeys the stream side's keys over its output
  * @param buildKeys the build side's keys over its output
- * @param condition the extra condition over left ++ right output, or null
+ * @param condition the extra condition over the columns {@code conditionColumns} names, or null
+ * @param conditionColumns the columns the condition reads, as positions in the left output followed by the
+ *     right output, in ascending order (so only those are gathered for the candidate pairs); null without a
+ *     condition
  * @param nullAwareAnti whether this is Spark's null-aware anti join ({@code NOT IN})
  */
 public record JoinSpec(Kind kind, boolean buildLeft, ExpressionColumns streamKeys, ExpressionColumns buildKeys,
-        ExpressionColumns condition, boolean nullAwareAnti) implements Serializable {
+        ExpressionColumns condition, int[] conditionColumns, boolean nullAwareAnti) implements Serializable {
 
     /** The join types Ember runs. */
     public enum Kind { INNER, LEFT_OUTER, RIGHT_OUTER, FULL_OUTER, LEFT_SEMI, LEFT_ANTI, EXISTENCE }
@@ -54,6 +58,9 @@ public record JoinSpec(Kind kind, boolean buildLeft, ExpressionColumns streamKey
         requireNonNull(kind, "kind is null");
         requireNonNull(streamKeys, "streamKeys is null");
         requireNonNull(buildKeys, "buildKeys is null");
+        if ((condition == null) != (conditionColumns == null)) {
+            throw new IllegalArgumentException("a condition and its columns come together");
+        }
         if (kind == Kind.EXISTENCE && buildLeft) {
             throw new IllegalArgumentException("an existence join streams its left side; it cannot build it");
         }
@@ -149,10 +156,25 @@ public record JoinSpec(Kind kind, boolean buildLeft, ExpressionColumns streamKey
         List<Attribute> rightOutput = Seqs.toList(right.output());
         ExpressionColumns leftColumns = ExpressionColumns.bind(leftKeys, leftOutput);
         ExpressionColumns rightColumns = ExpressionColumns.bind(rightKeys, rightOutput);
-        ExpressionColumns bound = condition.isDefined()
-                ? ExpressionColumns.bind(List.of(condition.get()), both(leftOutput, rightOutput)) : null;
+        ExpressionColumns bound = null;
+        int[] conditionColumns = null;
+        if (condition.isDefined()) {
+            // bound over the columns it reads only: the candidate pairs gather just those
+            List<Attribute> all = both(leftOutput, rightOutput);
+            AttributeSet references = condition.get().references();
+            List<Attribute> read = new ArrayList<>();
+            List<Integer> positions = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                if (references.contains(all.get(i))) {
+                    read.add(all.get(i));
+                    positions.add(i);
+                }
+            }
+            bound = ExpressionColumns.bind(List.of(condition.get()), read);
+            conditionColumns = positions.stream().mapToInt(Integer::intValue).toArray();
+        }
         return new JoinSpec(kindOf(joinType), buildLeft, buildLeft ? rightColumns : leftColumns,
-                buildLeft ? leftColumns : rightColumns, bound, nullAwareAnti);
+                buildLeft ? leftColumns : rightColumns, bound, conditionColumns, nullAwareAnti);
     }
 
     private static List<Attribute> both(List<Attribute> left, List<Attribute> right) {

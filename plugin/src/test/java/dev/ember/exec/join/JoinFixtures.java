@@ -117,12 +117,13 @@ final class JoinFixtures implements AutoCloseable {
         List<Expression> rightKeys = twoKeys ? List.of(right.get(0), right.get(1)) : List.of(right.get(0));
         ExpressionColumns leftColumns = ExpressionColumns.bind(leftKeys, left);
         ExpressionColumns rightColumns = ExpressionColumns.bind(rightKeys, right);
-        List<Attribute> both = new ArrayList<>(left);
-        both.addAll(right);
+        // bound over the columns it reads, as JoinSpec.plan binds it: l.v and r.v, positions 2 and 5 of l ++ r
         ExpressionColumns condition = withCondition
-                ? ExpressionColumns.bind(List.of(new LessThan(left.get(2), right.get(2))), both) : null;
+                ? ExpressionColumns.bind(List.of(new LessThan(left.get(2), right.get(2))),
+                        List.of(left.get(2), right.get(2))) : null;
         return new JoinSpec(kind, buildLeft, buildLeft ? rightColumns : leftColumns,
-                buildLeft ? leftColumns : rightColumns, condition, nullAwareAnti);
+                buildLeft ? leftColumns : rightColumns, condition, withCondition ? new int[] {2, 5} : null,
+                nullAwareAnti);
     }
 
     private static List<Attribute> attributes(String prefix) {

@@ -1,11 +1,11 @@
 package dev.ember.expr;
 
 /** Comparisons, AND, OR, NOT, IS_NULL, IS_NOT_NULL, IN and IN_SET. */
-final class PredicateKernels {
+final class PredicateLoops {
     /** Lists up to this long are scanned; longer ones go through a hash set. */
     private static final int SCAN_LIMIT = 8;
 
-    private PredicateKernels() {}
+    private PredicateLoops() {}
 
     /** EQUAL and the orderings: left first, null-intolerant. NULL_SAFE_EQUAL: both sides, never null. */
     static Column compare(Opcode opcode, Column left, Column right) {

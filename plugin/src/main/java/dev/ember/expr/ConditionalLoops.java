@@ -3,8 +3,8 @@ package dev.ember.expr;
 import java.util.List;
 
 /** IF, CASE_WHEN, COALESCE, TRY and the optimizer's wrappers (NORMALIZE_FLOATING, UNSCALED_VALUE, MAKE_DECIMAL). */
-final class ConditionalKernels {
-    private ConditionalKernels() {}
+final class ConditionalLoops {
+    private ConditionalLoops() {}
 
     /** IF: the predicate, then only the branch Spark evaluates ({@code true} takes the first). */
     static Column ifThenElse(ValueType type, Column predicate, Column then, Column otherwise) {

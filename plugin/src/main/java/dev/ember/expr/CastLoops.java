@@ -17,10 +17,10 @@ import java.time.LocalDate;
  * through its decimal string, {@code Double.toString}), and for decimal-to-floating casts whose
  * exact rounding needs more than 128 bits (scales above 30, subnormal floats).
  */
-final class CastKernels {
+final class CastLoops {
     private enum Outcome { VALUE, NULL, ERROR }
 
-    private CastKernels() {}
+    private CastLoops() {}
 
     static Column cast(Instruction instruction, Column value) {
         Column out = new Column(instruction.type(), value.size);
@@ -96,7 +96,7 @@ final class CastKernels {
         switch (to) {
             case BOOLEAN -> out.longs[row] = input != 0 ? 1 : 0;
             case BYTE, SHORT, INT, LONG -> {
-                long wrapped = ArithmeticKernels.wrap(to, input);
+                long wrapped = ArithmeticLoops.wrap(to, input);
                 if (wrapped != input && failOnError) {
                     return Outcome.ERROR;
                 }
@@ -124,12 +124,12 @@ final class CastKernels {
                         return Outcome.ERROR;
                     }
                     long truncated = to == ValueKind.LONG ? (long) input : (int) input;
-                    if (ArithmeticKernels.wrap(to, truncated) != truncated) {
+                    if (ArithmeticLoops.wrap(to, truncated) != truncated) {
                         return Outcome.ERROR;
                     }
                     out.longs[row] = truncated;
                 } else {
-                    out.longs[row] = to == ValueKind.LONG ? (long) input : ArithmeticKernels.wrap(to, (int) input);
+                    out.longs[row] = to == ValueKind.LONG ? (long) input : ArithmeticLoops.wrap(to, (int) input);
                 }
             }
             case FLOAT -> out.doubles[row] = (float) input;
@@ -172,21 +172,21 @@ final class CastKernels {
                     }
                     if (!failOnError) {
                         // the low 64 bits, wrapped to the kind, as BigInteger.longValue and the narrowing cast do
-                        out.longs[row] = ArithmeticKernels.wrap(to, truncated);
+                        out.longs[row] = ArithmeticLoops.wrap(to, truncated);
                         return Outcome.VALUE;
                     }
-                    if (ArithmeticKernels.wrap(to, truncated) != truncated) {
+                    if (ArithmeticLoops.wrap(to, truncated) != truncated) {
                         return Outcome.ERROR;
                     }
                     out.longs[row] = truncated;
                 } else {
                     // Wider decimals test the value rounded to a double, as Spark's Decimal.roundToInt does.
                     double approximate = toDouble(value, row, scratch);
-                    if (!(Math.floor(approximate) <= ArithmeticKernels.maximum(to)
-                            && Math.ceil(approximate) >= ArithmeticKernels.minimum(to))) {
+                    if (!(Math.floor(approximate) <= ArithmeticLoops.maximum(to)
+                            && Math.ceil(approximate) >= ArithmeticLoops.minimum(to))) {
                         return Outcome.ERROR;
                     }
-                    out.longs[row] = ArithmeticKernels.wrap(to, (int) approximate);
+                    out.longs[row] = ArithmeticLoops.wrap(to, (int) approximate);
                 }
             }
             case FLOAT -> {
@@ -230,7 +230,7 @@ final class CastKernels {
                 } catch (NumberFormatException e) {
                     return failure;
                 }
-                if (ArithmeticKernels.wrap(to, parsed) != parsed) {
+                if (ArithmeticLoops.wrap(to, parsed) != parsed) {
                     return failure;
                 }
                 out.longs[row] = parsed;

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 
 /** STARTS_WITH, ENDS_WITH, CONTAINS, LIKE, SUBSTRING, LENGTH and the date fields YEAR, MONTH, DAY_OF_MONTH. */
-final class StringKernels {
-    private StringKernels() {}
+final class StringLoops {
+    private StringLoops() {}
 
     static Column binary(Opcode opcode, Column left, Column right) {
         Column out = new Column(ValueType.BOOLEAN, left.size);

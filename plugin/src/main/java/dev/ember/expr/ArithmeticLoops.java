@@ -4,8 +4,8 @@ package dev.ember.expr;
  * ADD, SUBTRACT, MULTIPLY, DIVIDE, REMAINDER and NEGATE over columns, with Spark's evaluation order
  * and its overflow and division-by-zero rules.
  */
-final class ArithmeticKernels {
-    private ArithmeticKernels() {}
+final class ArithmeticLoops {
+    private ArithmeticLoops() {}
 
     /** ADD, SUBTRACT, MULTIPLY: left first; null-intolerant. */
     static Column addSubtractMultiply(Instruction instruction, Column left, Column right) {
