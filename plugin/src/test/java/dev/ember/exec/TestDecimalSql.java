@@ -115,7 +115,7 @@ class TestDecimalSql {
                         + " CAST(price AS BIGINT) AS whole, CAST(price AS DOUBLE) AS approximate, price * 2"
                         + " FROM money WHERE discount < 0.08 OR tax IS NULL")
                 .assertSameAnswer()
-                .assertEmberRan("EmberFilterExec", "EmberProjectExec", "EmberCopyToArrowExec"));
+                .assertEmberRan("EmberFilterExec", "EmberProjectExec", "EmberParquetScanExec"));
     }
 
     @Test

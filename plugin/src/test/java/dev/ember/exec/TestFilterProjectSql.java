@@ -66,9 +66,9 @@ class TestFilterProjectSql {
             EmberQueryCheck check = EmberQueryCheck.sql("SELECT a * 2 + b, substring(s, 1, 3) FROM t"
                             + " WHERE c > 10 AND s LIKE 'x%' AND d >= DATE '2020-01-01'")
                     .assertSameAnswer()
-                    .assertEmberRan("EmberFilterExec", "EmberProjectExec", "EmberCopyToArrowExec");
+                    .assertEmberRan("EmberFilterExec", "EmberProjectExec", "EmberParquetScanExec");
             PlanReport report = check.report();
-            assertEquals(1, report.rowToColumnar(), "the scan's batches enter Ember once: " + report);
+            assertEquals(0, report.rowToColumnar(), "Ember's Parquet scan makes the batches: " + report);
             assertEquals(1, report.columnarToRow(), "Ember's batches leave to Spark once: " + report);
             assertTrue(report.fallbacks().stream().noneMatch(f -> f.node().startsWith("AdaptiveSparkPlan")
                     || f.node().endsWith("QueryStageExec") || f.node().equals("InputAdapter")),

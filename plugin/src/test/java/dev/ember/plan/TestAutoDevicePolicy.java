@@ -21,6 +21,8 @@ class TestAutoDevicePolicy {
     @Test
     void autoOnTheHostLeavesQueriesToSparkAndSaysSoOnce() {
         SparkSession session = SharedSpark.session();
+        // the session's own value comes from its builder: unsetting it would leave auto for later tests
+        String device = session.conf().get("spark.ember.device");
         // this test JVM chose the host: auto must not put Ember's host engine in the plan
         session.conf().set("spark.ember.device", "auto");
         try (LogCapture log = new LogCapture(AutoDevicePolicy.class.getName())) {
@@ -34,9 +36,10 @@ class TestAutoDevicePolicy {
             session.conf().set("spark.ember.device.autoWithoutGpu", "host");
             EmberQueryCheck.sql(QUERY).assertSameAnswer().assertEmberRan("EmberHashAggregateExec", "EmberFilterExec");
         } finally {
-            session.conf().unset("spark.ember.device");
+            session.conf().set("spark.ember.device", device);
             session.conf().unset("spark.ember.device.autoWithoutGpu");
         }
+        assertEquals(device, session.conf().get("spark.ember.device"));
     }
 
     @Test
