@@ -8,6 +8,7 @@ import dev.ember.device.Device.AggregateOperation;
 import dev.ember.exec.spill.BuildBudget;
 import dev.ember.exec.spill.PartitionedSpill;
 import dev.ember.exec.spill.SpillFiles;
+import dev.ember.exec.spill.SpillLock;
 import dev.ember.exec.spill.SpillMetrics;
 import dev.ember.exec.spill.SpillSettings;
 import dev.ember.exec.spill.SpilledPart;
@@ -16,7 +17,6 @@ import dev.ember.memory.MemoryManager;
 import dev.ember.memory.Spillable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.FieldVector;
@@ -45,8 +45,6 @@ import org.apache.spark.sql.types.DataType;
  * its registration; the files belong to the {@link SpillFiles} registry.
  */
 final class GroupTable implements Spillable, AutoCloseable {
-    /** How long a spill request from another thread waits for the owner to finish its current call. */
-    private static final long SPILL_WAIT_MILLIS = 50;
     /** The fewest groups a table must hold before its share of memory makes it spill unasked. */
     private static final int MIN_SPILL_GROUPS = 256;
 
@@ -258,15 +256,7 @@ final class GroupTable implements Spillable, AutoCloseable {
 
     @Override
     public long spill(long bytes) {
-        if (lock.isHeldByCurrentThread()) {
-            return 0;
-        }
-        try {
-            if (!lock.tryLock(SPILL_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                return 0;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!SpillLock.tryAcquire(lock)) {
             return 0;
         }
         try {

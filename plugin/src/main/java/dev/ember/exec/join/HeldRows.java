@@ -7,6 +7,7 @@ import dev.ember.columnar.ArrowTypes;
 import dev.ember.device.Device;
 import dev.ember.exec.aggregate.ExpressionColumns;
 import dev.ember.exec.spill.SpillFiles;
+import dev.ember.exec.spill.SpillLock;
 import dev.ember.exec.spill.SpillWriter;
 import dev.ember.exec.spill.SpilledPart;
 import dev.ember.memory.MemoryContext;
@@ -17,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.spark.sql.types.DataType;
@@ -38,8 +38,6 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * one lock guards the parts, so a spill happens only between the owner's calls.
  */
 final class HeldRows implements AutoCloseable, Spillable {
-    /** How long a spill request from another thread waits for the owner to finish its current call. */
-    private static final long SPILL_WAIT_MILLIS = 50;
 
     private final MemoryContext memory;
     private final SpillFiles files;
@@ -204,15 +202,7 @@ final class HeldRows implements AutoCloseable, Spillable {
     /** Writes every part still in memory to one spill file and releases them; see the class comment. */
     @Override
     public long spill(long bytes) {
-        if (lock.isHeldByCurrentThread()) {
-            return 0;
-        }
-        try {
-            if (!lock.tryLock(SPILL_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                return 0;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!SpillLock.tryAcquire(lock)) {
             return 0;
         }
         try {

@@ -14,7 +14,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -41,7 +40,6 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * registry. Output batches belong to the caller.
  */
 public final class ExternalSort implements Spillable, AutoCloseable {
-    private static final long SPILL_WAIT_MILLIS = 50;
     /** Rows per batch of a run at least, so that a merge makes progress in reasonable steps. */
     private static final int MIN_RUN_BATCH_ROWS = 64;
 
@@ -437,15 +435,7 @@ public final class ExternalSort implements Spillable, AutoCloseable {
     /** Writes the held batches, unsorted, to one file and releases them; see the class comment. */
     @Override
     public long spill(long bytes) {
-        if (lock.isHeldByCurrentThread()) {
-            return 0;
-        }
-        try {
-            if (!lock.tryLock(SPILL_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                return 0;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!SpillLock.tryAcquire(lock)) {
             return 0;
         }
         try {
