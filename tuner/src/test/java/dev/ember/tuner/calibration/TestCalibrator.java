@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Test;
  * recover them, and leave-one-out must predict unseen queries.
  */
 class TestCalibrator {
-  private static final Map<OperatorCategory, Double> TRUE_FACTORS = Map.of(
+  // an EnumMap, not Map.of: the samples draw their random numbers in this map's order, and Map.of's
+  // order changes from JVM to JVM (a fixed seed gave different data in CI than here)
+  private static final Map<OperatorCategory, Double> TRUE_FACTORS = new EnumMap<>(Map.of(
       OperatorCategory.SCAN, 0.6, OperatorCategory.FILTER, 2.5, OperatorCategory.AGGREGATE, 1.4,
-      OperatorCategory.JOIN, 0.45, OperatorCategory.SORT, 0.8);
+      OperatorCategory.JOIN, 0.45, OperatorCategory.SORT, 0.8));
   private static final double TRUE_NANOS_PER_ROW = 40;
 
   private static HardwareModel.Device prior() {
@@ -75,13 +77,15 @@ class TestCalibrator {
 
   @Test
   void noisyDataGivesCloseFactorsAndAnHonestError() {
-    List<QuerySample> samples = samples(7L, 22, 0.10);
+    // Over seeds 0-199 with ±10% noise: 22 queries do not pin the factors down (the worst factor of a
+    // fit is 18% off at the median seed, 41% at the 90th percentile), 200 queries do (worst 16% over
+    // all 200 seeds); the leave-one-out median of 22 queries stays within 2%-9% for every seed.
     Calibrator calibrator = new Calibrator(prior());
-    Calibrator.Fit fit = calibrator.fit(samples);
+    Calibrator.Fit fit = calibrator.fit(samples(7L, 200, 0.10));
     for (Map.Entry<OperatorCategory, Double> entry : TRUE_FACTORS.entrySet()) {
       assertEquals(entry.getValue(), fit.factors().get(entry.getKey()), 0.2 * entry.getValue(), entry.getKey() + " factor");
     }
-    double median = Calibrator.quantile(calibrator.leaveOneOut(samples), 0.5);
+    double median = Calibrator.quantile(calibrator.leaveOneOut(samples(7L, 22, 0.10)), 0.5);
     // the noise is uniform in ±10%, so the median error of a good fit is near 5%, and not 0
     assertTrue(median > 0.01 && median < 0.12, "median leave-one-out error " + median);
   }
