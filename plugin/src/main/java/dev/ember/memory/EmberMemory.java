@@ -2,6 +2,7 @@ package dev.ember.memory;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,7 +59,7 @@ public final class EmberMemory {
         }
         var config = RootAllocator.configBuilder().maxAllocation(limitBytes).listener(MANAGER);
         root = new RootAllocator(factory == null ? config.build() : config.allocationManagerFactory(factory).build());
-        MANAGER.watch(root);
+        MANAGER.watch(root, EmberMemory::heldByTask);
         limitSetting = requireNonNull(limitKey, "limitKey is null");
         LOG.info("Ember memory: up to {} bytes of Arrow buffers ({})", limitBytes,
                 factory == null ? "host memory" : factory.getClass().getSimpleName());
@@ -115,6 +116,13 @@ public final class EmberMemory {
             }
         });
         return created;
+    }
+
+    /** The bytes each running task's allocator holds now, by task attempt. */
+    private static Map<Long, Long> heldByTask() {
+        Map<Long, Long> held = new HashMap<>();
+        TASK_ALLOCATORS.forEach((attempt, allocator) -> held.put(attempt, allocator.getAllocatedMemory()));
+        return held;
     }
 
     /** Bytes held by all Ember buffers of this JVM. */

@@ -5,12 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.ember.config.EmberConf;
 import dev.ember.config.OomInjection;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.arrow.memory.AllocationListener;
 import org.apache.arrow.memory.AllocationOutcome;
 import org.apache.arrow.memory.BufferAllocator;
@@ -51,8 +53,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class MemoryManager implements AllocationListener {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryManager.class);
-    /** How long an allocation waits at most for other tasks to release memory before it fails. */
-    public static final long WAIT_MILLIS = 1000;
+    /**
+     * How long an allocation waits for other tasks when none of them changes what it holds: a safety net
+     * against a task that holds Ember memory while blocked on something else (Spark's own memory, say),
+     * not a bound on a slow neighbour: a neighbour that still allocates or releases keeps the wait going.
+     */
+    public static final long STALL_MILLIS = 60_000;
     /** The task of a thread that runs no Spark task (the driver, tests). */
     public static final long NO_TASK = -1;
     private static final MemoryManager UNMANAGED = new MemoryManager(() -> NO_TASK, false);
@@ -66,6 +72,9 @@ public final class MemoryManager implements AllocationListener {
     private final AtomicLong injectedRefusals = new AtomicLong();
     private volatile OomInjection injection = OomInjection.OFF;
     private volatile BufferAllocator limited;
+    private volatile Supplier<Map<Long, Long>> heldByTask = Map::of;
+    /** Tasks whose threads wait in {@link #makeRoom} now, with how many threads each. */
+    private final Map<Long, Integer> waiting = new ConcurrentHashMap<>();
 
     private MemoryManager(LongSupplier currentTask, boolean managed) {
         this.currentTask = requireNonNull(currentTask, "currentTask is null");
@@ -93,8 +102,12 @@ public final class MemoryManager implements AllocationListener {
     /**
      * Makes {@link #makeRoom} wait for other tasks to release memory under {@code allocator}'s limit (the
      * allocator whose listener this manager is, usually Ember's root).
+     *
+     * @param heldByTask the bytes each running task holds now (by task attempt), read while waiting: the
+     *     wait goes on while a task that is not waiting itself holds memory, and ends when every holder waits
      */
-    public void watch(BufferAllocator allocator) {
+    public void watch(BufferAllocator allocator, Supplier<Map<Long, Long>> heldByTask) {
+        this.heldByTask = requireNonNull(heldByTask, "heldByTask is null");
         this.limited = requireNonNull(allocator, "allocator is null");
     }
 
@@ -233,9 +246,17 @@ public final class MemoryManager implements AllocationListener {
     /**
      * Makes room for an allocation of {@code bytes} that the limit refused: asks consumers to spill
      * ({@link #reclaim}); when that is not enough and a limited allocator is {@linkplain #watch watched},
-     * waits up to {@link #WAIT_MILLIS} ms for other tasks to finish steps that hold memory no one can spill
-     * (a hash table being probed, batches in flight), asking again as it waits, like Spark's execution
-     * memory pool makes a task wait for others instead of failing it.
+     * waits for other tasks to finish steps that hold memory no one can spill (a hash table being probed,
+     * batches in flight), asking again as it waits, as Spark's execution memory pool makes a task wait for
+     * others instead of failing it.
+     *
+     * <p>The wait depends on what other tasks do, not on the clock, since a loaded machine makes every
+     * neighbour slow (a fixed one-second wait failed the pressure test on a machine with a load of ten). It
+     * goes on while some other task holds memory and is not waiting here itself: that task is running and
+     * will release memory when its step or the task ends. It ends, and the allocation fails, when no other
+     * task holds memory (waiting cannot help), when every task that holds memory waits here too (no one
+     * would ever release: the first to see it fails and its memory goes back to the others), or when no
+     * other task changed what it holds for {@link #STALL_MILLIS} ms.
      *
      * @return whether retrying the allocation is worth it (memory was freed or is free now)
      */
@@ -245,20 +266,62 @@ public final class MemoryManager implements AllocationListener {
         }
         long freed = reclaim(bytes);
         BufferAllocator watched = limited;
-        if (watched == null) {
-            return freed > 0;
+        if (watched == null || watched.getHeadroom() >= bytes) {
+            return freed > 0 || (watched != null && watched.getHeadroom() >= bytes);
         }
-        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
-        while (watched.getHeadroom() < bytes && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+        long task = currentTask.getAsLong();
+        waiting.merge(task, 1, Integer::sum);
+        try {
+            Map<Long, Long> seen = othersHoldings(task);
+            long lastChange = System.nanoTime();
+            while (watched.getHeadroom() < bytes) {
+                if (!anyRunningHolder(seen)) {
+                    LOG.debug("Ember task {} stops waiting for {} bytes: no other running task holds memory", task,
+                            bytes);
+                    break;
+                }
+                if (System.nanoTime() - lastChange > STALL_MILLIS * 1_000_000L) {
+                    LOG.warn("Ember task {} stops waiting for {} bytes: no other task changed the memory it holds"
+                            + " in {} ms ({})", task, bytes, STALL_MILLIS, seen);
+                    break;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                reclaim(bytes - watched.getHeadroom());
+                Map<Long, Long> now = othersHoldings(task);
+                if (!now.equals(seen)) {
+                    seen = now;
+                    lastChange = System.nanoTime();
+                }
             }
-            reclaim(bytes - watched.getHeadroom());
+        } finally {
+            waiting.computeIfPresent(task, (t, threads) -> threads == 1 ? null : threads - 1);
         }
         return freed > 0 || watched.getHeadroom() >= bytes;
+    }
+
+    /** What each task but {@code task} holds now, of those that hold anything. */
+    private Map<Long, Long> othersHoldings(long task) {
+        Map<Long, Long> others = new HashMap<>();
+        heldByTask.get().forEach((other, bytes) -> {
+            if (other != task && bytes > 0) {
+                others.put(other, bytes);
+            }
+        });
+        return others;
+    }
+
+    private boolean anyRunningHolder(Map<Long, Long> holdings) {
+        for (Long holder : holdings.keySet()) {
+            if (!waiting.containsKey(holder)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -287,6 +350,11 @@ public final class MemoryManager implements AllocationListener {
     /** Bytes freed by spills this manager asked for, in total. */
     public long spilledBytes() {
         return spilledBytes.get();
+    }
+
+    /** How many tasks have a thread waiting in {@link #makeRoom} now. */
+    public int waitingTasks() {
+        return waiting.size();
     }
 
     /** How many consumers are registered now. */

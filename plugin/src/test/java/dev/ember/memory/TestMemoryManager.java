@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
@@ -17,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * The memory manager over real Arrow allocators: a refused allocation spills the allocating task's
  * consumers first, then other tasks' (largest first), and is retried; a consumer that fails to spill is
  * skipped; a closed registration is never asked; an allocation that nothing can serve still fails; and
- * an allocation waits for another task to release memory.
+ * an allocation waits for another task to release memory as long as one that holds memory runs.
  */
 class TestMemoryManager {
     private static final long LIMIT = 64 << 10;
@@ -126,22 +131,82 @@ class TestMemoryManager {
 
     @Test
     void anAllocationWaitsForAnotherTaskToReleaseMemory() throws Exception {
-        manager.watch(root);
-        ArrowBuf held = root.buffer(48 << 10);
+        Map<Long, Long> held = new ConcurrentHashMap<>();
+        manager.watch(root, () -> held);
+        ArrowBuf buffer2 = root.buffer(48 << 10);
+        held.put(2L, 48L << 10);
+        // longer than the one-second wait that failed the pressure test on a loaded machine: a task that
+        // holds memory and does not wait itself is running, and the allocation waits for it however long
         Thread releaser = new Thread(() -> {
             try {
-                Thread.sleep(200);
+                Thread.sleep(1500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            held.close();
+            buffer2.close();
+            held.remove(2L);
         });
         releaser.start();
+        long start = System.nanoTime();
         try (ArrowBuf buffer = root.buffer(32 << 10)) {
             assertEquals(32 << 10, buffer.capacity());
+            assertTrue(System.nanoTime() - start >= 1_000_000_000L, "it was served only once task 2 released");
         } finally {
             releaser.join();
         }
+    }
+
+    @Test
+    void anAllocationDoesNotWaitWhenNoOtherTaskHoldsMemory() {
+        Map<Long, Long> held = new ConcurrentHashMap<>();
+        manager.watch(root, () -> held);
+        try (ArrowBuf own = root.buffer(48 << 10)) {
+            held.put(1L, 48L << 10);
+            long start = System.nanoTime();
+            assertThrows(OutOfMemoryException.class, () -> root.buffer(32 << 10).close());
+            assertTrue(System.nanoTime() - start < 500_000_000L, "no one could release memory, yet it waited");
+        }
+    }
+
+    @Test
+    void whenEveryTaskThatHoldsMemoryWaitsOneFailsAndTheOtherGoesOn() throws Exception {
+        Map<Long, Long> held = new ConcurrentHashMap<>();
+        manager.watch(root, () -> held);
+        ArrowBuf own = root.buffer(32 << 10);
+        held.put(1L, 32L << 10);
+        CountDownLatch other = new CountDownLatch(1);
+        AtomicReference<Object> otherOutcome = new AtomicReference<>();
+        Thread task2 = new Thread(() -> {
+            task.set(2L);
+            try (ArrowBuf mine = root.buffer(32 << 10)) {
+                held.put(2L, 32L << 10);
+                other.countDown();
+                // waits: task 1 holds memory and runs
+                try (ArrowBuf more = root.buffer(16 << 10)) {
+                    otherOutcome.set(more.capacity());
+                }
+            } catch (RuntimeException e) {
+                otherOutcome.set(e);
+            } finally {
+                held.remove(2L);
+            }
+        });
+        task2.start();
+        assertTrue(other.await(10, TimeUnit.SECONDS));
+        // wait until task 2 waits for memory, then ask for more in task 1: both hold, both would wait
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (manager.waitingTasks() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(1, manager.waitingTasks(), "task 2 waits for task 1");
+        long start = System.nanoTime();
+        assertThrows(OutOfMemoryException.class, () -> root.buffer(16 << 10).close());
+        assertTrue(System.nanoTime() - start < 2_000_000_000L, "a wait no one could end went on");
+        // task 1 fails and lets go of its memory: task 2 gets what it waited for
+        own.close();
+        held.remove(1L);
+        task2.join(10_000);
+        assertEquals(16L << 10, otherOutcome.get());
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.ember.exec.spill.SpillSettings;
 import dev.ember.memory.MemoryManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -57,7 +58,9 @@ class TestJoinUnderMemoryPressure {
      */
     private BufferAllocator executor() {
         BufferAllocator executor = outputs.newChildAllocator("executor", manager, 0, LIMIT);
-        manager.watch(executor);
+        // no task here would release memory by being waited for (B is paused until A finishes, the
+        // neighbour runs in A's thread): an allocation that spilling cannot serve fails at once
+        manager.watch(executor, Map::of);
         return executor;
     }
 
