@@ -6,10 +6,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.arrow.memory.AllocationManager;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import dev.ember.device.selection.Devices;
 import org.apache.spark.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +38,8 @@ public final class EmberMemory {
     private static final MemoryManager MANAGER = MemoryManager.forSparkTasks();
     private static volatile RootAllocator root;
     private static volatile String limitSetting = "spark.ember.memory.host.limitBytes";
+    /** Admits a task to the device; the device's selection installs it (memory depends on no device code). */
+    private static volatile Supplier<AutoCloseable> taskGate = () -> () -> { };
 
     private EmberMemory() {}
 
@@ -79,6 +81,15 @@ public final class EmberMemory {
         return current;
     }
 
+    /**
+     * Makes every task that takes an allocator first pass {@code gate}, holding what it returns (a device
+     * permit: {@code spark.ember.concurrentGpuTasks}) until the task completes. Installed by the device
+     * selection; without it tasks pass at once.
+     */
+    public static void gateTasks(Supplier<AutoCloseable> gate) {
+        taskGate = requireNonNull(gate, "gate is null");
+    }
+
     /** The memory manager of every Ember consumer in this JVM: the root allocator's listener. */
     public static MemoryManager manager() {
         return MANAGER;
@@ -105,7 +116,7 @@ public final class EmberMemory {
             return existing;
         }
         // a task that allocates Ember memory uses the device: it holds a device permit until it completes
-        AutoCloseable permit = Devices.acquireTaskPermit();
+        AutoCloseable permit = taskGate.get();
         BufferAllocator created = root().newChildAllocator("task-" + attempt, 0, Long.MAX_VALUE);
         TASK_ALLOCATORS.put(attempt, created);
         context.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) completed -> {

@@ -29,6 +29,7 @@ public final class Devices {
             java.util.List<String> assignedGpuAddresses) {
         if (selection == null) {
             selection = DeviceSelector.select(conf, assignedGpuAddresses);
+            dev.ember.memory.EmberMemory.gateTasks(Devices::acquireTaskPermit);
             selection.memoryFactory().ifPresent(factory -> dev.ember.memory.EmberMemory.initialize(factory,
                     selection.memoryLimitBytes(), selection.memoryLimitSetting()));
             LOG.info("Ember device: {} ({})", selection.device().name(), selection.reason());

@@ -1,0 +1,149 @@
+package dev.ember;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.spi.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The plugin's package dependencies, read from its compiled classes by the JDK's {@code jdeps} (so a
+ * dependency through a method signature or a constant counts, a Javadoc mention does not): dependencies
+ * run one way, plan → catalog → exec → device → memory, and a package that is out of every cycle stays
+ * out. The packages still in one cycle are listed in {@link #STILL_IN_A_CYCLE} with the edges that close
+ * it; the list may only shrink.
+ */
+class TestPackageDependencies {
+    /**
+     * Packages that still form one cycle, as of 2026-12-03: {@code expr} uses {@code catalog.SupportLevel},
+     * {@code exec} uses the catalog, and the catalog reaches {@code exec} through its rules.
+     */
+    private static final Set<String> STILL_IN_A_CYCLE = Set.of("dev.ember", "dev.ember.catalog",
+            "dev.ember.catalog.rules", "dev.ember.device", "dev.ember.device.cuda", "dev.ember.device.host",
+            "dev.ember.device.selection", "dev.ember.exec", "dev.ember.exec.aggregate", "dev.ember.exec.broadcast",
+            "dev.ember.exec.exchange", "dev.ember.exec.join", "dev.ember.exec.scan", "dev.ember.exec.sort",
+            "dev.ember.exec.spill", "dev.ember.exec.union", "dev.ember.expr", "dev.ember.plan");
+
+    private static final Pattern EDGE = Pattern.compile("^\\s+(dev\\.ember[\\w.]*)\\s+->\\s+(dev\\.ember[\\w.]*)\\s");
+
+    private static Map<String, Set<String>> dependencies;
+
+    @BeforeAll
+    static void readTheClasses() throws URISyntaxException {
+        Path classes = Path.of(EmberPlugin.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError(
+                "this test needs the JDK's jdeps tool; run the build with a JDK, not a JRE"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = jdeps.run(new PrintWriter(out), new PrintWriter(err), "-verbose:package", classes.toString());
+        assertEquals(0, status, () -> "jdeps failed: " + err);
+        dependencies = new TreeMap<>();
+        for (String line : out.toString().split("\n")) {
+            Matcher edge = EDGE.matcher(line);
+            if (edge.find() && !edge.group(1).equals(edge.group(2))) {
+                dependencies.computeIfAbsent(edge.group(1), p -> new TreeSet<>()).add(edge.group(2));
+            }
+        }
+        assertTrue(dependencies.containsKey("dev.ember.exec"), "jdeps listed no Ember package: " + out);
+    }
+
+    private static Set<String> dependenciesOf(String pkg) {
+        return dependencies.getOrDefault(pkg, Set.of());
+    }
+
+    @Test
+    void memoryAndConfigSitAtTheBottom() {
+        assertEquals(Set.of(), dependenciesOf("dev.ember.config"), "config depends on no other Ember package");
+        assertEquals(Set.of("dev.ember.config"), dependenciesOf("dev.ember.memory"),
+                "memory depends on config only (the device installs its task gate, EmberMemory.gateTasks)");
+    }
+
+    @Test
+    void noPackageJoinsACycle() {
+        List<Set<String>> cycles = cycles();
+        for (Set<String> cycle : cycles) {
+            Set<String> newcomers = new TreeSet<>(cycle);
+            newcomers.removeAll(STILL_IN_A_CYCLE);
+            assertEquals(Set.of(), newcomers, () -> "packages in a cycle that were out of every cycle: " + cycle
+                    + "; their edges: " + edgesWithin(cycle));
+        }
+        Set<String> inCycles = new TreeSet<>();
+        cycles.forEach(inCycles::addAll);
+        Set<String> freed = new TreeSet<>(STILL_IN_A_CYCLE);
+        freed.removeAll(inCycles);
+        assertEquals(Set.of(), freed, "these packages are out of every cycle now: take them off STILL_IN_A_CYCLE");
+    }
+
+    private static Map<String, Set<String>> edgesWithin(Set<String> cycle) {
+        Map<String, Set<String>> within = new TreeMap<>();
+        for (String from : cycle) {
+            for (String to : dependenciesOf(from)) {
+                if (cycle.contains(to)) {
+                    within.computeIfAbsent(from, p -> new TreeSet<>()).add(to);
+                }
+            }
+        }
+        return within;
+    }
+
+    /** The strongly connected components of more than one package (Tarjan's algorithm). */
+    private static List<Set<String>> cycles() {
+        Set<String> packages = new TreeSet<>(dependencies.keySet());
+        dependencies.values().forEach(packages::addAll);
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Integer> low = new HashMap<>();
+        Deque<String> stack = new ArrayDeque<>();
+        Set<String> onStack = new TreeSet<>();
+        List<Set<String>> components = new ArrayList<>();
+        for (String start : packages) {
+            if (!index.containsKey(start)) {
+                connect(start, index, low, stack, onStack, components);
+            }
+        }
+        return components;
+    }
+
+    private static void connect(String node, Map<String, Integer> index, Map<String, Integer> low,
+            Deque<String> stack, Set<String> onStack, List<Set<String>> components) {
+        index.put(node, index.size());
+        low.put(node, index.get(node));
+        stack.push(node);
+        onStack.add(node);
+        for (String next : dependenciesOf(node)) {
+            if (!index.containsKey(next)) {
+                connect(next, index, low, stack, onStack, components);
+                low.put(node, Math.min(low.get(node), low.get(next)));
+            } else if (onStack.contains(next)) {
+                low.put(node, Math.min(low.get(node), index.get(next)));
+            }
+        }
+        if (low.get(node).equals(index.get(node))) {
+            Set<String> component = new TreeSet<>();
+            String member;
+            do {
+                member = stack.pop();
+                onStack.remove(member);
+                component.add(member);
+            } while (!member.equals(node));
+            if (component.size() > 1) {
+                components.add(component);
+            }
+        }
+    }
+}
