@@ -38,6 +38,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * map output, gives Spark's answer; never a wrong answer. The map stage is run first and on its own
  * (adaptive execution off, the exchange's dependency submitted as a map stage), so the damage always
  * lands before the reduce side reads.
+ *
+ * <p>Runs in a JVM of its own (the {@code corrupt-shuffle} execution of {@code plugin/pom.xml}): a failed
+ * fetch makes Spark drop the local executor's block manager, which local mode cannot register again, and
+ * ten minutes later that stops the SparkContext under whatever test runs then.
  */
 class TestCorruptShuffleFiles {
     private static final String QUERY = "SELECT k % 10 AS g, count(*) AS n, sum(v % 100000) AS total, max(s) AS top"
