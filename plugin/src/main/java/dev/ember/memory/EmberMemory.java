@@ -62,6 +62,7 @@ public final class EmberMemory {
         var config = RootAllocator.configBuilder().maxAllocation(limitBytes).listener(MANAGER);
         root = new RootAllocator(factory == null ? config.build() : config.allocationManagerFactory(factory).build());
         MANAGER.watch(root, EmberMemory::heldByTask);
+        MANAGER.reserveForSpills(spillReserve(limitBytes));
         limitSetting = requireNonNull(limitKey, "limitKey is null");
         LOG.info("Ember memory: up to {} bytes of Arrow buffers ({})", limitBytes,
                 factory == null ? "host memory" : factory.getClass().getSimpleName());
@@ -187,6 +188,11 @@ public final class EmberMemory {
             LOG.error("Ember leaked memory in task {}; please report this with the query: {}", attempt,
                     leak.getMessage());
         }
+    }
+
+    /** The part of the limit kept for spills: an eighth, at most 64 MiB. */
+    static long spillReserve(long limitBytes) {
+        return Math.min(limitBytes / 8, 64L << 20);
     }
 
     /** Whether the root allocator exists already. */

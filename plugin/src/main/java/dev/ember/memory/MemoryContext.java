@@ -44,6 +44,14 @@ public final class MemoryContext implements AutoCloseable {
         return allocator;
     }
 
+    /**
+     * Marks the calling thread as spilling for this operator until the scope closes (see
+     * {@link MemoryManager#spilling}): open it around a spill the operator starts itself.
+     */
+    public MemoryManager.SpillScope spilling() {
+        return manager.spilling();
+    }
+
     /** The manager that spillable state of this operator registers with. */
     public MemoryManager manager() {
         return manager;
@@ -74,7 +82,8 @@ public final class MemoryContext implements AutoCloseable {
             if (!manager.admit(growth)) {
                 throw limitExceeded(growth, manager.injectedFailure(growth));
             }
-            if (!reserve(growth) && !(manager.makeRoom(growth) && reserve(growth))) {
+            if (!manager.outsideReserve(growth)
+                    || !reserve(growth) && !(manager.makeRoom(growth) && reserve(growth))) {
                 throw limitExceeded(growth, null);
             }
         } else if (bytes < heapBytes / 2) {

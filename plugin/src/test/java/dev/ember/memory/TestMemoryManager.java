@@ -210,6 +210,38 @@ class TestMemoryManager {
     }
 
     @Test
+    void onlyASpillMayUseTheMemoryKeptForSpills() {
+        manager.watch(root, Map::of);
+        manager.reserveForSpills(16 << 10);
+        try (ArrowBuf held = root.buffer(32 << 10)) {
+            // 32 KiB free, 16 of them kept for spills: 32 KiB outside a spill is refused, nothing can spill
+            assertThrows(OutOfMemoryException.class, () -> root.buffer(32 << 10).close());
+            try (MemoryContext context = new MemoryContext("TestOperator", root)) {
+                assertThrows(MemoryContext.LimitExceededException.class, () -> context.setHeapBytes(20 << 10));
+                context.setHeapBytes(16 << 10);
+                context.setHeapBytes(0);
+            }
+            try (MemoryManager.SpillScope spill = manager.spilling(); ArrowBuf forTheSpill = root.buffer(32 << 10)) {
+                assertEquals(32 << 10, forTheSpill.capacity());
+            }
+            // closed scopes: refused again
+            assertThrows(OutOfMemoryException.class, () -> root.buffer(32 << 10).close());
+        }
+    }
+
+    @Test
+    void eatingIntoTheSpillReserveMakesConsumersSpill() {
+        manager.watch(root, Map::of);
+        manager.reserveForSpills(16 << 10);
+        try (Holder other = new Holder("other", 2, 24 << 10, false);
+                ArrowBuf buffer = root.buffer(32 << 10)) {
+            // 40 KiB were free, 32 + 16 needed: the other task's consumer spilled
+            assertEquals(List.of("other"), spills);
+            assertEquals(32 << 10, buffer.capacity());
+        }
+    }
+
+    @Test
     void aHeapReservationAlsoMakesConsumersSpill() {
         try (Holder other = new Holder("other", 2, 48 << 10, false);
                 MemoryContext context = new MemoryContext("TestOperator", root)) {

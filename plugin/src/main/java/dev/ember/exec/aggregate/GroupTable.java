@@ -204,10 +204,11 @@ final class GroupTable implements Spillable, AutoCloseable {
         }
         long before = memory.bytes();
         int rows = groupBy.groupCount();
-        // the groups' heap state is released below; its reservation pays for the Arrow copy meanwhile
+        // the groups' heap state is released below; its reservation pays for the Arrow copy meanwhile, and
+        // the spill reserve for what a neighbour took of it in between
         memory.setHeapBytes(0);
         List<FieldVector> columns = List.of();
-        try {
+        try (MemoryManager.SpillScope scope = memory.spilling()) {
             columns = memory.run(() -> MergeForm.export(groupBy, operations, memory.allocator()));
             List<SpilledPart> parts;
             try (PartitionedSpill spill = new PartitionedSpill(files, settings.partitions(),

@@ -231,8 +231,17 @@ public final class ExternalSort implements Spillable, AutoCloseable {
         }
     }
 
-    /** Sorts the batches together and writes them as one run; leaves the batches open. */
+    /**
+     * Sorts the batches together and writes them as one run; leaves the batches open. Writing a run is
+     * this sort's spill: it may use the memory kept for spills (MemoryManager.reserveForSpills).
+     */
     private void writeRun(List<Held> batches) {
+        try (MemoryManager.SpillScope scope = memory.spilling()) {
+            writeRunInScope(batches);
+        }
+    }
+
+    private void writeRunInScope(List<Held> batches) {
         List<List<FieldVector>> parts = new ArrayList<>(batches.size());
         long rows = 0;
         for (Held batch : batches) {

@@ -6,6 +6,7 @@ import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
 import dev.ember.device.host.HostHashPartition;
 import dev.ember.memory.MemoryContext;
+import dev.ember.memory.MemoryManager;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.OutOfMemoryException;
@@ -45,7 +46,9 @@ public final class PartitionedSpill implements AutoCloseable {
         this.seed = seed;
         this.device = requireNonNull(device, "device is null");
         this.memory = requireNonNull(memory, "memory is null");
-        memory.setHeapBytes((long) partitionCount * SpillWriter.BUFFER_BYTES);
+        try (MemoryManager.SpillScope scope = memory.spilling()) {
+            memory.setHeapBytes((long) partitionCount * SpillWriter.BUFFER_BYTES);
+        }
         this.writers = new SpillWriter[partitionCount];
         try {
             for (int i = 0; i < partitionCount; i++) {
@@ -72,6 +75,13 @@ public final class PartitionedSpill implements AutoCloseable {
         // One part at a time: the batch's row positions per part are small, and gathering a single part
         // before writing it keeps the peak near one batch plus one part instead of two batches, which
         // matters because spilling starts when memory is already short.
+        // a spill may use the memory kept for spills (MemoryManager.reserveForSpills)
+        try (MemoryManager.SpillScope scope = memory.spilling()) {
+            addInScope(columns, keys, rows);
+        }
+    }
+
+    private void addInScope(List<FieldVector> columns, List<FieldVector> keys, int rows) {
         List<IntVector> positions = List.of();
         try (IntVector ids = device.hashPartition(keys, rows, partitionCount, seed, memory.allocator())) {
             positions = HostHashPartition.positionsByPartition(ids, partitionCount, memory.allocator());
