@@ -37,7 +37,7 @@ class TestKernelImages {
     @Test
     void unknownFamiliesAreRefusedWithTheKnownOnes() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> KernelImages.ptx("sort"));
-        assertTrue(error.getMessage().contains("[compaction, concatenate, expression, gather, hash_partition, scan]"), error.getMessage());
+        assertTrue(error.getMessage().contains("[compaction, concatenate, expression, gather, hash_join, hash_partition, scan]"), error.getMessage());
     }
 
     @Test

@@ -161,7 +161,10 @@ public interface Device extends AutoCloseable {
     interface JoinTable extends AutoCloseable {
         int buildRowCount();
 
-        /** Bytes the table holds besides the build side's columns. */
+        /**
+         * Bytes the table holds besides the build side's columns and outside the allocator it was built
+         * with (the host's arrays on the Java heap; zero for a table whose buffers that allocator holds).
+         */
         long bytes();
 
         @Override

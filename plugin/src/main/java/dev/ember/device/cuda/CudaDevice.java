@@ -53,9 +53,6 @@ public final class CudaDevice implements Device {
     private static Map<Primitive, String> hostReasons() {
         Map<Primitive, String> reasons = new EnumMap<>(Primitive.class);
         reasons.put(Primitive.SORT_INDICES, "no sort kernel yet (radix sort on normalized keys, issue #15)");
-        reasons.put(Primitive.BUILD_JOIN_TABLE, "no hash join build kernel yet (issue #15)");
-        reasons.put(Primitive.PROBE_JOIN_TABLE, "no hash join probe kernel yet (issue #15); the table is the"
-                + " host's, built by buildJoinTable");
         reasons.put(Primitive.GROUP_BY, "no group-by aggregation kernel yet (issue #15)");
         return Map.copyOf(reasons);
     }
@@ -70,6 +67,7 @@ public final class CudaDevice implements Device {
     private final StreamCompaction compaction;
     private final ColumnGather gather;
     private final HashPartition hashPartition;
+    private final HashJoin hashJoin;
     private final ColumnConcatenate concatenate;
     private final ExpressionKernel expressions;
     private final String name;
@@ -83,6 +81,7 @@ public final class CudaDevice implements Device {
         this.compaction = new StreamCompaction(launcher);
         this.gather = new ColumnGather(launcher);
         this.hashPartition = new HashPartition(launcher);
+        this.hashJoin = new HashJoin(launcher);
         this.concatenate = new ColumnConcatenate(launcher);
         this.expressions = new ExpressionKernel(launcher, host);
         for (Primitive primitive : Primitive.values()) {
@@ -194,15 +193,22 @@ public final class CudaDevice implements Device {
 
     @Override
     public JoinTable buildJoinTable(List<FieldVector> keys, int rowCount, BufferAllocator allocator) {
-        onHost(Primitive.BUILD_JOIN_TABLE);
-        return host.buildJoinTable(keys, rowCount, allocator);
+        requireNonNull(keys, "keys is null");
+        requireNonNull(allocator, "allocator is null");
+        return hashJoin.build(List.copyOf(keys), rowCount, allocator);
     }
 
     @Override
     public JoinMatches probeJoinTable(JoinTable table, List<FieldVector> probeKeys, int startRow, int rowCount,
             int maxPairs, BufferAllocator allocator) {
-        onHost(Primitive.PROBE_JOIN_TABLE);
-        return host.probeJoinTable(table, probeKeys, startRow, rowCount, maxPairs, allocator);
+        requireNonNull(table, "table is null");
+        requireNonNull(probeKeys, "probeKeys is null");
+        requireNonNull(allocator, "allocator is null");
+        if (!(table instanceof HashJoin.Table built)) {
+            throw new IllegalArgumentException("a CUDA device probes only the join tables it built, not a "
+                    + table.getClass().getName());
+        }
+        return hashJoin.probe(built, List.copyOf(probeKeys), startRow, rowCount, maxPairs, allocator);
     }
 
     @Override
@@ -299,7 +305,12 @@ public final class CudaDevice implements Device {
                     + " concatenate_fixed_4, then gather_* per partition");
             case HASH_PARTITION -> new Implementation(Placement.KERNELS, "kernels hash_partition_seed,"
                     + " hash_partition_fixed, hash_partition_strings, hash_partition_pmod (Spark's Murmur3 and pmod)");
-            case SORT_INDICES, BUILD_JOIN_TABLE, PROBE_JOIN_TABLE, GROUP_BY -> throw new IllegalStateException(
+            case BUILD_JOIN_TABLE -> new Implementation(Placement.KERNELS, "kernels join_build_init,"
+                    + " join_build_insert (open addressing, one atomicCAS per packed slot), join_radix_tile_counts,"
+                    + " exclusive_scan_tile_totals, join_radix_scatter (the rows grouped by key), join_build_segments");
+            case PROBE_JOIN_TABLE -> new Implementation(Placement.KERNELS, "kernels join_probe_count,"
+                    + " exclusive_scan_tile_totals, join_probe_cutoff, join_probe_fill (count, then fill)");
+            case SORT_INDICES, GROUP_BY -> throw new IllegalStateException(
                             primitive + " has neither a kernel nor a host reason on the CUDA device");
         };
     }

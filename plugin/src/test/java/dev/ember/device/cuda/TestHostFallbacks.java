@@ -112,4 +112,27 @@ class TestHostFallbacks {
             assertFalse(device().hostCalls().containsKey(Primitive.HASH_PARTITION));
         }
     }
+
+    @Test
+    void joinTablesRunAsKernels() {
+        IntVector key = new IntVector("key", allocator);
+        key.allocateNew(100);
+        for (int row = 0; row < 100; row++) {
+            key.set(row, row % 7);
+        }
+        key.setValueCount(100);
+        RecordingSink sink = new RecordingSink();
+        Map<Primitive, Long> before = device().hostCalls();
+        try (key; DeviceActivity.Scope scope = DeviceActivity.attributeTo(sink);
+                dev.ember.device.Device.JoinTable table = device().buildJoinTable(List.of(key), 100, allocator);
+                dev.ember.device.Device.JoinMatches matches = device().probeJoinTable(table, List.of(key), 0, 100,
+                        Integer.MAX_VALUE, allocator)) {
+            // keys 0..6 repeat: 100 rows with 14 or 15 rows per key
+            assertEquals(2 * 15 * 15 + 5 * 14 * 14, matches.pairCount());
+            assertTrue(sink.onHost.isEmpty(), "the join table runs as kernels: " + sink.onHost);
+            assertTrue(sink.launches > 0, "build and probe launched kernels");
+            assertEquals(before.get(Primitive.BUILD_JOIN_TABLE), device().hostCalls().get(Primitive.BUILD_JOIN_TABLE));
+            assertEquals(before.get(Primitive.PROBE_JOIN_TABLE), device().hostCalls().get(Primitive.PROBE_JOIN_TABLE));
+        }
+    }
 }
