@@ -33,7 +33,7 @@ class TestBenchOptions {
             "--device", "HOST", "--master", "spark://127.0.0.1:7077", "--output", "/tmp/out",
             "--data-dir", "/tmp/data", "--conf", "spark.executor.memory=2g");
     assertEquals(new BigDecimal("1"), options.scale());
-    assertEquals(List.of(1, 3, 5, 6, 7), options.queries());
+    assertEquals(List.of("q1", "q3", "q5", "q6", "q7"), options.queries());
     assertEquals(5, options.iterations());
     assertEquals(0, options.warmups());
     assertEquals("host", options.device());
@@ -60,7 +60,7 @@ class TestBenchOptions {
     assertMessage("unknown option", "--fast");
     assertMessage("needs a value", "--scale");
     assertMessage("--conf needs KEY=VALUE", "--conf", "novalue");
-    assertMessage("the only one is 'tpch'", "tpcds");
+    assertMessage("the benchmarks are 'tpch' and 'tpcds'", "tpcx");
     assertThrows(BenchOptions.HelpRequested.class, () -> parse("--help"));
   }
 
