@@ -28,13 +28,14 @@ import org.junit.jupiter.api.Test;
  * A few TPC-DS-like queries at scale 0.01 through the whole benchmark, Ember off and on (device host,
  * one round): the generator writes TPC-DS's types, the answers match, and the report carries the node
  * share, the reasons nodes stayed in Spark and the queries not written yet. The queries cover a rollup
- * with rank (q36), running windows over a full outer join (q51), a full outer join of aggregates (q97), a
- * three-channel union (q33) and existence joins (q10).
+ * with rank (q36), running windows over a full outer join (q51), a three-channel union (q33) and existence
+ * joins under OR (q35); each returns rows at this scale (q10, whose answer is empty here, is planned by
+ * adaptive execution as an empty relation and runs no operator at all).
  */
 class TestTpcdsQueriesAtTinyScale {
   private static final Path WORK =
       Path.of(System.getProperty("ember.bench.test.work", "target/bench-test")).toAbsolutePath();
-  private static final List<String> QUERIES = List.of("q3", "q10", "q33", "q36", "q51", "q97");
+  private static final List<String> QUERIES = List.of("q3", "q33", "q35", "q36", "q51");
 
   @Test
   void benchmarkWithEmberOffAndOnMatchesAndReportsTheNodeShare() throws Exception {
