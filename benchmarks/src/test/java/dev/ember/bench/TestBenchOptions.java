@@ -44,6 +44,23 @@ class TestBenchOptions {
   }
 
   @Test
+  void tpcdsHasItsOwnDefaultsAndQueryNames() {
+    BenchOptions options = parse("tpcds");
+    assertEquals(Suite.TPCDS, options.suite());
+    assertEquals(new BigDecimal("0.01"), options.scale());
+    assertEquals(1, options.iterations());
+    assertEquals(0, options.warmups());
+    assertEquals(dev.ember.bench.query.TpcdsQueries.written(), options.queries());
+    assertTrue(options.dataDirectory().endsWith("tpcds"), options.dataDirectory());
+    // a range keeps the written queries only; q4 and q5 are not written yet
+    assertEquals(List.of("q3", "q6", "q36"), parse("tpcds", "--queries", "3-6,q36").queries());
+    assertMessage("TPC-DS query '4' is not written yet", "tpcds", "--queries", "4");
+    assertMessage("TPC-DS has queries 1 to 99", "tpcds", "--queries", "100");
+    assertMessage("is not written yet", "tpcds", "--queries", "14a");
+    assertMessage("names no query", "tpcds", "--queries", "4-5");
+  }
+
+  @Test
   void dataDirectoryComesFromTheEnvironment() {
     BenchOptions options = BenchOptions.parse(List.of(), Map.of("EMBER_DATA_DIR", "/data/tpch"));
     assertEquals("/data/tpch", options.dataDirectory());
