@@ -1,11 +1,11 @@
 package dev.ember.bench;
 
 import dev.ember.bench.report.BenchReport;
-import dev.ember.bench.run.TpchBenchmark;
+import dev.ember.bench.run.Benchmark;
 import java.util.List;
 
 /**
- * Entry point of {@code bin/ember bench [tpch] [options]}; see {@link BenchOptions#USAGE}.
+ * Entry point of {@code bin/ember bench [tpch|tpcds] [options]}; see {@link BenchOptions#USAGE}.
  *
  * <p>Exit status: 0 when every query ran in both modes with matching answers; 1 when a query failed
  * or an answer differs (the reports are written either way); 2 for bad command-line input.
@@ -31,7 +31,7 @@ public final class BenchMain {
       return 2;
     }
     try {
-      BenchReport report = new TpchBenchmark(options, System.out).run();
+      BenchReport report = new Benchmark(options, System.out).run();
       if (!report.allAnswersMatch()) {
         System.err.println("ember bench: some queries failed or gave different answers; see report.md");
         return 1;

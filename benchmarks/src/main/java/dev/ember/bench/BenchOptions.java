@@ -2,7 +2,6 @@ package dev.ember.bench;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ember.bench.query.TpchQueries;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -14,10 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The options of {@code bin/ember bench tpch}, parsed and checked.
+ * The options of {@code bin/ember bench [tpch|tpcds]}, parsed and checked.
  *
- * @param scale the TPC-H scale factor
- * @param queries the query numbers to run, in order
+ * @param suite the benchmark: TPC-H-like or TPC-DS-like
+ * @param scale the scale factor
+ * @param queries the query names to run ({@code q1}, {@code q14a}), in order
  * @param iterations timed runs per query and mode; the median is reported
  * @param warmups untimed runs per query and mode before the timed ones
  * @param device the Ember device: {@code auto}, {@code host}, {@code emulator} or {@code cuda}
@@ -27,8 +27,9 @@ import java.util.Map;
  * @param sparkConf extra Spark settings applied to both runs, in the order given
  */
 public record BenchOptions(
+    Suite suite,
     BigDecimal scale,
-    List<Integer> queries,
+    List<String> queries,
     int iterations,
     int warmups,
     String device,
@@ -37,10 +38,10 @@ public record BenchOptions(
     String dataDirectory,
     Map<String, String> sparkConf) {
 
-  /** The default scale factor: the whole first run, build included, fits in ~10 minutes on 2 cores. */
-  public static final BigDecimal DEFAULT_SCALE = new BigDecimal("0.1");
-  public static final int DEFAULT_ITERATIONS = 3;
-  public static final int DEFAULT_WARMUPS = 1;
+  /** TPC-H's default scale factor: the whole first run, build included, fits in ~10 minutes on 2 cores. */
+  public static final BigDecimal DEFAULT_SCALE = Suite.TPCH.defaultScale();
+  public static final int DEFAULT_ITERATIONS = Suite.TPCH.defaultIterations();
+  public static final int DEFAULT_WARMUPS = Suite.TPCH.defaultWarmups();
   public static final String DEFAULT_MASTER = "local[*]";
   public static final List<String> DEVICES = List.of("auto", "host", "emulator", "cuda");
 
@@ -52,24 +53,30 @@ public record BenchOptions(
   public static final String USAGE =
       String.join(
           "\n",
-          "usage: bin/ember bench [tpch] [options]",
+          "usage: bin/ember bench [tpch|tpcds] [options]",
           "",
-          "Generates the TPC-H-like data (cached), runs the 22 queries with Ember off and on,",
-          "checks that the answers match, and writes DIR/report.json, report.md and report.html.",
+          "Generates the TPC-H-like (default) or TPC-DS-like data (cached), runs the queries with",
+          "Ember off and on, checks that the answers match, and writes DIR/report.json, report.md",
+          "and report.html.",
           "",
-          "  --scale S            TPC-H scale factor (default " + DEFAULT_SCALE.toPlainString() + ")",
-          "  --queries 1,3,...    query numbers to run (default: all 22); ranges like 1-5 work",
-          "  --iterations N       timed runs per query and mode, median kept (default " + DEFAULT_ITERATIONS + ")",
-          "  --warmups N          untimed runs before the timed ones (default " + DEFAULT_WARMUPS + ")",
+          "  --scale S            scale factor (default: tpch " + Suite.TPCH.defaultScale().toPlainString()
+              + ", tpcds " + Suite.TPCDS.defaultScale().toPlainString() + ")",
+          "  --queries 1,3,...    query numbers to run (default: all); ranges like 1-5 work; tpcds",
+          "                       also takes 14a, and 14 stands for 14a and 14b",
+          "  --iterations N       timed runs per query and mode, median kept (default: tpch "
+              + Suite.TPCH.defaultIterations() + ", tpcds " + Suite.TPCDS.defaultIterations() + ")",
+          "  --warmups N          untimed runs before the timed ones (default: tpch " + Suite.TPCH.defaultWarmups()
+              + ", tpcds " + Suite.TPCDS.defaultWarmups() + ")",
           "  --device D           auto|host|emulator|cuda, Ember's device (default auto)",
           "  --master URL         Spark master (default " + DEFAULT_MASTER + "), e.g. spark://host:7077",
           "  --output DIR         report directory (default ./work/bench/<timestamp>)",
-          "  --data-dir DIR       data cache root (default $EMBER_DATA_DIR or ~/.cache/ember/tpch);",
+          "  --data-dir DIR       data cache root (default $EMBER_DATA_DIR or ~/.cache/ember/<benchmark>);",
           "                       on a cluster, a path every executor can reach",
           "  --conf KEY=VALUE     extra Spark setting for both runs (repeatable)",
           "  -h, --help           print this text");
 
   public BenchOptions {
+    requireNonNull(suite, "suite is null");
     requireNonNull(scale, "scale is null");
     queries = List.copyOf(requireNonNull(queries, "queries is null"));
     requireNonNull(device, "device is null");
@@ -100,8 +107,9 @@ public record BenchOptions(
   }
 
   /**
-   * Parses the arguments after {@code bench}. An optional leading {@code tpch} names the benchmark
-   * (the only one); environment lookups use {@code environment} so tests can pass their own.
+   * Parses the arguments after {@code bench}. An optional leading {@code tpch} or {@code tpcds} names
+   * the benchmark ({@code tpch} when none); environment lookups use {@code environment} so tests can
+   * pass their own.
    *
    * @throws UsageException for an unknown option, a missing or malformed value
    */
@@ -109,19 +117,20 @@ public record BenchOptions(
     requireNonNull(arguments, "arguments is null");
     requireNonNull(environment, "environment is null");
     List<String> rest = new ArrayList<>(arguments);
-    if (!rest.isEmpty() && rest.get(0).equals("tpch")) {
-      rest.remove(0);
-    } else if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
-      throw new UsageException("unknown benchmark '" + rest.get(0) + "'; the only one is 'tpch'");
+    Suite suite = Suite.TPCH;
+    if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
+      String name = rest.remove(0);
+      suite = Suite.fromLabel(name).orElseThrow(() -> new UsageException(
+          "unknown benchmark '" + name + "'; the benchmarks are 'tpch' and 'tpcds'"));
     }
-    BigDecimal scale = DEFAULT_SCALE;
-    List<Integer> queries = allQueries();
-    int iterations = DEFAULT_ITERATIONS;
-    int warmups = DEFAULT_WARMUPS;
+    BigDecimal scale = suite.defaultScale();
+    List<String> queries = suite.allQueries();
+    int iterations = suite.defaultIterations();
+    int warmups = suite.defaultWarmups();
     String device = "auto";
     String master = DEFAULT_MASTER;
     Path output = null;
-    String dataDirectory = defaultDataDirectory(environment);
+    String dataDirectory = defaultDataDirectory(suite, environment);
     Map<String, String> sparkConf = new LinkedHashMap<>();
     for (int index = 0; index < rest.size(); index++) {
       String option = rest.get(index);
@@ -145,7 +154,7 @@ public record BenchOptions(
       }
       switch (option) {
         case "--scale" -> scale = parseScale(value);
-        case "--queries" -> queries = parseQueries(value);
+        case "--queries" -> queries = parseQueries(suite, value);
         case "--iterations" -> iterations = parseCount(option, value);
         case "--warmups" -> warmups = parseCount(option, value);
         case "--device" -> device = value.toLowerCase(Locale.ROOT);
@@ -166,7 +175,7 @@ public record BenchOptions(
       String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
       output = Path.of("work", "bench", stamp);
     }
-    return new BenchOptions(scale, queries, iterations, warmups, device, master, output, dataDirectory, sparkConf);
+    return new BenchOptions(suite, scale, queries, iterations, warmups, device, master, output, dataDirectory, sparkConf);
   }
 
   /** Thrown by {@link #parse} for {@code -h} or {@code --help}. */
@@ -178,20 +187,12 @@ public record BenchOptions(
     }
   }
 
-  private static String defaultDataDirectory(Map<String, String> environment) {
+  private static String defaultDataDirectory(Suite suite, Map<String, String> environment) {
     String fromEnvironment = environment.get("EMBER_DATA_DIR");
     if (fromEnvironment != null && !fromEnvironment.isBlank()) {
       return fromEnvironment;
     }
-    return Path.of(System.getProperty("user.home"), ".cache", "ember", "tpch").toString();
-  }
-
-  private static List<Integer> allQueries() {
-    List<Integer> all = new ArrayList<>();
-    for (int number = 1; number <= TpchQueries.COUNT; number++) {
-      all.add(number);
-    }
-    return all;
+    return Path.of(System.getProperty("user.home"), ".cache", "ember", suite.label()).toString();
   }
 
   private static BigDecimal parseScale(String value) {
@@ -210,8 +211,8 @@ public record BenchOptions(
     }
   }
 
-  private static List<Integer> parseQueries(String value) {
-    List<Integer> numbers = new ArrayList<>();
+  private static List<String> parseQueries(Suite suite, String value) {
+    List<String> names = new ArrayList<>();
     for (String item : value.split(",")) {
       String text = item.strip().toLowerCase(Locale.ROOT);
       if (text.startsWith("q")) {
@@ -223,22 +224,44 @@ public record BenchOptions(
           int first = Integer.parseInt(text.substring(0, dash));
           int last = Integer.parseInt(text.substring(dash + 1));
           for (int number = first; number <= last; number++) {
-            numbers.add(checkQuery(number, item));
+            checkNumber(suite, number, item);
+            // a range skips the TPC-DS queries not written yet; the report lists them
+            names.addAll(suite.queriesOf(number));
           }
+        } else if (suite == Suite.TPCDS && (text.endsWith("a") || text.endsWith("b"))) {
+          String name = "q" + text;
+          if (!suite.allQueries().contains(name)) {
+            throw new UsageException("--queries: " + missingText(suite, item));
+          }
+          names.add(name);
         } else {
-          numbers.add(checkQuery(Integer.parseInt(text), item));
+          int number = Integer.parseInt(text);
+          checkNumber(suite, number, item);
+          List<String> written = suite.queriesOf(number);
+          if (written.isEmpty()) {
+            throw new UsageException("--queries: " + missingText(suite, item));
+          }
+          names.addAll(written);
         }
       } catch (NumberFormatException e) {
         throw new UsageException("--queries needs numbers like 1,3,5-7, got '" + item.strip() + "'");
       }
     }
-    return numbers;
+    if (names.isEmpty()) {
+      throw new UsageException("--queries '" + value + "' names no query this project has written");
+    }
+    return names;
   }
 
-  private static int checkQuery(int number, String item) {
-    if (number < 1 || number > TpchQueries.COUNT) {
-      throw new UsageException("--queries: TPC-H has queries 1 to 22, got '" + item.strip() + "'");
+  private static String missingText(Suite suite, String item) {
+    return "TPC-DS query '" + item.strip() + "' is not written yet; written: " + String.join(",", suite.allQueries());
+  }
+
+  private static void checkNumber(Suite suite, int number, String item) {
+    if (number < 1 || number > suite.lastNumber()) {
+      String name = suite == Suite.TPCH ? "TPC-H" : "TPC-DS";
+      throw new UsageException(
+          "--queries: " + name + " has queries 1 to " + suite.lastNumber() + ", got '" + item.strip() + "'");
     }
-    return number;
   }
 }

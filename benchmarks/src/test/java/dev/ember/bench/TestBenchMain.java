@@ -8,7 +8,7 @@ class TestBenchMain {
   @Test
   void badInputExitsWithTwoAndHelpWithZero() {
     assertEquals(2, BenchMain.run(new String[] {"tpch", "--scale", "-1"}));
-    assertEquals(2, BenchMain.run(new String[] {"tpcds"}));
+    assertEquals(2, BenchMain.run(new String[] {"tpcx"}));
     assertEquals(0, BenchMain.run(new String[] {"--help"}));
   }
 }

@@ -33,7 +33,7 @@ class TestBenchOptions {
             "--device", "HOST", "--master", "spark://127.0.0.1:7077", "--output", "/tmp/out",
             "--data-dir", "/tmp/data", "--conf", "spark.executor.memory=2g");
     assertEquals(new BigDecimal("1"), options.scale());
-    assertEquals(List.of(1, 3, 5, 6, 7), options.queries());
+    assertEquals(List.of("q1", "q3", "q5", "q6", "q7"), options.queries());
     assertEquals(5, options.iterations());
     assertEquals(0, options.warmups());
     assertEquals("host", options.device());
@@ -41,6 +41,23 @@ class TestBenchOptions {
     assertEquals(Path.of("/tmp/out"), options.output());
     assertEquals("/tmp/data", options.dataDirectory());
     assertEquals(Map.of("spark.executor.memory", "2g"), options.sparkConf());
+  }
+
+  @Test
+  void tpcdsHasItsOwnDefaultsAndQueryNames() {
+    BenchOptions options = parse("tpcds");
+    assertEquals(Suite.TPCDS, options.suite());
+    assertEquals(new BigDecimal("0.01"), options.scale());
+    assertEquals(1, options.iterations());
+    assertEquals(0, options.warmups());
+    assertEquals(dev.ember.bench.query.TpcdsQueries.written(), options.queries());
+    assertTrue(options.dataDirectory().endsWith("tpcds"), options.dataDirectory());
+    // a range keeps the written queries only; q4 and q5 are not written yet
+    assertEquals(List.of("q3", "q6", "q36"), parse("tpcds", "--queries", "3-6,q36").queries());
+    assertMessage("TPC-DS query '4' is not written yet", "tpcds", "--queries", "4");
+    assertMessage("TPC-DS has queries 1 to 99", "tpcds", "--queries", "100");
+    assertMessage("is not written yet", "tpcds", "--queries", "14a");
+    assertMessage("names no query", "tpcds", "--queries", "4-5");
   }
 
   @Test
@@ -60,7 +77,7 @@ class TestBenchOptions {
     assertMessage("unknown option", "--fast");
     assertMessage("needs a value", "--scale");
     assertMessage("--conf needs KEY=VALUE", "--conf", "novalue");
-    assertMessage("the only one is 'tpch'", "tpcds");
+    assertMessage("the benchmarks are 'tpch' and 'tpcds'", "tpcx");
     assertThrows(BenchOptions.HelpRequested.class, () -> parse("--help"));
   }
 

@@ -1,6 +1,7 @@
 package dev.ember.catalog;
 
 import dev.ember.catalog.rules.BroadcastHashJoinRule;
+import dev.ember.catalog.rules.ExpandRule;
 import dev.ember.catalog.rules.FileSourceScanRule;
 import dev.ember.catalog.rules.FilterRule;
 import dev.ember.catalog.rules.GlobalLimitRule;
@@ -40,6 +41,7 @@ public final class SupportCatalog {
             new LocalLimitRule(),
             new GlobalLimitRule(),
             new UnionRule(),
+            new ExpandRule(),
             new ShuffleExchangeRule(),
             new FileSourceScanRule());
 

@@ -9,7 +9,7 @@ import org.apache.spark.sql.execution.SparkPlan;
 /**
  * Reads an executed plan into a {@link PlanSummary}, through the plugin's {@link PlanReport}: the
  * Ember nodes that ran, the nodes the plugin left to Spark with its reasons, and the transitions
- * where Ember met Spark. The walk covers adaptive execution's final plan, query stages and
+ * where Ember met Spark, and the count of operator nodes Ember ran ({@link NodeShare}). The walk covers adaptive execution's final plan, query stages and
  * subqueries.
  *
  * <p>Call after the query's action: before it, adaptive execution has not yet planned its stages.
@@ -26,6 +26,6 @@ public final class PlanInspector {
             .map(fallback -> new PlanSummary.Fallback(fallback.node(), fallback.reason()))
             .toList();
     return new PlanSummary(report.emberNodes(), fallbacks, report.rowToColumnar(), report.columnarToRow(),
-        PlanMetrics.of(executedPlan));
+        PlanMetrics.of(executedPlan), NodeShare.of(executedPlan));
   }
 }

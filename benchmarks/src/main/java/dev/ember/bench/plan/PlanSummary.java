@@ -15,13 +15,15 @@ import java.util.List;
  * @param rowToColumnar how many row-to-columnar transitions the plan holds
  * @param columnarToRow how many columnar-to-row transitions the plan holds
  * @param metrics the plan's shuffle bytes and Ember operator times
+ * @param nodeShare the plan's operator nodes, Ember's and Spark's
  */
 public record PlanSummary(
-    List<String> emberNodes, List<Fallback> fallbacks, int rowToColumnar, int columnarToRow, PlanMetrics metrics) {
+    List<String> emberNodes, List<Fallback> fallbacks, int rowToColumnar, int columnarToRow, PlanMetrics metrics,
+    NodeShare nodeShare) {
 
-  /** A summary without metrics. */
+  /** A summary without metrics or node counts. */
   public PlanSummary(List<String> emberNodes, List<Fallback> fallbacks, int rowToColumnar, int columnarToRow) {
-    this(emberNodes, fallbacks, rowToColumnar, columnarToRow, PlanMetrics.none());
+    this(emberNodes, fallbacks, rowToColumnar, columnarToRow, PlanMetrics.none(), NodeShare.none());
   }
 
   /** A node that stayed in Spark, and why. */
@@ -36,6 +38,7 @@ public record PlanSummary(
     emberNodes = List.copyOf(requireNonNull(emberNodes, "emberNodes is null"));
     fallbacks = List.copyOf(requireNonNull(fallbacks, "fallbacks is null"));
     requireNonNull(metrics, "metrics is null");
+    requireNonNull(nodeShare, "nodeShare is null");
     if (rowToColumnar < 0 || columnarToRow < 0) {
       throw new IllegalArgumentException(
           "transition counts must not be negative: " + rowToColumnar + ", " + columnarToRow);

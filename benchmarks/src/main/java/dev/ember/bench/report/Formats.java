@@ -19,6 +19,11 @@ final class Formats {
     return Double.isNaN(speedup) ? "n/a" : String.format(Locale.ROOT, "%.2fx", speedup);
   }
 
+  /** A share like {@code 93.5%}, or {@code n/a} for NaN. */
+  static String share(double share) {
+    return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
+  }
+
   /** {@code yes}, or {@code NO} so a mismatch stands out. */
   static String answers(QueryResult query) {
     return query.answersMatch() ? "yes" : "NO";

@@ -26,12 +26,12 @@ public final class HtmlReport {
     requireNonNull(report, "report is null");
     StringBuilder out = new StringBuilder();
     out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<title>Ember TPC-H-like benchmark</title>\n<style>")
+        .append("<title>Ember ").append(escape(report.benchmark())).append(" benchmark</title>\n<style>")
         .append("body{font-family:sans-serif;margin:2em;color:#222}")
         .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px}")
         .append("td.num{text-align:right}.bad{color:#b00;font-weight:bold}")
         .append("</style></head><body>\n");
-    out.append("<h1>Ember TPC-H-like benchmark</h1>\n<p>")
+    out.append("<h1>Ember ").append(escape(report.benchmark())).append(" benchmark</h1>\n<p>")
         .append(escape(String.format(
             Locale.ROOT, "Scale %s, device %s, Spark %s, master %s, %d timed iteration(s) after %d warm-up(s), median kept.",
             report.scale(), report.device(), report.sparkVersion(), report.master(), report.iterations(),

@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * Writes {@code report.json}: an object with {@code queries} (one entry per query: {@code name},
  * {@code spark_ms}, {@code ember_ms}, {@code speedup}, {@code answers_match}, {@code ember_nodes},
- * {@code fallbacks} and more), {@code geomean_speedup}, {@code device}, {@code scale},
+ * {@code fallbacks}, {@code ember_node_share} and more), {@code geomean_speedup}, {@code ember_node_share},
+ * {@code spark_node_reasons}, {@code missing_queries}, {@code device}, {@code scale},
  * {@code spark_version} and {@code machine}. {@code device} is the device asked for
  * ({@code --device}); {@code device_used} is what an executor of the Ember application chose. A number that does not exist (a failed run's time) is
  * {@code null}.
@@ -49,6 +50,9 @@ public final class JsonReport {
       entry.put("columnar_to_row", query.columnarToRow());
       entry.put("spark_shuffle_bytes", query.sparkShuffleBytes());
       entry.put("ember_shuffle_bytes", query.emberShuffleBytes());
+      putNumber(entry, "ember_node_share", query.nodeShare().share());
+      entry.put("operator_nodes", query.nodeShare().operatorNodes());
+      entry.put("ember_operator_nodes", query.nodeShare().emberNodes());
       ObjectNode operators = entry.putObject("ember_operator_ms");
       query.emberOperatorMillis().forEach((node, millis) -> operators.put(node, Math.round(millis * 1000) / 1000.0));
       putCheck(entry, "spark_matches_expected", query.sparkMatchesExpected());
@@ -61,6 +65,19 @@ public final class JsonReport {
       entry.put("ember_error", query.emberError().orElse(null));
     }
     putNumber(root, "geomean_speedup", report.geomeanSpeedup());
+    putNumber(root, "ember_node_share", report.emberNodeShare());
+    ArrayNode reasons = root.putArray("spark_node_reasons");
+    for (BenchReport.SparkNodeReason reason : report.sparkNodeReasons()) {
+      ObjectNode item = reasons.addObject().put("node", reason.node()).put("reason", reason.reason())
+          .put("nodes", reason.nodes());
+      ArrayNode names = item.putArray("queries");
+      reason.queries().forEach(names::add);
+    }
+    ArrayNode failedInBoth = root.putArray("failed_in_both_modes");
+    report.queries().stream().filter(QueryResult::failedInBothModes).forEach(query -> failedInBoth.add(query.name()));
+    root.put("benchmark", report.benchmark());
+    ArrayNode missing = root.putArray("missing_queries");
+    report.missingQueries().forEach(missing::add);
     root.put("all_answers_match", report.allAnswersMatch());
     root.put("device", report.device());
     root.put("device_used", report.deviceUsed());

@@ -23,7 +23,7 @@ public final class MarkdownReport {
   public static String toMarkdown(BenchReport report) {
     requireNonNull(report, "report is null");
     StringBuilder out = new StringBuilder();
-    out.append("# Ember TPC-H-like benchmark\n\n");
+    out.append("# Ember ").append(report.benchmark()).append(" benchmark\n\n");
     out.append(String.format(
         Locale.ROOT,
         "Scale %s, device `%s`, Spark %s, master `%s`, %d timed iteration(s) after %d warm-up(s), median kept.  \n",
@@ -36,12 +36,19 @@ public final class MarkdownReport {
     out.append("**Geometric mean speedup: ").append(Formats.speedup(report.geomeanSpeedup()))
         .append("** (Spark time / Ember time; below 1.00x Ember is slower). All answers match: ")
         .append(report.allAnswersMatch() ? "yes" : "**NO**").append(".\n\n");
+    out.append("**Ember node share: ").append(Formats.share(report.emberNodeShare()))
+        .append("** (Ember operator nodes over all operator nodes of the Ember plans, scans and exchanges"
+            + " included, transitions and adaptive wrappers not counted).\n\n");
+    if (!report.missingQueries().isEmpty()) {
+      out.append("Not run, because their texts are not written yet (").append(report.missingQueries().size())
+          .append("): ").append(String.join(", ", report.missingQueries())).append(".\n\n");
+    }
     if (report.queriesWithoutEmberNodes() > 0) {
       out.append(Formats.noEmberNote(report)).append("\n\n");
     }
     out.append("| query | Spark ms | Ember ms | speedup | answers match | vs tpch answer (off/on) "
-        + "| Ember nodes | fallbacks | R2C | C2R | shuffle KB (off/on) | top Ember op time |\n");
-    out.append("|---|---:|---:|---:|---|---|---|---|---:|---:|---:|---|\n");
+        + "| Ember nodes | fallbacks | node share | R2C | C2R | shuffle KB (off/on) | top Ember op time |\n");
+    out.append("|---|---:|---:|---:|---|---|---|---|---:|---:|---:|---:|---|\n");
     for (QueryResult query : report.queries()) {
       out.append("| ").append(query.name())
           .append(" | ").append(Formats.millis(query.sparkMillis()))
@@ -52,13 +59,17 @@ public final class MarkdownReport {
           .append(Formats.check(query.emberMatchesExpected()))
           .append(" | ").append(Formats.nodes(query.emberNodes()))
           .append(" | ").append(Formats.fallbackNodes(query.fallbacks()))
+          .append(" | ").append(Formats.share(query.nodeShare().share())).append(" (")
+          .append(query.nodeShare().emberNodes()).append('/').append(query.nodeShare().operatorNodes()).append(')')
           .append(" | ").append(query.rowToColumnar())
           .append(" | ").append(query.columnarToRow())
           .append(" | ").append(query.sparkShuffleBytes() / 1024).append('/').append(query.emberShuffleBytes() / 1024)
           .append(" | ").append(topOperators(query.emberOperatorMillis())).append(" |\n");
     }
     appendProblems(out, report.queries());
+    appendFailedInBoth(out, report.queries());
     appendReasons(out, report.queries());
+    appendSparkNodes(out, report);
     return out.toString();
   }
 
@@ -80,6 +91,17 @@ public final class MarkdownReport {
     Files.writeString(file, toMarkdown(report));
   }
 
+  private static void appendFailedInBoth(StringBuilder out, List<QueryResult> queries) {
+    List<QueryResult> failed = queries.stream().filter(QueryResult::failedInBothModes).toList();
+    if (failed.isEmpty()) {
+      return;
+    }
+    out.append("\n## Queries that fail the same way with Ember off and on (counted as matching)\n\n");
+    for (QueryResult query : failed) {
+      out.append("- ").append(query.name()).append(": ").append(query.sparkError().orElse("")).append('\n');
+    }
+  }
+
   private static void appendProblems(StringBuilder out, List<QueryResult> queries) {
     List<QueryResult> problems = queries.stream().filter(query -> !query.answersMatch()).toList();
     if (problems.isEmpty()) {
@@ -88,6 +110,18 @@ public final class MarkdownReport {
     out.append("\n## Queries whose answers do not match\n\n");
     for (QueryResult query : problems) {
       out.append("- ").append(query.name()).append(": ").append(query.answerDetail()).append('\n');
+    }
+  }
+
+  private static void appendSparkNodes(StringBuilder out, BenchReport report) {
+    List<BenchReport.SparkNodeReason> reasons = report.sparkNodeReasons();
+    if (reasons.isEmpty()) {
+      return;
+    }
+    out.append("\n## Operator nodes left in Spark, most first (with Ember on)\n\n");
+    for (BenchReport.SparkNodeReason reason : reasons) {
+      out.append("- ").append(reason.nodes()).append(" x `").append(reason.node()).append("`: ")
+          .append(reason.reason()).append(" (").append(String.join(", ", reason.queries())).append(")\n");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.ember.bench.report;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ember.bench.plan.NodeShare;
 import dev.ember.bench.plan.PlanSummary;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import java.util.Optional;
  * @param sparkShuffleBytes bytes the last timed run's shuffles wrote with Ember off (compressed)
  * @param emberShuffleBytes the same with Ember on (Spark's and Ember's exchanges)
  * @param emberOperatorMillis with Ember on, each Ember node class's operator time in the last timed run
+ * @param nodeShare with Ember on, the plan's operator nodes: Ember's, all, and those left to Spark
  */
 public record QueryResult(
     String name,
@@ -49,7 +51,19 @@ public record QueryResult(
     List<Double> emberIterationMillis,
     long sparkShuffleBytes,
     long emberShuffleBytes,
-    Map<String, Double> emberOperatorMillis) {
+    Map<String, Double> emberOperatorMillis,
+    NodeShare nodeShare) {
+
+  /** A result without node counts. */
+  public QueryResult(String name, double sparkMillis, double emberMillis, boolean answersMatch, String answerDetail,
+      List<String> emberNodes, List<PlanSummary.Fallback> fallbacks, int rowToColumnar, int columnarToRow,
+      Optional<Boolean> sparkMatchesExpected, Optional<Boolean> emberMatchesExpected, Optional<String> sparkError,
+      Optional<String> emberError, List<Double> sparkIterationMillis, List<Double> emberIterationMillis,
+      long sparkShuffleBytes, long emberShuffleBytes, Map<String, Double> emberOperatorMillis) {
+    this(name, sparkMillis, emberMillis, answersMatch, answerDetail, emberNodes, fallbacks, rowToColumnar,
+        columnarToRow, sparkMatchesExpected, emberMatchesExpected, sparkError, emberError, sparkIterationMillis,
+        emberIterationMillis, sparkShuffleBytes, emberShuffleBytes, emberOperatorMillis, NodeShare.none());
+  }
 
   /** A result without shuffle bytes or operator times (a run that could not read them). */
   public QueryResult(String name, double sparkMillis, double emberMillis, boolean answersMatch, String answerDetail,
@@ -58,7 +72,7 @@ public record QueryResult(
       Optional<String> emberError, List<Double> sparkIterationMillis, List<Double> emberIterationMillis) {
     this(name, sparkMillis, emberMillis, answersMatch, answerDetail, emberNodes, fallbacks, rowToColumnar,
         columnarToRow, sparkMatchesExpected, emberMatchesExpected, sparkError, emberError, sparkIterationMillis,
-        emberIterationMillis, 0, 0, Map.of());
+        emberIterationMillis, 0, 0, Map.of(), NodeShare.none());
   }
 
   public QueryResult {
@@ -74,6 +88,12 @@ public record QueryResult(
     emberIterationMillis = List.copyOf(requireNonNull(emberIterationMillis, "emberIterationMillis is null"));
     emberOperatorMillis = java.util.Collections.unmodifiableMap(
         new java.util.LinkedHashMap<>(requireNonNull(emberOperatorMillis, "emberOperatorMillis is null")));
+    requireNonNull(nodeShare, "nodeShare is null");
+  }
+
+  /** Whether both runs failed with the same error, which counts as matching answers. */
+  public boolean failedInBothModes() {
+    return sparkError.isPresent() && sparkError.equals(emberError);
   }
 
   /**

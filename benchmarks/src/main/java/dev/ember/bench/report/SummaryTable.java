@@ -30,6 +30,14 @@ public final class SummaryTable {
         Locale.ROOT, "geometric mean speedup %s over %d queries at scale %s (device %s); answers match: %s%n",
         Formats.speedup(report.geomeanSpeedup()), report.queries().size(), report.scale(), report.device(),
         report.allAnswersMatch() ? "all" : "NOT ALL"));
+    out.append(String.format(
+        Locale.ROOT, "Ember node share %s (Ember operator nodes over all operator nodes)%n",
+        Formats.share(report.emberNodeShare())));
+    if (!report.missingQueries().isEmpty()) {
+      out.append(String.format(
+          Locale.ROOT, "not run (texts not written yet): %d queries, listed in report.md%n",
+          report.missingQueries().size()));
+    }
     if (report.queriesWithoutEmberNodes() > 0) {
       out.append(Formats.noEmberNote(report)).append(System.lineSeparator());
     }

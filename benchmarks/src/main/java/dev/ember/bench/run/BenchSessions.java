@@ -48,7 +48,7 @@ public final class BenchSessions {
 
   /** Starts the application that generates data: no plugin, no event log. */
   public SparkSession startGenerator() {
-    return builder("ember-bench-tpch-datagen").config("spark.eventLog.enabled", "false").getOrCreate();
+    return builder("ember-bench-" + options.suite().label() + "-datagen").config("spark.eventLog.enabled", "false").getOrCreate();
   }
 
   /**
@@ -59,7 +59,7 @@ public final class BenchSessions {
     requireNonNull(mode, "mode is null");
     requireNonNull(eventLogDirectory, "eventLogDirectory is null");
     SparkSession.Builder builder =
-        builder("ember-bench-tpch-" + mode.label())
+        builder("ember-bench-" + options.suite().label() + "-" + mode.label())
             .config("spark.eventLog.enabled", "true")
             .config("spark.eventLog.dir", eventLogDirectory.toAbsolutePath().toUri().toString());
     switch (mode) {

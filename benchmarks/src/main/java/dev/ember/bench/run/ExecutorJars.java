@@ -16,7 +16,7 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
- * Finds the jars a cluster's executors need to run the benchmark: the tpch generator, the benchmark's
+ * Finds the jars a cluster's executors need to run the benchmark: the tpch and tpcds generators, the benchmark's
  * own classes (the generator task) and the Ember plugin. A class that was loaded from a directory
  * ({@code target/classes}, as {@code bin/ember} runs it) is packed into a jar first.
  */
@@ -32,6 +32,7 @@ public final class ExecutorJars {
     requireNonNull(workDirectory, "workDirectory is null");
     List<Path> jars = new ArrayList<>();
     addOrigin(jars, io.trino.tpch.TpchTable.class, workDirectory);
+    addOrigin(jars, io.trino.tpcds.Table.class, workDirectory);
     addOrigin(jars, ExecutorJars.class, workDirectory);
     if (BenchSessions.pluginAvailable()) {
       try {

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ember.bench.plan.PlanInspector;
 import dev.ember.bench.plan.PlanSummary;
-import dev.ember.bench.query.TpchQuery;
+import dev.ember.bench.query.BenchQuery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,18 +22,21 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class QueryRunner {
   private final SparkSession spark;
+  private final String benchmark;
   private final RunMode mode;
   private final int warmups;
   private final int iterations;
 
   /**
    * @param spark the session the tables are registered in
+   * @param benchmark the benchmark's label, first word of each job description ({@code tpch})
    * @param mode which application this is
    * @param warmups untimed runs before the timed ones, at least 0
    * @param iterations timed runs, at least 1
    */
-  public QueryRunner(SparkSession spark, RunMode mode, int warmups, int iterations) {
+  public QueryRunner(SparkSession spark, String benchmark, RunMode mode, int warmups, int iterations) {
     this.spark = requireNonNull(spark, "spark is null");
+    this.benchmark = requireNonNull(benchmark, "benchmark is null");
     this.mode = requireNonNull(mode, "mode is null");
     if (warmups < 0) {
       throw new IllegalArgumentException("warmups must not be negative, got " + warmups);
@@ -46,7 +49,7 @@ public final class QueryRunner {
   }
 
   /** Runs {@code query}; a failure is returned as a failed {@link QueryRun}, never thrown. */
-  public QueryRun run(TpchQuery query) {
+  public QueryRun run(BenchQuery query) {
     requireNonNull(query, "query is null");
     try {
       for (int warmup = 1; warmup <= warmups; warmup++) {
@@ -76,8 +79,8 @@ public final class QueryRunner {
     }
   }
 
-  private void describe(TpchQuery query, String which) {
-    spark.sparkContext().setJobDescription("tpch " + query.name() + " (" + mode.label() + ", " + which + ")");
+  private void describe(BenchQuery query, String which) {
+    spark.sparkContext().setJobDescription(benchmark + " " + query.name() + " (" + mode.label() + ", " + which + ")");
   }
 
   private static String oneLine(Throwable error) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.bench.plan.PlanSummary;
+import dev.ember.bench.query.ExpectedAnswer;
 import dev.ember.bench.query.TpchQueries;
 import dev.ember.bench.report.QueryResult;
 import java.math.BigDecimal;
@@ -34,7 +35,7 @@ class TestQueryResultAssembly {
   @Test
   void matchingRunsGiveASpeedup() {
     QueryResult result =
-        TpchBenchmark.compare(TpchQueries.query(4), run(RunMode.SPARK, q4Answer(), 300), run(RunMode.EMBER, q4Answer(), 100), false);
+        Benchmark.compare(TpchQueries.query(4), run(RunMode.SPARK, q4Answer(), 300), run(RunMode.EMBER, q4Answer(), 100), Optional.empty());
     assertTrue(result.answersMatch(), result.answerDetail());
     assertEquals(3.0, result.speedup(), 1e-12);
     assertEquals(List.of("EmberFilterExec"), result.emberNodes());
@@ -45,7 +46,7 @@ class TestQueryResultAssembly {
   void differentAnswersAreAMismatch() {
     List<Row> wrong = List.of(RowFactory.create("1-URGENT", 94L));
     QueryResult result =
-        TpchBenchmark.compare(TpchQueries.query(4), run(RunMode.SPARK, q4Answer(), 300), run(RunMode.EMBER, wrong, 100), false);
+        Benchmark.compare(TpchQueries.query(4), run(RunMode.SPARK, q4Answer(), 300), run(RunMode.EMBER, wrong, 100), Optional.empty());
     assertFalse(result.answersMatch());
     assertTrue(result.answerDetail().contains("row counts differ"), result.answerDetail());
   }
@@ -53,8 +54,8 @@ class TestQueryResultAssembly {
   @Test
   void aFailedRunIsAMismatchWithoutSpeedup() {
     QueryResult result =
-        TpchBenchmark.compare(
-            TpchQueries.query(4), run(RunMode.SPARK, q4Answer(), 300), QueryRun.failed("q4", RunMode.EMBER, "boom"), false);
+        Benchmark.compare(
+            TpchQueries.query(4), run(RunMode.SPARK, q4Answer(), 300), QueryRun.failed("q4", RunMode.EMBER, "boom"), Optional.empty());
     assertFalse(result.answersMatch());
     assertTrue(Double.isNaN(result.speedup()));
     assertTrue(result.answerDetail().contains("Ember on failed: boom"), result.answerDetail());
@@ -63,14 +64,14 @@ class TestQueryResultAssembly {
   @Test
   void bundledAnswersAreCheckedAtTheTinyScale() {
     QueryResult good =
-        TpchBenchmark.compare(TpchQueries.query(4), run(RunMode.SPARK, q4Answer(), 1), run(RunMode.EMBER, q4Answer(), 1), true);
+        Benchmark.compare(TpchQueries.query(4), run(RunMode.SPARK, q4Answer(), 1), run(RunMode.EMBER, q4Answer(), 1), ExpectedAnswer.bundled(4));
     assertTrue(good.answersMatch(), good.answerDetail());
     assertEquals(Optional.of(true), good.sparkMatchesExpected());
     assertEquals(Optional.of(true), good.emberMatchesExpected());
 
     List<Row> bothWrong = List.of(RowFactory.create("1-URGENT", new BigDecimal("1")));
     QueryResult bad =
-        TpchBenchmark.compare(TpchQueries.query(4), run(RunMode.SPARK, bothWrong, 1), run(RunMode.EMBER, bothWrong, 1), true);
+        Benchmark.compare(TpchQueries.query(4), run(RunMode.SPARK, bothWrong, 1), run(RunMode.EMBER, bothWrong, 1), ExpectedAnswer.bundled(4));
     assertFalse(bad.answersMatch(), "two runs that agree but differ from the bundled answer do not match");
     assertEquals(Optional.of(false), bad.sparkMatchesExpected());
   }

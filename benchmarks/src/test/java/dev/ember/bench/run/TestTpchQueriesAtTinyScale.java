@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ember.bench.BenchOptions;
+import dev.ember.bench.Suite;
 import dev.ember.bench.data.TpchDataSet;
 import dev.ember.bench.query.ExpectedAnswer;
 import dev.ember.bench.query.TpchQueries;
@@ -42,7 +43,7 @@ class TestTpchQueriesAtTinyScale {
     deleteRecursively(WORK.resolve("output")); // reports and event logs of an earlier test run
     options =
         new BenchOptions(
-            new BigDecimal(ExpectedAnswer.SCALE), allQueries(), 1, 0, "host", "local[2]",
+            Suite.TPCH, new BigDecimal(ExpectedAnswer.SCALE), allQueries(), 1, 0, "host", "local[2]",
             WORK.resolve("output"), WORK.resolve("data").toString(),
             Map.of("spark.sql.shuffle.partitions", "4"));
     BenchSessions sessions = new BenchSessions(options, List.of());
@@ -85,7 +86,7 @@ class TestTpchQueriesAtTinyScale {
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     BenchReport report;
     try (PrintStream out = new PrintStream(progress, true, StandardCharsets.UTF_8)) {
-      report = new TpchBenchmark(options, out).run();
+      report = new Benchmark(options, out).run();
     }
     System.out.print(progress.toString(StandardCharsets.UTF_8));
     assertEquals(TpchQueries.COUNT, report.queries().size());
@@ -119,7 +120,7 @@ class TestTpchQueriesAtTinyScale {
     assertFalse(progress.toString(StandardCharsets.UTF_8).isEmpty(), "no progress was printed");
   }
 
-  private static void deleteRecursively(Path directory) throws Exception {
+  static void deleteRecursively(Path directory) throws Exception {
     if (!Files.exists(directory)) {
       return;
     }
@@ -130,11 +131,7 @@ class TestTpchQueriesAtTinyScale {
     }
   }
 
-  private static List<Integer> allQueries() {
-    List<Integer> all = new ArrayList<>();
-    for (int number = 1; number <= TpchQueries.COUNT; number++) {
-      all.add(number);
-    }
-    return all;
+  private static List<String> allQueries() {
+    return Suite.TPCH.allQueries();
   }
 }

@@ -6,9 +6,11 @@ import dev.ember.bench.BenchOptions;
 import dev.ember.bench.compare.AnswerComparison;
 import dev.ember.bench.compare.Comparison;
 import dev.ember.bench.compare.ExpectedAnswerCheck;
-import dev.ember.bench.data.TpchDataSet;
+import dev.ember.bench.plan.NodeShare;
+import dev.ember.bench.Suite;
+import dev.ember.bench.data.GeneratedDataSet;
 import dev.ember.bench.query.ExpectedAnswer;
-import dev.ember.bench.query.TpchQueries;
+import dev.ember.bench.query.BenchQuery;
 import dev.ember.bench.query.TpchQuery;
 import dev.ember.bench.report.BenchReport;
 import dev.ember.bench.report.HtmlReport;
@@ -31,7 +33,7 @@ import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The whole {@code bin/ember bench tpch} run: generate (or reuse) the data, run the queries as a
+ * The whole {@code bin/ember bench tpch|tpcds} run: generate (or reuse) the data, run the queries as a
  * Spark-alone application and then as a Spark-with-Ember application on the same master, compare
  * the answers, and write {@code report.json}, {@code report.md}, {@code report.html} and the event
  * logs into the output directory.
@@ -40,15 +42,15 @@ import org.apache.spark.sql.SparkSession;
  * alternating order, and times every query once in each; the warm-ups run in the first round. The
  * median over the rounds is reported.
  *
- * <p>At scale 0.01 both modes are also checked against the answers bundled with the tpch jar.
+ * <p>For TPC-H at scale 0.01 both modes are also checked against the answers bundled with the tpch jar.
  * Progress goes to {@code progress}, one line per query and mode, and the summary table at the end.
  * Runs on the calling thread; starts and stops its Spark applications itself.
  */
-public final class TpchBenchmark {
+public final class Benchmark {
   private final BenchOptions options;
   private final PrintStream progress;
 
-  public TpchBenchmark(BenchOptions options, PrintStream progress) {
+  public Benchmark(BenchOptions options, PrintStream progress) {
     this.options = requireNonNull(options, "options is null");
     this.progress = requireNonNull(progress, "progress is null");
   }
@@ -66,8 +68,9 @@ public final class TpchBenchmark {
     Files.createDirectories(eventLogs);
     List<Path> executorJars = options.isLocalMaster() ? List.of() : ExecutorJars.collect(output.resolve("jars"));
     BenchSessions sessions = new BenchSessions(options, executorJars);
-    TpchDataSet data = new TpchDataSet(options.dataDirectory(), options.scale());
-    List<TpchQuery> queries = TpchQueries.select(options.queries());
+    Suite suite = options.suite();
+    GeneratedDataSet data = suite.dataSet(options.dataDirectory(), options.scale());
+    List<BenchQuery> queries = suite.queries(options.queries());
 
     generate(sessions, data);
     // Rounds alternate the order of the two applications (Spark, Ember; then Ember, Spark; ...), so a
@@ -86,14 +89,17 @@ public final class TpchBenchmark {
       }
     }
 
-    boolean checkBundled = options.scale().compareTo(new BigDecimal(ExpectedAnswer.SCALE)) == 0;
+    boolean checkBundled =
+        suite == Suite.TPCH && options.scale().compareTo(new BigDecimal(ExpectedAnswer.SCALE)) == 0;
     List<QueryResult> results = new ArrayList<>();
     for (int index = 0; index < queries.size(); index++) {
-      results.add(compare(queries.get(index), spark.runs().get(index), ember.runs().get(index), checkBundled));
+      Optional<ExpectedAnswer> bundled = checkBundled && queries.get(index) instanceof TpchQuery tpch
+          ? ExpectedAnswer.bundled(tpch.number()) : Optional.empty();
+      results.add(compare(queries.get(index), spark.runs().get(index), ember.runs().get(index), bundled));
     }
     BenchReport report =
         new BenchReport(
-            results, options.device(), ember.deviceUsed(), data.scaleText(), ember.sparkVersion(), machine(),
+            suite.title(), suite.missingQueries(), results, options.device(), ember.deviceUsed(), data.scaleText(), ember.sparkVersion(), machine(),
             options.master(),
             options.iterations(), options.warmups(), startedAt, eventLogs.toString());
     JsonReport.write(report, output.resolve("report.json"));
@@ -107,16 +113,27 @@ public final class TpchBenchmark {
 
   /**
    * Builds the report line of one query from its two runs. The answers match only when both runs
-   * succeeded, agree with each other, and (when {@code checkBundled}) both agree with the bundled
-   * answer.
+   * succeeded, agree with each other, and (when {@code bundled} is there) both agree with it; or when
+   * both runs failed with the same error (the detail says so, and the report lists the query).
    */
-  public static QueryResult compare(TpchQuery query, QueryRun spark, QueryRun ember, boolean checkBundled) {
+  public static QueryResult compare(
+      BenchQuery query, QueryRun spark, QueryRun ember, Optional<ExpectedAnswer> bundled) {
     requireNonNull(query, "query is null");
     requireNonNull(spark, "spark is null");
     requireNonNull(ember, "ember is null");
+    requireNonNull(bundled, "bundled is null");
     Optional<Boolean> sparkExpected = Optional.empty();
     Optional<Boolean> emberExpected = Optional.empty();
     List<String> problems = new ArrayList<>();
+    if (spark.error().isPresent() && spark.error().equals(ember.error())) {
+      // a query Spark cannot answer either (an ANSI error on this data) is no wrong answer of Ember's
+      return new QueryResult(
+          query.name(), spark.medianMillis(), ember.medianMillis(), true,
+          "fails the same way in both modes: " + spark.error().get(), ember.plan().distinctEmberNodes(),
+          ember.plan().distinctFallbacks(), ember.plan().rowToColumnar(), ember.plan().columnarToRow(),
+          Optional.empty(), Optional.empty(), spark.error(), ember.error(), spark.iterationMillis(),
+          ember.iterationMillis(), 0, 0, Map.of(), ember.plan().nodeShare());
+    }
     spark.error().ifPresent(error -> problems.add("Ember off failed: " + error));
     ember.error().ifPresent(error -> problems.add("Ember on failed: " + error));
     if (spark.succeeded() && ember.succeeded()) {
@@ -128,7 +145,6 @@ public final class TpchBenchmark {
         problems.add(comparison.detail());
       }
     }
-    Optional<ExpectedAnswer> bundled = checkBundled ? ExpectedAnswer.bundled(query.number()) : Optional.empty();
     if (bundled.isPresent()) {
       if (spark.succeeded()) {
         Comparison check = ExpectedAnswerCheck.check(bundled.get(), spark.rows());
@@ -150,7 +166,8 @@ public final class TpchBenchmark {
         ember.plan().distinctEmberNodes(), ember.plan().distinctFallbacks(), ember.plan().rowToColumnar(),
         ember.plan().columnarToRow(), sparkExpected, emberExpected, spark.error(), ember.error(),
         spark.iterationMillis(), ember.iterationMillis(), spark.plan().metrics().shuffleBytes(),
-        ember.plan().metrics().shuffleBytes(), millis(ember.plan().metrics().operatorNanos()));
+        ember.plan().metrics().shuffleBytes(), millis(ember.plan().metrics().operatorNanos()),
+        ember.plan().nodeShare());
   }
 
   private static Map<String, Double> millis(Map<String, Long> nanos) {
@@ -159,8 +176,10 @@ public final class TpchBenchmark {
     return millis;
   }
 
-  private void generate(BenchSessions sessions, TpchDataSet data) {
-    progress.printf(Locale.ROOT, "ember bench: TPC-H-like data at scale %s in %s%n", data.scaleText(), data.scaleDirectory());
+  private void generate(BenchSessions sessions, GeneratedDataSet data) {
+    progress.printf(
+        Locale.ROOT, "ember bench: %s data at scale %s in %s%n", options.suite().title(), data.scaleText(),
+        data.scaleDirectory());
     SparkSession spark = sessions.startGenerator();
     try {
       data.ensureGenerated(spark, progress);
@@ -186,7 +205,8 @@ public final class TpchBenchmark {
    * {@code mode}.
    */
   private Phase runRound(
-      BenchSessions sessions, RunMode mode, int round, Path eventLogs, TpchDataSet data, List<TpchQuery> queries) {
+      BenchSessions sessions, RunMode mode, int round, Path eventLogs, GeneratedDataSet data,
+      List<BenchQuery> queries) {
     int warmups = round == 1 ? options.warmups() : 0;
     progress.printf(
         Locale.ROOT, "ember bench: round %d of %d: %d queries with Ember %s (%d warm-up, 1 timed each)%n",
@@ -200,10 +220,10 @@ public final class TpchBenchmark {
         progress.println("ember bench: Ember's device: " + deviceUsed);
       }
       data.registerViews(spark);
-      QueryRunner runner = new QueryRunner(spark, mode, warmups, 1);
+      QueryRunner runner = new QueryRunner(spark, options.suite().label(), mode, warmups, 1);
       List<QueryRun> runs = new ArrayList<>();
       for (int index = 0; index < queries.size(); index++) {
-        TpchQuery query = queries.get(index);
+        BenchQuery query = queries.get(index);
         QueryRun run = runner.run(query);
         runs.add(run);
         progress.printf(
@@ -222,8 +242,10 @@ public final class TpchBenchmark {
 
   private static String describeNodes(QueryRun run) {
     List<String> nodes = run.plan().distinctEmberNodes();
+    NodeShare share = run.plan().nodeShare();
     return (nodes.isEmpty() ? "none" : String.join(", ", nodes))
-        + ", fallbacks: " + run.plan().fallbacks().size();
+        + ", fallbacks: " + run.plan().fallbacks().size()
+        + String.format(Locale.ROOT, ", node share %d/%d", share.emberNodes(), share.operatorNodes());
   }
 
   private static String machine() {
