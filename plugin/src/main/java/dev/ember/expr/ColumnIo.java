@@ -198,6 +198,89 @@ final class ColumnIo {
         }
     }
 
+    /**
+     * The null flags of {@code nulls.length} rows of {@code vector}: rows {@code rows[i]}, or
+     * {@code start + i} where {@code rows} is null. Reads the validity bits only.
+     */
+    static void readNulls(FieldVector vector, int start, int[] rows, boolean[] nulls) {
+        int size = nulls.length;
+        if (size == 0) {
+            return;
+        }
+        long last = rows == null ? (long) start + size - 1 : maxRow(rows, size, vector);
+        ArrowBuf validityBuffer = vector.getValidityBuffer();
+        requireCapacity(validityBuffer, (last >>> 3) + 1, vector);
+        long validity = validityBuffer.memoryAddress();
+        for (int i = 0; i < size; i++) {
+            nulls[i] = !bit(validity, rows == null ? start + i : rows[i]);
+        }
+    }
+
+    /**
+     * For each row of {@code out} (rows {@code rows[i]} of the string {@code vector}, or {@code start + i}
+     * where {@code rows} is null): null where the string is null, else 1 when its bytes equal one of
+     * {@code candidates}, else 0. Compares in place, without copying the strings.
+     */
+    static void matchStrings(FieldVector vector, int start, int[] rows, byte[][] candidates, Column out) {
+        int size = out.size;
+        if (size == 0) {
+            return;
+        }
+        VarCharVector strings = (VarCharVector) vector;
+        readNulls(vector, start, rows, out.nulls);
+        long last = rows == null ? (long) start + size - 1 : maxRow(rows, size, vector);
+        ArrowBuf offsetBuffer = strings.getOffsetBuffer();
+        requireCapacity(offsetBuffer, (last + 2) * BaseVariableWidthVector.OFFSET_WIDTH, vector);
+        long offsets = offsetBuffer.memoryAddress();
+        ArrowBuf dataBuffer = strings.getDataBuffer();
+        long data = dataBuffer.memoryAddress();
+        long dataCapacity = dataBuffer.capacity();
+        for (int i = 0; i < size; i++) {
+            if (out.nulls[i]) {
+                continue;
+            }
+            int row = rows == null ? start + i : rows[i];
+            long at = offsets + (long) row * BaseVariableWidthVector.OFFSET_WIDTH;
+            int from = MemoryUtil.getInt(at);
+            int to = MemoryUtil.getInt(at + BaseVariableWidthVector.OFFSET_WIDTH);
+            if (from < 0 || to < from || to > dataCapacity) {
+                throw new IllegalStateException("string " + row + " of " + vector.getName() + " has offsets " + from
+                        + ".." + to + " outside its " + dataCapacity + "-byte buffer");
+            }
+            for (byte[] candidate : candidates) {
+                if (equalBytes(data + from, to - from, candidate)) {
+                    out.longs[i] = 1;
+                    break;
+                }
+            }
+        }
+    }
+
+    private static boolean equalBytes(long address, int length, byte[] candidate) {
+        if (length != candidate.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (MemoryUtil.getByte(address + i) != candidate[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The largest of {@code rows[0 .. size)}, checked against the vector's value count. */
+    private static long maxRow(int[] rows, int size, FieldVector vector) {
+        int max = 0;
+        for (int i = 0; i < size; i++) {
+            if (rows[i] < 0 || rows[i] >= vector.getValueCount()) {
+                throw new IllegalArgumentException("row " + rows[i] + " is outside the " + vector.getValueCount()
+                        + " rows of " + vector.getName());
+            }
+            max = Math.max(max, rows[i]);
+        }
+        return max;
+    }
+
     private static void readStrings(VarCharVector vector, int start, Column column) {
         ArrowBuf offsetBuffer = vector.getOffsetBuffer();
         requireCapacity(offsetBuffer, ((long) start + column.size + 1) * BaseVariableWidthVector.OFFSET_WIDTH, vector);

@@ -15,7 +15,8 @@ import java.util.List;
  * see only the rows its earlier ones kept. That is Spark's own rule ({@code And.eval} evaluates its
  * right side only when the left is not false, {@code Or.eval} only when it is not true), so an error of
  * a later operand is raised exactly where Spark raises it, and the work shrinks with the selectivity.
- * Every other instruction evaluates its operands over all of its rows, as the stack machine did.
+ * Every other instruction evaluates its operands over all of its rows, as the stack machine did, except
+ * the null checks and string matches of an input that {@link InputPredicates} answers from Arrow directly.
  *
  * <p>Immutable; built once per program and interpreter call.
  */
@@ -54,6 +55,10 @@ final class ProgramTree {
         Instruction instruction = instructions.get(at);
         if (instruction.opcode() == Opcode.AND || instruction.opcode() == Opcode.OR) {
             return lazyAndOr(at, rows);
+        }
+        Column answered = InputPredicates.tryEvaluate(instructions, subtreeStart, at, rows);
+        if (answered != null) {
+            return answered;
         }
         int[] ends = operandEnds(at);
         Column[] operands = new Column[ends.length];

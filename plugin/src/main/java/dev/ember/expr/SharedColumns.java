@@ -100,6 +100,26 @@ final class SharedColumns {
         return column;
     }
 
+    /** Whether input {@code ordinal} has been read for these rows (or, for a selection, for its parent's). */
+    boolean hasRead(int ordinal) {
+        return chunkInputs[ordinal] != null || (parent != null && parent.chunkInputs[ordinal] != null);
+    }
+
+    /** The null flags of input {@code ordinal} over this view's rows, from its validity bits alone. */
+    boolean[] inputNulls(int ordinal) {
+        boolean[] nulls = new boolean[size];
+        ColumnIo.readNulls(inputs.get(ordinal), start, parent == null ? null : rows(), nulls);
+        return nulls;
+    }
+
+    /**
+     * Sets {@code out} (a boolean column of this view's size) to whether string input {@code ordinal}
+     * equals one of {@code candidates}, null where the input is null; the strings are compared in place.
+     */
+    void matchStrings(int ordinal, byte[][] candidates, Column out) {
+        ColumnIo.matchStrings(inputs.get(ordinal), start, parent == null ? null : rows(), candidates, out);
+    }
+
     /** The input rows of this selection's rows. */
     private int[] rows() {
         if (rows == null) {

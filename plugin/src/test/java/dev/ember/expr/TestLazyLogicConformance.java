@@ -18,6 +18,7 @@ import org.apache.spark.sql.catalyst.expressions.GreaterThanOrEqual;
 import org.apache.spark.sql.catalyst.expressions.In;
 import org.apache.spark.sql.catalyst.expressions.IsNotNull;
 import org.apache.spark.sql.catalyst.expressions.IsNull;
+import org.apache.spark.sql.catalyst.expressions.Length;
 import org.apache.spark.sql.catalyst.expressions.LessThan;
 import org.apache.spark.sql.catalyst.expressions.Not;
 import org.apache.spark.sql.catalyst.expressions.Or;
@@ -34,7 +35,8 @@ import scala.Tuple2;
  * only on the rows the earlier ones left undecided, reading its inputs from a selection of rows. Checked
  * against Catalyst's eval over more rows than one chunk, with operands that fail (ANSI remainder by
  * zero) only where Spark evaluates them, strings and decimals read for the selected rows only, and
- * inputs that an earlier operand already read.
+ * inputs that an earlier operand already read; and the null checks and string matches that
+ * {@link InputPredicates} answers from the Arrow buffers.
  */
 class TestLazyLogicConformance {
     private static final DataType INT = DataTypes.IntegerType;
@@ -102,6 +104,15 @@ class TestLazyLogicConformance {
                     new And(new And(new IsNotNull(c1()), new GreaterThan(c1(), literal(-3, INT))), failsOnZero()));
             conformance.check(q19Shape, TYPES);
             conformance.check(new Not(q19Shape), TYPES);
+            // the leaves InputPredicates answers from Arrow: constant on either side, a list with a null,
+            // null checks of every kind of column, on all rows and on a selection, and a string read before
+            conformance.check(new And(new EqualTo(string("abc"), c2()), new IsNull(c3())), TYPES);
+            conformance.check(new Or(new IsNull(c0()), new Or(new In(c2(), seq(string("a"), literal(null, STRING),
+                    string("日本語"))), new IsNotNull(c2()))), TYPES);
+            conformance.check(new And(new GreaterThan(c1(), literal(0, INT)), new And(new IsNotNull(c2()),
+                    new And(new IsNull(c3()), new EqualTo(c2(), string("a"))))), TYPES);
+            conformance.check(new And(new GreaterThan(new Length(c2()), literal(1, INT)), new EqualTo(c2(),
+                    string("abc"))), TYPES);
             conformance.check(new CaseWhen(seq(List.of(Tuple2.apply(new And(new IsNotNull(c0()),
                     new GreaterThan(c0(), literal(0, INT))), (Expression) c3()))), scala.Option.apply(money("1.50"))),
                     TYPES);
