@@ -65,6 +65,35 @@ final class Column {
         }
     }
 
+    /** A new column holding rows {@code positions[0 .. count)} of this one, flags included. */
+    Column select(int[] positions, int count) {
+        Column out = new Column(type, count);
+        for (int i = 0; i < count; i++) {
+            int row = positions[i];
+            out.nulls[i] = nulls[row];
+            out.poison[i] = poison[row];
+        }
+        if (longs != null) {
+            for (int i = 0; i < count; i++) {
+                out.longs[i] = longs[positions[i]];
+            }
+            if (highs != null) {
+                for (int i = 0; i < count; i++) {
+                    out.highs[i] = highs[positions[i]];
+                }
+            }
+        } else if (doubles != null) {
+            for (int i = 0; i < count; i++) {
+                out.doubles[i] = doubles[positions[i]];
+            }
+        } else {
+            for (int i = 0; i < count; i++) {
+                out.strings[i] = strings[positions[i]];
+            }
+        }
+        return out;
+    }
+
     /** The high word of the decimal in row {@code row}. */
     long high(int row) {
         return highs != null ? highs[row] : longs[row] >> 63;

@@ -114,6 +114,173 @@ final class ColumnIo {
         }
     }
 
+    /**
+     * Reads the rows {@code rows[0 .. column.size)} of {@code vector} (each below its value count) into
+     * {@code column}: the gathering twin of {@link #read}, for a lazy AND or OR's selected rows.
+     */
+    static void readRows(FieldVector vector, int[] rows, Column column) {
+        int size = column.size;
+        if (size == 0) {
+            return;
+        }
+        int valueCount = vector.getValueCount();
+        for (int i = 0; i < size; i++) {
+            if (rows[i] < 0 || rows[i] >= valueCount) {
+                throw new IllegalArgumentException("row " + rows[i] + " is outside the " + valueCount
+                        + " rows of " + vector.getName());
+            }
+        }
+        ValueKind kind = column.type.kind();
+        ArrowBuf validityBuffer = vector.getValidityBuffer();
+        requireCapacity(validityBuffer, ((long) valueCount + 7) >>> 3, vector);
+        long validity = validityBuffer.memoryAddress();
+        boolean[] nulls = column.nulls;
+        for (int i = 0; i < size; i++) {
+            nulls[i] = !bit(validity, rows[i]);
+        }
+        if (kind == ValueKind.STRING) {
+            readStringRows((VarCharVector) vector, rows, column);
+            return;
+        }
+        ArrowBuf dataBuffer = vector.getDataBuffer();
+        long data = dataBuffer.memoryAddress();
+        int width = kind == ValueKind.BOOLEAN ? 0 : ((BaseFixedWidthVector) vector).getTypeWidth();
+        requireCapacity(dataBuffer, width == 0 ? ((long) valueCount + 7) >>> 3 : (long) valueCount * width, vector);
+        long[] longs = column.longs;
+        double[] doubles = column.doubles;
+        for (int i = 0; i < size; i++) {
+            if (nulls[i]) {
+                // a null row's value lane stays zero, as Column promises
+                continue;
+            }
+            long at = data + (long) rows[i] * width;
+            switch (kind) {
+                case BOOLEAN -> longs[i] = bit(data, rows[i]) ? 1 : 0;
+                case BYTE -> longs[i] = MemoryUtil.getByte(at);
+                case SHORT -> longs[i] = MemoryUtil.getShort(at);
+                case INT, DATE -> longs[i] = MemoryUtil.getInt(at);
+                case LONG, TIMESTAMP -> longs[i] = MemoryUtil.getLong(at);
+                case FLOAT -> doubles[i] = Float.intBitsToFloat(MemoryUtil.getInt(at));
+                case DOUBLE -> doubles[i] = Double.longBitsToDouble(MemoryUtil.getLong(at));
+                case DECIMAL -> {
+                    longs[i] = MemoryUtil.getLong(at);
+                    if (column.highs != null) {
+                        column.highs[i] = MemoryUtil.getLong(at + Long.BYTES);
+                    }
+                }
+                case STRING -> throw new IllegalStateException("strings are read by readStringRows");
+            }
+        }
+    }
+
+    private static void readStringRows(VarCharVector vector, int[] rows, Column column) {
+        ArrowBuf offsetBuffer = vector.getOffsetBuffer();
+        requireCapacity(offsetBuffer, ((long) vector.getValueCount() + 1) * BaseVariableWidthVector.OFFSET_WIDTH,
+                vector);
+        long offsets = offsetBuffer.memoryAddress();
+        ArrowBuf dataBuffer = vector.getDataBuffer();
+        long data = dataBuffer.memoryAddress();
+        long dataCapacity = dataBuffer.capacity();
+        for (int i = 0; i < column.size; i++) {
+            if (column.nulls[i]) {
+                continue;
+            }
+            long at = offsets + (long) rows[i] * BaseVariableWidthVector.OFFSET_WIDTH;
+            int from = MemoryUtil.getInt(at);
+            int to = MemoryUtil.getInt(at + BaseVariableWidthVector.OFFSET_WIDTH);
+            if (from < 0 || to < from || to > dataCapacity) {
+                throw new IllegalStateException("string " + rows[i] + " of " + vector.getName()
+                        + " has offsets " + from + ".." + to + " outside its " + dataCapacity + "-byte buffer");
+            }
+            byte[] value = new byte[to - from];
+            MemoryUtil.copyFromMemory(data + from, value, 0, value.length);
+            column.strings[i] = value;
+        }
+    }
+
+    /**
+     * The null flags of {@code nulls.length} rows of {@code vector}: rows {@code rows[i]}, or
+     * {@code start + i} where {@code rows} is null. Reads the validity bits only.
+     */
+    static void readNulls(FieldVector vector, int start, int[] rows, boolean[] nulls) {
+        int size = nulls.length;
+        if (size == 0) {
+            return;
+        }
+        long last = rows == null ? (long) start + size - 1 : maxRow(rows, size, vector);
+        ArrowBuf validityBuffer = vector.getValidityBuffer();
+        requireCapacity(validityBuffer, (last >>> 3) + 1, vector);
+        long validity = validityBuffer.memoryAddress();
+        for (int i = 0; i < size; i++) {
+            nulls[i] = !bit(validity, rows == null ? start + i : rows[i]);
+        }
+    }
+
+    /**
+     * For each row of {@code out} (rows {@code rows[i]} of the string {@code vector}, or {@code start + i}
+     * where {@code rows} is null): null where the string is null, else 1 when its bytes equal one of
+     * {@code candidates}, else 0. Compares in place, without copying the strings.
+     */
+    static void matchStrings(FieldVector vector, int start, int[] rows, byte[][] candidates, Column out) {
+        int size = out.size;
+        if (size == 0) {
+            return;
+        }
+        VarCharVector strings = (VarCharVector) vector;
+        readNulls(vector, start, rows, out.nulls);
+        long last = rows == null ? (long) start + size - 1 : maxRow(rows, size, vector);
+        ArrowBuf offsetBuffer = strings.getOffsetBuffer();
+        requireCapacity(offsetBuffer, (last + 2) * BaseVariableWidthVector.OFFSET_WIDTH, vector);
+        long offsets = offsetBuffer.memoryAddress();
+        ArrowBuf dataBuffer = strings.getDataBuffer();
+        long data = dataBuffer.memoryAddress();
+        long dataCapacity = dataBuffer.capacity();
+        for (int i = 0; i < size; i++) {
+            if (out.nulls[i]) {
+                continue;
+            }
+            int row = rows == null ? start + i : rows[i];
+            long at = offsets + (long) row * BaseVariableWidthVector.OFFSET_WIDTH;
+            int from = MemoryUtil.getInt(at);
+            int to = MemoryUtil.getInt(at + BaseVariableWidthVector.OFFSET_WIDTH);
+            if (from < 0 || to < from || to > dataCapacity) {
+                throw new IllegalStateException("string " + row + " of " + vector.getName() + " has offsets " + from
+                        + ".." + to + " outside its " + dataCapacity + "-byte buffer");
+            }
+            for (byte[] candidate : candidates) {
+                if (equalBytes(data + from, to - from, candidate)) {
+                    out.longs[i] = 1;
+                    break;
+                }
+            }
+        }
+    }
+
+    private static boolean equalBytes(long address, int length, byte[] candidate) {
+        if (length != candidate.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (MemoryUtil.getByte(address + i) != candidate[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The largest of {@code rows[0 .. size)}, checked against the vector's value count. */
+    private static long maxRow(int[] rows, int size, FieldVector vector) {
+        int max = 0;
+        for (int i = 0; i < size; i++) {
+            if (rows[i] < 0 || rows[i] >= vector.getValueCount()) {
+                throw new IllegalArgumentException("row " + rows[i] + " is outside the " + vector.getValueCount()
+                        + " rows of " + vector.getName());
+            }
+            max = Math.max(max, rows[i]);
+        }
+        return max;
+    }
+
     private static void readStrings(VarCharVector vector, int start, Column column) {
         ArrowBuf offsetBuffer = vector.getOffsetBuffer();
         requireCapacity(offsetBuffer, ((long) start + column.size + 1) * BaseVariableWidthVector.OFFSET_WIDTH, vector);

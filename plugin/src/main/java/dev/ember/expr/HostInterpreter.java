@@ -11,7 +11,8 @@ import org.apache.arrow.vector.FieldVector;
 
 /**
  * Runs a {@link Program} on the CPU, column at a time over chunks of {@value #CHUNK_ROWS} rows: each
- * instruction pops its operand columns and pushes one result column, with one loop over the chunk.
+ * instruction takes its operand columns and makes one result column, with one loop over the chunk's rows;
+ * AND and OR run their later operands only on the rows still undecided ({@link ProgramTree}).
  *
  * <p>Errors: every column carries a poison flag per row (see {@link Column}). When the result of a
  * chunk has a poisoned row, the first such row is replayed through Spark's own evaluation of the
@@ -68,6 +69,10 @@ public final class HostInterpreter {
                 result.setInitialCapacity(rowCount);
                 result.allocateNew();
             }
+            List<ProgramTree> trees = new ArrayList<>(programs.size());
+            for (Program program : programs) {
+                trees.add(new ProgramTree(program));
+            }
             SharedColumns shared = new SharedColumns(inputs);
             for (int start = 0; start < rowCount; start += CHUNK_ROWS) {
                 int size = Math.min(CHUNK_ROWS, rowCount - start);
@@ -76,7 +81,7 @@ public final class HostInterpreter {
                 int failingRow = Integer.MAX_VALUE;
                 int failingProgram = -1;
                 for (int i = 0; i < programs.size(); i++) {
-                    Column column = run(programs.get(i), shared);
+                    Column column = trees.get(i).evaluate(shared);
                     columns.add(column);
                     int failing = column.firstPoisoned();
                     if (failing >= 0 && failing < failingRow) {
@@ -126,28 +131,11 @@ public final class HostInterpreter {
         return ErrorReplay.raise(program, inputs, row);
     }
 
-    /** Runs every instruction over the rows of {@code shared}'s current chunk and returns the result column. */
-    static Column run(Program program, SharedColumns shared) {
-        List<Instruction> instructions = program.instructions();
-        Column[] stack = new Column[instructions.size()];
-        int depth = 0;
-        for (Instruction instruction : instructions) {
-            int operandCount = instruction.operandCount();
-            if (operandCount > depth) {
-                throw new IllegalStateException("malformed program pops an empty stack: " + program);
-            }
-            depth -= operandCount;
-            List<Column> operands = operandCount == 0 ? List.of()
-                    : Arrays.asList(Arrays.copyOfRange(stack, depth, depth + operandCount));
-            stack[depth++] = execute(instruction, operands, shared);
-        }
-        if (depth != 1) {
-            throw new IllegalStateException("malformed program leaves " + depth + " columns: " + program);
-        }
-        return stack[0];
-    }
-
-    private static Column execute(Instruction instruction, List<Column> operands, SharedColumns shared) {
+    /**
+     * Runs one instruction other than AND and OR (which {@link ProgramTree} runs lazily) over the rows of
+     * {@code shared}, given its operand columns over the same rows.
+     */
+    static Column execute(Instruction instruction, List<Column> operands, SharedColumns shared) {
         return switch (instruction.opcode()) {
             case INPUT -> shared.input((int) instruction.longAt(0), instruction.type());
             case LITERAL -> shared.literal(instruction);
@@ -157,7 +145,7 @@ public final class HostInterpreter {
             case NEGATE -> ArithmeticLoops.negate(instruction, operands.get(0));
             case EQUAL, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL, NULL_SAFE_EQUAL ->
                     PredicateLoops.compare(instruction.opcode(), operands.get(0), operands.get(1));
-            case AND, OR -> PredicateLoops.andOr(instruction.opcode(), operands.get(0), operands.get(1));
+            case AND, OR -> throw new IllegalStateException("AND and OR run lazily in ProgramTree");
             case NOT -> PredicateLoops.not(operands.get(0));
             case IS_NULL -> PredicateLoops.isNull(operands.get(0), true);
             case IS_NOT_NULL -> PredicateLoops.isNull(operands.get(0), false);

@@ -1,6 +1,6 @@
 package dev.ember.expr;
 
-/** Comparisons, AND, OR, NOT, IS_NULL, IS_NOT_NULL, IN and IN_SET. */
+/** Comparisons, NOT, IS_NULL, IS_NOT_NULL, IN and IN_SET. */
 final class PredicateLoops {
     /** Lists up to this long are scanned; longer ones go through a hash set. */
     private static final int SCAN_LIMIT = 8;
@@ -65,31 +65,6 @@ final class PredicateLoops {
             };
             out.longs[row] = result ? 1 : 0;
         }
-    }
-
-    /**
-     * AND and OR with three-valued logic. The left side decides alone when it is false (AND) or true
-     * (OR); only then is the right side, and its error, skipped.
-     */
-    static Column andOr(Opcode opcode, Column left, Column right) {
-        Column out = new Column(ValueType.BOOLEAN, left.size);
-        long deciding = opcode == Opcode.AND ? 0 : 1;
-        for (int row = 0; row < out.size; row++) {
-            if (left.poison[row]) {
-                out.poison[row] = true;
-            } else if (!left.nulls[row] && left.longs[row] == deciding) {
-                out.longs[row] = deciding;
-            } else if (right.poison[row]) {
-                out.poison[row] = true;
-            } else if (!right.nulls[row] && right.longs[row] == deciding) {
-                out.longs[row] = deciding;
-            } else if (left.nulls[row] || right.nulls[row]) {
-                out.nulls[row] = true;
-            } else {
-                out.longs[row] = 1 - deciding;
-            }
-        }
-        return out;
     }
 
     static Column not(Column value) {

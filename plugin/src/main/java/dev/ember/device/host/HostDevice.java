@@ -10,6 +10,7 @@ import dev.ember.expr.Program;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
@@ -42,6 +43,7 @@ public final class HostDevice implements Device {
 
     @Override
     public IntVector selectTrue(BitVector flags, int rowCount, BufferAllocator allocator) {
+        // reads the flags' buffers by address: the bounds are checked here, once
         requireNonNull(flags, "flags is null");
         requireNonNull(allocator, "allocator is null");
         if (rowCount < 0 || rowCount > flags.getValueCount()) {
@@ -50,20 +52,37 @@ public final class HostDevice implements Device {
         }
         IntVector positions = new IntVector("positions", allocator);
         try {
-            // count first so the output is allocated once, at its exact size
+            // a row is selected when both its validity and its value bit are set: AND the two bitmaps a
+            // 64-bit word at a time, count first so the output is allocated once at its exact size, then
+            // write the positions of the set bits
+            long validity = flags.getValidityBuffer().memoryAddress();
+            long values = flags.getDataBuffer().memoryAddress();
+            int words = rowCount >>> 6;
             int selected = 0;
-            for (int row = 0; row < rowCount; row++) {
-                if (flags.isSet(row) != 0 && flags.get(row) != 0) {
-                    selected++;
-                }
+            for (int word = 0; word < words; word++) {
+                selected += Long.bitCount(trueBits(validity, values, word));
+            }
+            for (int row = words << 6; row < rowCount; row++) {
+                selected += flags.isSet(row) != 0 && flags.get(row) != 0 ? 1 : 0;
             }
             positions.allocateNew(selected);
+            long out = positions.getDataBuffer().memoryAddress();
             int next = 0;
-            for (int row = 0; row < rowCount; row++) {
+            for (int word = 0; word < words; word++) {
+                long bits = trueBits(validity, values, word);
+                while (bits != 0) {
+                    MemoryUtil.putInt(out + (long) next++ * Integer.BYTES,
+                            (word << 6) + Long.numberOfTrailingZeros(bits));
+                    bits &= bits - 1;
+                }
+            }
+            for (int row = words << 6; row < rowCount; row++) {
                 if (flags.isSet(row) != 0 && flags.get(row) != 0) {
                     positions.set(next++, row);
                 }
             }
+            // the data was written around the vector's accessors: mark every position valid in one go
+            positions.getValidityBuffer().setOne(0, (int) ((selected + 7L) >>> 3));
             positions.setValueCount(selected);
             return positions;
         } catch (RuntimeException e) {
@@ -161,5 +180,10 @@ public final class HostDevice implements Device {
     @Override
     public void close() {
         // nothing to release: the host device holds no resources of its own
+    }
+
+    /** Word {@code word} (rows {@code 64 * word} to {@code 64 * word + 63}) of validity AND value bits. */
+    private static long trueBits(long validity, long values, int word) {
+        return MemoryUtil.getLong(validity + (long) word * Long.BYTES) & MemoryUtil.getLong(values + (long) word * Long.BYTES);
     }
 }

@@ -44,12 +44,16 @@ import org.apache.spark.unsafe.types.UTF8String;
  * piece when the non-null values lie in row order (the reader appends them so) after one pass that
  * writes Arrow's offsets. Dictionary-encoded columns (the reader decodes them lazily), on-heap
  * vectors, partition values ({@code ConstantColumnVector}) and wide decimals are read value by value,
- * still straight into the Arrow buffers.
+ * still straight into the Arrow buffers; dictionary-encoded strings decode each distinct value of a batch
+ * once.
  *
  * <p>Values under nulls are written as zeros, as {@code ColumnAppender} writes them. Stateless; the
  * caller owns the returned batch.
  */
 public final class ColumnVectorImport {
+
+    /** Dictionary ids a batch may span for its strings to be decoded once per id (see importDictionaryStrings). */
+    private static final int DICTIONARY_CACHE_IDS = 1 << 16;
 
     private ColumnVectorImport() {}
 
@@ -229,7 +233,65 @@ public final class ColumnVectorImport {
         }
     }
 
+    /**
+     * A dictionary-encoded string column: each distinct dictionary id of the batch is decoded once (the
+     * reader's decoding copies the value's bytes on every call, and a low-cardinality column such as
+     * TPC-H's {@code l_shipmode} repeats a handful of values), then the values are copied into Arrow.
+     *
+     * @return false, having written nothing, when the batch's ids span more than
+     *     {@value #DICTIONARY_CACHE_IDS} values (then the caller reads value by value)
+     */
+    private static boolean importDictionaryStrings(WritableColumnVector column, int start, int rows,
+            VarCharVector out) {
+        WritableColumnVector ids = column.getDictionaryIds();
+        boolean nulls = column.hasNull();
+        int maxId = -1;
+        for (int row = 0; row < rows; row++) {
+            if (!(nulls && column.isNullAt(start + row))) {
+                maxId = Math.max(maxId, ids.getDictId(start + row));
+            }
+        }
+        if (maxId >= DICTIONARY_CACHE_IDS) {
+            return false;
+        }
+        byte[][] decoded = new byte[maxId + 1][];
+        long total = 0;
+        for (int row = 0; row < rows; row++) {
+            if (!(nulls && column.isNullAt(start + row))) {
+                int id = ids.getDictId(start + row);
+                if (decoded[id] == null) {
+                    decoded[id] = column.getUTF8String(start + row).getBytes();
+                }
+                total += decoded[id].length;
+            }
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalStateException("a batch of " + rows + " strings holds " + total + " bytes, more than one"
+                    + " Arrow string vector can; lower spark.ember.batchSizeRows");
+        }
+        out.allocateNew(Math.max(total, 1), rows);
+        importValidity(column, start, rows, out.getValidityBuffer(), null, 0);
+        ArrowBuf offsets = out.getOffsetBuffer();
+        long dataAddress = out.getDataBuffer().memoryAddress();
+        int end = 0;
+        offsets.setInt(0, 0);
+        for (int row = 0; row < rows; row++) {
+            if (!(nulls && column.isNullAt(start + row))) {
+                byte[] value = decoded[ids.getDictId(start + row)];
+                Platform.copyMemory(value, Platform.BYTE_ARRAY_OFFSET, null, dataAddress + end, value.length);
+                end += value.length;
+            }
+            offsets.setInt((long) (row + 1) * 4, end);
+        }
+        out.setLastSet(rows - 1);
+        return true;
+    }
+
     private static void importStrings(ColumnVector column, int start, int rows, VarCharVector out) {
+        if (column instanceof WritableColumnVector writable && writable.hasDictionary()
+                && importDictionaryStrings(writable, start, rows, out)) {
+            return;
+        }
         boolean nulls = column.hasNull();
         boolean bulk = isBulk(column) && column instanceof WritableColumnVector;
         long total = 0;
