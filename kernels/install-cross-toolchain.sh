@@ -6,8 +6,8 @@
 #   kernels/install-cross-toolchain.sh --jdk DIR
 #                                               also Debian's arm64 OpenJDK 17 (and zlib), unpacked
 #                                               into DIR (dpkg -x: arm64 maintainer scripts cannot
-#                                               run on x86-64), for kernels/build-kernels.sh
-#                                               qemu-aarch64-java
+#                                               run on x86-64), for kernels/test-aarch64.sh
+#                                               (kernels/qemu-aarch64/bin/java runs it)
 #
 # Debian packages only, through apt; nothing is downloaded from elsewhere.
 set -euo pipefail
