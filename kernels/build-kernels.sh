@@ -8,6 +8,13 @@
 #   build-kernels.sh cross-test-aarch64 <build dir>     builds the emulator and its tests for aarch64
 #                                                      (GB10, Grace) and runs them under qemu-aarch64;
 #                                                      needs g++-aarch64-linux-gnu and qemu-user
+#                                                      (kernels/install-cross-toolchain.sh installs both)
+#
+# The JCuda driver binding (src/main/binding: Ember's JNI entry points of JCuda's JCudaDriver, for
+# platforms JCuda publishes no natives for) is built by 'build' for linux-aarch64 into the jar as
+# lib/libJCudaDriver-12.0.0-linux-aarch64.so when aarch64-linux-gnu-gcc exists, and for this machine
+# into <build dir>/jcuda-binding/host/ (not packed: JCuda's own natives serve x86-64), where the
+# plugin's surefire execution emulator-ember-binding loads it instead of JCuda's.
 #
 # The committed PTX (src/main/resources/dev/ember/kernels/ptx, src/test/ptx) lets a machine
 # without nvcc build the jar; where nvcc exists this script regenerates it and fails when the
@@ -23,6 +30,8 @@ COMMITTED_PTX="$MODULE/src/main/resources/dev/ember/kernels/ptx"
 TEST_CUDA_SOURCES="$MODULE/src/test/cuda"
 TEST_EMULATOR_SOURCES="$MODULE/src/test/emulator"
 COMMITTED_TEST_PTX="$MODULE/src/test/ptx"
+BINDING_SOURCES="$MODULE/src/main/binding"
+JCUDA_VERSION=12.0.0
 PTX_ARCH=compute_75
 SASS_ARCHS="80 90 100 120 121"
 CXXFLAGS=(-std=c++17 -O2 -g -Wall -Wextra -Wno-unused-parameter -fPIC -pthread)
@@ -151,6 +160,33 @@ build_emulator() {  # out-dir work-dir [compiler]
     say "emulator defines all $(wc -l < "$EMULATOR_SOURCES/jcuda_driver_imports.txt") cu* symbols JCuda imports, $(comm -12 <(sort -u "$EMULATOR_SOURCES/jcuda_driver_imports.txt") "$work/implemented.txt" | wc -l) of them implemented"
 }
 
+# JNI headers of the JDK that runs the build: jni.h and Linux's jni_md.h are the same for every
+# Linux architecture, so they serve the cross build too.
+jni_includes() {
+    local java_home="${JAVA_HOME:-}"
+    if [[ -z "$java_home" || ! -f "$java_home/include/jni.h" ]]; then
+        java_home="$(dirname "$(dirname "$(readlink -f "$(command -v javac || command -v java)")")")"
+    fi
+    [[ -f "$java_home/include/jni.h" ]] || return 1
+    echo "-I$java_home/include -I$java_home/include/linux"
+}
+
+# Ember's JCuda driver binding for one platform: lib<name>.so as JCuda's LibUtils names it.
+build_binding() {  # out-dir platform compiler
+    local out="$1" platform="$2" compiler="$3" includes
+    local library="$out/libJCudaDriver-$JCUDA_VERSION-$platform.so"
+    includes="$(jni_includes)" || { say "no JDK headers (jni.h) found: the JCuda driver binding for $platform is not built"; return 0; }
+    if ! stale "$library" "$BINDING_SOURCES"/* "$MODULE/build-kernels.sh"; then
+        return 0
+    fi
+    mkdir -p "$out"
+    # shellcheck disable=SC2086
+    "$compiler" -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -fPIC -shared $includes \
+        -o "$library.tmp" "$BINDING_SOURCES/jcuda_driver_binding.c" -ldl
+    mv "$library.tmp" "$library"
+    say "JCuda driver binding for $platform: $library"
+}
+
 build_emulator_tests() {  # library work-dir [compiler]
     local library="$1" work="$2" compiler="${3:-g++}"
     local library_dir
@@ -196,6 +232,16 @@ case "$command" in
             build_emulator "$classes/dev/ember/kernels/emulator/$(platform)" "$build"
         else
             say "g++ not found: the CUDA driver emulator is not built; spark.ember.device=emulator will fail at run time"
+        fi
+        if command -v gcc >/dev/null 2>&1; then
+            build_binding "$build/jcuda-binding/host" "$(platform)" gcc
+        fi
+        if [[ "$(platform)" == linux-aarch64 ]] && command -v gcc >/dev/null 2>&1; then
+            build_binding "$classes/lib" linux-aarch64 gcc
+        elif command -v aarch64-linux-gnu-gcc >/dev/null 2>&1; then
+            build_binding "$classes/lib" linux-aarch64 aarch64-linux-gnu-gcc
+        else
+            say "aarch64-linux-gnu-gcc not found (kernels/install-cross-toolchain.sh): the jar carries no JCuda driver binding for linux-aarch64"
         fi
         ;;
     test)

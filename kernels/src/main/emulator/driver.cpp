@@ -76,7 +76,8 @@ CUresult cuDeviceGetName(char* name, int length, CUdevice device) {
     }
     CUresult status = check_device(device);
     if (status == kSuccess) {
-        std::snprintf(name, static_cast<std::size_t>(length), "Ember CUDA emulator");
+        std::snprintf(name, static_cast<std::size_t>(length), "%s", state().switches.coherent_unified
+                ? "Ember CUDA emulator (coherent unified memory)" : "Ember CUDA emulator");
     }
     return status;
 }
@@ -127,15 +128,17 @@ CUresult cuDeviceGetAttribute(int* value, int attribute, CUdevice device) {
         case kMaxRegistersPerBlock: *value = 65536; break;
         case kClockRate: *value = 1000000; break;
         case kMultiprocessorCount: *value = 2; break;
-        // Reported like a discrete card, so that Ember's prefetch path runs under the emulator.
+        // Reported like a discrete card, so that Ember's prefetch path runs under the emulator, unless
+        // EMBER_EMULATOR_COHERENT_UNIFIED asks for a GB10 / Grace Hopper: not integrated, but the GPU
+        // reads pageable memory through the host's page tables, coherently.
         case kIntegrated: *value = 0; break;
         case kUnifiedAddressing: *value = 1; break;
         case kComputeCapabilityMajor: *value = state().switches.compute_major; break;
         case kComputeCapabilityMinor: *value = state().switches.compute_minor; break;
         case kManagedMemory: *value = 1; break;
         case kConcurrentManagedAccess: *value = 1; break;
-        case kPageableMemoryAccess: *value = 0; break;
-        case kPageableMemoryAccessUsesHostPageTables: *value = 0; break;
+        case kPageableMemoryAccess: *value = state().switches.coherent_unified ? 1 : 0; break;
+        case kPageableMemoryAccessUsesHostPageTables: *value = state().switches.coherent_unified ? 1 : 0; break;
         default: return kNotSupported;
     }
     return kSuccess;

@@ -25,6 +25,7 @@ Switches read_switches() {
     switches.reverse_threads = flag("EMBER_EMULATOR_REVERSE_THREADS");
     switches.poison = flag("EMBER_EMULATOR_POISON");
     switches.force_fibers = flag("EMBER_EMULATOR_FORCE_FIBERS");
+    switches.coherent_unified = flag("EMBER_EMULATOR_COHERENT_UNIFIED");
     if (const char* value = value_of("EMBER_EMULATOR_DEVICE_COUNT")) {
         switches.device_count = std::atoi(value);
     }

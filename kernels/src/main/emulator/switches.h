@@ -7,6 +7,8 @@
 //   EMBER_EMULATOR_COMPUTE_CAPABILITY=M.m  the compute capability reported (default 9.0)
 //   EMBER_EMULATOR_DRIVER_VERSION=n      the driver version reported (default 13000 = CUDA 13.0)
 //   EMBER_EMULATOR_MEMORY_BYTES=n        the device memory reported and enforced (default 8 GiB)
+//   EMBER_EMULATOR_COHERENT_UNIFIED=1    report a GPU sharing coherent memory with the CPU through the host's
+//                                        page tables (GB10, Grace Hopper) instead of a discrete card
 #pragma once
 
 #include <cstddef>
@@ -23,6 +25,7 @@ struct Switches {
     int compute_minor = 0;
     int driver_version = 13000;
     std::size_t memory_bytes = std::size_t{8} << 30;
+    bool coherent_unified = false;
 };
 
 /** Reads the switches from the environment; called by cuInit. */

@@ -27,6 +27,7 @@ CUresult cuInit(unsigned);
 CUresult cuDriverGetVersion(int*);
 CUresult cuDeviceGetCount(int*);
 CUresult cuDeviceGet(CUdevice*, int);
+CUresult cuDeviceGetName(char*, int, CUdevice);
 CUresult cuDeviceGetAttribute(int*, int, CUdevice);
 CUresult cuDevicePrimaryCtxRetain(CUcontext*, CUdevice);
 CUresult cuDevicePrimaryCtxRelease_v2(CUdevice);
@@ -502,6 +503,27 @@ int run_switch_tests() {
               int version = 0;
               return cuDriverGetVersion(&version) == 0 && version == 12080 ? 0 : 1;
           }) == 0, "reported driver version");
+    // 18 INTEGRATED, 88 PAGEABLE_MEMORY_ACCESS, 89 CONCURRENT_MANAGED_ACCESS, 100 ..._USES_HOST_PAGE_TABLES
+    CHECK(in_child("EMBER_EMULATOR_COHERENT_UNIFIED", "0", [] {
+              int host_page_tables = -1;
+              int concurrent = -1;
+              return cuInit(0) == 0 && cuDeviceGetAttribute(&host_page_tables, 100, 0) == 0
+                      && cuDeviceGetAttribute(&concurrent, 89, 0) == 0 && host_page_tables == 0 && concurrent == 1
+                      ? 0 : 1;
+          }) == 0, "a discrete device by default");
+    CHECK(in_child("EMBER_EMULATOR_COHERENT_UNIFIED", "1", [] {
+              int pageable = 0;
+              int host_page_tables = 0;
+              int concurrent = 0;
+              int integrated = -1;
+              char name[128] = {};
+              return cuInit(0) == 0 && cuDeviceGetAttribute(&pageable, 88, 0) == 0
+                      && cuDeviceGetAttribute(&host_page_tables, 100, 0) == 0
+                      && cuDeviceGetAttribute(&concurrent, 89, 0) == 0 && cuDeviceGetAttribute(&integrated, 18, 0) == 0
+                      && cuDeviceGetName(name, sizeof name, 0) == 0 && pageable == 1 && host_page_tables == 1
+                      && concurrent == 1 && integrated == 0
+                      && std::strstr(name, "coherent unified memory") != nullptr ? 0 : 1;
+          }) == 0, "a coherent unified device");
     CHECK(in_child("EMBER_EMULATOR_POISON", "1", [] {
               CUcontext context = nullptr;
               CUdeviceptr pointer = 0;

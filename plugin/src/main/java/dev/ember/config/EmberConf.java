@@ -73,6 +73,15 @@ public final class EmberConf {
                     + " counts against spark.ember.memory.gpu.allocFraction and is given back to the driver when a"
                     + " new allocation would otherwise pass it. false calls the driver for every buffer.");
 
+    public static final ConfigEntry<Double> UNIFIED_MEMORY_CPU_SHARE = ConfigEntry.doubleEntry(
+            PREFIX + "memory.unified.cpuShare", 0.3, 0.0, 0.95, STARTUP,
+            "On a GPU that shares one coherent memory with the CPU (GB10 in DGX Spark, Grace Hopper: detected from"
+                    + " the device's attributes), the share of that memory Ember leaves to the CPU side (JVM heaps,"
+                    + " Spark's off-heap memory, the OS): Ember's managed-memory pool is at most"
+                    + " spark.ember.memory.gpu.allocFraction of the free memory and never more than (1 - cpuShare) of"
+                    + " the total. Not read for discrete GPUs. With several executors on one such machine each takes"
+                    + " its share of what is free when it starts.");
+
     public static final ConfigEntry<Integer> CUDA_DEVICE_ORDINAL = ConfigEntry.intEntry(
             PREFIX + "cuda.deviceOrdinal", 0, 0, 1023, STARTUP,
             "The CUDA device ordinal an executor opens when Spark assigns it no GPU (no"
@@ -165,7 +174,7 @@ public final class EmberConf {
     /** Every declared entry, in the order the docs list them. */
     public static final List<ConfigEntry<?>> ENTRIES = List.of(ENABLED, EXPLAIN, MODE, DEVICE, AUTO_WITHOUT_GPU,
             BATCH_SIZE_ROWS,
-            BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, GPU_MEMORY_CACHING, CUDA_DEVICE_ORDINAL, CONCURRENT_GPU_TASKS,
+            BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, GPU_MEMORY_CACHING, UNIFIED_MEMORY_CPU_SHARE, CUDA_DEVICE_ORDINAL, CONCURRENT_GPU_TASKS,
             HOST_MEMORY_LIMIT, REPLACE_SORT_MERGE_JOIN, JOIN_SPILL_ENABLED, JOIN_SPILL_PARTITIONS, JOIN_SPILL_MAX_DEPTH,
             AGGREGATE_SPILL_ENABLED, AGGREGATE_SPILL_PARTITIONS, AGGREGATE_SPILL_MAX_DEPTH, SORT_SPILL_ENABLED,
             SORT_SPILL_MERGE_WIDTH, TEST_STRICT, TEST_INJECT_OOM);

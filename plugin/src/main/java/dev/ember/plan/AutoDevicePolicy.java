@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * reported, or, before any reported, by whether Spark schedules GPUs for them
  * ({@code spark.executor.resource.gpu.amount}).
  */
-final class AutoDevicePolicy {
+public final class AutoDevicePolicy {
     private static final Logger LOG = LoggerFactory.getLogger(AutoDevicePolicy.class);
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
 
@@ -60,7 +60,7 @@ final class AutoDevicePolicy {
      * @param reportedGpu whether any executor reported a GPU; empty when none reported yet
      * @param executorGpuAmount the value of {@code spark.executor.resource.gpu.amount}
      */
-    static Optional<String> leaveToSpark(String device, String autoWithoutGpu, boolean localMode,
+    public static Optional<String> leaveToSpark(String device, String autoWithoutGpu, boolean localMode,
             Optional<String> localDevice, Optional<Boolean> reportedGpu, String executorGpuAmount) {
         requireNonNull(localDevice, "localDevice is null");
         requireNonNull(reportedGpu, "reportedGpu is null");

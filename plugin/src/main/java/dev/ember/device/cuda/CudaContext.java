@@ -24,7 +24,8 @@ final class CudaContext implements AutoCloseable {
     private final int computeMajor;
     private final int computeMinor;
     private final int multiprocessors;
-    private final boolean discrete;
+    private final MemoryModel memoryModel;
+    private final boolean concurrentManagedAccess;
     private boolean closed;
 
     /** Retains the primary context of device {@code ordinal}; cuInit must have succeeded. */
@@ -51,8 +52,8 @@ final class CudaContext implements AutoCloseable {
         boolean integrated = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_INTEGRATED) != 0;
         boolean hostPageTables = attribute(
                 CUdevice_attribute.CU_DEVICE_ATTRIBUTE_PAGEABLE_MEMORY_ACCESS_USES_HOST_PAGE_TABLES) != 0;
-        boolean concurrentAccess = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CONCURRENT_MANAGED_ACCESS) != 0;
-        this.discrete = !integrated && !hostPageTables && concurrentAccess;
+        this.concurrentManagedAccess = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CONCURRENT_MANAGED_ACCESS) != 0;
+        this.memoryModel = MemoryModel.of(integrated, hostPageTables, concurrentManagedAccess);
         this.context = new CUcontext();
         check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain(" + ordinal + ")");
         makeCurrent();
@@ -84,9 +85,17 @@ final class CudaContext implements AutoCloseable {
         return multiprocessors;
     }
 
-    /** Whether managed memory migrates between host and device memory, so prefetching pays. */
-    boolean isDiscrete() {
-        return discrete;
+    /** How the device's memory relates to the host's. */
+    MemoryModel memoryModel() {
+        return memoryModel;
+    }
+
+    /**
+     * Whether managed memory migrates between host and device memory and the driver accepts prefetches
+     * (a discrete GPU with concurrent managed access), so prefetching pays.
+     */
+    boolean prefetches() {
+        return memoryModel == MemoryModel.DISCRETE && concurrentManagedAccess;
     }
 
     /** Free and total device memory in bytes, as the driver reports them now. */

@@ -315,6 +315,16 @@ public final class CudaDevice implements Device {
         };
     }
 
+    /** How the device's memory relates to the host's (whether prefetches are made, how the pool is sized). */
+    public MemoryModel memoryModel() {
+        return context.memoryModel();
+    }
+
+    /** How many managed-memory prefetches this device issued since it opened (0 on unified memory). */
+    public long prefetchCount() {
+        return launcher.prefetchCount();
+    }
+
     /** The CUDA device ordinal this device opened. */
     public int ordinal() {
         return context.ordinal();

@@ -4,6 +4,7 @@ import static dev.ember.device.cuda.CudaException.check;
 import static dev.ember.device.cuda.CudaException.errorName;
 import static java.util.Objects.requireNonNull;
 
+import dev.ember.config.EmberConf;
 import dev.ember.kernels.EmulatorLibrary;
 import java.util.Optional;
 import jcuda.driver.CUresult;
@@ -68,9 +69,11 @@ public final class CudaDevices {
      * @param caching keep freed managed memory for reuse ({@code spark.ember.memory.gpu.caching})
      * @param memoryCapBytes a fixed cap in bytes instead of {@code allocFraction} of the free memory
      *     (tests and benchmarks), or 0
+     * @param unifiedCpuShare on a device that shares the host's memory, the share of the total left to the
+     *     CPU side ({@code spark.ember.memory.unified.cpuShare}), in [0, 1); see {@link MemoryModel#poolCapBytes}
      */
     public record Settings(boolean emulator, DeviceOrdinal ordinal, double allocFraction, int concurrentGpuTasks,
-            int maxBlocksPerGrid, boolean caching, long memoryCapBytes) {
+            int maxBlocksPerGrid, boolean caching, long memoryCapBytes, double unifiedCpuShare) {
         public Settings {
             requireNonNull(ordinal, "ordinal is null");
             if (!(allocFraction > 0 && allocFraction <= 1)) {
@@ -86,30 +89,41 @@ public final class CudaDevices {
             if (memoryCapBytes < 0) {
                 throw new IllegalArgumentException("memoryCapBytes must not be negative: " + memoryCapBytes);
             }
+            if (!(unifiedCpuShare >= 0 && unifiedCpuShare < 1)) {
+                throw new IllegalArgumentException(EmberConf.UNIFIED_MEMORY_CPU_SHARE.key() + " must be in [0, 1), not "
+                        + unifiedCpuShare);
+            }
         }
 
-        /** Device 0, default grids, caching on, the cap from {@code allocFraction}. */
+        /** Device 0, default grids, caching on, the cap from {@code allocFraction}, the default CPU share. */
         public static Settings of(boolean emulator, double allocFraction, int concurrentGpuTasks) {
-            return new Settings(emulator, DeviceOrdinal.configured(0), allocFraction, concurrentGpuTasks, 0, true, 0);
+            return new Settings(emulator, DeviceOrdinal.configured(0), allocFraction, concurrentGpuTasks, 0, true, 0,
+                    EmberConf.UNIFIED_MEMORY_CPU_SHARE.defaultValue());
         }
 
         public Settings withOrdinal(DeviceOrdinal newOrdinal) {
             return new Settings(emulator, newOrdinal, allocFraction, concurrentGpuTasks, maxBlocksPerGrid, caching,
-                    memoryCapBytes);
+                    memoryCapBytes, unifiedCpuShare);
         }
 
         public Settings withMaxBlocksPerGrid(int blocks) {
-            return new Settings(emulator, ordinal, allocFraction, concurrentGpuTasks, blocks, caching, memoryCapBytes);
+            return new Settings(emulator, ordinal, allocFraction, concurrentGpuTasks, blocks, caching, memoryCapBytes,
+                    unifiedCpuShare);
         }
 
         public Settings withCaching(boolean cache) {
             return new Settings(emulator, ordinal, allocFraction, concurrentGpuTasks, maxBlocksPerGrid, cache,
-                    memoryCapBytes);
+                    memoryCapBytes, unifiedCpuShare);
         }
 
         public Settings withMemoryCapBytes(long capBytes) {
             return new Settings(emulator, ordinal, allocFraction, concurrentGpuTasks, maxBlocksPerGrid, caching,
-                    capBytes);
+                    capBytes, unifiedCpuShare);
+        }
+
+        public Settings withUnifiedCpuShare(double share) {
+            return new Settings(emulator, ordinal, allocFraction, concurrentGpuTasks, maxBlocksPerGrid, caching,
+                    memoryCapBytes, share);
         }
     }
 
@@ -161,8 +175,10 @@ public final class CudaDevices {
         CudaContext context = new CudaContext(settings.ordinal().ordinal());
         try {
             KernelModules modules = new KernelModules(context, emulator);
+            long[] memory = context.memoryInfo();
             long limit = settings.memoryCapBytes() > 0 ? settings.memoryCapBytes()
-                    : (long) Math.floor(context.memoryInfo()[0] * settings.allocFraction());
+                    : context.memoryModel().poolCapBytes(memory[0], memory[1], settings.allocFraction(),
+                            settings.unifiedCpuShare());
             ManagedMemoryPool pool = new ManagedMemoryPool(context, Math.max(1, limit), settings.caching(),
                     emulator && emulatorPoisonsAllocations(), ALLOC_FRACTION_SETTING);
             int blocks = settings.maxBlocksPerGrid() > 0 ? settings.maxBlocksPerGrid()
@@ -208,6 +224,16 @@ public final class CudaDevices {
             return Optional.of(e.getMessage());
         }
         return checkDriver();
+    }
+
+    /**
+     * Binds JCuda to the emulator or the NVIDIA driver for this JVM's lifetime, for callers that query the
+     * driver directly ({@link CudaInventory}); {@link #open} and {@link #probe} bind on their own.
+     *
+     * @throws CudaException when JCuda's natives or the driver cannot load, or the JVM is bound to the other
+     */
+    static synchronized void bindDriver(boolean emulator) {
+        bind(emulator);
     }
 
     private static void bind(boolean emulator) {

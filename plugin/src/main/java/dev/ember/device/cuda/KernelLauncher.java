@@ -7,6 +7,7 @@ import dev.ember.device.DeviceActivity;
 import dev.ember.device.DeviceActivitySink;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import jcuda.Pointer;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUpointer_attribute;
@@ -36,6 +37,7 @@ final class KernelLauncher implements AutoCloseable {
     private final List<CUstream> streams = new ArrayList<>();
     private final ThreadLocal<CUstream> threadStream = new ThreadLocal<>();
     private final ThreadLocal<TimedLaunches> threadLaunches;
+    private final AtomicLong prefetches = new AtomicLong();
     private boolean closed;
 
     KernelLauncher(CudaContext context, KernelModules modules, int maxBlocksPerGrid) {
@@ -183,9 +185,15 @@ final class KernelLauncher implements AutoCloseable {
         }
     }
 
+    /** How many prefetches were issued since the device opened (none where the memory model makes them useless). */
+    long prefetchCount() {
+        return prefetches.get();
+    }
+
     /** On a discrete GPU, starts moving a managed range to the device before kernels read it. */
     void prefetchToDevice(long address, long bytes) {
-        if (context.isDiscrete() && bytes > 0) {
+        if (context.prefetches() && bytes > 0) {
+            prefetches.incrementAndGet();
             check(JCudaDriver.cuMemPrefetchAsync(DevicePointer.at(address), bytes, context.device(), enter()),
                     "cuMemPrefetchAsync to the device");
         }
@@ -193,7 +201,8 @@ final class KernelLauncher implements AutoCloseable {
 
     /** On a discrete GPU, starts moving a managed range to host memory before the CPU reads it. */
     void prefetchToHost(long address, long bytes) {
-        if (context.isDiscrete() && bytes > 0) {
+        if (context.prefetches() && bytes > 0) {
+            prefetches.incrementAndGet();
             check(JCudaDriver.cuMemPrefetchAsync(DevicePointer.at(address), bytes, JCudaDriver.CU_DEVICE_CPU,
                     enter()), "cuMemPrefetchAsync to the host");
         }

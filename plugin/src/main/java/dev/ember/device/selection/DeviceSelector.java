@@ -84,7 +84,7 @@ public final class DeviceSelector {
         }
         CudaDevices.Settings settings = new CudaDevices.Settings(setting.equals("emulator"), ordinal,
                 conf.get(EmberConf.GPU_ALLOC_FRACTION), conf.get(EmberConf.CONCURRENT_GPU_TASKS), 0,
-                conf.get(EmberConf.GPU_MEMORY_CACHING), 0);
+                conf.get(EmberConf.GPU_MEMORY_CACHING), 0, conf.get(EmberConf.UNIFIED_MEMORY_CPU_SHARE));
         switch (setting) {
             case "auto":
                 return selectAuto(settings);

@@ -1,6 +1,5 @@
 package dev.ember.device.conformance;
 
-import static dev.ember.device.conformance.VectorAssertions.assertSameColumns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -8,7 +7,6 @@ import dev.ember.device.Device;
 import dev.ember.device.host.HostDevice;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -74,30 +72,12 @@ class TestCopyConformance {
     @ParameterizedTest(name = "gatherOrNull source rows={0} indices={1} missing={2}")
     @MethodSource("gatherOrNullCases")
     void gatherOrNullMatchesHost(int sourceRows, int indexCount, double missingShare) {
-        RandomVectors random = new RandomVectors(seed ^ (sourceRows * 131L + indexCount) ^ Double.hashCode(missingShare));
-        List<FieldVector> columns = sourceRows == 0 ? emptyColumns()
-                : EdgeValues.rows(random, sourceRows, TestHashPartitionConformance.Shape.DISTINCT, host, allocator);
-        try (IntVector indices = indicesOrMissing(random.random(), indexCount, sourceRows, missingShare)) {
-            List<FieldVector> expected = host.gatherOrNull(columns, indices, allocator);
-            try {
-                List<FieldVector> actual = cuda.gatherOrNull(columns, indices, allocator);
-                try {
-                    assertSameColumns(expected, actual, "gatherOrNull of " + indexCount + " of " + sourceRows
-                            + " rows, " + missingShare + " missing, seed " + seed);
-                } finally {
-                    actual.forEach(FieldVector::close);
-                }
-            } finally {
-                expected.forEach(FieldVector::close);
-            }
-        } finally {
-            columns.forEach(FieldVector::close);
-        }
+        PrimitiveChecks.gatherOrNull(new DevicePair(host, cuda, allocator, seed), sourceRows, indexCount, missingShare);
     }
 
     @Test
     void gatherOrNullRefusesAnIndexPastTheRows() {
-        List<FieldVector> columns = EdgeValues.rows(new RandomVectors(seed), 10, TestHashPartitionConformance.Shape.DISTINCT,
+        List<FieldVector> columns = EdgeValues.rows(new RandomVectors(seed), 10, RowShape.DISTINCT,
                 host, allocator);
         try (IntVector indices = new IntVector("indices", allocator)) {
             indices.allocateNew(3);
@@ -123,37 +103,12 @@ class TestCopyConformance {
     @ParameterizedTest(name = "concatenate parts={0}")
     @MethodSource("concatenateCases")
     void concatenateMatchesHost(int[] partRows) {
-        RandomVectors random = new RandomVectors(seed ^ java.util.Arrays.hashCode(partRows));
-        List<List<FieldVector>> parts = new ArrayList<>();
-        List<FieldVector> template = EdgeValues.rows(random, 1, TestHashPartitionConformance.Shape.DISTINCT, host,
-                allocator);
-        try {
-            for (int rows : partRows) {
-                TestHashPartitionConformance.Shape shape = TestHashPartitionConformance.Shape.values()[
-                        random.random().nextInt(3)];
-                parts.add(rows == 0 ? emptyColumns() : EdgeValues.rows(random, rows, shape, host, allocator));
-            }
-            List<FieldVector> expected = host.concatenate(parts, template, allocator);
-            try {
-                List<FieldVector> actual = cuda.concatenate(parts, template, allocator);
-                try {
-                    assertSameColumns(expected, actual, "concatenate of parts of " + java.util.Arrays.toString(partRows)
-                            + " rows, seed " + seed);
-                } finally {
-                    actual.forEach(FieldVector::close);
-                }
-            } finally {
-                expected.forEach(FieldVector::close);
-            }
-        } finally {
-            parts.forEach(part -> part.forEach(FieldVector::close));
-            template.forEach(FieldVector::close);
-        }
+        PrimitiveChecks.concatenate(new DevicePair(host, cuda, allocator, seed), partRows);
     }
 
     @Test
     void concatenateRefusesAPartWithOtherColumns() {
-        List<FieldVector> template = EdgeValues.rows(new RandomVectors(seed), 3, TestHashPartitionConformance.Shape.DISTINCT,
+        List<FieldVector> template = EdgeValues.rows(new RandomVectors(seed), 3, RowShape.DISTINCT,
                 host, allocator);
         try {
             List<List<FieldVector>> parts = List.of(template, template.subList(0, 2));
@@ -165,28 +120,5 @@ class TestCopyConformance {
         } finally {
             template.forEach(FieldVector::close);
         }
-    }
-
-    private List<FieldVector> emptyColumns() {
-        List<FieldVector> edges = EdgeValues.edgeColumns(allocator);
-        try (IntVector none = new IntVector("none", allocator)) {
-            none.allocateNew(1);
-            none.setValueCount(0);
-            return host.gather(edges, none, allocator);
-        } finally {
-            edges.forEach(FieldVector::close);
-        }
-    }
-
-    /** Indices into {@code rows} rows where a share of {@code missingShare} is negative (-1 mostly, other negatives too). */
-    private IntVector indicesOrMissing(Random random, int count, int rows, double missingShare) {
-        IntVector indices = new IntVector("indices", allocator);
-        indices.allocateNew(Math.max(count, 1));
-        for (int i = 0; i < count; i++) {
-            boolean missing = rows == 0 || random.nextDouble() < missingShare;
-            indices.set(i, missing ? (random.nextInt(8) == 0 ? -1 - random.nextInt(1000) : -1) : random.nextInt(rows));
-        }
-        indices.setValueCount(count);
-        return indices;
     }
 }

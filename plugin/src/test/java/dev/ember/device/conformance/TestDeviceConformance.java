@@ -1,8 +1,6 @@
 package dev.ember.device.conformance;
 
-import static dev.ember.device.conformance.VectorAssertions.assertSameColumns;
 import static dev.ember.device.conformance.VectorAssertions.assertSameVector;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.device.Device;
 import dev.ember.device.host.HostDevice;
@@ -82,16 +80,7 @@ class TestDeviceConformance {
     @ParameterizedTest(name = "selectTrue rows={0} nulls={1} true={2}")
     @MethodSource("selectCases")
     void selectTrueMatchesHost(int rows, double nullShare, double trueShare) {
-        RandomVectors random = new RandomVectors(seed ^ (rows * 31L) ^ Double.hashCode(nullShare + trueShare * 7));
-        try (BitVector flags = random.flags(rows, nullShare, trueShare, allocator)) {
-            // all rows, and a prefix: rowCount may be below the vector's value count
-            for (int rowCount : new int[] {rows, rows / 2}) {
-                try (IntVector expected = host.selectTrue(flags, rowCount, allocator);
-                        IntVector actual = cuda.selectTrue(flags, rowCount, allocator)) {
-                    assertSameVector(expected, actual, "selectTrue of " + rowCount + " rows, seed " + seed);
-                }
-            }
-        }
+        PrimitiveChecks.selectTrue(pair(), rows, nullShare, trueShare);
     }
 
     static Stream<Arguments> gatherCases() {
@@ -110,24 +99,7 @@ class TestDeviceConformance {
     @ParameterizedTest(name = "gather rows={0} indices={1} nulls={2}")
     @MethodSource("gatherCases")
     void gatherMatchesHost(int rows, int indexCount, double nullShare) {
-        RandomVectors random = new RandomVectors(seed ^ (rows * 131L + indexCount) ^ Double.hashCode(nullShare));
-        List<FieldVector> columns = random.columns(rows, nullShare, allocator);
-        try (IntVector indices = random.indices(indexCount, rows, allocator)) {
-            List<FieldVector> expected = host.gather(columns, indices, allocator);
-            try {
-                List<FieldVector> actual = cuda.gather(columns, indices, allocator);
-                try {
-                    assertSameColumns(expected, actual, "gather of " + indexCount + " of " + rows + " rows, seed "
-                            + seed);
-                } finally {
-                    actual.forEach(FieldVector::close);
-                }
-            } finally {
-                expected.forEach(FieldVector::close);
-            }
-        } finally {
-            columns.forEach(FieldVector::close);
-        }
+        PrimitiveChecks.gather(pair(), rows, indexCount, nullShare);
     }
 
     /**
@@ -164,23 +136,10 @@ class TestDeviceConformance {
     /** The filter pattern: positions from selectTrue feed gather, on each device end to end. */
     @Test
     void filterPipelineMatchesHost() {
-        RandomVectors random = new RandomVectors(seed ^ 0x5eed);
-        int rows = 12_345;
-        List<FieldVector> columns = random.columns(rows, 0.1, allocator);
-        try (BitVector flags = random.flags(rows, 0.1, 0.4, allocator);
-                IntVector hostPositions = host.selectTrue(flags, rows, allocator);
-                IntVector cudaPositions = cuda.selectTrue(flags, rows, allocator)) {
-            assertTrue(hostPositions.getValueCount() > 0, "the random flags select something");
-            List<FieldVector> expected = host.gather(columns, hostPositions, allocator);
-            List<FieldVector> actual = cuda.gather(columns, cudaPositions, allocator);
-            try {
-                assertSameColumns(expected, actual, "filter of " + rows + " rows, seed " + seed);
-            } finally {
-                expected.forEach(FieldVector::close);
-                actual.forEach(FieldVector::close);
-            }
-        } finally {
-            columns.forEach(FieldVector::close);
-        }
+        PrimitiveChecks.filterPipeline(pair(), 12_345);
+    }
+
+    private DevicePair pair() {
+        return new DevicePair(host, cuda, allocator, seed);
     }
 }

@@ -2,32 +2,18 @@ package dev.ember.device.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.ember.columnar.ArrowTypes;
 import dev.ember.device.Device;
 import dev.ember.device.host.HostDevice;
 import dev.ember.device.cuda.CudaDevice;
 import dev.ember.expr.CompilerSettings;
 import dev.ember.expr.ExpressionCompiler;
 import dev.ember.expr.Program;
-import dev.ember.catalog.SupportLevel;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BaseFixedWidthVector;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.SmallIntVector;
-import org.apache.arrow.vector.TimeStampVector;
-import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.complex.ListVector;
@@ -44,21 +30,18 @@ import org.apache.spark.sql.catalyst.expressions.If;
 import org.apache.spark.sql.catalyst.expressions.IsNull;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.Multiply;
-import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.NumericEvalContext;
 import org.apache.spark.sql.catalyst.expressions.Remainder;
 import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
 import org.apache.spark.sql.catalyst.expressions.Year;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.Metadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import scala.Enumeration;
 import scala.Option;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * {@code evaluate} on {@link HostDevice} and on the CUDA device's interpreter kernel (the emulator,
@@ -100,44 +83,12 @@ class TestExpressionKernelConformance {
 
     @Test
     void randomProgramsMatchTheHostInterpreter() {
-        Random random = new Random(seed);
-        RandomPrograms programs = new RandomPrograms(random);
-        ExpressionCompiler compiler = new ExpressionCompiler(new CompilerSettings(true, "UTC", name -> true));
-        List<Attribute> attributes = attributes();
-        long kernelCallsBefore = cuda.kernelExpressionEvaluations();
-        long hostCallsBefore = cuda.hostExpressionEvaluations();
-        int checks = 0;
-        int errors = 0;
-        int values = 0;
-        for (int index = 0; index < PROGRAMS; index++) {
-            DataType type = RandomPrograms.RESULTS.get(index % RandomPrograms.RESULTS.size());
-            Expression expression = programs.generate(type, 1 + random.nextInt(4));
-            SupportLevel support = compiler.support(expression, attributes);
-            assertTrue(support.isCompatible(), () -> expression.sql() + " should compile: " + support.reason());
-            Program program = compiler.compile(expression, attributes);
-            Optional<String> reason = cuda.expressionKernelUnsupportedReason(program);
-            assertTrue(reason.isEmpty(), () -> "the kernel should cover " + program + ": " + reason.orElse(""));
-            for (int rows : SIZES) {
-                List<FieldVector> inputs = inputs(programs, random, rows);
-                try {
-                    String context = "program " + index + " " + expression.sql() + " = " + program + " over " + rows
-                            + " rows, seed " + seed;
-                    boolean failed = compare(program, inputs, rows, context);
-                    checks++;
-                    errors += failed ? 1 : 0;
-                    values += failed ? 0 : 1;
-                } finally {
-                    inputs.forEach(FieldVector::close);
-                }
-            }
-        }
-        System.out.println("TestExpressionKernelConformance: " + checks + " checks, " + errors + " raised Spark's error, "
-                + values + " gave values");
-        assertEquals((long) checks, cuda.kernelExpressionEvaluations() - kernelCallsBefore,
-                "every evaluation ran the kernel");
-        assertEquals(0, cuda.hostExpressionEvaluations() - hostCallsBefore, "no evaluation fell back to the host");
-        assertTrue(errors > 10 && values > 10, "the random programs exercise both errors (" + errors
-                + ") and values (" + values + ")");
+        ExpressionChecks.ProgramCounts counts = ExpressionChecks.randomPrograms(
+                new DevicePair(host, cuda, allocator, seed), PROGRAMS, SIZES);
+        System.out.println("TestExpressionKernelConformance: " + counts.checks() + " checks, " + counts.errors()
+                + " raised Spark's error, " + counts.values() + " gave values");
+        assertTrue(counts.errors() > 10 && counts.values() > 10, "the random programs exercise both errors ("
+                + counts.errors() + ") and values (" + counts.values() + ")");
     }
 
     /** Directed cases: C++ traps or undefined behaviour where Java wraps, and Spark's lazy branches. */
@@ -246,98 +197,19 @@ class TestExpressionKernelConformance {
     }
 
     private static AttributeReference attribute(String name, DataType type) {
-        return new AttributeReference(name, type, true, Metadata.empty(), NamedExpression.newExprId(),
-                CollectionConverters.asScala(List.<String>of()).toList());
+        return ExpressionChecks.attribute(name, type);
     }
 
     private static List<Attribute> attributes() {
-        List<Attribute> attributes = new ArrayList<>();
-        for (int ordinal = 0; ordinal < RandomPrograms.INPUTS.size(); ordinal++) {
-            attributes.add(attribute("c" + ordinal, RandomPrograms.INPUTS.get(ordinal)));
-        }
-        return attributes;
+        return ExpressionChecks.attributes();
     }
 
     /** Evaluates on both devices and compares; returns whether both raised the (same) error. */
     private boolean compare(Program program, List<FieldVector> inputs, int rows, String context) {
-        return VectorAssertions.assertSameEvaluation(host, cuda, program, inputs, rows, allocator, context,
-                (expected, actual) -> assertSameBits(expected, actual, context));
+        return ExpressionChecks.compare(new DevicePair(host, cuda, allocator, seed), program, inputs, rows, context);
     }
 
-    /**
-     * Floating point values compared by their bits: -0.0 differs from 0.0. NaN payloads and signs are
-     * not compared: Java's JIT picks the operand order of commutative instructions (and so which
-     * NaN's payload x86 propagates) and GPUs return one canonical NaN, while Spark treats every NaN
-     * as the same value.
-     */
-    private static void assertSameBits(FieldVector expected, FieldVector actual, String context) {
-        if (!(expected instanceof Float4Vector || expected instanceof Float8Vector)) {
-            return;
-        }
-        int width = ((BaseFixedWidthVector) expected).getTypeWidth();
-        for (int row = 0; row < expected.getValueCount(); row++) {
-            if (expected.isNull(row)) {
-                continue;
-            }
-            long offset = (long) row * width;
-            long expectedBits = width == 4 ? expected.getDataBuffer().getInt(offset) : expected.getDataBuffer().getLong(offset);
-            long actualBits = width == 4 ? actual.getDataBuffer().getInt(offset) : actual.getDataBuffer().getLong(offset);
-            boolean bothNaN = width == 4
-                    ? Float.isNaN(Float.intBitsToFloat((int) expectedBits)) && Float.isNaN(Float.intBitsToFloat((int) actualBits))
-                    : Double.isNaN(Double.longBitsToDouble(expectedBits)) && Double.isNaN(Double.longBitsToDouble(actualBits));
-            if (expectedBits != actualBits && !bothNaN) {
-                fail(context + ", row " + row + ": expected bits 0x" + Long.toHexString(expectedBits) + " but got 0x"
-                        + Long.toHexString(actualBits));
-            }
-        }
-    }
-
-    /** Managed-memory columns of {@link RandomPrograms#INPUTS}, a tenth of the values null. */
     private List<FieldVector> inputs(RandomPrograms programs, Random random, int rows) {
-        List<FieldVector> columns = new ArrayList<>();
-        try {
-            for (DataType type : RandomPrograms.INPUTS) {
-                FieldVector vector = ArrowTypes.newVector(type.simpleString(), type, allocator);
-                columns.add(vector);
-                vector.setInitialCapacity(rows);
-                vector.allocateNew();
-                for (int row = 0; row < rows; row++) {
-                    if (random.nextInt(10) == 0) {
-                        vector.setNull(row);
-                    } else {
-                        set(vector, row, programs.edgeValue(type));
-                    }
-                }
-                vector.setValueCount(rows);
-            }
-            return columns;
-        } catch (RuntimeException e) {
-            columns.forEach(FieldVector::close);
-            throw e;
-        }
-    }
-
-    private static void set(FieldVector vector, int row, Object value) {
-        if (vector instanceof BitVector v) {
-            v.setSafe(row, (Boolean) value ? 1 : 0);
-        } else if (vector instanceof TinyIntVector v) {
-            v.setSafe(row, (Byte) value);
-        } else if (vector instanceof SmallIntVector v) {
-            v.setSafe(row, (Short) value);
-        } else if (vector instanceof IntVector v) {
-            v.setSafe(row, (Integer) value);
-        } else if (vector instanceof DateDayVector v) {
-            v.setSafe(row, (Integer) value);
-        } else if (vector instanceof BigIntVector v) {
-            v.setSafe(row, (Long) value);
-        } else if (vector instanceof TimeStampVector v) {
-            v.setSafe(row, (Long) value);
-        } else if (vector instanceof Float4Vector v) {
-            v.setSafe(row, (Float) value);
-        } else if (vector instanceof Float8Vector v) {
-            v.setSafe(row, (Double) value);
-        } else {
-            throw new IllegalArgumentException("no values for " + vector.getClass().getSimpleName());
-        }
+        return ExpressionChecks.inputs(programs, random, rows, allocator);
     }
 }

@@ -34,9 +34,6 @@ class TestHashPartitionConformance {
     private static final int[] SIZES = {0, 1, 7, 257, 1025, 8193, 40_000};
     private static final int[] PARTITION_COUNTS = {1, 7, 200};
 
-    /** How the rows repeat the values of the random pool. */
-    enum Shape { DISTINCT, FEW_KEYS, HOT_KEY }
-
     private static long seed;
     private static Device host;
     private static Device cuda;
@@ -65,7 +62,7 @@ class TestHashPartitionConformance {
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (int size : SIZES) {
-            for (Shape shape : Shape.values()) {
+            for (RowShape shape : RowShape.values()) {
                 cases.add(Arguments.of(size, shape));
             }
         }
@@ -74,60 +71,20 @@ class TestHashPartitionConformance {
 
     @ParameterizedTest(name = "hashPartition rows={0} shape={1}")
     @MethodSource("cases")
-    void partitionIdsMatchHost(int rows, Shape shape) {
-        RandomVectors random = new RandomVectors(seed ^ (rows * 7919L) ^ shape.ordinal());
-        List<FieldVector> columns = EdgeValues.rows(random, rows, shape, host, allocator);
-        try {
-            for (int partitions : PARTITION_COUNTS) {
-                int hashSeed = partitions == 7 ? random.random().nextInt() : Device.SPARK_PARTITION_SEED;
-                for (int column = 0; column < columns.size(); column++) {
-                    assertSameIds(List.of(columns.get(column)), rows, partitions, hashSeed,
-                            "column " + columns.get(column).getField());
-                }
-                assertSameIds(columns, rows, partitions, hashSeed, "all columns");
-                // rowCount may be below the keys' value count
-                assertSameIds(columns, rows / 2, partitions, hashSeed, "all columns, first half of the rows");
-            }
-        } finally {
-            columns.forEach(FieldVector::close);
-        }
+    void partitionIdsMatchHost(int rows, RowShape shape) {
+        PrimitiveChecks.hashPartitionIds(new DevicePair(host, cuda, allocator, seed), rows, shape);
     }
 
     @ParameterizedTest(name = "splitByPartition rows={0} shape={1}")
     @MethodSource("cases")
-    void splitByPartitionMatchesHost(int rows, Shape shape) {
-        RandomVectors random = new RandomVectors(seed ^ (rows * 104_729L) ^ shape.ordinal());
-        List<FieldVector> columns = EdgeValues.rows(random, rows, shape, host, allocator);
-        try {
-            for (int partitions : PARTITION_COUNTS) {
-                try (IntVector ids = host.hashPartition(columns.subList(0, 4), rows, partitions, allocator)) {
-                    List<List<FieldVector>> expected = host.splitByPartition(columns, ids, partitions, allocator);
-                    try {
-                        List<List<FieldVector>> actual = cuda.splitByPartition(columns, ids, partitions, allocator);
-                        try {
-                            assertEquals(expected.size(), actual.size(), "partitions");
-                            for (int partition = 0; partition < partitions; partition++) {
-                                VectorAssertions.assertSameColumns(expected.get(partition), actual.get(partition),
-                                        "splitByPartition of " + rows + " rows into " + partitions + " partitions,"
-                                                + " partition " + partition + ", seed " + seed);
-                            }
-                        } finally {
-                            actual.forEach(part -> part.forEach(FieldVector::close));
-                        }
-                    } finally {
-                        expected.forEach(part -> part.forEach(FieldVector::close));
-                    }
-                }
-            }
-        } finally {
-            columns.forEach(FieldVector::close);
-        }
+    void splitByPartitionMatchesHost(int rows, RowShape shape) {
+        PrimitiveChecks.splitByPartition(new DevicePair(host, cuda, allocator, seed), rows, shape);
     }
 
     @Test
     void splitByPartitionRefusesWhatTheHostRefuses() {
         RandomVectors random = new RandomVectors(seed ^ 0x5b1);
-        List<FieldVector> columns = EdgeValues.rows(random, 3000, Shape.DISTINCT, host, allocator);
+        List<FieldVector> columns = EdgeValues.rows(random, 3000, RowShape.DISTINCT, host, allocator);
         try {
             for (int bad : new int[] {0, 1, 1777, 2999}) {
                 for (Integer value : new Integer[] {null, -1, 5, Integer.MIN_VALUE}) {
@@ -174,14 +131,6 @@ class TestHashPartitionConformance {
                         () -> cuda.hashPartition(List.of(key), arguments[0], arguments[1], allocator).close());
                 assertEquals(onHost.getMessage(), onCuda.getMessage());
             }
-        }
-    }
-
-    private void assertSameIds(List<FieldVector> keys, int rowCount, int partitions, int hashSeed, String what) {
-        try (IntVector expected = host.hashPartition(keys, rowCount, partitions, hashSeed, allocator);
-                IntVector actual = cuda.hashPartition(keys, rowCount, partitions, hashSeed, allocator)) {
-            assertSameVector(expected, actual, "hashPartition of " + what + ", " + rowCount + " rows, " + partitions
-                    + " partitions, hash seed " + hashSeed + ", test seed " + seed);
         }
     }
 }

@@ -28,7 +28,7 @@ import org.apache.spark.sql.types.DataType;
  * values a kernel gets wrong first: -0.0 and 0.0, NaN of several bit patterns, infinities, minimum and
  * maximum values, decimals on both sides of every two's complement byte-length boundary, empty strings
  * and strings of every length modulo 4 whose bytes have the high bit set. The rows repeat pool values
- * as a {@link TestHashPartitionConformance.Shape} says.
+ * as a {@link RowShape} says.
  */
 final class EdgeValues {
 
@@ -37,7 +37,7 @@ final class EdgeValues {
     private EdgeValues() {}
 
     /** New columns of {@code rows} rows, owned by the caller; {@code host} builds them (concatenate, gather). */
-    static List<FieldVector> rows(RandomVectors random, int rows, TestHashPartitionConformance.Shape shape,
+    static List<FieldVector> rows(RandomVectors random, int rows, RowShape shape,
             Device host, BufferAllocator allocator) {
         List<FieldVector> randomPart = random.columns(Math.max(rows, 1), 0.15, allocator);
         List<FieldVector> pool;
@@ -58,7 +58,7 @@ final class EdgeValues {
         }
     }
 
-    private static IntVector indices(Random random, int count, int poolRows, TestHashPartitionConformance.Shape shape,
+    private static IntVector indices(Random random, int count, int poolRows, RowShape shape,
             BufferAllocator allocator) {
         int[] few = random.ints(5, 0, poolRows).toArray();
         int hot = random.nextInt(poolRows);

@@ -1,8 +1,5 @@
 package dev.ember.device.conformance;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.ember.device.Device;
 import dev.ember.expr.Program;
 import java.util.List;
@@ -11,10 +8,34 @@ import java.util.function.BiConsumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 
-/** Row-by-row equality of Arrow vectors: same type, count, nulls and values (floats by Float.equals and Double.equals). */
+/**
+ * Row-by-row equality of Arrow vectors: same type, count, nulls and values (floats by Float.equals and
+ * Double.equals). A difference throws an {@link AssertionError} naming the context and the first row that
+ * differs, which JUnit reports as a failed test and {@link ConformanceSuite} as a failed check.
+ */
 final class VectorAssertions {
 
     private VectorAssertions() {}
+
+    static void assertEquals(Object expected, Object actual, String context) {
+        if (!Objects.equals(expected, actual)) {
+            fail(context + ": expected <" + expected + "> but got <" + actual + ">");
+        }
+    }
+
+    static void assertTrue(boolean condition, String context) {
+        if (!condition) {
+            fail(context);
+        }
+    }
+
+    static void fail(String message) {
+        throw new AssertionError(message);
+    }
+
+    static void fail(String message, Throwable cause) {
+        throw new AssertionError(message, cause);
+    }
 
     /**
      * Evaluates {@code program} on the host device and on the CUDA device and asserts the same outcome:

@@ -1,0 +1,181 @@
+package dev.ember.device.conformance;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.device.Device;
+import dev.ember.device.host.HostDevice;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * The kernel conformance suite {@code ember doctor} runs on a device: every primitive with a kernel,
+ * on {@link HostDevice} and on the device, over the same seeded random inputs of every type (nulls,
+ * NaN, -0.0, extremes, empty and multi-byte strings, wide decimals), from empty and one row to more
+ * than a block or a tile; the results must be identical. The checks are the ones the JUnit
+ * conformance tests run ({@link PrimitiveChecks}, {@link ExpressionChecks}) with fewer sizes: 44 checks,
+ * about a minute on the driver emulator on a loaded 2-core x86-64 machine and about 8 minutes on the
+ * aarch64 emulator under qemu (measured); on a GPU the host side's work dominates.
+ *
+ * <p>Each check gets its own allocator from the caller and closes it, so a leaked buffer fails the
+ * check. A check fails on an {@link AssertionError} (a difference) or any exception (a failed launch,
+ * a driver error); the suite goes on with the next check.
+ */
+public final class ConformanceSuite {
+
+    /**
+     * One named check.
+     *
+     * @param name what it compares, such as {@code gather rows=257 indices=85 nulls=0.3}
+     * @param body the comparison; throws when the devices differ
+     */
+    public record Check(String name, Consumer<DevicePair> body) {
+        public Check {
+            requireNonNull(name, "name is null");
+            requireNonNull(body, "body is null");
+        }
+    }
+
+    /**
+     * The outcome of one check.
+     *
+     * @param name the check's name
+     * @param failure empty when the check passed, else what went wrong (the first difference, the seed)
+     * @param nanos how long the check took
+     */
+    public record Result(String name, Optional<String> failure, long nanos) {
+        public Result {
+            requireNonNull(name, "name is null");
+            requireNonNull(failure, "failure is null");
+        }
+
+        public boolean passed() {
+            return failure.isEmpty();
+        }
+    }
+
+    /** The outcomes of a run, in check order. */
+    public record Report(List<Result> results, long seed) {
+        public Report {
+            results = List.copyOf(results);
+        }
+
+        public long passed() {
+            return results.stream().filter(Result::passed).count();
+        }
+
+        public long failed() {
+            return results.size() - passed();
+        }
+
+        /** The summary line: {@code N passed, M failed}. */
+        public String summary() {
+            return passed() + " passed, " + failed() + " failed";
+        }
+    }
+
+    private ConformanceSuite() {}
+
+    /** The checks, in the order they run. */
+    public static List<Check> checks() {
+        List<Check> checks = new ArrayList<>();
+        for (int rows : new int[] {0, 1, 257, 8193, 40_000}) {
+            checks.add(new Check("selectTrue rows=" + rows, pair -> PrimitiveChecks.selectTrue(pair, rows, 0.2, 0.7)));
+        }
+        checks.add(new Check("selectTrue rows=1025 none true", pair -> PrimitiveChecks.selectTrue(pair, 1025, 0, 0)));
+        checks.add(new Check("selectTrue rows=1025 all true", pair -> PrimitiveChecks.selectTrue(pair, 1025, 0, 1)));
+        int[][] gathers = {{1, 1}, {257, 85}, {8193, 8193}, {20_000, 40_000}};
+        double[] gatherNulls = {0.0, 0.3, 0.0, 1.0};
+        for (int i = 0; i < gathers.length; i++) {
+            int rows = gathers[i][0];
+            int indices = gathers[i][1];
+            double nulls = gatherNulls[i];
+            checks.add(new Check("gather rows=" + rows + " indices=" + indices + " nulls=" + nulls,
+                    pair -> PrimitiveChecks.gather(pair, rows, indices, nulls)));
+        }
+        checks.add(new Check("filter (evaluate, selectTrue, gather) rows=12345",
+                pair -> PrimitiveChecks.filterPipeline(pair, 12_345)));
+        int[][] outer = {{0, 1}, {257, 257}, {8193, 2731}, {1025, 1025}};
+        double[] missing = {1.0, 0.3, 0.0, 1.0};
+        for (int i = 0; i < outer.length; i++) {
+            int rows = outer[i][0];
+            int indices = outer[i][1];
+            double share = missing[i];
+            checks.add(new Check("gatherOrNull rows=" + rows + " indices=" + indices + " missing=" + share,
+                    pair -> PrimitiveChecks.gatherOrNull(pair, rows, indices, share)));
+        }
+        int[][] concatenations = {{}, {0, 0, 0}, {7, 0, 9}, {1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 5, 13}, {257, 1, 1025},
+                {8193, 3, 0, 40_000}};
+        for (int[] parts : concatenations) {
+            checks.add(new Check("concatenate parts=" + Arrays.toString(parts),
+                    pair -> PrimitiveChecks.concatenate(pair, parts)));
+        }
+        for (int rows : new int[] {0, 1, 1025, 8193}) {
+            for (RowShape shape : RowShape.values()) {
+                checks.add(new Check("hashPartition rows=" + rows + " " + shape,
+                        pair -> PrimitiveChecks.hashPartitionIds(pair, rows, shape)));
+            }
+        }
+        for (int rows : new int[] {0, 257, 8193}) {
+            for (RowShape shape : new RowShape[] {RowShape.DISTINCT, RowShape.HOT_KEY}) {
+                checks.add(new Check("splitByPartition rows=" + rows + " " + shape,
+                        pair -> PrimitiveChecks.splitByPartition(pair, rows, shape)));
+            }
+        }
+        for (int batch = 0; batch < 4; batch++) {
+            int seedOffset = batch;
+            checks.add(new Check("evaluate 12 random programs (batch " + batch + ") rows=0,1,257,20000",
+                    pair -> ExpressionChecks.randomPrograms(new DevicePair(pair.host(), pair.device(), pair.allocator(),
+                            pair.seed() + seedOffset), 12, new int[] {0, 1, 257, 20_000})));
+        }
+        return List.copyOf(checks);
+    }
+
+    /**
+     * Runs every check of {@link #checks()} on {@code device} against a new {@link HostDevice}.
+     *
+     * @param newAllocator gives each check a fresh allocator of the device's memory; the suite closes it
+     * @param seed the seed of every random input (printed with each failure; rerun with the same seed)
+     * @param listener told of each result as it is known, for progress output
+     */
+    public static Report run(Device device, Supplier<BufferAllocator> newAllocator, long seed,
+            Consumer<Result> listener) {
+        requireNonNull(device, "device is null");
+        requireNonNull(newAllocator, "newAllocator is null");
+        requireNonNull(listener, "listener is null");
+        Device host = new HostDevice();
+        List<Result> results = new ArrayList<>();
+        for (Check check : checks()) {
+            long start = System.nanoTime();
+            Optional<String> failure;
+            try (BufferAllocator allocator = newAllocator.get()) {
+                failure = runOne(check, new DevicePair(host, device, allocator, seed));
+            } catch (RuntimeException e) {
+                // closing the allocator failed: the check leaked a buffer
+                failure = Optional.of(describe(e));
+            }
+            Result result = new Result(check.name(), failure, System.nanoTime() - start);
+            results.add(result);
+            listener.accept(result);
+        }
+        return new Report(results, seed);
+    }
+
+    private static Optional<String> runOne(Check check, DevicePair pair) {
+        try {
+            check.body().accept(pair);
+            return Optional.empty();
+        } catch (AssertionError | RuntimeException e) {
+            return Optional.of(describe(e));
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}
