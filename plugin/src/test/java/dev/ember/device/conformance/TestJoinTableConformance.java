@@ -73,7 +73,7 @@ class TestJoinTableConformance {
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (int[] size : SIZES) {
-            for (TestHashPartitionConformance.Shape shape : TestHashPartitionConformance.Shape.values()) {
+            for (RowShape shape : RowShape.values()) {
                 cases.add(Arguments.of(size[0], size[1], shape));
             }
         }
@@ -82,7 +82,7 @@ class TestJoinTableConformance {
 
     @ParameterizedTest(name = "join table build={0} probe={1} shape={2}")
     @MethodSource("cases")
-    void pairsMatchHost(int buildRows, int probeRows, TestHashPartitionConformance.Shape shape) {
+    void pairsMatchHost(int buildRows, int probeRows, RowShape shape) {
         RandomVectors random = new RandomVectors(seed ^ (buildRows * 7919L) ^ (probeRows * 104_729L) ^ shape.ordinal());
         List<FieldVector> rows = EdgeValues.rows(random, buildRows + probeRows, shape, host, allocator);
         List<FieldVector> build = null;
@@ -134,7 +134,7 @@ class TestJoinTableConformance {
     @Test
     void integralKeysOfOtherWidthsMatchByValue() {
         RandomVectors random = new RandomVectors(seed ^ 0x1a7);
-        List<FieldVector> rows = EdgeValues.rows(random, 2000, TestHashPartitionConformance.Shape.FEW_KEYS, host,
+        List<FieldVector> rows = EdgeValues.rows(random, 2000, RowShape.FEW_KEYS, host,
                 allocator);
         try (BigIntVector widened = new BigIntVector("widened", allocator)) {
             IntVector ints = (IntVector) rows.get(3);
@@ -156,7 +156,7 @@ class TestJoinTableConformance {
     @Test
     void refusesWhatTheHostRefuses() {
         RandomVectors random = new RandomVectors(seed ^ 0x2b8);
-        List<FieldVector> rows = EdgeValues.rows(random, 100, TestHashPartitionConformance.Shape.DISTINCT, host,
+        List<FieldVector> rows = EdgeValues.rows(random, 100, RowShape.DISTINCT, host,
                 allocator);
         try (Device.JoinTable onHost = host.buildJoinTable(rows.subList(0, 2), 100, allocator);
                 Device.JoinTable onCuda = cuda.buildJoinTable(rows.subList(0, 2), 100, allocator)) {
