@@ -52,7 +52,6 @@ public final class CudaDevice implements Device {
 
     private static Map<Primitive, String> hostReasons() {
         Map<Primitive, String> reasons = new EnumMap<>(Primitive.class);
-        reasons.put(Primitive.SORT_INDICES, "no sort kernel yet (radix sort on normalized keys, issue #15)");
         reasons.put(Primitive.BUILD_JOIN_TABLE, "no hash join build kernel yet (issue #15)");
         reasons.put(Primitive.PROBE_JOIN_TABLE, "no hash join probe kernel yet (issue #15); the table is the"
                 + " host's, built by buildJoinTable");
@@ -71,6 +70,7 @@ public final class CudaDevice implements Device {
     private final ColumnGather gather;
     private final HashPartition hashPartition;
     private final ColumnConcatenate concatenate;
+    private final RadixSort sort;
     private final ExpressionKernel expressions;
     private final String name;
 
@@ -84,6 +84,7 @@ public final class CudaDevice implements Device {
         this.gather = new ColumnGather(launcher);
         this.hashPartition = new HashPartition(launcher);
         this.concatenate = new ColumnConcatenate(launcher);
+        this.sort = new RadixSort(launcher);
         this.expressions = new ExpressionKernel(launcher, host);
         for (Primitive primitive : Primitive.values()) {
             hostCalls.put(primitive, new AtomicLong());
@@ -167,6 +168,14 @@ public final class CudaDevice implements Device {
     @Override
     public IntVector sortIndices(List<FieldVector> keys, List<SortKey> orders, int rowCount, int limit,
             BufferAllocator allocator) {
+        requireNonNull(keys, "keys is null");
+        requireNonNull(orders, "orders is null");
+        requireNonNull(allocator, "allocator is null");
+        Optional<IntVector> sorted = sort.sortIndices(List.copyOf(keys), List.copyOf(orders), rowCount, limit, allocator);
+        if (sorted.isPresent()) {
+            return sorted.get();
+        }
+        // a string key longer than the kernels sort (one pass per byte): the host's merge sort compares it whole
         onHost(Primitive.SORT_INDICES);
         return host.sortIndices(keys, orders, rowCount, limit, allocator);
     }
@@ -245,7 +254,7 @@ public final class CudaDevice implements Device {
     /** Reports one call of {@code primitive} run on the host: to the operator's sink and the device's counter. */
     private void onHost(Primitive primitive) {
         if (!HOST_REASONS.containsKey(primitive) && primitive != Primitive.EVALUATE
-                && primitive != Primitive.CONCATENATE) {
+                && primitive != Primitive.CONCATENATE && primitive != Primitive.SORT_INDICES) {
             throw new IllegalStateException(primitive + " has a kernel on this device; it must not run on the host");
         }
         hostCalls.get(primitive).incrementAndGet();
@@ -299,7 +308,12 @@ public final class CudaDevice implements Device {
                     + " concatenate_fixed_4, then gather_* per partition");
             case HASH_PARTITION -> new Implementation(Placement.KERNELS, "kernels hash_partition_seed,"
                     + " hash_partition_fixed, hash_partition_strings, hash_partition_pmod (Spark's Murmur3 and pmod)");
-            case SORT_INDICES, BUILD_JOIN_TABLE, PROBE_JOIN_TABLE, GROUP_BY -> throw new IllegalStateException(
+            case SORT_INDICES -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels sort_key_spread,"
+                    + " sort_identity, then per 8-bit digit sort_digit_tile_counts, exclusive_scan_tile_totals,"
+                    + " sort_digit_scatter (a stable LSD radix sort on normalized keys), concatenate_fixed_4; top-N sorts"
+                    + " every row and keeps the first N; the host over unified memory for string keys longer than "
+                    + RadixSort.MAX_STRING_KEY_BYTES + " bytes");
+            case BUILD_JOIN_TABLE, PROBE_JOIN_TABLE, GROUP_BY -> throw new IllegalStateException(
                             primitive + " has neither a kernel nor a host reason on the CUDA device");
         };
     }
