@@ -55,7 +55,6 @@ public final class CudaDevice implements Device {
         reasons.put(Primitive.BUILD_JOIN_TABLE, "no hash join build kernel yet (issue #15)");
         reasons.put(Primitive.PROBE_JOIN_TABLE, "no hash join probe kernel yet (issue #15); the table is the"
                 + " host's, built by buildJoinTable");
-        reasons.put(Primitive.GROUP_BY, "no group-by aggregation kernel yet (issue #15)");
         return Map.copyOf(reasons);
     }
 
@@ -217,8 +216,15 @@ public final class CudaDevice implements Device {
     @Override
     public GroupBy newGroupBy(List<DataType> keyTypes, List<AggregateOperation> operations,
             BufferAllocator allocator) {
-        onHost(Primitive.GROUP_BY);
-        return host.newGroupBy(keyTypes, operations, allocator);
+        requireNonNull(keyTypes, "keyTypes is null");
+        requireNonNull(operations, "operations is null");
+        requireNonNull(allocator, "allocator is null");
+        if (KernelGroupBy.unsupportedReason(keyTypes, operations).isPresent()) {
+            // string keys or string min/max/first/last: the whole grouping runs on the host (one call counted)
+            onHost(Primitive.GROUP_BY);
+            return host.newGroupBy(keyTypes, operations, allocator);
+        }
+        return new KernelGroupBy(launcher, compaction, sort, keyTypes, operations, allocator);
     }
 
     @Override
@@ -254,7 +260,8 @@ public final class CudaDevice implements Device {
     /** Reports one call of {@code primitive} run on the host: to the operator's sink and the device's counter. */
     private void onHost(Primitive primitive) {
         if (!HOST_REASONS.containsKey(primitive) && primitive != Primitive.EVALUATE
-                && primitive != Primitive.CONCATENATE && primitive != Primitive.SORT_INDICES) {
+                && primitive != Primitive.CONCATENATE && primitive != Primitive.SORT_INDICES
+                && primitive != Primitive.GROUP_BY) {
             throw new IllegalStateException(primitive + " has a kernel on this device; it must not run on the host");
         }
         hostCalls.get(primitive).incrementAndGet();
@@ -313,7 +320,13 @@ public final class CudaDevice implements Device {
                     + " sort_digit_scatter (a stable LSD radix sort on normalized keys), concatenate_fixed_4; top-N sorts"
                     + " every row and keeps the first N; the host over unified memory for string keys longer than "
                     + RadixSort.MAX_STRING_KEY_BYTES + " bytes");
-            case BUILD_JOIN_TABLE, PROBE_JOIN_TABLE, GROUP_BY -> throw new IllegalStateException(
+            case GROUP_BY -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels group_by_hash_rows,"
+                    + " group_by_insert (open addressing, one atomicCAS per packed slot), group_by_first_rows,"
+                    + " group_by_new_flags, selectTrue's, group_by_number_new, group_by_row_groups (groups numbered in"
+                    + " first-appearance order), the radix sort by group id, group_by_segment_flags, group_by_fold (each"
+                    + " group's rows in input order); the host over unified memory for groupings with string keys or"
+                    + " string min/max/first/last");
+            case BUILD_JOIN_TABLE, PROBE_JOIN_TABLE -> throw new IllegalStateException(
                             primitive + " has neither a kernel nor a host reason on the CUDA device");
         };
     }
