@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Where each primitive ran, as explain output and the per-node SQL metric {@code number of primitive
- * calls on the host (GPU device)} say: on a CUDA device (the emulator run of this class) the sort's
- * primitive without a kernel is named with its reason and counted on the sort node, while the filter,
- * whose primitives all have kernels, counts none; on the host device the metric stays 0 everywhere
- * (running on the host is what that device is for).
+ * calls on the host (GPU device)} say: on a CUDA device (the emulator run of this class) the filter and
+ * a sort on short keys run as kernels and count none, while inputs the kernels refuse (a sort on 300-byte
+ * strings, a grouping by a string key) are counted on their node; on the host device the metric stays 0
+ * everywhere (running on the host is what that device is for).
  */
 class TestHostPrimitiveMetrics {
     private static final StructType SCHEMA = new StructType(new StructField[] {
@@ -114,6 +114,32 @@ class TestHostPrimitiveMetrics {
                 assertTrue(sortOnHost > 0, "300-byte string keys sort on the host: " + sortOnHost);
             } else {
                 assertEquals(0, sortOnHost, "the host device reports no fallback");
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aggregationsCountHostCallsOnlyForStringKeys() {
+        // fixed-width keys run on the group-by kernels; a string key sends the grouping to the host, counted
+        String fixed = "SELECT a % 7 AS k, count(*), sum(c), min(c), max(a) FROM metric_t GROUP BY a % 7";
+        String strings = "SELECT s, count(*), sum(c) FROM metric_t GROUP BY s";
+        SharedSpark.withConf(Map.of("spark.ember.explain", "ALL"), () -> {
+            for (String sql : List.of(fixed, strings)) {
+                EmberQueryCheck.sql(sql).assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
+                Dataset<Row> query = SharedSpark.session().sql(sql);
+                query.collectAsList();
+                long onHost = 0;
+                for (SparkPlan node : allNodes(query.queryExecution().executedPlan())) {
+                    if (node instanceof dev.ember.exec.aggregate.EmberHashAggregateExec) {
+                        onHost += node.metrics().apply(EmberExec.HOST_PRIMITIVE_CALLS).value();
+                    }
+                }
+                if (onCudaDevice() && sql.equals(strings)) {
+                    assertTrue(onHost > 0, "a string-keyed grouping runs on the host: " + onHost);
+                } else {
+                    assertEquals(0, onHost, "no host calls for " + sql);
+                }
             }
             return null;
         });
