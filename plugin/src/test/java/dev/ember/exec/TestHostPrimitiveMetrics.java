@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Where each primitive ran, as explain output and the per-node SQL metric {@code number of primitive
- * calls on the host (GPU device)} say: on a CUDA device (the emulator run of this class) the sort's
- * primitive without a kernel is named with its reason and counted on the sort node, while the filter,
- * whose primitives all have kernels, counts none; on the host device the metric stays 0 everywhere
- * (running on the host is what that device is for).
+ * calls on the host (GPU device)} say: on a CUDA device (the emulator run of this class) the filter and
+ * a sort on short keys run as kernels and count none, while inputs the kernels refuse (a sort on 300-byte
+ * strings, a grouping by a string key) are counted on their node; on the host device the metric stays 0
+ * everywhere (running on the host is what that device is for).
  */
 class TestHostPrimitiveMetrics {
     private static final StructType SCHEMA = new StructType(new StructField[] {
@@ -45,6 +45,16 @@ class TestHostPrimitiveMetrics {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         spark.createDataFrame(context.parallelize(random.rows(SCHEMA, 2000, 50), 2), SCHEMA)
                 .createOrReplaceTempView("metric_t");
+        StructType longSchema = new StructType(new StructField[] {
+            DataTypes.createStructField("a", DataTypes.IntegerType, true),
+            DataTypes.createStructField("l", DataTypes.StringType, true)});
+        List<Row> longRows = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            // 300 shared bytes, then a short random tail: the order is decided past byte 256
+            String tail = Integer.toString(new java.util.Random(random.seed() + i).nextInt(50));
+            longRows.add(org.apache.spark.sql.RowFactory.create(i, i % 17 == 0 ? null : "x".repeat(300) + tail));
+        }
+        spark.createDataFrame(longRows, longSchema).createOrReplaceTempView("metric_long");
     }
 
     private static boolean onCudaDevice() {
@@ -74,8 +84,8 @@ class TestHostPrimitiveMetrics {
                         + ": sort " + sortOnHost + ", filter " + filterOnHost);
                 assertEquals(0, filterOnHost, "the filter's primitives run as kernels or on the host device by design");
                 if (onCudaDevice()) {
-                    assertTrue(sortOnHost > 0, "the sort's sortIndices runs on the host: " + sortOnHost);
-                    assertTrue(log.text().contains("sortIndices (on the host: no sort kernel yet"), log.text());
+                    assertEquals(0, sortOnHost, "the sort's sortIndices runs as radix sort kernels");
+                    assertTrue(log.text().contains("sortIndices (kernels sort_key_spread"), log.text());
                     assertTrue(log.text().contains("concatenate (kernels concatenate_fixed_1..16"), log.text());
                 } else {
                     assertEquals(0, sortOnHost, "the host device reports no fallback");
@@ -84,6 +94,55 @@ class TestHostPrimitiveMetrics {
                 return null;
             });
         }
+    }
+
+    @Test
+    void aSortByLongStringsCountsItsHostCalls() {
+        // string keys longer than the radix kernels sort run on the host, per call, counted on the sort node
+        String sql = "SELECT a, l FROM metric_long ORDER BY l, a";
+        SharedSpark.withConf(Map.of("spark.ember.explain", "ALL"), () -> {
+            EmberQueryCheck.orderedSql(sql).assertSameAnswer().assertEmberRan("EmberSortExec");
+            Dataset<Row> query = SharedSpark.session().sql(sql);
+            query.collectAsList();
+            long sortOnHost = -1;
+            for (SparkPlan node : allNodes(query.queryExecution().executedPlan())) {
+                if (node instanceof EmberSortExec) {
+                    sortOnHost = node.metrics().apply(EmberExec.HOST_PRIMITIVE_CALLS).value();
+                }
+            }
+            if (onCudaDevice()) {
+                assertTrue(sortOnHost > 0, "300-byte string keys sort on the host: " + sortOnHost);
+            } else {
+                assertEquals(0, sortOnHost, "the host device reports no fallback");
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aggregationsCountHostCallsOnlyForStringKeys() {
+        // fixed-width keys run on the group-by kernels; a string key sends the grouping to the host, counted
+        String fixed = "SELECT a % 7 AS k, count(*), sum(c), min(c), max(a) FROM metric_t GROUP BY a % 7";
+        String strings = "SELECT s, count(*), sum(c) FROM metric_t GROUP BY s";
+        SharedSpark.withConf(Map.of("spark.ember.explain", "ALL"), () -> {
+            for (String sql : List.of(fixed, strings)) {
+                EmberQueryCheck.sql(sql).assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
+                Dataset<Row> query = SharedSpark.session().sql(sql);
+                query.collectAsList();
+                long onHost = 0;
+                for (SparkPlan node : allNodes(query.queryExecution().executedPlan())) {
+                    if (node instanceof dev.ember.exec.aggregate.EmberHashAggregateExec) {
+                        onHost += node.metrics().apply(EmberExec.HOST_PRIMITIVE_CALLS).value();
+                    }
+                }
+                if (onCudaDevice() && sql.equals(strings)) {
+                    assertTrue(onHost > 0, "a string-keyed grouping runs on the host: " + onHost);
+                } else {
+                    assertEquals(0, onHost, "no host calls for " + sql);
+                }
+            }
+            return null;
+        });
     }
 
     private static List<SparkPlan> allNodes(SparkPlan plan) {

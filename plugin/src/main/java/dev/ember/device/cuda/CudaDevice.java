@@ -52,8 +52,7 @@ public final class CudaDevice implements Device {
 
     private static Map<Primitive, String> hostReasons() {
         Map<Primitive, String> reasons = new EnumMap<>(Primitive.class);
-        reasons.put(Primitive.SORT_INDICES, "no sort kernel yet (radix sort on normalized keys, issue #15)");
-        reasons.put(Primitive.GROUP_BY, "no group-by aggregation kernel yet (issue #15)");
+        // every primitive has kernels now; a primitive added without one gets its reason here
         return Map.copyOf(reasons);
     }
 
@@ -69,6 +68,7 @@ public final class CudaDevice implements Device {
     private final HashPartition hashPartition;
     private final HashJoin hashJoin;
     private final ColumnConcatenate concatenate;
+    private final RadixSort sort;
     private final ExpressionKernel expressions;
     private final String name;
 
@@ -83,6 +83,7 @@ public final class CudaDevice implements Device {
         this.hashPartition = new HashPartition(launcher);
         this.hashJoin = new HashJoin(launcher);
         this.concatenate = new ColumnConcatenate(launcher);
+        this.sort = new RadixSort(launcher);
         this.expressions = new ExpressionKernel(launcher, host);
         for (Primitive primitive : Primitive.values()) {
             hostCalls.put(primitive, new AtomicLong());
@@ -90,9 +91,9 @@ public final class CudaDevice implements Device {
         this.name = (emulator ? "emulator" : "cuda") + ":" + context.ordinal() + " (" + context.deviceName()
                 + ", sm_" + context.computeCapability() + ", " + modules.imageKind()
                 + " kernels; expressions: interpreter kernel for boolean, integral, floating, decimal, date, "
-                + "timestamp and string programs, the host interpreter over unified memory for the rest;"
-                + " on the host: " + String.join(", ", HOST_REASONS.keySet().stream().sorted()
-                        .map(Primitive::methodName).toList()) + ")";
+                + "timestamp and string programs, the host interpreter over unified memory for the rest"
+                + (HOST_REASONS.isEmpty() ? "" : "; on the host: " + String.join(", ", HOST_REASONS.keySet().stream()
+                        .sorted().map(Primitive::methodName).toList())) + ")";
     }
 
     @Override
@@ -166,6 +167,14 @@ public final class CudaDevice implements Device {
     @Override
     public IntVector sortIndices(List<FieldVector> keys, List<SortKey> orders, int rowCount, int limit,
             BufferAllocator allocator) {
+        requireNonNull(keys, "keys is null");
+        requireNonNull(orders, "orders is null");
+        requireNonNull(allocator, "allocator is null");
+        Optional<IntVector> sorted = sort.sortIndices(List.copyOf(keys), List.copyOf(orders), rowCount, limit, allocator);
+        if (sorted.isPresent()) {
+            return sorted.get();
+        }
+        // a string key longer than the kernels sort (one pass per byte): the host's merge sort compares it whole
         onHost(Primitive.SORT_INDICES);
         return host.sortIndices(keys, orders, rowCount, limit, allocator);
     }
@@ -214,8 +223,15 @@ public final class CudaDevice implements Device {
     @Override
     public GroupBy newGroupBy(List<DataType> keyTypes, List<AggregateOperation> operations,
             BufferAllocator allocator) {
-        onHost(Primitive.GROUP_BY);
-        return host.newGroupBy(keyTypes, operations, allocator);
+        requireNonNull(keyTypes, "keyTypes is null");
+        requireNonNull(operations, "operations is null");
+        requireNonNull(allocator, "allocator is null");
+        if (KernelGroupBy.unsupportedReason(keyTypes, operations).isPresent()) {
+            // string keys or string min/max/first/last: the whole grouping runs on the host (one call counted)
+            onHost(Primitive.GROUP_BY);
+            return host.newGroupBy(keyTypes, operations, allocator);
+        }
+        return new KernelGroupBy(launcher, compaction, sort, keyTypes, operations, allocator);
     }
 
     @Override
@@ -251,7 +267,8 @@ public final class CudaDevice implements Device {
     /** Reports one call of {@code primitive} run on the host: to the operator's sink and the device's counter. */
     private void onHost(Primitive primitive) {
         if (!HOST_REASONS.containsKey(primitive) && primitive != Primitive.EVALUATE
-                && primitive != Primitive.CONCATENATE) {
+                && primitive != Primitive.CONCATENATE && primitive != Primitive.SORT_INDICES
+                && primitive != Primitive.GROUP_BY) {
             throw new IllegalStateException(primitive + " has a kernel on this device; it must not run on the host");
         }
         hostCalls.get(primitive).incrementAndGet();
@@ -310,8 +327,17 @@ public final class CudaDevice implements Device {
                     + " exclusive_scan_tile_totals, join_radix_scatter (the rows grouped by key), join_build_segments");
             case PROBE_JOIN_TABLE -> new Implementation(Placement.KERNELS, "kernels join_probe_count,"
                     + " exclusive_scan_tile_totals, join_probe_cutoff, join_probe_fill (count, then fill)");
-            case SORT_INDICES, GROUP_BY -> throw new IllegalStateException(
-                            primitive + " has neither a kernel nor a host reason on the CUDA device");
+            case SORT_INDICES -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels sort_key_spread,"
+                    + " sort_identity, then per 8-bit digit sort_digit_tile_counts, exclusive_scan_tile_totals,"
+                    + " sort_digit_scatter (a stable LSD radix sort on normalized keys), concatenate_fixed_4; top-N sorts"
+                    + " every row and keeps the first N; the host over unified memory for string keys longer than "
+                    + RadixSort.MAX_STRING_KEY_BYTES + " bytes");
+            case GROUP_BY -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels group_by_hash_rows,"
+                    + " group_by_insert (open addressing, one atomicCAS per packed slot), group_by_first_rows,"
+                    + " group_by_new_flags, selectTrue's, group_by_number_new, group_by_row_groups (groups numbered in"
+                    + " first-appearance order), the radix sort by group id, group_by_segment_flags, group_by_fold (each"
+                    + " group's rows in input order); the host over unified memory for groupings with string keys or"
+                    + " string min/max/first/last");
         };
     }
 

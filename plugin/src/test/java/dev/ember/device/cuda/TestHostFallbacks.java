@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CUDA device says where each primitive runs: a named reason for every primitive without a
- * kernel, each host call reported to the current sink (an operator's SQL metric) and counted, and no
- * report for primitives that ran as kernels.
+ * kernel, each host call (also the per-input fallbacks of sort and group-by) reported to the current sink
+ * (an operator's SQL metric) and counted, and no report for primitives that ran as kernels.
  */
 class TestHostFallbacks {
 
@@ -108,8 +108,26 @@ class TestHostFallbacks {
                     true)), 100, -1, allocator)) {
                 assertEquals(100, order.getValueCount());
             }
-            assertEquals(Primitive.SORT_INDICES, sink.onHost.get(sink.onHost.size() - 1));
+            assertFalse(sink.onHost.contains(Primitive.SORT_INDICES), "sortIndices of an int key runs as kernels: "
+                    + sink.onHost);
             assertFalse(device().hostCalls().containsKey(Primitive.HASH_PARTITION));
+
+            List<dev.ember.device.Device.AggregateOperation> count = List.of(new dev.ember.device.Device
+                    .AggregateOperation(dev.ember.device.Device.AggregateOperation.Kind.COUNT,
+                            org.apache.spark.sql.types.DataTypes.LongType, 0, 0, false));
+            int reported = sink.onHost.size();
+            try (dev.ember.device.Device.GroupBy groupBy = device().newGroupBy(
+                    List.of(org.apache.spark.sql.types.DataTypes.IntegerType), count, allocator)) {
+                groupBy.add(List.of(key), List.of(List.of()), 100);
+                assertEquals(7, groupBy.groupCount());
+            }
+            assertEquals(reported, sink.onHost.size(), "an int-keyed grouping runs as kernels: " + sink.onHost);
+            try (dev.ember.device.Device.GroupBy groupBy = device().newGroupBy(
+                    List.of(org.apache.spark.sql.types.DataTypes.StringType), count, allocator)) {
+                assertEquals(0, groupBy.groupCount());
+            }
+            assertEquals(Primitive.GROUP_BY, sink.onHost.get(sink.onHost.size() - 1),
+                    "a string-keyed grouping runs on the host, reported");
         }
     }
 

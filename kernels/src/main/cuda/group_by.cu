@@ -1,0 +1,645 @@
+// Group-by aggregation: a hash table from key to group id, groups numbered in the order their keys first
+// appear (as the host twin dev.ember.device.host.HostGroupBy numbers them), then every operation folded
+// group by group, each group's rows in input order.
+//
+// Per batch (dev.ember.device.cuda.KernelGroupBy drives it):
+//  1. group_by_hash_rows: a 64-bit hash per row over the key columns (NaN as one value, -0.0 as 0.0, null
+//     as a constant);
+//  2. group_by_insert: open addressing over packed 64-bit slots, one atomicCAS each: the high 32 bits are a
+//     tag from the hash, the low 32 bits an existing group id or (bit 31 set) the batch row that claimed the
+//     slot for a new key. Keys are compared against the original columns: the stored keys of the groups and
+//     the input rows of this batch. Each row records its slot.
+//  3. group_by_first_rows + group_by_new_flags: the first row of every new key (atomicMin per slot), as a
+//     bitmap; stream compaction (compaction.cu) turns it into the new keys' first rows in row order;
+//  4. group_by_number_new: new group ids in that order, their keys and hashes stored; group_by_row_groups:
+//     each row's group id;
+//  5. the rows sorted by group id, stably (sort.cu), cut into one segment per group (group_by_segment_flags +
+//     stream compaction), and group_by_fold_* folds each segment's rows in order on one thread: sums add
+//     in row order (so floating sums and ANSI overflow are the host's), min/max keep the first of equal
+//     values, first/last see rows in order.
+// State lives in plain arrays (values of a fixed width, one flag byte per group and flag) that the host
+// turns into Arrow vectors with group_by_flags_to_bits and the concatenate kernels.
+#include "ember_cuda.h"
+
+namespace {
+
+// The value kinds; must match KernelGroupBy.java's Kind.
+constexpr int kKindBoolean = 0;   // Arrow bit-packed values (stored keys and state: one byte, 0 or 1)
+constexpr int kKindByte = 1;
+constexpr int kKindShort = 2;
+constexpr int kKindInt = 3;       // int32, date
+constexpr int kKindLong = 4;      // int64, timestamp
+constexpr int kKindFloat = 5;
+constexpr int kKindDouble = 6;
+constexpr int kKindDecimal = 7;   // 128-bit two's complement, little-endian
+
+// The operation kinds; must match Device.AggregateOperation.Kind's order.
+constexpr int kSumLong = 0;
+constexpr int kSumDouble = 1;
+constexpr int kSumDecimal = 2;
+constexpr int kCount = 3;
+constexpr int kMin = 4;
+constexpr int kMax = 5;
+constexpr int kFirst = 6;
+constexpr int kFirstIgnoreNulls = 7;
+constexpr int kLast = 8;
+constexpr int kLastIgnoreNulls = 9;
+
+constexpr unsigned long long kEmpty = ~0ull;
+constexpr unsigned kCandidate = 0x80000000u;
+constexpr unsigned long long kNullHash = 0x5bd1e9955bd1e995ull;
+constexpr unsigned long long kHashMultiplier = 0x9E3779B97F4A7C15ull;
+
+struct Value {
+    unsigned long long low;
+    unsigned long long high;
+};
+
+__device__ inline bool bit_at(const unsigned char* bits, long long row) {
+    return (bits[row >> 3] >> (row & 7)) & 1;
+}
+
+__device__ inline int width_of(int kind) {
+    switch (kind) {
+        case kKindBoolean: case kKindByte: return 1;
+        case kKindShort: return 2;
+        case kKindInt: case kKindFloat: return 4;
+        case kKindLong: case kKindDouble: return 8;
+        default: return 16;
+    }
+}
+
+// A value as sign-extended (integers) or raw (floating, decimal) 128 bits. packed: Arrow layout (booleans as
+// bits); otherwise one byte per boolean.
+__device__ inline Value read_value(int kind, const unsigned char* values, long long row, bool packed) {
+    Value value = {0, 0};
+    switch (kind) {
+        case kKindBoolean:
+            value.low = packed ? bit_at(values, row) : values[row];
+            break;
+        case kKindByte:
+            value.low = static_cast<unsigned long long>(static_cast<long long>(reinterpret_cast<const signed char*>(values)[row]));
+            break;
+        case kKindShort:
+            value.low = static_cast<unsigned long long>(static_cast<long long>(reinterpret_cast<const short*>(values)[row]));
+            break;
+        case kKindInt:
+            value.low = static_cast<unsigned long long>(static_cast<long long>(reinterpret_cast<const int*>(values)[row]));
+            break;
+        case kKindFloat:
+            value.low = reinterpret_cast<const unsigned*>(values)[row];
+            break;
+        case kKindLong: case kKindDouble:
+            value.low = reinterpret_cast<const unsigned long long*>(values)[row];
+            break;
+        default: {
+            const unsigned long long* words = reinterpret_cast<const unsigned long long*>(values) + 2 * row;
+            value.low = words[0];
+            value.high = words[1];
+        }
+    }
+    value.high = kind == kKindDecimal ? value.high : (static_cast<long long>(value.low) < 0 && kind != kKindFloat
+                                                              && kind != kKindDouble ? ~0ull : 0ull);
+    return value;
+}
+
+// Key equality: every NaN one value, -0.0 equal to 0.0.
+__device__ inline Value key_normalized(int kind, Value value) {
+    if (kind == kKindFloat) {
+        unsigned bits = static_cast<unsigned>(value.low);
+        if ((bits & 0x7fffffffu) == 0) {
+            bits = 0;
+        } else if ((bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0) {
+            bits = 0x7fc00000u;
+        }
+        value.low = bits;
+    } else if (kind == kKindDouble) {
+        unsigned long long bits = value.low;
+        if ((bits & 0x7fffffffffffffffull) == 0) {
+            bits = 0;
+        } else if ((bits & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (bits & 0x000fffffffffffffull) != 0) {
+            bits = 0x7ff8000000000000ull;
+        }
+        value.low = bits;
+    }
+    return value;
+}
+
+__device__ inline unsigned long long mix(unsigned long long value) {
+    unsigned long long z = value + 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+// A key table: per key column three 64-bit words, kind, values address, validity address (input columns:
+// Arrow validity bits; stored keys: one byte per group, 1 = non-null).
+struct KeyColumn {
+    int kind;
+    const unsigned char* values;
+    const unsigned char* validity;
+};
+
+__device__ inline KeyColumn key_column(const long long* table, int column) {
+    KeyColumn key;
+    key.kind = static_cast<int>(table[3 * column]);
+    key.values = reinterpret_cast<const unsigned char*>(table[3 * column + 1]);
+    key.validity = reinterpret_cast<const unsigned char*>(table[3 * column + 2]);
+    return key;
+}
+
+// Whether input row `row` holds the same key as input row `other` (stored == false) or as stored group
+// `other` (stored == true); null equals null.
+__device__ inline bool same_key(const long long* inputs, const long long* stored_keys, int key_count, long long row,
+                                long long other, bool stored) {
+    for (int column = 0; column < key_count; column++) {
+        const KeyColumn input = key_column(inputs, column);
+        const bool row_valid = bit_at(input.validity, row);
+        bool other_valid;
+        Value other_value = {0, 0};
+        if (stored) {
+            const KeyColumn keys = key_column(stored_keys, column);
+            other_valid = keys.validity[other] != 0;
+            if (other_valid) {
+                other_value = key_normalized(keys.kind, read_value(keys.kind, keys.values, other, false));
+            }
+        } else {
+            other_valid = bit_at(input.validity, other);
+            if (other_valid) {
+                other_value = key_normalized(input.kind, read_value(input.kind, input.values, other, true));
+            }
+        }
+        if (row_valid != other_valid) {
+            return false;
+        }
+        if (row_valid) {
+            const Value value = key_normalized(input.kind, read_value(input.kind, input.values, row, true));
+            if (value.low != other_value.low || value.high != other_value.high) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+__device__ inline double double_from_bits(unsigned long long bits) {
+#ifdef __CUDACC__
+    return __longlong_as_double(static_cast<long long>(bits));
+#else
+    double value;
+    __builtin_memcpy(&value, &bits, sizeof value);
+    return value;
+#endif
+}
+
+__device__ inline double float_from_bits(unsigned bits) {
+#ifdef __CUDACC__
+    return static_cast<double>(__uint_as_float(bits));
+#else
+    float value;
+    __builtin_memcpy(&value, &bits, sizeof value);
+    return static_cast<double>(value);
+#endif
+}
+
+__device__ inline long long grid_start() {
+    return static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
+}
+
+__device__ inline long long grid_stride() {
+    return static_cast<long long>(gridDim.x) * blockDim.x;
+}
+
+}  // namespace
+
+// Fills count 64-bit words with value, sign-extended (-1: kEmpty for slot tables; 0 to clear state).
+extern "C" __global__ void group_by_fill_longs(long long* target, int count, int value) {
+    for (long long at = grid_start(); at < count; at += grid_stride()) {
+        target[at] = value;
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_fill_longs)
+
+// Fills count 32-bit words with value (first-row table: INT_MAX; flags: 0).
+extern "C" __global__ void group_by_fill_ints(int* target, int count, int value) {
+    for (long long at = grid_start(); at < count; at += grid_stride()) {
+        target[at] = value;
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_fill_ints)
+
+extern "C" __global__ void group_by_hash_rows(const long long* keys, int key_count, int count,
+                                              unsigned long long* hashes) {
+    for (long long row = grid_start(); row < count; row += grid_stride()) {
+        unsigned long long hash = 17;
+        for (int column = 0; column < key_count; column++) {
+            const KeyColumn key = key_column(keys, column);
+            unsigned long long value_hash = kNullHash;
+            if (bit_at(key.validity, row)) {
+                const Value value = key_normalized(key.kind, read_value(key.kind, key.values, row, true));
+                value_hash = mix(value.low ^ mix(value.high));
+            }
+            hash = hash * kHashMultiplier + value_hash;
+        }
+        hashes[row] = mix(hash);
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_hash_rows)
+
+// Re-inserts groups [0, group_count) by their stored hashes into an emptied table (after it grew).
+extern "C" __global__ void group_by_rehash(const unsigned long long* group_hashes, int group_count,
+                                           unsigned long long* slots, int mask) {
+    for (long long group = grid_start(); group < group_count; group += grid_stride()) {
+        const unsigned long long hash = group_hashes[group];
+        const unsigned long long entry = ((hash >> 32) << 32) | static_cast<unsigned long long>(group);
+        for (unsigned long long slot = hash & static_cast<unsigned>(mask);; slot = (slot + 1) & static_cast<unsigned>(mask)) {
+            if (atomicCAS(&slots[slot], kEmpty, entry) == kEmpty) {
+                break;
+            }
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_rehash)
+
+// Finds or claims each row's slot (see the top of the file); the table has room for every row.
+extern "C" __global__ void group_by_insert(const long long* keys, const long long* stored_keys, int key_count,
+                                           int count, const unsigned long long* hashes, unsigned long long* slots,
+                                           int mask, int* row_slots) {
+    for (long long row = grid_start(); row < count; row += grid_stride()) {
+        const unsigned long long hash = hashes[row];
+        const unsigned long long tag = hash >> 32;
+        unsigned long long slot = hash & static_cast<unsigned>(mask);
+        while (true) {
+            unsigned long long current = *reinterpret_cast<volatile unsigned long long*>(&slots[slot]);
+            if (current == kEmpty) {
+                const unsigned long long claim = (tag << 32) | kCandidate | static_cast<unsigned long long>(row);
+                current = atomicCAS(&slots[slot], kEmpty, claim);
+                if (current == kEmpty) {
+                    row_slots[row] = static_cast<int>(slot);
+                    break;
+                }
+            }
+            if ((current >> 32) == tag) {
+                const unsigned entry = static_cast<unsigned>(current);
+                const bool candidate = (entry & kCandidate) != 0;
+                if (same_key(keys, stored_keys, key_count, row, candidate ? (entry & ~kCandidate) : entry, !candidate)) {
+                    row_slots[row] = static_cast<int>(slot);
+                    break;
+                }
+            }
+            slot = (slot + 1) & static_cast<unsigned>(mask);
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_insert)
+
+// The first row of each slot claimed in this batch.
+extern "C" __global__ void group_by_first_rows(int count, const unsigned long long* slots, const int* row_slots,
+                                               int* first_rows) {
+    for (long long row = grid_start(); row < count; row += grid_stride()) {
+        const int slot = row_slots[row];
+        if ((static_cast<unsigned>(slots[slot]) & kCandidate) != 0) {
+            atomicMin(&first_rows[slot], static_cast<int>(row));
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_first_rows)
+
+// Bit row of flags: whether row is the first row of a new key. One thread per output byte.
+extern "C" __global__ void group_by_new_flags(int count, const unsigned long long* slots, const int* row_slots,
+                                              const int* first_rows, unsigned char* flags) {
+    const long long bytes = (static_cast<long long>(count) + 7) / 8;
+    for (long long at = grid_start(); at < bytes; at += grid_stride()) {
+        unsigned char byte = 0;
+        for (int bit = 0; bit < 8; bit++) {
+            const long long row = at * 8 + bit;
+            if (row < count) {
+                const int slot = row_slots[row];
+                if ((static_cast<unsigned>(slots[slot]) & kCandidate) != 0 && first_rows[slot] == row) {
+                    byte |= static_cast<unsigned char>(1u << bit);
+                }
+            }
+        }
+        flags[at] = byte;
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_new_flags)
+
+// New group base + i for the key first seen at row new_rows[i]: the slot gets the group id, the group its
+// hash and its key (copied from the row into the stored keys, booleans as bytes).
+extern "C" __global__ void group_by_number_new(const int* new_rows, int new_count, int base, const int* row_slots,
+                                               unsigned long long* slots, int* first_rows,
+                                               const unsigned long long* hashes, unsigned long long* group_hashes,
+                                               const long long* keys, const long long* stored_keys, int key_count) {
+    for (long long i = grid_start(); i < new_count; i += grid_stride()) {
+        const int row = new_rows[i];
+        const int slot = row_slots[row];
+        const long long group = base + i;
+        slots[slot] = (slots[slot] & 0xffffffff00000000ull) | static_cast<unsigned long long>(group);
+        first_rows[slot] = 0x7fffffff;
+        group_hashes[group] = hashes[row];
+        for (int column = 0; column < key_count; column++) {
+            const KeyColumn input = key_column(keys, column);
+            unsigned char* target = reinterpret_cast<unsigned char*>(stored_keys[3 * column + 1]);
+            unsigned char* target_valid = reinterpret_cast<unsigned char*>(stored_keys[3 * column + 2]);
+            const bool valid = bit_at(input.validity, row);
+            target_valid[group] = valid ? 1 : 0;
+            const int width = width_of(input.kind);
+            if (input.kind == kKindBoolean) {
+                target[group] = valid ? static_cast<unsigned char>(bit_at(input.values, row)) : 0;
+            } else {
+                for (int b = 0; b < width; b++) {
+                    target[group * width + b] = valid ? input.values[static_cast<long long>(row) * width + b] : 0;
+                }
+            }
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_number_new)
+
+// group_ids[row] = the group id now in the row's slot.
+extern "C" __global__ void group_by_row_groups(int count, const unsigned long long* slots, const int* row_slots,
+                                               int* group_ids) {
+    for (long long row = grid_start(); row < count; row += grid_stride()) {
+        group_ids[row] = static_cast<int>(static_cast<unsigned>(slots[row_slots[row]]));
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_row_groups)
+
+// Bit i of flags: whether sorted position i starts a group's segment. One thread per output byte.
+extern "C" __global__ void group_by_segment_flags(int count, const int* positions, const int* group_ids,
+                                                  unsigned char* flags) {
+    const long long bytes = (static_cast<long long>(count) + 7) / 8;
+    for (long long at = grid_start(); at < bytes; at += grid_stride()) {
+        unsigned char byte = 0;
+        for (int bit = 0; bit < 8; bit++) {
+            const long long i = at * 8 + bit;
+            if (i < count && (i == 0 || group_ids[positions[i]] != group_ids[positions[i - 1]])) {
+                byte |= static_cast<unsigned char>(1u << bit);
+            }
+        }
+        flags[at] = byte;
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_segment_flags)
+
+namespace {
+
+// Spark's ordering of two values of a kind: NaN above everything and equal to itself, -0.0 equal to 0.0.
+__device__ inline int compare_values(int kind, Value left, Value right) {
+    if (kind == kKindFloat || kind == kKindDouble) {
+        const double a = kind == kKindFloat ? float_from_bits(static_cast<unsigned>(left.low)) : double_from_bits(left.low);
+        const double b = kind == kKindFloat ? float_from_bits(static_cast<unsigned>(right.low)) : double_from_bits(right.low);
+        if (a == b) {
+            return 0;
+        }
+        const bool a_nan = a != a;
+        const bool b_nan = b != b;
+        if (a_nan || b_nan) {
+            return a_nan && b_nan ? 0 : (a_nan ? 1 : -1);
+        }
+        return a < b ? -1 : 1;
+    }
+    if (left.high != right.high) {
+        return static_cast<long long>(left.high) < static_cast<long long>(right.high) ? -1 : 1;
+    }
+    return left.low == right.low ? 0 : (left.low < right.low ? -1 : 1);
+}
+
+// Copies the value of input row `row` into state slot `group` (width bytes; booleans as one byte).
+__device__ inline void take_value(int kind, const unsigned char* values, long long row, unsigned char* state,
+                                  long long group) {
+    const int width = width_of(kind);
+    if (kind == kKindBoolean) {
+        state[group] = static_cast<unsigned char>(bit_at(values, row));
+        return;
+    }
+    for (int b = 0; b < width; b++) {
+        state[group * width + b] = values[row * width + b];
+    }
+}
+
+__device__ inline Value state_value(int kind, const unsigned char* state, long long group) {
+    return read_value(kind, state, group, false);
+}
+
+// |value| < 10^precision for a 128-bit two's complement value; limit is 10^precision.
+__device__ inline bool within_limit(unsigned long long low, long long high, unsigned long long limit_low,
+                                    long long limit_high) {
+    if (high < 0) {
+        low = ~low + 1;
+        high = static_cast<long long>(~static_cast<unsigned long long>(high) + (low == 0 ? 1 : 0));
+        if (high < 0) {
+            return false;
+        }
+    }
+    return high < limit_high || (high == limit_high && low < limit_low);
+}
+
+}  // namespace
+
+// Folds one operation over every group's segment, rows in input order (see the operation kinds in
+// Device.AggregateOperation). inputs: per input column three words, kind, values, validity (Arrow layout).
+// state_values: width bytes per group; state_flags: one byte per group (SUM*: a value came; decimal: a row
+// counted; MIN/MAX: non-null; FIRST/LAST: value set); state_extra: one byte per group (decimal: overflowed;
+// FIRST/LAST: the value is non-null). constants: [value kind, ansi, 10^precision low, 10^precision high].
+// error: set to 1 on an ANSI long overflow (the host throws).
+extern "C" __global__ void group_by_fold(int operation, const long long* inputs, int input_count,
+                                         const long long* constants, const int* positions, const int* group_ids,
+                                         const int* segment_starts, int segments, int count,
+                                         unsigned char* state_values, unsigned char* state_flags,
+                                         unsigned char* state_extra, int* error) {
+    const int value_kind = static_cast<int>(constants[0]);
+    const bool ansi = constants[1] != 0;
+    for (long long segment = grid_start(); segment < segments; segment += grid_stride()) {
+        const long long begin = segment_starts[segment];
+        const long long end = segment + 1 < segments ? segment_starts[segment + 1] : count;
+        const long long group = group_ids[positions[begin]];
+        const KeyColumn input = input_count > 0 ? key_column(inputs, 0) : KeyColumn{0, nullptr, nullptr};
+        switch (operation) {
+            case kCount: {
+                long long counted = reinterpret_cast<long long*>(state_values)[group];
+                for (long long at = begin; at < end; at++) {
+                    const long long row = positions[at];
+                    bool all = true;
+                    for (int i = 0; i < input_count && all; i++) {
+                        all = bit_at(key_column(inputs, i).validity, row);
+                    }
+                    counted += all ? 1 : 0;
+                }
+                reinterpret_cast<long long*>(state_values)[group] = counted;
+                break;
+            }
+            case kSumLong: {
+                long long sum = reinterpret_cast<long long*>(state_values)[group];
+                bool seen = state_flags[group] != 0;
+                for (long long at = begin; at < end; at++) {
+                    const long long row = positions[at];
+                    if (!bit_at(input.validity, row)) {
+                        continue;
+                    }
+                    const long long value = static_cast<long long>(read_value(input.kind, input.values, row, true).low);
+                    const long long next = static_cast<long long>(static_cast<unsigned long long>(sum)
+                                                                  + static_cast<unsigned long long>(value));
+                    if (ansi && ((sum ^ next) & (value ^ next)) < 0) {
+                        atomicExch(error, 1);
+                        break;
+                    }
+                    sum = next;
+                    seen = true;
+                }
+                reinterpret_cast<long long*>(state_values)[group] = sum;
+                state_flags[group] = seen ? 1 : 0;
+                break;
+            }
+            case kSumDouble: {
+                double sum = double_from_bits(reinterpret_cast<unsigned long long*>(state_values)[group]);
+                bool seen = state_flags[group] != 0;
+                for (long long at = begin; at < end; at++) {
+                    const long long row = positions[at];
+                    if (!bit_at(input.validity, row)) {
+                        continue;
+                    }
+                    const Value value = read_value(input.kind, input.values, row, true);
+                    double term;
+                    if (input.kind == kKindDouble) {
+                        term = double_from_bits(value.low);
+                    } else if (input.kind == kKindFloat) {
+                        term = float_from_bits(static_cast<unsigned>(value.low));
+                    } else {
+                        term = static_cast<double>(static_cast<long long>(value.low));
+                    }
+                    sum += term;
+                    seen = true;
+                }
+                reinterpret_cast<double*>(state_values)[group] = sum;
+                state_flags[group] = seen ? 1 : 0;
+                break;
+            }
+            case kSumDecimal: {
+                unsigned long long* words = reinterpret_cast<unsigned long long*>(state_values) + 2 * group;
+                unsigned long long low = words[0];
+                long long high = static_cast<long long>(words[1]);
+                bool seen = state_flags[group] != 0;
+                bool overflowed = state_extra[group] != 0;
+                const bool with_empty = input_count > 1;
+                const KeyColumn empty = with_empty ? key_column(inputs, 1) : input;
+                const unsigned long long limit_low = static_cast<unsigned long long>(constants[2]);
+                const long long limit_high = constants[3];
+                for (long long at = begin; at < end; at++) {
+                    const long long row = positions[at];
+                    const bool is_value = bit_at(input.validity, row);
+                    if (with_empty) {
+                        if (bit_at(empty.validity, row) && bit_at(empty.values, row)) {
+                            continue;
+                        }
+                        seen = true;
+                        if (!is_value) {
+                            overflowed = true;
+                            continue;
+                        }
+                    } else {
+                        if (!is_value) {
+                            continue;
+                        }
+                        seen = true;
+                    }
+                    if (overflowed) {
+                        continue;
+                    }
+                    const unsigned long long* value = reinterpret_cast<const unsigned long long*>(input.values) + 2 * row;
+                    const unsigned long long sum_low = low + value[0];
+                    const unsigned long long carry = sum_low < value[0] ? 1 : 0;
+                    const long long sum_high = static_cast<long long>(static_cast<unsigned long long>(high) + value[1] + carry);
+                    const bool wrapped = ((high ^ sum_high) & (static_cast<long long>(value[1]) ^ sum_high)) < 0;
+                    low = sum_low;
+                    high = sum_high;
+                    if (wrapped || !within_limit(sum_low, sum_high, limit_low, limit_high)) {
+                        overflowed = true;
+                    }
+                }
+                words[0] = low;
+                words[1] = static_cast<unsigned long long>(high);
+                state_flags[group] = seen ? 1 : 0;
+                state_extra[group] = overflowed ? 1 : 0;
+                break;
+            }
+            case kMin:
+            case kMax: {
+                bool has = state_flags[group] != 0;
+                Value best = has ? state_value(value_kind, state_values, group) : Value{0, 0};
+                for (long long at = begin; at < end; at++) {
+                    const long long row = positions[at];
+                    if (!bit_at(input.validity, row)) {
+                        continue;
+                    }
+                    const Value value = read_value(value_kind, input.values, row, true);
+                    const int order = has ? compare_values(value_kind, value, best) : 0;
+                    if (!has || (operation == kMin ? order < 0 : order > 0)) {
+                        take_value(value_kind, input.values, row, state_values, group);
+                        best = value;
+                        has = true;
+                    }
+                }
+                state_flags[group] = has ? 1 : 0;
+                break;
+            }
+            case kFirst:
+            case kFirstIgnoreNulls:
+            case kLast:
+            case kLastIgnoreNulls: {
+                const bool first = operation == kFirst || operation == kFirstIgnoreNulls;
+                const bool ignore_nulls = operation == kFirstIgnoreNulls || operation == kLastIgnoreNulls;
+                bool value_set = state_flags[group] != 0;
+                for (long long at = begin; at < end; at++) {
+                    const long long row = positions[at];
+                    const bool valid = bit_at(input.validity, row);
+                    if (input_count > 1) {
+                        const KeyColumn flags = key_column(inputs, 1);
+                        const bool row_set = bit_at(flags.validity, row) && bit_at(flags.values, row);
+                        if (first) {
+                            if (!value_set) {
+                                take_value(value_kind, input.values, row, state_values, group);
+                                state_extra[group] = valid ? 1 : 0;
+                                value_set = row_set;
+                            }
+                        } else if (row_set) {
+                            take_value(value_kind, input.values, row, state_values, group);
+                            state_extra[group] = valid ? 1 : 0;
+                            value_set = true;
+                        }
+                        continue;
+                    }
+                    if ((first && value_set) || (ignore_nulls && !valid)) {
+                        continue;
+                    }
+                    take_value(value_kind, input.values, row, state_values, group);
+                    state_extra[group] = valid ? 1 : 0;
+                    value_set = true;
+                }
+                state_flags[group] = value_set ? 1 : 0;
+                break;
+            }
+            default:
+                __trap();  // the host checks the operation before the launch
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_fold)
+
+// bitmap bit g = (flags[g] != 0) != invert, for groups [0, count); one thread per output byte.
+extern "C" __global__ void group_by_flags_to_bits(const unsigned char* flags, int count, int invert,
+                                                  unsigned char* bitmap) {
+    const long long bytes = (static_cast<long long>(count) + 7) / 8;
+    for (long long at = grid_start(); at < bytes; at += grid_stride()) {
+        unsigned char byte = 0;
+        for (int bit = 0; bit < 8; bit++) {
+            const long long g = at * 8 + bit;
+            if (g < count && (flags[g] != 0) != (invert != 0)) {
+                byte |= static_cast<unsigned char>(1u << bit);
+            }
+        }
+        bitmap[at] = byte;
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_flags_to_bits)

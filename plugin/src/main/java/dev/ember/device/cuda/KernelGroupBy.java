@@ -1,0 +1,607 @@
+package dev.ember.device.cuda;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.columnar.ArrowTypes;
+import dev.ember.device.Device;
+import dev.ember.device.Device.AggregateOperation;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+
+/**
+ * The group-by aggregate on the GPU (kernels of {@code group_by.cu}), equal to
+ * {@code dev.ember.device.host.HostGroupBy} group for group: groups are numbered in the order their keys
+ * first appear, and every operation folds each group's rows in input order (one thread per group walks its
+ * rows after a stable sort of the batch by group id), so floating sums round as the host's do, ANSI long
+ * overflow is found where the host finds it, and first/last see rows in order.
+ *
+ * <p>Covers fixed-width keys (boolean, integral, date, timestamp, floating, decimal) and every operation over
+ * fixed-width values; {@link #unsupportedReason} names what it does not cover (string keys, string
+ * min/max/first/last), which the caller runs on the host. All state is in buffers of the allocator the
+ * grouping was created with (managed memory): {@link #heapBytes()} is 0.
+ *
+ * <p>Not thread-safe: one task uses it. {@link #keys} and {@link #state} are called once each, after the
+ * last {@link #add}.
+ */
+final class KernelGroupBy implements Device.GroupBy {
+
+    /** Value kinds of group_by.cu; the ordinals are the kernel's codes. */
+    private enum Kind {
+        BOOLEAN(1), BYTE(1), SHORT(2), INT(4), LONG(8), FLOAT(4), DOUBLE(8), DECIMAL(16);
+
+        final int width;
+
+        Kind(int width) {
+            this.width = width;
+        }
+    }
+
+    private static final int INITIAL_GROUPS = 64;
+
+    private final KernelLauncher launcher;
+    private final StreamCompaction compaction;
+    private final RadixSort sort;
+    private final BufferAllocator allocator;
+    private final List<DataType> keyTypes;
+    private final List<Kind> keyKinds = new ArrayList<>();
+    private final List<AggregateOperation> operations;
+    private final List<Kind> valueKinds = new ArrayList<>();
+    private final long[] decimalLimits;
+
+    private final List<ArrowBuf> keyValues = new ArrayList<>();
+    private final List<ArrowBuf> keyValid = new ArrayList<>();
+    private final List<ArrowBuf> stateValues = new ArrayList<>();
+    private final List<ArrowBuf> stateFlags = new ArrayList<>();
+    private final List<ArrowBuf> stateExtra = new ArrayList<>();
+    private ArrowBuf groupHashes;
+    private ArrowBuf storedKeyTable;
+    private ArrowBuf slots;
+    private ArrowBuf firstRows;
+    private int tableCapacity;
+    private int groupCapacity;
+    private int groupCount;
+
+    /** Why the kernels cannot run this grouping (the caller then uses the host's), or empty. */
+    static Optional<String> unsupportedReason(List<DataType> keyTypes, List<AggregateOperation> operations) {
+        for (DataType type : keyTypes) {
+            if (kindOf(type) == null) {
+                return Optional.of("group key of type " + type.simpleString() + " (the group-by kernels take"
+                        + " fixed-width keys only)");
+            }
+        }
+        for (AggregateOperation operation : operations) {
+            switch (operation.kind()) {
+                case MIN, MAX, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> {
+                    if (kindOf(operation.type()) == null) {
+                        return Optional.of(operation.kind() + " over " + operation.type().simpleString()
+                                + " (the group-by kernels fold fixed-width values only)");
+                    }
+                }
+                case SUM_LONG, SUM_DOUBLE, SUM_DECIMAL, COUNT -> {
+                    // fixed-width by contract
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    KernelGroupBy(KernelLauncher launcher, StreamCompaction compaction, RadixSort sort, List<DataType> keyTypes,
+            List<AggregateOperation> operations, BufferAllocator allocator) {
+        this.launcher = requireNonNull(launcher, "launcher is null");
+        this.compaction = requireNonNull(compaction, "compaction is null");
+        this.sort = requireNonNull(sort, "sort is null");
+        this.allocator = requireNonNull(allocator, "allocator is null");
+        this.keyTypes = List.copyOf(keyTypes);
+        this.operations = List.copyOf(operations);
+        this.decimalLimits = new long[operations.size() * 2];
+        for (DataType type : this.keyTypes) {
+            keyKinds.add(requireNonNull(kindOf(type), "unsupported key type"));
+        }
+        for (int i = 0; i < this.operations.size(); i++) {
+            AggregateOperation operation = this.operations.get(i);
+            Kind kind = switch (operation.kind()) {
+                case SUM_LONG, COUNT -> Kind.LONG;
+                case SUM_DOUBLE -> Kind.DOUBLE;
+                case SUM_DECIMAL -> Kind.DECIMAL;
+                case MIN, MAX, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> kindOf(operation.type());
+            };
+            valueKinds.add(requireNonNull(kind, "unsupported value type"));
+            if (operation.kind() == AggregateOperation.Kind.SUM_DECIMAL) {
+                if (operation.precision() < 1 || operation.precision() > 38) {
+                    throw new IllegalArgumentException("decimal sum precision must be 1 to 38, not "
+                            + operation.precision());
+                }
+                BigInteger limit = BigInteger.TEN.pow(operation.precision());
+                decimalLimits[2 * i] = limit.longValue();
+                decimalLimits[2 * i + 1] = limit.shiftRight(64).longValue();
+            }
+        }
+        launcher.enter();
+        try {
+            storedKeyTable = allocator.buffer(Math.max(1, keyKinds.size()) * 3L * Long.BYTES);
+            growGroups(INITIAL_GROUPS);
+            if (keyKinds.isEmpty()) {
+                groupCount = 1;
+            }
+            launcher.synchronize("creating a group-by");
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static Kind kindOf(DataType type) {
+        if (type instanceof BooleanType) {
+            return Kind.BOOLEAN;
+        } else if (type instanceof ByteType) {
+            return Kind.BYTE;
+        } else if (type instanceof ShortType) {
+            return Kind.SHORT;
+        } else if (type instanceof IntegerType || type instanceof DateType) {
+            return Kind.INT;
+        } else if (type instanceof LongType || type instanceof TimestampType || type instanceof TimestampNTZType) {
+            return Kind.LONG;
+        } else if (type instanceof FloatType) {
+            return Kind.FLOAT;
+        } else if (type instanceof DoubleType) {
+            return Kind.DOUBLE;
+        } else if (type instanceof DecimalType) {
+            return Kind.DECIMAL;
+        }
+        return null;
+    }
+
+    /** The kind of an input vector, or -1 for a vector whose values no kernel reads (COUNT's strings). */
+    private static int inputKind(FieldVector vector) {
+        if (vector instanceof BitVector) {
+            return Kind.BOOLEAN.ordinal();
+        } else if (vector instanceof TinyIntVector) {
+            return Kind.BYTE.ordinal();
+        } else if (vector instanceof SmallIntVector) {
+            return Kind.SHORT.ordinal();
+        } else if (vector instanceof IntVector || vector instanceof DateDayVector) {
+            return Kind.INT.ordinal();
+        } else if (vector instanceof BigIntVector || vector instanceof TimeStampVector) {
+            return Kind.LONG.ordinal();
+        } else if (vector instanceof Float4Vector) {
+            return Kind.FLOAT.ordinal();
+        } else if (vector instanceof Float8Vector) {
+            return Kind.DOUBLE.ordinal();
+        } else if (vector instanceof DecimalVector) {
+            return Kind.DECIMAL.ordinal();
+        }
+        return -1;
+    }
+
+    @Override
+    public void add(List<FieldVector> keys, List<List<FieldVector>> inputs, int rowCount) {
+        if (keys.size() != keyKinds.size() || inputs.size() != operations.size()) {
+            throw new IllegalArgumentException("expected " + keyKinds.size() + " key columns and "
+                    + operations.size() + " operation inputs, got " + keys.size() + " and " + inputs.size());
+        }
+        if (rowCount == 0) {
+            return;
+        }
+        launcher.enter();
+        List<AutoCloseable> scratch = new ArrayList<>();
+        try {
+            ArrowBuf inputKeyTable = track(scratch, allocator.buffer(Math.max(1, keys.size()) * 3L * Long.BYTES));
+            for (int k = 0; k < keys.size(); k++) {
+                FieldVector key = keys.get(k);
+                if (inputKind(key) != keyKinds.get(k).ordinal()) {
+                    throw new IllegalArgumentException("key column " + k + " is " + key.getField().getType()
+                            + ", not of the grouping's key type " + keyTypes.get(k).simpleString());
+                }
+                describe(inputKeyTable, k, "key column " + k, key, rowCount, false);
+            }
+            IntVector groupIds = track(scratch, new IntVector("groups", allocator));
+            groupIds.allocateNew(rowCount);
+            long ids = groupIds.getDataBuffer().memoryAddress();
+            launcher.requireManaged("the row groups", ids, rowCount * 4L);
+            launcher.launch(Kernel.SET_VALID_BITS, launcher.blocksFor((rowCount + 7L) / 8), new KernelArguments()
+                    .address("bitmap", groupIds.getValidityBuffer().memoryAddress()).integer("count", rowCount));
+            if (keys.isEmpty()) {
+                launcher.launch(Kernel.GROUP_BY_FILL_INTS, launcher.blocksFor(rowCount), new KernelArguments()
+                        .address("target", ids).integer("count", rowCount).integer("value", 0));
+            } else {
+                assignGroups(inputKeyTable, keys.size(), rowCount, ids, scratch);
+            }
+            groupIds.setValueCount(rowCount);
+            fold(inputs, groupIds, rowCount, scratch);
+        } finally {
+            for (int i = scratch.size() - 1; i >= 0; i--) {
+                try {
+                    scratch.get(i).close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing group-by scratch", e);
+                }
+            }
+        }
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> scratch, T resource) {
+        scratch.add(resource);
+        return resource;
+    }
+
+    /** Writes column {@code index}'s kind, values and validity addresses into a key or input table. */
+    private void describe(ArrowBuf table, int index, String name, FieldVector vector, int rowCount, boolean anyKind) {
+        int kind = inputKind(vector);
+        long validity = vector.getValidityBuffer().memoryAddress();
+        launcher.requireManaged(name + " validity", validity, (rowCount + 7L) / 8);
+        launcher.prefetchToDevice(validity, (rowCount + 7L) / 8);
+        long values = validity;
+        if (kind >= 0) {
+            values = vector.getDataBuffer().memoryAddress();
+            long bytes = kind == Kind.BOOLEAN.ordinal() ? (rowCount + 7L) / 8
+                    : (long) rowCount * Kind.values()[kind].width;
+            launcher.requireManaged(name + " values", values, bytes);
+            launcher.prefetchToDevice(values, bytes);
+        } else if (!anyKind) {
+            throw new IllegalArgumentException(name + " of Arrow type " + vector.getField().getType()
+                    + " is not a fixed-width column the group-by kernels read");
+        }
+        table.setLong(index * 3L * Long.BYTES, kind);
+        table.setLong((index * 3L + 1) * Long.BYTES, values);
+        table.setLong((index * 3L + 2) * Long.BYTES, validity);
+    }
+
+    private void assignGroups(ArrowBuf inputKeyTable, int keyCount, int rowCount, long ids, List<AutoCloseable> scratch) {
+        ensureTable((long) groupCount + rowCount);
+        ArrowBuf hashes = track(scratch, allocator.buffer(rowCount * 8L));
+        ArrowBuf rowSlots = track(scratch, allocator.buffer(rowCount * 4L));
+        launcher.requireManaged("the row hashes", hashes.memoryAddress(), rowCount * 8L);
+        launcher.requireManaged("the row slots", rowSlots.memoryAddress(), rowCount * 4L);
+        int blocks = launcher.blocksFor(rowCount);
+        launcher.launch(Kernel.GROUP_BY_HASH_ROWS, blocks, new KernelArguments()
+                .address("keys", inputKeyTable.memoryAddress()).integer("keyCount", keyCount)
+                .integer("count", rowCount).address("hashes", hashes.memoryAddress()));
+        launcher.launch(Kernel.GROUP_BY_INSERT, blocks, new KernelArguments()
+                .address("keys", inputKeyTable.memoryAddress()).address("storedKeys", storedKeyTable.memoryAddress())
+                .integer("keyCount", keyCount).integer("count", rowCount).address("hashes", hashes.memoryAddress())
+                .address("slots", slots.memoryAddress()).integer("mask", tableCapacity - 1)
+                .address("rowSlots", rowSlots.memoryAddress()));
+        launcher.launch(Kernel.GROUP_BY_FIRST_ROWS, blocks, new KernelArguments().integer("count", rowCount)
+                .address("slots", slots.memoryAddress()).address("rowSlots", rowSlots.memoryAddress())
+                .address("firstRows", firstRows.memoryAddress()));
+        BitVector newFlags = track(scratch, new BitVector("new", allocator));
+        newFlags.allocateNew(rowCount);
+        launcher.requireManaged("the new-key flags", newFlags.getDataBuffer().memoryAddress(), (rowCount + 7L) / 8);
+        launcher.launch(Kernel.GROUP_BY_NEW_FLAGS, launcher.blocksFor((rowCount + 7L) / 8), new KernelArguments()
+                .integer("count", rowCount).address("slots", slots.memoryAddress())
+                .address("rowSlots", rowSlots.memoryAddress()).address("firstRows", firstRows.memoryAddress())
+                .address("flags", newFlags.getDataBuffer().memoryAddress()));
+        launcher.launch(Kernel.SET_VALID_BITS, launcher.blocksFor((rowCount + 7L) / 8), new KernelArguments()
+                .address("bitmap", newFlags.getValidityBuffer().memoryAddress()).integer("count", rowCount));
+        newFlags.setValueCount(rowCount);
+        IntVector newRows = track(scratch, compaction.selectTrue(newFlags, rowCount, allocator));
+        int newCount = newRows.getValueCount();
+        if (newCount > 0) {
+            growGroups((long) groupCount + newCount);
+            launcher.launch(Kernel.GROUP_BY_NUMBER_NEW, launcher.blocksFor(newCount), new KernelArguments()
+                    .address("newRows", newRows.getDataBuffer().memoryAddress()).integer("newCount", newCount)
+                    .integer("base", groupCount).address("rowSlots", rowSlots.memoryAddress())
+                    .address("slots", slots.memoryAddress()).address("firstRows", firstRows.memoryAddress())
+                    .address("hashes", hashes.memoryAddress()).address("groupHashes", groupHashes.memoryAddress())
+                    .address("keys", inputKeyTable.memoryAddress())
+                    .address("storedKeys", storedKeyTable.memoryAddress()).integer("keyCount", keyCount));
+        }
+        launcher.launch(Kernel.GROUP_BY_ROW_GROUPS, blocks, new KernelArguments().integer("count", rowCount)
+                .address("slots", slots.memoryAddress()).address("rowSlots", rowSlots.memoryAddress())
+                .address("groupIds", ids));
+        groupCount += newCount;
+    }
+
+    private void fold(List<List<FieldVector>> inputs, IntVector groupIds, int rowCount, List<AutoCloseable> scratch) {
+        // each group's rows contiguous, in input order
+        IntVector positions = track(scratch, sort.sortIndices(List.of(groupIds),
+                List.of(new Device.SortKey(true, true)), rowCount, -1, allocator).orElseThrow());
+        BitVector segmentFlags = track(scratch, new BitVector("segments", allocator));
+        segmentFlags.allocateNew(rowCount);
+        launcher.launch(Kernel.GROUP_BY_SEGMENT_FLAGS, launcher.blocksFor((rowCount + 7L) / 8), new KernelArguments()
+                .integer("count", rowCount).address("positions", positions.getDataBuffer().memoryAddress())
+                .address("groupIds", groupIds.getDataBuffer().memoryAddress())
+                .address("flags", segmentFlags.getDataBuffer().memoryAddress()));
+        launcher.launch(Kernel.SET_VALID_BITS, launcher.blocksFor((rowCount + 7L) / 8), new KernelArguments()
+                .address("bitmap", segmentFlags.getValidityBuffer().memoryAddress()).integer("count", rowCount));
+        segmentFlags.setValueCount(rowCount);
+        IntVector starts = track(scratch, compaction.selectTrue(segmentFlags, rowCount, allocator));
+        int segments = starts.getValueCount();
+        ArrowBuf error = track(scratch, allocator.buffer(Integer.BYTES));
+        error.setInt(0, 0);
+        launcher.requireManaged("the overflow flag", error.memoryAddress(), Integer.BYTES);
+        for (int op = 0; op < operations.size(); op++) {
+            AggregateOperation operation = operations.get(op);
+            List<FieldVector> opInputs = inputs.get(op);
+            ArrowBuf table = track(scratch, allocator.buffer(Math.max(1, opInputs.size()) * 3L * Long.BYTES));
+            for (int i = 0; i < opInputs.size(); i++) {
+                FieldVector input = opInputs.get(i);
+                if (input.getValueCount() < rowCount) {
+                    throw new IllegalArgumentException("an aggregation input holds " + input.getValueCount()
+                            + " values, fewer than the " + rowCount + " rows added");
+                }
+                describe(table, i, operation.kind() + " input " + i, input, rowCount,
+                        operation.kind() == AggregateOperation.Kind.COUNT);
+            }
+            ArrowBuf constants = track(scratch, allocator.buffer(4L * Long.BYTES));
+            constants.setLong(0, valueKinds.get(op).ordinal());
+            constants.setLong(Long.BYTES, operation.ansi() ? 1 : 0);
+            constants.setLong(2L * Long.BYTES, decimalLimits[2 * op]);
+            constants.setLong(3L * Long.BYTES, decimalLimits[2 * op + 1]);
+            launcher.launch(Kernel.GROUP_BY_FOLD, launcher.blocksFor(segments), new KernelArguments()
+                    .integer("operation", operation.kind().ordinal()).address("inputs", table.memoryAddress())
+                    .integer("inputCount", opInputs.size()).address("constants", constants.memoryAddress())
+                    .address("positions", positions.getDataBuffer().memoryAddress())
+                    .address("groupIds", groupIds.getDataBuffer().memoryAddress())
+                    .address("starts", starts.getDataBuffer().memoryAddress()).integer("segments", segments)
+                    .integer("count", rowCount).address("values", stateValues.get(op).memoryAddress())
+                    .address("flags", stateFlags.get(op).memoryAddress())
+                    .address("extra", stateExtra.get(op).memoryAddress()).address("error", error.memoryAddress()));
+        }
+        launcher.synchronize("folding " + rowCount + " rows into " + groupCount + " groups");
+        if (error.getInt(0) != 0) {
+            throw new ArithmeticException("long overflow");  // Math.addExact's message, as the host throws
+        }
+    }
+
+    /** Makes the hash table hold {@code entries} keys at a load of at most one half. */
+    private void ensureTable(long entries) {
+        if (entries * 2 <= tableCapacity) {
+            return;
+        }
+        long capacity = Long.highestOneBit(Math.max(1024, entries * 2 - 1)) << 1;
+        if (capacity > 1 << 30) {
+            throw new IllegalStateException("the group-by hash table cannot hold " + entries + " keys");
+        }
+        ArrowBuf newSlots = allocator.buffer(capacity * Long.BYTES);
+        ArrowBuf newFirstRows;
+        try {
+            newFirstRows = allocator.buffer(capacity * Integer.BYTES);
+        } catch (RuntimeException e) {
+            newSlots.close();
+            throw e;
+        }
+        if (slots != null) {
+            slots.close();
+            firstRows.close();
+        }
+        slots = newSlots;
+        firstRows = newFirstRows;
+        tableCapacity = (int) capacity;
+        launcher.requireManaged("the group-by slots", slots.memoryAddress(), capacity * Long.BYTES);
+        launcher.requireManaged("the group-by first rows", firstRows.memoryAddress(), capacity * Integer.BYTES);
+        launcher.launch(Kernel.GROUP_BY_FILL_LONGS, launcher.blocksFor(capacity), new KernelArguments()
+                .address("target", slots.memoryAddress()).integer("count", tableCapacity).integer("value", -1));
+        launcher.launch(Kernel.GROUP_BY_FILL_INTS, launcher.blocksFor(capacity), new KernelArguments()
+                .address("target", firstRows.memoryAddress()).integer("count", tableCapacity)
+                .integer("value", Integer.MAX_VALUE));
+        if (groupCount > 0 && !keyKinds.isEmpty()) {
+            launcher.launch(Kernel.GROUP_BY_REHASH, launcher.blocksFor(groupCount), new KernelArguments()
+                    .address("groupHashes", groupHashes.memoryAddress()).integer("groupCount", groupCount)
+                    .address("slots", slots.memoryAddress()).integer("mask", tableCapacity - 1));
+        }
+    }
+
+    /** Makes the per-group arrays hold {@code groups} groups, new ones zeroed. */
+    private void growGroups(long groups) {
+        if (groups <= groupCapacity) {
+            return;
+        }
+        if (groups > Integer.MAX_VALUE / 2) {
+            throw new IllegalStateException("a group-by cannot hold " + groups + " groups");
+        }
+        int capacity = (int) Math.max(groups, Math.max(INITIAL_GROUPS, 2L * groupCapacity));
+        groupHashes = grown(groupHashes, 8, capacity);
+        for (int k = 0; k < keyKinds.size(); k++) {
+            if (keyValues.size() <= k) {
+                keyValues.add(null);
+                keyValid.add(null);
+            }
+            keyValues.set(k, grown(keyValues.get(k), keyKinds.get(k).width, capacity));
+            keyValid.set(k, grown(keyValid.get(k), 1, capacity));
+            storedKeyTable.setLong(k * 3L * Long.BYTES, keyKinds.get(k).ordinal());
+            storedKeyTable.setLong((k * 3L + 1) * Long.BYTES, keyValues.get(k).memoryAddress());
+            storedKeyTable.setLong((k * 3L + 2) * Long.BYTES, keyValid.get(k).memoryAddress());
+        }
+        for (int op = 0; op < operations.size(); op++) {
+            if (stateValues.size() <= op) {
+                stateValues.add(null);
+                stateFlags.add(null);
+                stateExtra.add(null);
+            }
+            stateValues.set(op, grown(stateValues.get(op), valueKinds.get(op).width, capacity));
+            stateFlags.set(op, grown(stateFlags.get(op), 1, capacity));
+            stateExtra.set(op, grown(stateExtra.get(op), 1, capacity));
+        }
+        groupCapacity = capacity;
+    }
+
+    /** A zeroed buffer of {@code capacity} elements of {@code width} bytes holding {@code old}'s groups. */
+    private ArrowBuf grown(ArrowBuf old, int width, int capacity) {
+        long bytes = ((long) capacity * width + 7) & ~7L;
+        ArrowBuf buffer = allocator.buffer(bytes);
+        try {
+            launcher.requireManaged("group-by state", buffer.memoryAddress(), bytes);
+            launcher.launch(Kernel.GROUP_BY_FILL_LONGS, launcher.blocksFor(bytes / 8), new KernelArguments()
+                    .address("target", buffer.memoryAddress()).integer("count", (int) (bytes / 8)).integer("value", 0));
+            if (old != null) {
+                long oldBytes = (long) groupCapacity * width;
+                if (oldBytes > 0) {
+                    launcher.launch(Kernel.CONCATENATE_FIXED_1, launcher.blocksFor(oldBytes), new KernelArguments()
+                            .address("source", old.memoryAddress()).integer("count", (int) oldBytes)
+                            .address("target", buffer.memoryAddress()));
+                }
+                // the copy must finish before the old buffer goes back to the pool
+                launcher.synchronize("growing the group-by state");
+                old.close();
+            }
+            return buffer;
+        } catch (RuntimeException e) {
+            buffer.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public int groupCount() {
+        return groupCount;
+    }
+
+    @Override
+    public long heapBytes() {
+        return 0;
+    }
+
+    @Override
+    public List<FieldVector> keys(BufferAllocator target) {
+        List<FieldVector> out = new ArrayList<>(keyKinds.size());
+        try {
+            for (int k = 0; k < keyKinds.size(); k++) {
+                FieldVector vector = ArrowTypes.newVector("key" + k, keyTypes.get(k), target);
+                out.add(vector);
+                fill(vector, keyKinds.get(k), keyValues.get(k), keyValid.get(k), false);
+            }
+            launcher.synchronize("copying out " + groupCount + " group keys");
+            return out;
+        } catch (RuntimeException e) {
+            out.forEach(FieldVector::close);
+            throw e;
+        }
+    }
+
+    @Override
+    public List<FieldVector> state(int operation, BufferAllocator target) {
+        AggregateOperation op = operations.get(operation);
+        List<FieldVector> out = new ArrayList<>(2);
+        try {
+            ArrowBuf values = stateValues.get(operation);
+            ArrowBuf flags = stateFlags.get(operation);
+            ArrowBuf extra = stateExtra.get(operation);
+            switch (op.kind()) {
+                case SUM_LONG -> fill(add(out, new BigIntVector("sum", target)), Kind.LONG, values, flags, false);
+                case SUM_DOUBLE -> fill(add(out, new Float8Vector("sum", target)), Kind.DOUBLE, values, flags, false);
+                case COUNT -> fill(add(out, new BigIntVector("count", target)), Kind.LONG, values, null, false);
+                case SUM_DECIMAL -> {
+                    fill(add(out, new DecimalVector("sum", target, 38, op.scale())), Kind.DECIMAL, values, extra, true);
+                    fill(add(out, new BitVector("nonEmpty", target)), Kind.BOOLEAN, flags, null, false);
+                }
+                case MIN, MAX -> fill(add(out, ArrowTypes.newVector("extreme", op.type(), target)),
+                        valueKinds.get(operation), values, flags, false);
+                case FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> {
+                    fill(add(out, ArrowTypes.newVector("value", op.type(), target)), valueKinds.get(operation), values,
+                            extra, false);
+                    fill(add(out, new BitVector("valueSet", target)), Kind.BOOLEAN, flags, null, false);
+                }
+            }
+            launcher.synchronize("copying out the state of " + groupCount + " groups");
+            return out;
+        } catch (RuntimeException e) {
+            out.forEach(FieldVector::close);
+            throw e;
+        }
+    }
+
+    private static FieldVector add(List<FieldVector> out, FieldVector vector) {
+        out.add(vector);
+        return vector;
+    }
+
+    /**
+     * Fills {@code vector} with {@link #groupCount} values of {@code kind} from {@code values} (booleans one
+     * byte each) and validity from the flag bytes {@code valid} (null: every value valid; {@code invert}: a set
+     * flag means null).
+     */
+    private void fill(FieldVector vector, Kind kind, ArrowBuf values, ArrowBuf valid, boolean invert) {
+        vector.setInitialCapacity(Math.max(groupCount, 1));
+        vector.allocateNew();
+        if (groupCount == 0) {
+            vector.setValueCount(0);
+            return;
+        }
+        long data = vector.getDataBuffer().memoryAddress();
+        long validity = vector.getValidityBuffer().memoryAddress();
+        long bitmapBytes = (groupCount + 7L) / 8;
+        launcher.requireManaged("a group-by output's validity", validity, bitmapBytes);
+        if (kind == Kind.BOOLEAN) {
+            launcher.requireManaged("a group-by output's values", data, bitmapBytes);
+            launcher.launch(Kernel.GROUP_BY_FLAGS_TO_BITS, launcher.blocksFor(bitmapBytes), new KernelArguments()
+                    .address("flags", values.memoryAddress()).integer("count", groupCount).integer("invert", 0)
+                    .address("bitmap", data));
+        } else {
+            launcher.requireManaged("a group-by output's values", data, (long) groupCount * kind.width);
+            Kernel copy = switch (kind.width) {
+                case 1 -> Kernel.CONCATENATE_FIXED_1;
+                case 2 -> Kernel.CONCATENATE_FIXED_2;
+                case 4 -> Kernel.CONCATENATE_FIXED_4;
+                case 8 -> Kernel.CONCATENATE_FIXED_8;
+                default -> Kernel.CONCATENATE_FIXED_16;
+            };
+            launcher.launch(copy, launcher.blocksFor(groupCount), new KernelArguments()
+                    .address("source", values.memoryAddress()).integer("count", groupCount).address("target", data));
+        }
+        if (valid == null) {
+            launcher.launch(Kernel.SET_VALID_BITS, launcher.blocksFor(bitmapBytes), new KernelArguments()
+                    .address("bitmap", validity).integer("count", groupCount));
+        } else {
+            launcher.launch(Kernel.GROUP_BY_FLAGS_TO_BITS, launcher.blocksFor(bitmapBytes), new KernelArguments()
+                    .address("flags", valid.memoryAddress()).integer("count", groupCount)
+                    .integer("invert", invert ? 1 : 0).address("bitmap", validity));
+        }
+        vector.setValueCount(groupCount);
+    }
+
+    @Override
+    public void close() {
+        List<ArrowBuf> all = new ArrayList<>();
+        all.addAll(keyValues);
+        all.addAll(keyValid);
+        all.addAll(stateValues);
+        all.addAll(stateFlags);
+        all.addAll(stateExtra);
+        all.add(groupHashes);
+        all.add(storedKeyTable);
+        all.add(slots);
+        all.add(firstRows);
+        for (ArrowBuf buffer : all) {
+            if (buffer != null) {
+                buffer.close();
+            }
+        }
+        keyValues.clear();
+        keyValid.clear();
+        stateValues.clear();
+        stateFlags.clear();
+        stateExtra.clear();
+        groupHashes = null;
+        storedKeyTable = null;
+        slots = null;
+        firstRows = null;
+    }
+}
