@@ -75,7 +75,7 @@ class TestGroupByConformance {
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (int size : SIZES) {
-            for (TestHashPartitionConformance.Shape shape : TestHashPartitionConformance.Shape.values()) {
+            for (RowShape shape : RowShape.values()) {
                 cases.add(Arguments.of(size, shape));
             }
         }
@@ -123,7 +123,7 @@ class TestGroupByConformance {
 
     @ParameterizedTest(name = "group-by rows={0} shape={1}")
     @MethodSource("cases")
-    void everyKeyTypeAndOperationMatchesHost(int rows, TestHashPartitionConformance.Shape shape) {
+    void everyKeyTypeAndOperationMatchesHost(int rows, RowShape shape) {
         RandomVectors random = new RandomVectors(seed ^ (rows * 31L) ^ shape.ordinal());
         List<FieldVector> columns = EdgeValues.rows(random, rows, shape, host, allocator);
         try {

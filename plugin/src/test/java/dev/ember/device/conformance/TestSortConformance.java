@@ -68,7 +68,7 @@ class TestSortConformance {
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (int size : SIZES) {
-            for (TestHashPartitionConformance.Shape shape : TestHashPartitionConformance.Shape.values()) {
+            for (RowShape shape : RowShape.values()) {
                 cases.add(Arguments.of(size, shape));
             }
         }
@@ -77,7 +77,7 @@ class TestSortConformance {
 
     @ParameterizedTest(name = "each key alone rows={0} shape={1}")
     @MethodSource("cases")
-    void eachKeyInEveryDirectionMatchesHost(int rows, TestHashPartitionConformance.Shape shape) {
+    void eachKeyInEveryDirectionMatchesHost(int rows, RowShape shape) {
         RandomVectors random = new RandomVectors(seed ^ (rows * 7919L) ^ shape.ordinal());
         List<FieldVector> columns = withShortStrings(EdgeValues.rows(random, rows, shape, host, allocator), random,
                 rows, shape);
@@ -100,7 +100,7 @@ class TestSortConformance {
 
     @ParameterizedTest(name = "several keys and top-N rows={0} shape={1}")
     @MethodSource("cases")
-    void severalKeysAndLimitsMatchHost(int rows, TestHashPartitionConformance.Shape shape) {
+    void severalKeysAndLimitsMatchHost(int rows, RowShape shape) {
         RandomVectors random = new RandomVectors(seed ^ (rows * 104_729L) ^ shape.ordinal());
         List<FieldVector> columns = withShortStrings(EdgeValues.rows(random, rows, shape, host, allocator), random,
                 rows, shape);
@@ -212,7 +212,7 @@ class TestSortConformance {
      * shared prefixes, strings that are prefixes of others) repeated as {@code shape} says.
      */
     private List<FieldVector> withShortStrings(List<FieldVector> columns, RandomVectors random, int rows,
-            TestHashPartitionConformance.Shape shape) {
+            RowShape shape) {
         Random draw = random.random();
         byte[] alphabet = {0, 'a', 'b', (byte) 0x7f, (byte) 0x80, (byte) 0xc3, (byte) 0xff};
         byte[][] pool = new byte[40][];
