@@ -272,45 +272,16 @@ class TestStringExpressionKernelConformance {
      * that are true or non-zero, so that a test can tell it did not only compare falses.
      */
     private int compare(Program program, List<FieldVector> inputs, int rows, String context) {
-        FieldVector expected = null;
-        FieldVector actual = null;
-        RuntimeException expectedError = null;
-        RuntimeException actualError = null;
-        try {
-            try {
-                expected = host.evaluate(program, inputs, rows, allocator);
-            } catch (RuntimeException e) {
-                expectedError = e;
-            }
-            try {
-                actual = cuda.evaluate(program, inputs, rows, allocator);
-            } catch (RuntimeException e) {
-                actualError = e;
-            }
-            if (expectedError != null || actualError != null) {
-                if (expectedError == null || actualError == null) {
-                    RuntimeException error = expectedError != null ? expectedError : actualError;
-                    fail(context + ": only the " + (expectedError != null ? "host" : "CUDA device") + " failed: "
-                            + error, error);
-                }
-                assertEquals(expectedError.getMessage(), actualError.getMessage(), context + ": error message");
-                return 0;
-            }
-            assertSameVector(expected, actual, context);
-            int nonZero = 0;
-            for (int row = 0; row < rows; row++) {
-                Object value = expected.getObject(row);
-                nonZero += Boolean.TRUE.equals(value) || (value instanceof Integer number && number != 0) ? 1 : 0;
-            }
-            return nonZero;
-        } finally {
-            if (expected != null) {
-                expected.close();
-            }
-            if (actual != null) {
-                actual.close();
-            }
-        }
+        int[] nonZero = {0};
+        VectorAssertions.assertSameEvaluation(host, cuda, program, inputs, rows, allocator, context,
+                (expected, actual) -> {
+                    for (int row = 0; row < rows; row++) {
+                        Object value = expected.getObject(row);
+                        nonZero[0] += Boolean.TRUE.equals(value) || (value instanceof Integer number && number != 0)
+                                ? 1 : 0;
+                    }
+                });
+        return nonZero[0];
     }
 
     /** Managed-memory columns of {@link RandomStrings#INPUTS}, a tenth of the values null. */
