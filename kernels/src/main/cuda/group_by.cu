@@ -20,18 +20,11 @@
 // State lives in plain arrays (values of a fixed width, one flag byte per group and flag) that the host
 // turns into Arrow vectors with group_by_flags_to_bits and the concatenate kernels.
 #include "ember_cuda.h"
+#include "column_kind.h"
 
 namespace {
 
-// The value kinds; must match KernelGroupBy.java's Kind.
-constexpr int kKindBoolean = 0;   // Arrow bit-packed values (stored keys and state: one byte, 0 or 1)
-constexpr int kKindByte = 1;
-constexpr int kKindShort = 2;
-constexpr int kKindInt = 3;       // int32, date
-constexpr int kKindLong = 4;      // int64, timestamp
-constexpr int kKindFloat = 5;
-constexpr int kKindDouble = 6;
-constexpr int kKindDecimal = 7;   // 128-bit two's complement, little-endian
+// Value kinds: column_kind.h (stored boolean keys and state: one byte, 0 or 1; no strings).
 
 // The operation kinds; must match Device.AggregateOperation.Kind's order.
 constexpr int kSumLong = 0;

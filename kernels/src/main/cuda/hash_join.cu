@@ -26,19 +26,12 @@
 //   join_probe_fill     one thread per output pair, which finds its probe row by binary search over the
 //                       scanned counts: balanced however many matches one key has.
 #include "ember_cuda.h"
+#include "column_kind.h"
 
 namespace {
 
-// The kinds of key columns; must match HashJoin.java's KeyKind.
-constexpr long long kKindBoolean = 0;  // Arrow bit-packed values
-constexpr long long kKindByte = 1;     // the integral kinds read as sign-extended 64-bit values
-constexpr long long kKindShort = 2;
-constexpr long long kKindInt = 3;      // int32 and date (days)
-constexpr long long kKindLong = 4;     // int64 and timestamp (microseconds)
-constexpr long long kKindFloat = 5;
-constexpr long long kKindDouble = 6;
-constexpr long long kKindDecimal = 7;  // Decimal128: 16-byte two's complement unscaled values, same scale on both sides
-constexpr long long kKindString = 8;   // int32 offsets and UTF-8 bytes
+// Key kinds: column_kind.h; the integral kinds read as sign-extended 64-bit values, decimals of one
+// scale on both sides.
 
 // One key column as the host describes it: four 8-byte words.
 struct KeyColumn {

@@ -17,19 +17,10 @@
 // stable: ties keep input order, as the host's merge sort does. The Java twin is
 // dev.ember.device.host.HostSort; the host side is dev.ember.device.cuda.RadixSort.
 #include "ember_cuda.h"
+#include "column_kind.h"
 
 namespace {
 
-// The key kinds; must match RadixSort.java's Kind.
-constexpr int kKindBoolean = 0;   // Arrow bit-packed values
-constexpr int kKindByte = 1;      // int8
-constexpr int kKindShort = 2;     // int16
-constexpr int kKindInt = 3;       // int32, date (days)
-constexpr int kKindLong = 4;      // int64, timestamp (microseconds)
-constexpr int kKindFloat = 5;     // float32
-constexpr int kKindDouble = 6;    // float64
-constexpr int kKindDecimal = 7;   // 128-bit two's complement unscaled values, little-endian
-constexpr int kKindString = 8;    // int32 offsets + UTF-8 bytes
 
 // Digit specifications of one pass (the "spec" argument).
 constexpr int kNullPass = -1;            // 0 or 1 by the row's validity (see kFlagNullsFirst)

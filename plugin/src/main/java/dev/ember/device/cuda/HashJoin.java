@@ -5,18 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.DateDayVector;
-import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.SmallIntVector;
-import org.apache.arrow.vector.TimeStampVector;
-import org.apache.arrow.vector.TinyIntVector;
-import org.apache.arrow.vector.VarCharVector;
 
 /**
  * {@code buildJoinTable} and {@code probeJoinTable} on the GPU (kernels of {@code hash_join.cu}), with the
@@ -33,14 +23,6 @@ import org.apache.arrow.vector.VarCharVector;
 final class HashJoin {
 
     /** The key kinds of {@code hash_join.cu}; the ordinals are the kernel's kind codes. */
-    private enum KeyKind {
-        BOOLEAN, BYTE, SHORT, INT, LONG, FLOAT, DOUBLE, DECIMAL, STRING;
-
-        boolean integral() {
-            return this == BYTE || this == SHORT || this == INT || this == LONG;
-        }
-    }
-
     /** Bytes of one {@code KeyColumn} record: kind, validity, values, offsets. */
     private static final int KEY_COLUMN_BYTES = 4 * Long.BYTES;
     /** The host's limit too: the slot array (two slots per row) must stay within an int. */
@@ -68,7 +50,7 @@ final class HashJoin {
             throw new IllegalArgumentException("a join table holds 0 to " + MAX_BUILD_ROWS + " build rows, not "
                     + rowCount);
         }
-        List<KeyKind> kinds = kindsOf(keys);
+        List<ColumnKind> kinds = kindsOf(keys);
         if (rowCount == 0) {
             return new Table(keys, kinds, 0, 0, List.of());
         }
@@ -154,10 +136,10 @@ final class HashJoin {
             throw new IllegalArgumentException(probeKeys.size() + " probe keys for " + table.keys.size()
                     + " build keys");
         }
-        List<KeyKind> kinds = kindsOf(probeKeys);
+        List<ColumnKind> kinds = kindsOf(probeKeys);
         for (int i = 0; i < kinds.size(); i++) {
-            KeyKind build = table.kinds.get(i);
-            KeyKind probe = kinds.get(i);
+            ColumnKind build = table.kinds.get(i);
+            ColumnKind probe = kinds.get(i);
             if (build != probe && !(build.integral() && probe.integral())) {
                 throw new IllegalArgumentException("probe key " + probeKeys.get(i).getField() + " cannot be compared"
                         + " with build key " + table.keys.get(i).getField());
@@ -264,13 +246,13 @@ final class HashJoin {
      * The {@code KeyColumn} records of {@code keys} in a new managed buffer (added to {@code owned}), after
      * checking that every buffer a kernel reads for {@code rowCount} rows is managed memory.
      */
-    private ArrowBuf describe(String side, List<FieldVector> keys, List<KeyKind> kinds, int rowCount,
+    private ArrowBuf describe(String side, List<FieldVector> keys, List<ColumnKind> kinds, int rowCount,
             BufferAllocator allocator, List<ArrowBuf> owned) {
         ArrowBuf records = buffer(allocator, owned, "the " + side + " key columns' descriptions",
                 Math.max(1, keys.size()) * (long) KEY_COLUMN_BYTES);
         for (int i = 0; i < keys.size(); i++) {
             FieldVector key = keys.get(i);
-            KeyKind kind = kinds.get(i);
+            ColumnKind kind = kinds.get(i);
             String name = side + " key " + i + " (" + key.getField() + ")";
             long validity = key.getValidityBuffer().memoryAddress();
             long values = key.getDataBuffer().memoryAddress();
@@ -288,7 +270,7 @@ final class HashJoin {
             launcher.requireManaged(name + " values", values, valueBytes);
             launcher.prefetchToDevice(validity, (rowCount + 7L) / 8);
             launcher.prefetchToDevice(values, valueBytes);
-            if (kind == KeyKind.STRING) {
+            if (kind == ColumnKind.STRING) {
                 offsets = key.getOffsetBuffer().memoryAddress();
                 launcher.requireManaged(name + " offsets", offsets, (rowCount + 1L) * Integer.BYTES);
                 launcher.prefetchToDevice(offsets, (rowCount + 1L) * Integer.BYTES);
@@ -320,37 +302,22 @@ final class HashJoin {
         }
     }
 
-    private static List<KeyKind> kindsOf(List<FieldVector> keys) {
-        List<KeyKind> kinds = new ArrayList<>(keys.size());
+    private static List<ColumnKind> kindsOf(List<FieldVector> keys) {
+        List<ColumnKind> kinds = new ArrayList<>(keys.size());
         for (FieldVector key : keys) {
             kinds.add(kindOf(key));
         }
         return kinds;
     }
 
-    private static KeyKind kindOf(FieldVector key) {
-        if (key instanceof BitVector) {
-            return KeyKind.BOOLEAN;
-        } else if (key instanceof TinyIntVector) {
-            return KeyKind.BYTE;
-        } else if (key instanceof SmallIntVector) {
-            return KeyKind.SHORT;
-        } else if (key instanceof IntVector || key instanceof DateDayVector) {
-            return KeyKind.INT;
-        } else if (key instanceof BigIntVector || key instanceof TimeStampVector) {
-            return KeyKind.LONG;
-        } else if (key instanceof Float4Vector) {
-            return KeyKind.FLOAT;
-        } else if (key instanceof Float8Vector) {
-            return KeyKind.DOUBLE;
-        } else if (key instanceof DecimalVector) {
-            return KeyKind.DECIMAL;
-        } else if (key instanceof VarCharVector) {
-            return KeyKind.STRING;
+    private static ColumnKind kindOf(FieldVector key) {
+        ColumnKind kind = ColumnKind.of(key);
+        if (kind == null) {
+            // the host refuses the same types (HostColumn.of)
+            throw new IllegalArgumentException("join key " + key.getField().getName() + " of Arrow type "
+                    + key.getField().getType() + " is not a type Ember carries");
         }
-        // the host refuses the same types (HostColumn.of)
-        throw new IllegalArgumentException("join key " + key.getField().getName() + " of Arrow type "
-                + key.getField().getType() + " is not a type Ember carries");
+        return kind;
     }
 
     /**
@@ -361,14 +328,14 @@ final class HashJoin {
      */
     static final class Table implements Device.JoinTable {
         private final List<FieldVector> keys;
-        private final List<KeyKind> kinds;
+        private final List<ColumnKind> kinds;
         private final int buildRows;
         private final int capacity;
         /** Columns, slots, entry counts, entry starts, sorted rows; empty for an empty build side. */
         private final List<ArrowBuf> buffers;
         private boolean closed;
 
-        private Table(List<FieldVector> keys, List<KeyKind> kinds, int buildRows, int capacity, List<ArrowBuf> buffers) {
+        private Table(List<FieldVector> keys, List<ColumnKind> kinds, int buildRows, int capacity, List<ArrowBuf> buffers) {
             this.keys = List.copyOf(keys);
             this.kinds = List.copyOf(kinds);
             this.buildRows = buildRows;

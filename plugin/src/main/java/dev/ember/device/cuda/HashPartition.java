@@ -4,17 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.SmallIntVector;
-import org.apache.arrow.vector.TimeStampVector;
-import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarCharVector;
 
 /**
@@ -113,14 +105,7 @@ final class HashPartition {
         }
         Kind kind = kindOf(key);
         long values = key.getDataBuffer().memoryAddress();
-        long valueBytes = switch (kind) {
-            case BOOLEAN -> (rowCount + 7L) / 8;
-            case BYTE -> rowCount;
-            case SHORT -> rowCount * 2L;
-            case INT, FLOAT -> rowCount * 4L;
-            case LONG, DOUBLE -> rowCount * 8L;
-            case DECIMAL_LONG, DECIMAL_WIDE -> rowCount * 16L;
-        };
+        long valueBytes = ColumnKind.of(key).valueBytes(rowCount);
         launcher.requireManaged(name + " values", values, valueBytes);
         launcher.prefetchToDevice(values, valueBytes);
         launcher.launch(Kernel.HASH_PARTITION_FIXED, blocks, new KernelArguments().integer("kind", kind.ordinal())
@@ -129,25 +114,14 @@ final class HashPartition {
     }
 
     private static Kind kindOf(FieldVector key) {
-        if (key instanceof BitVector) {
-            return Kind.BOOLEAN;
-        } else if (key instanceof TinyIntVector) {
-            return Kind.BYTE;
-        } else if (key instanceof SmallIntVector) {
-            return Kind.SHORT;
-        } else if (key instanceof IntVector || key instanceof DateDayVector) {
-            return Kind.INT;
-        } else if (key instanceof BigIntVector || key instanceof TimeStampVector) {
-            return Kind.LONG;
-        } else if (key instanceof Float4Vector) {
-            return Kind.FLOAT;
-        } else if (key instanceof Float8Vector) {
-            return Kind.DOUBLE;
-        } else if (key instanceof DecimalVector decimals) {
-            return decimals.getPrecision() <= MAX_LONG_DIGITS ? Kind.DECIMAL_LONG : Kind.DECIMAL_WIDE;
+        ColumnKind kind = ColumnKind.of(key);
+        if (kind == null || kind == ColumnKind.STRING) {
+            throw new IllegalArgumentException("hash partitioning does not support key column "
+                    + key.getField().getName() + " of Arrow type " + key.getField().getType());
         }
-        throw new IllegalArgumentException("hash partitioning does not support key column "
-                + key.getField().getName() + " of Arrow type " + key.getField().getType());
+        // Spark hashes a decimal of at most 18 digits as its long, a wider one as its bytes
+        return kind != ColumnKind.DECIMAL ? Kind.valueOf(kind.name())
+                : ((DecimalVector) key).getPrecision() <= MAX_LONG_DIGITS ? Kind.DECIMAL_LONG : Kind.DECIMAL_WIDE;
     }
 
     /**

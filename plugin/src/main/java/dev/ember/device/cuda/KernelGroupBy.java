@@ -13,15 +13,10 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.SmallIntVector;
-import org.apache.arrow.vector.TimeStampVector;
-import org.apache.arrow.vector.TinyIntVector;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
@@ -53,16 +48,6 @@ import org.apache.spark.sql.types.TimestampType;
 final class KernelGroupBy implements Device.GroupBy {
 
     /** Value kinds of group_by.cu; the ordinals are the kernel's codes. */
-    private enum Kind {
-        BOOLEAN(1), BYTE(1), SHORT(2), INT(4), LONG(8), FLOAT(4), DOUBLE(8), DECIMAL(16);
-
-        final int width;
-
-        Kind(int width) {
-            this.width = width;
-        }
-    }
-
     private static final int INITIAL_GROUPS = 64;
 
     private final KernelLauncher launcher;
@@ -70,9 +55,9 @@ final class KernelGroupBy implements Device.GroupBy {
     private final RadixSort sort;
     private final BufferAllocator allocator;
     private final List<DataType> keyTypes;
-    private final List<Kind> keyKinds = new ArrayList<>();
+    private final List<ColumnKind> keyKinds = new ArrayList<>();
     private final List<AggregateOperation> operations;
-    private final List<Kind> valueKinds = new ArrayList<>();
+    private final List<ColumnKind> valueKinds = new ArrayList<>();
     private final long[] decimalLimits;
 
     private final List<ArrowBuf> keyValues = new ArrayList<>();
@@ -126,10 +111,10 @@ final class KernelGroupBy implements Device.GroupBy {
         }
         for (int i = 0; i < this.operations.size(); i++) {
             AggregateOperation operation = this.operations.get(i);
-            Kind kind = switch (operation.kind()) {
-                case SUM_LONG, COUNT -> Kind.LONG;
-                case SUM_DOUBLE -> Kind.DOUBLE;
-                case SUM_DECIMAL -> Kind.DECIMAL;
+            ColumnKind kind = switch (operation.kind()) {
+                case SUM_LONG, COUNT -> ColumnKind.LONG;
+                case SUM_DOUBLE -> ColumnKind.DOUBLE;
+                case SUM_DECIMAL -> ColumnKind.DECIMAL;
                 case MIN, MAX, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> kindOf(operation.type());
             };
             valueKinds.add(requireNonNull(kind, "unsupported value type"));
@@ -157,47 +142,31 @@ final class KernelGroupBy implements Device.GroupBy {
         }
     }
 
-    private static Kind kindOf(DataType type) {
+    private static ColumnKind kindOf(DataType type) {
         if (type instanceof BooleanType) {
-            return Kind.BOOLEAN;
+            return ColumnKind.BOOLEAN;
         } else if (type instanceof ByteType) {
-            return Kind.BYTE;
+            return ColumnKind.BYTE;
         } else if (type instanceof ShortType) {
-            return Kind.SHORT;
+            return ColumnKind.SHORT;
         } else if (type instanceof IntegerType || type instanceof DateType) {
-            return Kind.INT;
+            return ColumnKind.INT;
         } else if (type instanceof LongType || type instanceof TimestampType || type instanceof TimestampNTZType) {
-            return Kind.LONG;
+            return ColumnKind.LONG;
         } else if (type instanceof FloatType) {
-            return Kind.FLOAT;
+            return ColumnKind.FLOAT;
         } else if (type instanceof DoubleType) {
-            return Kind.DOUBLE;
+            return ColumnKind.DOUBLE;
         } else if (type instanceof DecimalType) {
-            return Kind.DECIMAL;
+            return ColumnKind.DECIMAL;
         }
         return null;
     }
 
     /** The kind of an input vector, or -1 for a vector whose values no kernel reads (COUNT's strings). */
     private static int inputKind(FieldVector vector) {
-        if (vector instanceof BitVector) {
-            return Kind.BOOLEAN.ordinal();
-        } else if (vector instanceof TinyIntVector) {
-            return Kind.BYTE.ordinal();
-        } else if (vector instanceof SmallIntVector) {
-            return Kind.SHORT.ordinal();
-        } else if (vector instanceof IntVector || vector instanceof DateDayVector) {
-            return Kind.INT.ordinal();
-        } else if (vector instanceof BigIntVector || vector instanceof TimeStampVector) {
-            return Kind.LONG.ordinal();
-        } else if (vector instanceof Float4Vector) {
-            return Kind.FLOAT.ordinal();
-        } else if (vector instanceof Float8Vector) {
-            return Kind.DOUBLE.ordinal();
-        } else if (vector instanceof DecimalVector) {
-            return Kind.DECIMAL.ordinal();
-        }
-        return -1;
+        ColumnKind kind = ColumnKind.of(vector);
+        return kind == null || kind == ColumnKind.STRING ? -1 : kind.ordinal();
     }
 
     @Override
@@ -260,8 +229,7 @@ final class KernelGroupBy implements Device.GroupBy {
         long values = validity;
         if (kind >= 0) {
             values = vector.getDataBuffer().memoryAddress();
-            long bytes = kind == Kind.BOOLEAN.ordinal() ? (rowCount + 7L) / 8
-                    : (long) rowCount * Kind.values()[kind].width;
+            long bytes = ColumnKind.values()[kind].valueBytes(rowCount);
             launcher.requireManaged(name + " values", values, bytes);
             launcher.prefetchToDevice(values, bytes);
         } else if (!anyKind) {
@@ -505,19 +473,19 @@ final class KernelGroupBy implements Device.GroupBy {
             ArrowBuf flags = stateFlags.get(operation);
             ArrowBuf extra = stateExtra.get(operation);
             switch (op.kind()) {
-                case SUM_LONG -> fill(add(out, new BigIntVector("sum", target)), Kind.LONG, values, flags, false);
-                case SUM_DOUBLE -> fill(add(out, new Float8Vector("sum", target)), Kind.DOUBLE, values, flags, false);
-                case COUNT -> fill(add(out, new BigIntVector("count", target)), Kind.LONG, values, null, false);
+                case SUM_LONG -> fill(add(out, new BigIntVector("sum", target)), ColumnKind.LONG, values, flags, false);
+                case SUM_DOUBLE -> fill(add(out, new Float8Vector("sum", target)), ColumnKind.DOUBLE, values, flags, false);
+                case COUNT -> fill(add(out, new BigIntVector("count", target)), ColumnKind.LONG, values, null, false);
                 case SUM_DECIMAL -> {
-                    fill(add(out, new DecimalVector("sum", target, 38, op.scale())), Kind.DECIMAL, values, extra, true);
-                    fill(add(out, new BitVector("nonEmpty", target)), Kind.BOOLEAN, flags, null, false);
+                    fill(add(out, new DecimalVector("sum", target, 38, op.scale())), ColumnKind.DECIMAL, values, extra, true);
+                    fill(add(out, new BitVector("nonEmpty", target)), ColumnKind.BOOLEAN, flags, null, false);
                 }
                 case MIN, MAX -> fill(add(out, ArrowTypes.newVector("extreme", op.type(), target)),
                         valueKinds.get(operation), values, flags, false);
                 case FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> {
                     fill(add(out, ArrowTypes.newVector("value", op.type(), target)), valueKinds.get(operation), values,
                             extra, false);
-                    fill(add(out, new BitVector("valueSet", target)), Kind.BOOLEAN, flags, null, false);
+                    fill(add(out, new BitVector("valueSet", target)), ColumnKind.BOOLEAN, flags, null, false);
                 }
             }
             launcher.synchronize("copying out the state of " + groupCount + " groups");
@@ -538,7 +506,7 @@ final class KernelGroupBy implements Device.GroupBy {
      * byte each) and validity from the flag bytes {@code valid} (null: every value valid; {@code invert}: a set
      * flag means null).
      */
-    private void fill(FieldVector vector, Kind kind, ArrowBuf values, ArrowBuf valid, boolean invert) {
+    private void fill(FieldVector vector, ColumnKind kind, ArrowBuf values, ArrowBuf valid, boolean invert) {
         vector.setInitialCapacity(Math.max(groupCount, 1));
         vector.allocateNew();
         if (groupCount == 0) {
@@ -549,7 +517,7 @@ final class KernelGroupBy implements Device.GroupBy {
         long validity = vector.getValidityBuffer().memoryAddress();
         long bitmapBytes = (groupCount + 7L) / 8;
         launcher.requireManaged("a group-by output's validity", validity, bitmapBytes);
-        if (kind == Kind.BOOLEAN) {
+        if (kind == ColumnKind.BOOLEAN) {
             launcher.requireManaged("a group-by output's values", data, bitmapBytes);
             launcher.launch(Kernel.GROUP_BY_FLAGS_TO_BITS, launcher.blocksFor(bitmapBytes), new KernelArguments()
                     .address("flags", values.memoryAddress()).integer("count", groupCount).integer("invert", 0)

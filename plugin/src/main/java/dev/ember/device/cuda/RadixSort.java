@@ -6,17 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.DateDayVector;
-import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.SmallIntVector;
-import org.apache.arrow.vector.TimeStampVector;
-import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarCharVector;
 
 /**
@@ -47,18 +38,8 @@ final class RadixSort {
     private static final int FLAG_NULLS_FIRST = 2;
 
     /** The key kinds of sort.cu; the ordinals are the kernel's kind codes, the width the normalized bytes. */
-    private enum Kind {
-        BOOLEAN(1), BYTE(1), SHORT(2), INT(4), LONG(8), FLOAT(4), DOUBLE(8), DECIMAL(16), STRING(0);
-
-        final int width;
-
-        Kind(int width) {
-            this.width = width;
-        }
-    }
-
     /** One key column's buffers (for strings, {@code values} is the byte buffer). */
-    private record Column(Kind kind, long values, long offsets, long validity) {}
+    private record Column(ColumnKind kind, long values, long offsets, long validity) {}
 
     /** One counting-sort pass: the column, which digit, and the direction flags. */
     private record Pass(Column column, int spec, int flags) {}
@@ -71,7 +52,7 @@ final class RadixSort {
 
     /** Why {@code sortIndices} cannot sort {@code key} at all on this device, or empty when the kernels cover its type. */
     static Optional<String> unsupportedType(FieldVector key) {
-        return kindOf(key) == null ? Optional.of("sort key column " + key.getField().getName() + " of Arrow type "
+        return ColumnKind.of(key) == null ? Optional.of("sort key column " + key.getField().getName() + " of Arrow type "
                 + key.getField().getType() + " has no radix sort kernel") : Optional.empty();
     }
 
@@ -124,7 +105,7 @@ final class RadixSort {
                 long low = spread.getLong(k * 3L * Long.BYTES);
                 long high = spread.getLong((k * 3L + 1) * Long.BYTES);
                 boolean anyNull = spread.getLong((k * 3L + 2) * Long.BYTES) != 0;
-                if (column.kind() == Kind.STRING) {
+                if (column.kind() == ColumnKind.STRING) {
                     if (low > MAX_STRING_KEY_BYTES) {
                         return Optional.empty();
                     }
@@ -222,14 +203,14 @@ final class RadixSort {
 
     /** Checks and prefetches a key column's buffers for {@code rowCount} rows. */
     private Column column(String name, FieldVector key, int rowCount) {
-        Kind kind = kindOf(key);
+        ColumnKind kind = ColumnKind.of(key);
         if (kind == null) {
             throw new IllegalArgumentException(unsupportedType(key).orElseThrow());
         }
         long validity = key.getValidityBuffer().memoryAddress();
         launcher.requireManaged(name + " validity", validity, (rowCount + 7L) / 8);
         launcher.prefetchToDevice(validity, (rowCount + 7L) / 8);
-        if (kind == Kind.STRING) {
+        if (kind == ColumnKind.STRING) {
             VarCharVector strings = (VarCharVector) key;
             long offsets = strings.getOffsetBuffer().memoryAddress();
             long bytes = strings.getOffsetBuffer().getInt((long) rowCount * Integer.BYTES);
@@ -242,33 +223,11 @@ final class RadixSort {
             return new Column(kind, data == 0 ? offsets : data, offsets, validity);
         }
         long values = key.getDataBuffer().memoryAddress();
-        long valueBytes = kind == Kind.BOOLEAN ? (rowCount + 7L) / 8 : (long) rowCount * kind.width;
+        long valueBytes = kind.valueBytes(rowCount);
         launcher.requireManaged(name + " values", values, valueBytes);
         launcher.prefetchToDevice(values, valueBytes);
         // fixed-width kinds read no offsets: any valid address stands in
         return new Column(kind, values, values, validity);
     }
 
-    private static Kind kindOf(FieldVector key) {
-        if (key instanceof BitVector) {
-            return Kind.BOOLEAN;
-        } else if (key instanceof TinyIntVector) {
-            return Kind.BYTE;
-        } else if (key instanceof SmallIntVector) {
-            return Kind.SHORT;
-        } else if (key instanceof IntVector || key instanceof DateDayVector) {
-            return Kind.INT;
-        } else if (key instanceof BigIntVector || key instanceof TimeStampVector) {
-            return Kind.LONG;
-        } else if (key instanceof Float4Vector) {
-            return Kind.FLOAT;
-        } else if (key instanceof Float8Vector) {
-            return Kind.DOUBLE;
-        } else if (key instanceof DecimalVector) {
-            return Kind.DECIMAL;
-        } else if (key instanceof VarCharVector) {
-            return Kind.STRING;
-        }
-        return null;
-    }
 }
