@@ -3,22 +3,17 @@ package dev.ember.device.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ember.device.Device;
 import dev.ember.device.host.HostDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,33 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * row to more than one grid; shares of negative indices from none to all. Concatenate: no parts, empty
  * parts, one row, many parts of odd sizes (so that parts share validity bytes), and more than one grid.
  */
-class TestCopyConformance {
+class TestCopyConformance extends EmulatorConformance {
 
     private static final int[] SIZES = {0, 1, 7, 257, 1025, 8193, 40_000};
-
-    private static long seed;
-    private static Device host;
-    private static Device cuda;
-
-    private BufferAllocator allocator;
-
-    @BeforeAll
-    static void openDevices() {
-        seed = Long.getLong("ember.test.seed", System.nanoTime());
-        System.out.println("TestCopyConformance seed: " + seed + " (replay with -Dember.test.seed=" + seed + ")");
-        host = new HostDevice();
-        cuda = EmulatorDevice.opened().device();
-    }
-
-    @BeforeEach
-    void newAllocator() {
-        allocator = EmulatorDevice.newAllocator("copy conformance");
-    }
-
-    @AfterEach
-    void closeAllocator() {
-        allocator.close();  // fails the test when a primitive leaked a buffer
-    }
 
     static Stream<Arguments> gatherOrNullCases() {
         List<Arguments> cases = new ArrayList<>();

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.catalog.SupportLevel;
 import dev.ember.columnar.ArrowTypes;
-import dev.ember.device.Device;
 import dev.ember.device.host.HostDevice;
-import dev.ember.device.cuda.CudaDevice;
 import dev.ember.expr.CompilerSettings;
 import dev.ember.expr.ExpressionCompiler;
 import dev.ember.expr.Program;
@@ -19,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DecimalVector;
@@ -48,9 +45,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.Metadata;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import scala.Enumeration;
 import scala.Option;
@@ -63,7 +57,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * must give identical vectors, or the same error (class and message). Programs the kernel covers
  * must run on it; those it refuses must fall back to the host with one of the documented reasons.
  */
-class TestDecimalKernelConformance {
+class TestDecimalKernelConformance extends EmulatorConformance {
 
     private static final int[] SIZES = {0, 1, 7, 257, 3_000};
     private static final int PROGRAMS = 220;
@@ -71,30 +65,6 @@ class TestDecimalKernelConformance {
     /** The words of the reasons {@code DecimalEncoding} gives for the shapes it refuses. */
     private static final List<String> REFUSALS = List.of("wider than 256 bits", "integral quotient of more than 39",
             "Double.toString", "correctly rounded conversion", "range check of wide decimals");
-
-    private static long seed;
-    private static Device host;
-    private static CudaDevice cuda;
-
-    private BufferAllocator allocator;
-
-    @BeforeAll
-    static void openDevices() {
-        seed = Long.getLong("ember.test.seed", System.nanoTime());
-        System.out.println("TestDecimalKernelConformance seed: " + seed + " (replay with -Dember.test.seed=" + seed + ")");
-        host = new HostDevice();
-        cuda = (CudaDevice) EmulatorDevice.opened().device();
-    }
-
-    @BeforeEach
-    void newAllocator() {
-        allocator = EmulatorDevice.newAllocator("decimal-conformance");
-    }
-
-    @AfterEach
-    void closeAllocator() {
-        allocator.close();  // fails the test when an evaluation leaked a buffer
-    }
 
     @Test
     void randomDecimalProgramsMatchTheHostInterpreter() {

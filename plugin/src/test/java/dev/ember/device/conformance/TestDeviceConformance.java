@@ -2,7 +2,6 @@ package dev.ember.device.conformance;
 
 import static dev.ember.device.conformance.VectorAssertions.assertSameVector;
 
-import dev.ember.device.Device;
 import dev.ember.device.host.HostDevice;
 import dev.ember.expr.CompilerSettings;
 import dev.ember.expr.ExpressionCompiler;
@@ -10,7 +9,6 @@ import dev.ember.expr.Program;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
@@ -20,9 +18,6 @@ import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -38,33 +33,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * <p>The build runs this class twice, in forked JVMs: in normal thread order and with the
  * emulator's reverse thread order and poisoned allocations (see plugin/pom.xml).
  */
-class TestDeviceConformance {
+class TestDeviceConformance extends EmulatorConformance {
 
     private static final int[] SIZES = {0, 1, 7, 31, 33, 255, 256, 257, 1023, 1025, 8191, 8192, 8193, 40_000};
-
-    private static long seed;
-    private static Device host;
-    private static Device cuda;
-
-    private BufferAllocator allocator;
-
-    @BeforeAll
-    static void openDevices() {
-        seed = Long.getLong("ember.test.seed", System.nanoTime());
-        System.out.println("TestDeviceConformance seed: " + seed + " (replay with -Dember.test.seed=" + seed + ")");
-        host = new HostDevice();
-        cuda = EmulatorDevice.opened().device();
-    }
-
-    @BeforeEach
-    void newAllocator() {
-        allocator = EmulatorDevice.newAllocator("conformance");
-    }
-
-    @AfterEach
-    void closeAllocator() {
-        allocator.close();  // fails the test when a primitive leaked a buffer
-    }
 
     static Stream<Arguments> selectCases() {
         List<Arguments> cases = new ArrayList<>();

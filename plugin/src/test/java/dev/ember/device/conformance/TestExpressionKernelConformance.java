@@ -3,15 +3,12 @@ package dev.ember.device.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ember.device.Device;
 import dev.ember.device.host.HostDevice;
-import dev.ember.device.cuda.CudaDevice;
 import dev.ember.expr.CompilerSettings;
 import dev.ember.expr.ExpressionCompiler;
 import dev.ember.expr.Program;
 import java.util.List;
 import java.util.Random;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.DecimalVector;
@@ -36,9 +33,6 @@ import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
 import org.apache.spark.sql.catalyst.expressions.Year;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DataType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import scala.Enumeration;
 import scala.Option;
@@ -51,35 +45,10 @@ import scala.Option;
  * block, and more than one grid's worth of grid-stride iterations (a grid covers
  * {@link EmulatorDevice#MAX_BLOCKS_PER_GRID} * 256 threads * 8 rows).
  */
-class TestExpressionKernelConformance {
+class TestExpressionKernelConformance extends EmulatorConformance {
 
     private static final int[] SIZES = {0, 1, 7, 257, 20_000};
     private static final int PROGRAMS = 180;
-
-    private static long seed;
-    private static Device host;
-    private static CudaDevice cuda;
-
-    private BufferAllocator allocator;
-
-    @BeforeAll
-    static void openDevices() {
-        seed = Long.getLong("ember.test.seed", System.nanoTime());
-        System.out.println("TestExpressionKernelConformance seed: " + seed + " (replay with -Dember.test.seed="
-                + seed + ")");
-        host = new HostDevice();
-        cuda = (CudaDevice) EmulatorDevice.opened().device();
-    }
-
-    @BeforeEach
-    void newAllocator() {
-        allocator = EmulatorDevice.newAllocator("expression-conformance");
-    }
-
-    @AfterEach
-    void closeAllocator() {
-        allocator.close();  // fails the test when an evaluation leaked a buffer
-    }
 
     @Test
     void randomProgramsMatchTheHostInterpreter() {

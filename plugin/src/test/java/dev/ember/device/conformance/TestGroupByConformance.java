@@ -6,19 +6,14 @@ import dev.ember.device.Device;
 import dev.ember.device.Device.AggregateOperation;
 import dev.ember.device.Device.AggregateOperation.Kind;
 import dev.ember.device.Primitive;
-import dev.ember.device.cuda.CudaDevice;
 import dev.ember.device.host.HostDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * duplicates and one hot key, added in two calls; sizes from empty through one row to more than one grid.
  * A grouping with string keys runs on the host, named and counted.
  */
-class TestGroupByConformance {
+class TestGroupByConformance extends EmulatorConformance {
 
     private static final int[] SIZES = {0, 1, 7, 257, 1025, 8193, 20_000};
 
@@ -48,38 +43,8 @@ class TestGroupByConformance {
     private static final int DECIMAL_9 = 8;
     private static final int STRING = 11;
 
-    private static long seed;
-    private static Device host;
-    private static CudaDevice cuda;
-
-    private BufferAllocator allocator;
-
-    @BeforeAll
-    static void openDevices() {
-        seed = Long.getLong("ember.test.seed", System.nanoTime());
-        System.out.println("TestGroupByConformance seed: " + seed + " (replay with -Dember.test.seed=" + seed + ")");
-        host = new HostDevice();
-        cuda = (CudaDevice) EmulatorDevice.opened().device();
-    }
-
-    @BeforeEach
-    void newAllocator() {
-        allocator = EmulatorDevice.newAllocator("group-by conformance");
-    }
-
-    @AfterEach
-    void closeAllocator() {
-        allocator.close();  // fails the test when a primitive leaked a buffer
-    }
-
     static Stream<Arguments> cases() {
-        List<Arguments> cases = new ArrayList<>();
-        for (int size : SIZES) {
-            for (RowShape shape : RowShape.values()) {
-                cases.add(Arguments.of(size, shape));
-            }
-        }
-        return cases.stream();
+        return sizesByShape(SIZES);
     }
 
     /** An operation and the columns (positions in {@link RandomVectors#TYPES}) it reads. */

@@ -4,17 +4,11 @@ import static dev.ember.device.conformance.VectorAssertions.assertSameVector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ember.device.Device;
 import dev.ember.device.host.HostDevice;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,44 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * sizes from empty through one row to more than one grid. Then {@code splitByPartition} by those ids:
  * the same rows in the same order per partition, and the same errors for null and out-of-range ids.
  */
-class TestHashPartitionConformance {
+class TestHashPartitionConformance extends EmulatorConformance {
 
     private static final int[] SIZES = {0, 1, 7, 257, 1025, 8193, 40_000};
     private static final int[] PARTITION_COUNTS = {1, 7, 200};
 
-    private static long seed;
-    private static Device host;
-    private static Device cuda;
-
-    private BufferAllocator allocator;
-
-    @BeforeAll
-    static void openDevices() {
-        seed = Long.getLong("ember.test.seed", System.nanoTime());
-        System.out.println("TestHashPartitionConformance seed: " + seed + " (replay with -Dember.test.seed=" + seed
-                + ")");
-        host = new HostDevice();
-        cuda = EmulatorDevice.opened().device();
-    }
-
-    @BeforeEach
-    void newAllocator() {
-        allocator = EmulatorDevice.newAllocator("hash partition conformance");
-    }
-
-    @AfterEach
-    void closeAllocator() {
-        allocator.close();  // fails the test when a primitive leaked a buffer
-    }
-
     static Stream<Arguments> cases() {
-        List<Arguments> cases = new ArrayList<>();
-        for (int size : SIZES) {
-            for (RowShape shape : RowShape.values()) {
-                cases.add(Arguments.of(size, shape));
-            }
-        }
-        return cases.stream();
+        return sizesByShape(SIZES);
     }
 
     @ParameterizedTest(name = "hashPartition rows={0} shape={1}")

@@ -11,13 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * pairs above the device ({@code JoinStream}), so equal pairs give equal joins; the join SQL suites check
  * the join types end to end on the emulator ({@code emulator-sql}).
  */
-class TestJoinTableConformance {
+class TestJoinTableConformance extends EmulatorConformance {
 
     /** (build rows, probe rows). */
     private static final int[][] SIZES = {{0, 50}, {50, 0}, {1, 1}, {1, 300}, {300, 1}, {257, 1025}, {3000, 2500},
@@ -45,30 +41,6 @@ class TestJoinTableConformance {
     private static final int[] MAX_PAIRS = {1, 97, 4096};
     /** Probe calls compared per pass: bounds the work where a boolean or hot key makes millions of pairs. */
     private static final int CALLS_PER_PASS = 4;
-
-    private static long seed;
-    private static Device host;
-    private static Device cuda;
-
-    private BufferAllocator allocator;
-
-    @BeforeAll
-    static void openDevices() {
-        seed = Long.getLong("ember.test.seed", System.nanoTime());
-        System.out.println("TestJoinTableConformance seed: " + seed + " (replay with -Dember.test.seed=" + seed + ")");
-        host = new HostDevice();
-        cuda = EmulatorDevice.opened().device();
-    }
-
-    @BeforeEach
-    void newAllocator() {
-        allocator = EmulatorDevice.newAllocator("join table conformance");
-    }
-
-    @AfterEach
-    void closeAllocator() {
-        allocator.close();  // fails the test when a primitive leaked a buffer
-    }
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();

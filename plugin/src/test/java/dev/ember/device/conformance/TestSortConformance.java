@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ember.device.Device;
 import dev.ember.device.Device.SortKey;
 import dev.ember.device.Primitive;
-import dev.ember.device.cuda.CudaDevice;
 import dev.ember.device.host.HostDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -35,44 +29,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * one grid (of the per-row kernels; one test has more tiles than one grid of the per-tile kernels). Strings: short ones with zero bytes, high bytes and shared prefixes run on the kernels; the edge
  * values' 300-byte string sends its sorts to the host (named and counted), with the same answer.
  */
-class TestSortConformance {
+class TestSortConformance extends EmulatorConformance {
 
     private static final int[] SIZES = {0, 1, 7, 257, 1025, 8193, 20_000};
     private static final List<SortKey> ORDERS = List.of(new SortKey(true, true), new SortKey(true, false),
             new SortKey(false, true), new SortKey(false, false));
 
-    private static long seed;
-    private static Device host;
-    private static CudaDevice cuda;
-
-    private BufferAllocator allocator;
-
-    @BeforeAll
-    static void openDevices() {
-        seed = Long.getLong("ember.test.seed", System.nanoTime());
-        System.out.println("TestSortConformance seed: " + seed + " (replay with -Dember.test.seed=" + seed + ")");
-        host = new HostDevice();
-        cuda = (CudaDevice) EmulatorDevice.opened().device();
-    }
-
-    @BeforeEach
-    void newAllocator() {
-        allocator = EmulatorDevice.newAllocator("sort conformance");
-    }
-
-    @AfterEach
-    void closeAllocator() {
-        allocator.close();  // fails the test when a primitive leaked a buffer
-    }
-
     static Stream<Arguments> cases() {
-        List<Arguments> cases = new ArrayList<>();
-        for (int size : SIZES) {
-            for (RowShape shape : RowShape.values()) {
-                cases.add(Arguments.of(size, shape));
-            }
-        }
-        return cases.stream();
+        return sizesByShape(SIZES);
     }
 
     @ParameterizedTest(name = "each key alone rows={0} shape={1}")

@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.ember.device.Device;
 import dev.ember.device.host.HostDevice;
-import dev.ember.device.cuda.CudaDevice;
 import dev.ember.expr.CompilerSettings;
 import dev.ember.expr.ExpressionCompiler;
 import dev.ember.expr.Program;
@@ -18,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -42,9 +39,6 @@ import org.apache.spark.sql.catalyst.expressions.Not;
 import org.apache.spark.sql.catalyst.expressions.StartsWith;
 import org.apache.spark.sql.catalyst.expressions.Substring;
 import org.apache.spark.sql.types.Metadata;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
@@ -57,35 +51,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * identical result vectors, and the kernel must really have run them. Shapes the kernel refuses
  * (casts from and to strings) and LIKE over malformed UTF-8 run on the host, counted there.
  */
-class TestStringExpressionKernelConformance {
+class TestStringExpressionKernelConformance extends EmulatorConformance {
 
     private static final int[] SIZES = {0, 1, 7, 257, 5_000};
     private static final int PROGRAMS = 160;
-
-    private static long seed;
-    private static Device host;
-    private static CudaDevice cuda;
-
-    private BufferAllocator allocator;
-
-    @BeforeAll
-    static void openDevices() {
-        seed = Long.getLong("ember.test.seed", System.nanoTime());
-        System.out.println("TestStringExpressionKernelConformance seed: " + seed + " (replay with -Dember.test.seed="
-                + seed + ")");
-        host = new HostDevice();
-        cuda = (CudaDevice) EmulatorDevice.opened().device();
-    }
-
-    @BeforeEach
-    void newAllocator() {
-        allocator = EmulatorDevice.newAllocator("string-expression-conformance");
-    }
-
-    @AfterEach
-    void closeAllocator() {
-        allocator.close();  // fails the test when an evaluation leaked a buffer
-    }
 
     @Test
     void randomStringProgramsRunOnTheKernelAndMatchTheHost() {
