@@ -13,7 +13,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
-import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.catalyst.plans.physical.UnknownPartitioning;
@@ -116,7 +115,7 @@ public final class EmberExpandExec extends EmberExec {
             List<Program> computed = new ArrayList<>();
             int[] sharedInput = new int[expressions.size()];
             for (int i = 0; i < expressions.size(); i++) {
-                sharedInput[i] = inputOrdinal(expressions.get(i), input);
+                sharedInput[i] = Planning.inputOrdinal(expressions.get(i), input);
                 Program program = sharedInput[i] >= 0 ? null : Planning.compiler().compile(expressions.get(i), input);
                 programs.add(program);
                 if (program != null) {
@@ -124,18 +123,6 @@ public final class EmberExpandExec extends EmberExec {
                 }
             }
             return new Projection(java.util.Collections.unmodifiableList(programs), sharedInput, List.copyOf(computed));
-        }
-
-        private static int inputOrdinal(Expression expression, List<Attribute> input) {
-            if (!(expression instanceof AttributeReference reference)) {
-                return -1;
-            }
-            for (int i = 0; i < input.size(); i++) {
-                if (input.get(i).exprId().equals(reference.exprId())) {
-                    return i;
-                }
-            }
-            return -1;
         }
     }
 

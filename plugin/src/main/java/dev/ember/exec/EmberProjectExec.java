@@ -144,16 +144,7 @@ public final class EmberProjectExec extends EmberExec {
 
     /** The input column a projected expression only renames or references, or -1. */
     private static int inputOrdinal(NamedExpression expression, List<Attribute> input) {
-        Expression body = expression instanceof Alias alias ? alias.child() : (Expression) expression;
-        if (!(body instanceof AttributeReference reference)) {
-            return -1;
-        }
-        for (int i = 0; i < input.size(); i++) {
-            if (input.get(i).exprId().equals(reference.exprId())) {
-                return i;
-            }
-        }
-        return -1;
+        return Planning.inputOrdinal(expression instanceof Alias alias ? alias.child() : (Expression) expression, input);
     }
 
     /** Projects the batches of one partition. */
