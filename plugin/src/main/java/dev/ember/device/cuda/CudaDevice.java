@@ -266,9 +266,8 @@ public final class CudaDevice implements Device {
 
     /** Reports one call of {@code primitive} run on the host: to the operator's sink and the device's counter. */
     private void onHost(Primitive primitive) {
-        if (!HOST_REASONS.containsKey(primitive) && primitive != Primitive.EVALUATE
-                && primitive != Primitive.CONCATENATE && primitive != Primitive.SORT_INDICES
-                && primitive != Primitive.GROUP_BY) {
+        // only a primitive whose explain output names a host fallback may run there
+        if (implementationOf(primitive).placement() == Placement.KERNELS) {
             throw new IllegalStateException(primitive + " has a kernel on this device; it must not run on the host");
         }
         hostCalls.get(primitive).incrementAndGet();
