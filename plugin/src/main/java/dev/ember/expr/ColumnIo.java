@@ -431,7 +431,7 @@ final class ColumnIo {
         return ((MemoryUtil.getByte(address + (row >>> 3)) >> (row & 7)) & 1) != 0;
     }
 
-    private static void requireCapacity(ArrowBuf buffer, long bytes, FieldVector vector) {
+    static void requireCapacity(ArrowBuf buffer, long bytes, FieldVector vector) {
         if (buffer.capacity() < bytes) {
             throw new IllegalStateException("a buffer of " + vector.getName() + " holds " + buffer.capacity()
                     + " bytes, fewer than the " + bytes + " its rows need");

@@ -15,8 +15,10 @@ import java.util.List;
  * see only the rows its earlier ones kept. That is Spark's own rule ({@code And.eval} evaluates its
  * right side only when the left is not false, {@code Or.eval} only when it is not true), so an error of
  * a later operand is raised exactly where Spark raises it, and the work shrinks with the selectivity.
- * Every other instruction evaluates its operands over all of its rows, as the stack machine did, except
- * the null checks and string matches of an input that {@link InputPredicates} answers from Arrow directly.
+ * Operands that are an input's null check or its comparison with a constant narrow the undecided rows
+ * straight from the Arrow buffers ({@link NarrowingLeaves}). Every other instruction evaluates its operands
+ * over all of its rows, as the stack machine did, except the null checks and string matches of an input
+ * that {@link InputPredicates} answers from Arrow directly.
  *
  * <p>Immutable; built once per program and interpreter call.
  */
@@ -25,6 +27,8 @@ final class ProgramTree {
     private final List<Instruction> instructions;
     /** For each instruction, the index of the first instruction of the subtree it ends. */
     private final int[] subtreeStart;
+    /** For each instruction, its subtree compiled for {@link NarrowingLeaves}, or null. */
+    private final NarrowingLeaves.Leaf[] leaves;
 
     ProgramTree(Program program) {
         this.program = requireNonNull(program, "program is null");
@@ -44,6 +48,19 @@ final class ProgramTree {
         if (depth != 1) {
             throw new IllegalStateException("malformed program leaves " + depth + " columns: " + program);
         }
+        this.leaves = new NarrowingLeaves.Leaf[instructions.size()];
+        for (int at = 0; at < instructions.size(); at++) {
+            leaves[at] = NarrowingLeaves.compile(instructions, subtreeStart, at);
+        }
+    }
+
+    /** How many of the program's instructions end a subtree that {@link NarrowingLeaves} runs (for tests). */
+    int narrowingLeaves() {
+        int count = 0;
+        for (NarrowingLeaves.Leaf leaf : leaves) {
+            count += leaf == null ? 0 : 1;
+        }
+        return count;
     }
 
     /** Runs the program over the rows of {@code rows} and returns its result column. */
@@ -113,6 +130,15 @@ final class ProgramTree {
         for (int operand : operands) {
             if (count == 0) {
                 break;
+            }
+            int narrowed = leaves[operand] == null ? -1
+                    : leaves[operand].narrow(rows, undecided, count, out, deciding);
+            if (narrowed >= 0) {
+                if (narrowed != count) {
+                    count = narrowed;
+                    view = null;
+                }
+                continue;
             }
             if (view == null) {
                 view = rows.select(undecided, count);

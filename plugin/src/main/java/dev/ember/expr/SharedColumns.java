@@ -120,6 +120,29 @@ final class SharedColumns {
         ColumnIo.matchStrings(inputs.get(ordinal), start, parent == null ? null : rows(), candidates, out);
     }
 
+    /** Input column {@code ordinal} itself, borrowed, for the loops that read Arrow directly. */
+    FieldVector inputVector(int ordinal) {
+        return inputs.get(ordinal);
+    }
+
+    /** The first input row of a root view (its rows are {@code start() + i}). */
+    int start() {
+        return start;
+    }
+
+    /** For a selection, the input row of each of its rows (ascending; not to be modified); null for a root. */
+    int[] inputRows() {
+        return parent == null ? null : rows();
+    }
+
+    /** The last input row of this view's rows; -1 when it has none. */
+    int lastInputRow() {
+        if (size == 0) {
+            return -1;
+        }
+        return parent == null ? start + size - 1 : rows()[size - 1];
+    }
+
     /** The input rows of this selection's rows. */
     private int[] rows() {
         if (rows == null) {

@@ -82,6 +82,15 @@ final class Conformance implements AutoCloseable {
         }
     }
 
+    /** The program Ember compiles {@code expression} into, over inputs of {@code types}. */
+    Program compile(Expression expression, List<DataType> types) {
+        List<Attribute> attributes = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            attributes.add(attribute("c" + i, types.get(i)));
+        }
+        return compiler.compile(expression, attributes);
+    }
+
     /** Checks {@code expression} over the given columns (internal values, null for null). */
     void check(Expression expression, List<DataType> types, List<List<Object>> columns) {
         List<Attribute> attributes = new ArrayList<>();

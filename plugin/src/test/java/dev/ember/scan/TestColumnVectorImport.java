@@ -92,7 +92,8 @@ class TestColumnVectorImport {
         Dictionary dictionary = new Dictionary() {
             @Override
             public int decodeToInt(int id) {
-                return (int) longs[id];
+                // 9 digits at most, so that they are also valid unscaled decimal(9, 2) values
+                return (int) (longs[id] % 1_000_000_000L);
             }
 
             @Override
@@ -117,7 +118,8 @@ class TestColumnVectorImport {
         };
         int rows = 777;
         for (DataType type : List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.FloatType,
-                DataTypes.DoubleType, DataTypes.StringType, DataTypes.DateType, DataTypes.createDecimalType(18, 2))) {
+                DataTypes.DoubleType, DataTypes.StringType, DataTypes.DateType, DataTypes.TimestampType,
+                DataTypes.createDecimalType(18, 2), DataTypes.createDecimalType(9, 2))) {
             for (boolean offHeap : new boolean[] {true, false}) {
                 try (WritableColumnVector column = writable(offHeap, rows, type)) {
                     WritableColumnVector ids = column.reserveDictionaryIds(rows);
@@ -130,6 +132,8 @@ class TestColumnVectorImport {
                     }
                     column.setDictionary(dictionary);
                     assertImportsAsAppender(column, type, 0, rows, "dictionary " + type.simpleString());
+                    // a range inside the batch: ids read from its first row on
+                    assertImportsAsAppender(column, type, 101, 500, "dictionary from row 101 " + type.simpleString());
                 }
             }
         }

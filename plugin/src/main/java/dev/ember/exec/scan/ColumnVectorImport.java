@@ -42,10 +42,10 @@ import org.apache.spark.unsafe.types.UTF8String;
  * its nulls are one byte per row and its booleans one byte per value, so validity and booleans are
  * packed into Arrow's bits in one pass; strings keep their bytes in one child buffer, copied in one
  * piece when the non-null values lie in row order (the reader appends them so) after one pass that
- * writes Arrow's offsets. Dictionary-encoded columns (the reader decodes them lazily), on-heap
- * vectors, partition values ({@code ConstantColumnVector}) and wide decimals are read value by value,
- * still straight into the Arrow buffers; dictionary-encoded strings decode each distinct value of a batch
- * once.
+ * writes Arrow's offsets. Dictionary-encoded columns (the reader decodes them lazily) decode each
+ * distinct id of a batch once: integers, dates, timestamps, decimals of up to 18 digits and strings. Other
+ * dictionary-encoded values, on-heap vectors, partition values ({@code ConstantColumnVector}) and wide
+ * decimals are read value by value, still straight into the Arrow buffers.
  *
  * <p>Values under nulls are written as zeros, as {@code ColumnAppender} writes them. Stateless; the
  * caller owns the returned batch.
@@ -163,6 +163,26 @@ public final class ColumnVectorImport {
             return;
         }
         boolean nulls = column.hasNull();
+        boolean integral = type == IntegerType$.MODULE$ || type == DateType$.MODULE$ || type == LongType$.MODULE$
+                || type == TimestampType$.MODULE$;
+        if (integral) {
+            long[] table = dictionaryTable(column, start, rows, width == 8);
+            if (table != null) {
+                long ids = ((OffHeapColumnVector) ((WritableColumnVector) column).getDictionaryIds()).valuesNativeAddress();
+                long address = data.memoryAddress();
+                for (int row = 0; row < rows; row++) {
+                    if (!(nulls && column.isNullAt(start + row))) {
+                        long value = table[Platform.getInt(null, ids + 4L * (start + row))];
+                        if (width == 4) {
+                            Platform.putInt(null, address + 4L * row, (int) value);
+                        } else {
+                            Platform.putLong(null, address + 8L * row, value);
+                        }
+                    }
+                }
+                return;
+            }
+        }
         for (int row = 0; row < rows; row++) {
             if (nulls && column.isNullAt(start + row)) {
                 continue;
@@ -211,6 +231,20 @@ public final class ColumnVectorImport {
         ArrowBuf data = out.getDataBuffer();
         boolean nulls = column.hasNull();
         boolean writable = column instanceof WritableColumnVector;
+        long[] table = writable && precision <= Decimal.MAX_LONG_DIGITS()
+                ? dictionaryTable(column, start, rows, precision > Decimal.MAX_INT_DIGITS()) : null;
+        if (table != null) {
+            long ids = ((OffHeapColumnVector) ((WritableColumnVector) column).getDictionaryIds()).valuesNativeAddress();
+            long address = data.memoryAddress();
+            for (int row = 0; row < rows; row++) {
+                if (!(nulls && column.isNullAt(start + row))) {
+                    long unscaled = table[Platform.getInt(null, ids + 4L * (start + row))];
+                    Platform.putLong(null, address + 16L * row, unscaled);
+                    Platform.putLong(null, address + 16L * row + 8, unscaled >> 63);
+                }
+            }
+            return;
+        }
         for (int row = 0; row < rows; row++) {
             if (nulls && column.isNullAt(start + row)) {
                 continue;
@@ -231,6 +265,45 @@ public final class ColumnVectorImport {
                 out.set(row, exact.setScale(scale));
             }
         }
+    }
+
+    /**
+     * For a dictionary-encoded int or long column whose ids are off-heap: its values indexed by dictionary
+     * id, decoded once for each id the rows use (Spark's vectors decode on every read, through two calls
+     * per value; a column such as TPC-H's {@code l_discount} repeats eleven values over millions of rows).
+     * Null for any other column, or when the ids span more than a quarter as many values as there are rows
+     * (a near-unique column, where decoding ahead saves little).
+     *
+     * @param wide read the values as longs, else as ints
+     */
+    private static long[] dictionaryTable(ColumnVector column, int start, int rows, boolean wide) {
+        if (!(column instanceof WritableColumnVector writable) || !writable.hasDictionary()
+                || !(writable.getDictionaryIds() instanceof OffHeapColumnVector offHeapIds)) {
+            return null;
+        }
+        long ids = offHeapIds.valuesNativeAddress();
+        boolean nulls = column.hasNull();
+        int maxId = -1;
+        for (int row = 0; row < rows; row++) {
+            if (!(nulls && column.isNullAt(start + row))) {
+                maxId = Math.max(maxId, Platform.getInt(null, ids + 4L * (start + row)));
+            }
+        }
+        if ((long) maxId * 4 >= rows || maxId >= DICTIONARY_CACHE_IDS) {
+            return null;
+        }
+        long[] table = new long[maxId + 1];
+        boolean[] decoded = new boolean[maxId + 1];
+        for (int row = 0; row < rows; row++) {
+            if (!(nulls && column.isNullAt(start + row))) {
+                int id = Platform.getInt(null, ids + 4L * (start + row));
+                if (!decoded[id]) {
+                    decoded[id] = true;
+                    table[id] = wide ? column.getLong(start + row) : column.getInt(start + row);
+                }
+            }
+        }
+        return table;
     }
 
     /**
