@@ -48,9 +48,7 @@ public abstract class HostColumn {
         requireNonNull(vector, "vector is null");
         if (vector instanceof BitVector bits) {
             return new BooleanColumn(bits);
-        } else if (vector instanceof TinyIntVector || vector instanceof SmallIntVector || vector instanceof IntVector
-                || vector instanceof DateDayVector || vector instanceof BigIntVector
-                || vector instanceof TimeStampVector) {
+        } else if (integralWidth(vector) != 0) {
             return new IntegralColumn((BaseFixedWidthVector) vector);
         } else if (vector instanceof Float4Vector floats) {
             return new FloatColumn(floats);
@@ -63,6 +61,16 @@ public abstract class HostColumn {
         }
         throw new IllegalArgumentException("the host primitives do not support vectors of type "
                 + vector.getField().getType());
+    }
+
+    /**
+     * The width in bytes of a vector of signed integers, dates or timestamps (the values an
+     * {@code IntegralColumn} reads as longs), or 0 for any other vector.
+     */
+    public static int integralWidth(FieldVector vector) {
+        return vector instanceof TinyIntVector || vector instanceof SmallIntVector || vector instanceof IntVector
+                || vector instanceof DateDayVector || vector instanceof BigIntVector
+                || vector instanceof TimeStampVector ? ((BaseFixedWidthVector) vector).getTypeWidth() : 0;
     }
 
     public final FieldVector vector() {

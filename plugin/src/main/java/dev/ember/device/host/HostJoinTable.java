@@ -9,11 +9,17 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 
 /**
- * The join hash table on the host: one entry per distinct non-null build key (its first row), and the
- * build rows of each entry side by side in one array (a compressed row layout: an entry's rows are
- * {@code rows[start[entry], start[entry] + count[entry])}, in ascending order), so a probe reads a key's
- * matches in one sequential run instead of following a chain of random accesses. The build key vectors
- * are borrowed and must outlive the table.
+ * The join hash table on the host: one entry per distinct non-null build key, numbered densely in the
+ * order of their first rows, and the build rows of each entry side by side in one array (a compressed row
+ * layout: entry {@code e}'s rows are {@code rows[offsets[e], offsets[e + 1])}, in ascending order), so a
+ * probe reads a key's matches in one sequential run instead of following a chain of random accesses.
+ *
+ * <p>A single key of signed integers, dates or timestamps (most equi-joins: TPC-H joins on one integer
+ * key each but two) is held in {@link IntegralKeySlots}, which stores the key values themselves in its
+ * slots: a lookup compares them there instead of reading the build column at a random row, and touches
+ * one slot pair, one offset pair and the run of rows. Other keys go through {@link HostHashTable}, slots
+ * of first rows compared through {@link HostKeys}. The build key vectors are borrowed and must outlive the
+ * table.
  */
 public final class HostJoinTable implements Device.JoinTable {
     /** Probe rows hashed together, ahead of the lookups. */
@@ -21,46 +27,68 @@ public final class HostJoinTable implements Device.JoinTable {
 
     private final HostKeys buildKeys;
     private final int buildRows;
+    /** The general table (slots of entries' first rows), or null for an integral key. */
     private final HostHashTable table;
-    /** Per entry (indexed by the entry's first row): where its rows start in {@link #rows}, and how many. */
-    private final int[] start;
-    private final int[] count;
+    /** The dense entry of each entry's first row (general table only). */
+    private final int[] entryOfFirstRow;
+    /** The integral key's slots, or null. */
+    private final IntegralKeySlots integralSlots;
+    /** Entry {@code e}'s rows are {@code rows[offsets[e], offsets[e + 1])}. */
+    private final int[] offsets;
     /** The build rows with a non-null key, grouped by entry. */
     private final int[] rows;
 
     private HostJoinTable(List<FieldVector> keys, int rowCount) {
         this.buildKeys = new HostKeys(keys);
         this.buildRows = rowCount;
-        this.table = new HostHashTable(rowCount);
-        HostHashTable.EntryMatcher sameBuildKey = (entry, row) -> buildKeys.sameKey(entry, buildKeys, row);
-        long[] hashes = new long[rowCount];
-        boolean[] nullKey = new boolean[rowCount];
-        buildKeys.hashRows(0, rowCount, hashes, nullKey);
         int[] entryOfRow = new int[rowCount];
-        this.count = new int[rowCount];
-        int keyed = 0;
-        for (int row = 0; row < rowCount; row++) {
-            if (nullKey[row]) {
-                entryOfRow[row] = -1;
-                continue;
+        int entries;
+        int width = keys.size() == 1 ? HostColumn.integralWidth(keys.get(0)) : 0;
+        if (width != 0) {
+            this.table = null;
+            this.entryOfFirstRow = null;
+            this.integralSlots = new IntegralKeySlots(rowCount);
+            FieldVector key = keys.get(0);
+            long validity = key.getValidityBuffer().memoryAddress();
+            long data = key.getDataBuffer().memoryAddress();
+            for (int row = 0; row < rowCount; row++) {
+                entryOfRow[row] = IntegralKeySlots.isValid(validity, row)
+                        ? integralSlots.findOrInsert(IntegralKeySlots.value(data, width, row)) : -1;
             }
-            int entry = table.findOrInsert(hashes[row], sameBuildKey, row, row);
-            entryOfRow[row] = entry;
-            count[entry]++;
-            keyed++;
-        }
-        // an entry's first row comes before its other rows, so one pass lays the entries out in row order
-        this.start = new int[rowCount];
-        int[] fill = new int[rowCount];
-        int next = 0;
-        for (int row = 0; row < rowCount; row++) {
-            if (entryOfRow[row] == row) {
-                start[row] = next;
-                fill[row] = next;
-                next += count[row];
+            entries = integralSlots.size();
+        } else {
+            this.integralSlots = null;
+            this.table = new HostHashTable(rowCount);
+            this.entryOfFirstRow = new int[rowCount];
+            HostHashTable.EntryMatcher sameBuildKey = (entry, row) -> buildKeys.sameKey(entry, buildKeys, row);
+            long[] hashes = new long[rowCount];
+            boolean[] nullKey = new boolean[rowCount];
+            buildKeys.hashRows(0, rowCount, hashes, nullKey);
+            entries = 0;
+            for (int row = 0; row < rowCount; row++) {
+                if (nullKey[row]) {
+                    entryOfRow[row] = -1;
+                    continue;
+                }
+                int first = table.findOrInsert(hashes[row], sameBuildKey, row, row);
+                if (first == row) {
+                    entryOfFirstRow[row] = entries++;
+                }
+                entryOfRow[row] = entryOfFirstRow[first];
             }
         }
-        this.rows = new int[keyed];
+        // counts, then their running sums, then each entry's rows in row order
+        this.offsets = new int[entries + 1];
+        for (int row = 0; row < rowCount; row++) {
+            if (entryOfRow[row] >= 0) {
+                offsets[entryOfRow[row] + 1]++;
+            }
+        }
+        for (int entry = 0; entry < entries; entry++) {
+            offsets[entry + 1] += offsets[entry];
+        }
+        this.rows = new int[offsets[entries]];
+        int[] fill = Arrays.copyOf(offsets, entries);
         for (int row = 0; row < rowCount; row++) {
             int entry = entryOfRow[row];
             if (entry >= 0) {
@@ -87,7 +115,9 @@ public final class HostJoinTable implements Device.JoinTable {
 
     @Override
     public long bytes() {
-        return table.bytes() + ((long) start.length + count.length + rows.length) * Integer.BYTES;
+        long slots = table != null ? table.bytes() + (long) entryOfFirstRow.length * Integer.BYTES
+                : integralSlots.bytes();
+        return slots + ((long) offsets.length + rows.length) * Integer.BYTES;
     }
 
     /** See {@link Device#probeJoinTable}. */
@@ -97,38 +127,59 @@ public final class HostJoinTable implements Device.JoinTable {
             throw new IllegalArgumentException(probeKeys.size() + " probe keys for " + buildKeys.size()
                     + " build keys");
         }
-        HostKeys probe = new HostKeys(probeKeys);
-        HostHashTable.EntryMatcher sameKey = (entry, row) -> buildKeys.sameKey(entry, probe, row);
+        for (FieldVector key : probeKeys) {
+            if (key.getValueCount() < rowCount) {
+                throw new IllegalArgumentException("probe key " + key.getField().getName() + " holds "
+                        + key.getValueCount() + " values, fewer than the " + rowCount + " probe rows");
+            }
+        }
+        int width = integralSlots == null ? 0 : HostColumn.integralWidth(probeKeys.get(0));
+        if (integralSlots != null && width == 0) {
+            throw new IllegalArgumentException("an integral build key probed with a "
+                    + probeKeys.get(0).getField().getType() + " key");
+        }
+        HostKeys probe = integralSlots == null ? new HostKeys(probeKeys) : null;
+        HostHashTable.EntryMatcher sameKey = probe == null ? null : (entry, row) -> buildKeys.sameKey(entry, probe, row);
+        long validity = width == 0 ? 0 : probeKeys.get(0).getValidityBuffer().memoryAddress();
+        long data = width == 0 ? 0 : probeKeys.get(0).getDataBuffer().memoryAddress();
         int[] probeRows = new int[Math.max(16, Math.min(maxPairs, rowCount - startRow))];
         int[] matchedRows = new int[probeRows.length];
         int pairs = 0;
         int row = startRow;
-        long[] hashes = new long[Math.min(PROBE_BLOCK_ROWS, Math.max(0, rowCount - startRow))];
+        long[] hashes = new long[probe == null ? 0 : Math.min(PROBE_BLOCK_ROWS, Math.max(0, rowCount - startRow))];
         boolean[] nullKey = new boolean[hashes.length];
         int blockStart = row;
         int blockEnd = row;
         for (; row < rowCount && pairs < maxPairs; row++) {
-            if (row == blockEnd) {
-                // hash the keys a block at a time: the loop may stop early once maxPairs pairs are found
-                blockStart = row;
-                blockEnd = Math.min(rowCount, row + hashes.length);
-                probe.hashRows(blockStart, blockEnd - blockStart, hashes, nullKey);
+            int entry;
+            if (probe == null) {
+                entry = IntegralKeySlots.isValid(validity, row)
+                        ? integralSlots.find(IntegralKeySlots.value(data, width, row)) : -1;
+            } else {
+                if (row == blockEnd) {
+                    // hash the keys a block at a time: the loop may stop early once maxPairs pairs are found
+                    blockStart = row;
+                    blockEnd = Math.min(rowCount, row + hashes.length);
+                    probe.hashRows(blockStart, blockEnd - blockStart, hashes, nullKey);
+                }
+                int first = nullKey[row - blockStart] ? -1 : table.find(hashes[row - blockStart], sameKey, row);
+                entry = first < 0 ? -1 : entryOfFirstRow[first];
             }
-            if (nullKey[row - blockStart]) {
-                continue;
-            }
-            int entry = table.find(hashes[row - blockStart], sameKey, row);
             if (entry < 0) {
                 continue;
             }
-            int matches = count[entry];
+            int from = offsets[entry];
+            int matches = offsets[entry + 1] - from;
             if (pairs + matches > probeRows.length) {
                 int grown = Math.max(pairs + matches, probeRows.length * 2);
                 probeRows = Arrays.copyOf(probeRows, grown);
                 matchedRows = Arrays.copyOf(matchedRows, grown);
             }
-            Arrays.fill(probeRows, pairs, pairs + matches, row);
-            System.arraycopy(rows, start[entry], matchedRows, pairs, matches);
+            // most keys have a few rows: a plain loop beats two bulk calls per probe row
+            for (int i = 0; i < matches; i++) {
+                probeRows[pairs + i] = row;
+                matchedRows[pairs + i] = rows[from + i];
+            }
             pairs += matches;
         }
         IntVector probeOut = toVector("probe", probeRows, pairs, allocator);

@@ -9,8 +9,10 @@ import dev.ember.memory.MemoryContext;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
@@ -334,10 +336,17 @@ final class JoinStream implements BatchIterator.Source {
         return false;
     }
 
+    /** The values of a vector of positions (never null, as the join primitives return them). */
     private static int[] toArray(IntVector vector) {
         int[] values = new int[vector.getValueCount()];
+        ArrowBuf data = vector.getDataBuffer();
+        if (data.capacity() < (long) values.length * Integer.BYTES) {
+            throw new IllegalStateException("a position vector of " + values.length + " values holds "
+                    + data.capacity() + " bytes");
+        }
+        long address = data.memoryAddress();
         for (int i = 0; i < values.length; i++) {
-            values[i] = vector.get(i);
+            values[i] = MemoryUtil.getInt(address + (long) i * Integer.BYTES);
         }
         return values;
     }
