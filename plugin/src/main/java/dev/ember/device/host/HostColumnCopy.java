@@ -229,24 +229,47 @@ final class HostColumnCopy {
         long outValidity = out.getValidityBuffer().memoryAddress();
         long outValues = out.getDataBuffer().memoryAddress();
         int width = column.getTypeWidth();
+        if (width != 4 && width != 8 && width != 16) {
+            for (int i = 0; i < count; i++) {
+                int from = MemoryUtil.getInt(positions + (long) i * Integer.BYTES);
+                if (from >= 0 && bit(validity, from)) {
+                    setBit(outValidity, i);
+                    MemoryUtil.copyMemory(values + (long) from * width, outValues + (long) i * width, width);
+                }
+            }
+            return;
+        }
+        // one loop per common width, no per-row switch; validity written a byte at a time when no row is null,
+        // else in a second pass
+        boolean allValid = true;
         for (int i = 0; i < count; i++) {
             int from = MemoryUtil.getInt(positions + (long) i * Integer.BYTES);
             if (from < 0 || !bit(validity, from)) {
+                allValid = false;
                 continue;
             }
-            setBit(outValidity, i);
             long source = values + (long) from * width;
             long target = outValues + (long) i * width;
-            switch (width) {
-                case 1 -> MemoryUtil.putByte(target, MemoryUtil.getByte(source));
-                case 2 -> MemoryUtil.putShort(target, MemoryUtil.getShort(source));
-                case 4 -> MemoryUtil.putInt(target, MemoryUtil.getInt(source));
-                case 8 -> MemoryUtil.putLong(target, MemoryUtil.getLong(source));
-                case 16 -> {
-                    MemoryUtil.putLong(target, MemoryUtil.getLong(source));
+            if (width == 4) {
+                MemoryUtil.putInt(target, MemoryUtil.getInt(source));
+            } else {
+                MemoryUtil.putLong(target, MemoryUtil.getLong(source));
+                if (width == 16) {
                     MemoryUtil.putLong(target + 8, MemoryUtil.getLong(source + 8));
                 }
-                default -> MemoryUtil.copyMemory(source, target, width);
+            }
+        }
+        if (allValid) {
+            out.getValidityBuffer().setOne(0L, count >>> 3);
+            if ((count & 7) != 0) {
+                out.getValidityBuffer().setByte(count >>> 3, (1 << (count & 7)) - 1);
+            }
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            int from = MemoryUtil.getInt(positions + (long) i * Integer.BYTES);
+            if (from >= 0 && bit(validity, from)) {
+                setBit(outValidity, i);
             }
         }
     }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -58,10 +60,11 @@ public final class HostHashPartition {
         IntVector ids = new IntVector("partition", allocator);
         try {
             ids.allocateNew(Math.max(rowCount, 1));
+            long data = ids.getDataBuffer().memoryAddress();
             for (int row = 0; row < rowCount; row++) {
-                ids.set(row, Math.floorMod(hashes[row], partitionCount));
+                MemoryUtil.putInt(data + (long) row * Integer.BYTES, Math.floorMod(hashes[row], partitionCount));
             }
-            ids.setValueCount(rowCount);
+            setAllValid(ids, rowCount);
             return ids;
         } catch (RuntimeException e) {
             ids.close();
@@ -80,31 +83,41 @@ public final class HostHashPartition {
         requireNonNull(partitionIds, "partitionIds is null");
         int rows = partitionIds.getValueCount();
         int[] counts = new int[partitionCount];
+        int[] ids = new int[rows];
+        long validity = partitionIds.getValidityBuffer().memoryAddress();
+        long data = partitionIds.getDataBuffer().memoryAddress();
+        if (partitionIds.getDataBuffer().capacity() < (long) rows * Integer.BYTES) {
+            throw new IllegalArgumentException("partition ids of " + rows + " rows hold "
+                    + partitionIds.getDataBuffer().capacity() + " bytes");
+        }
         for (int row = 0; row < rows; row++) {
-            if (partitionIds.isNull(row)) {
+            if (((MemoryUtil.getByte(validity + (row >>> 3)) >> (row & 7)) & 1) == 0) {
                 throw new IllegalArgumentException("partition id at row " + row + " is null");
             }
-            int id = partitionIds.get(row);
+            int id = MemoryUtil.getInt(data + (long) row * Integer.BYTES);
             if (id < 0 || id >= partitionCount) {
                 throw new IllegalArgumentException("partition id " + id + " at row " + row + " is outside [0, "
                         + partitionCount + ")");
             }
+            ids[row] = id;
             counts[id]++;
         }
         List<IntVector> positions = new ArrayList<>(partitionCount);
         try {
+            long[] addresses = new long[partitionCount];
             for (int partition = 0; partition < partitionCount; partition++) {
                 IntVector vector = new IntVector("positions", allocator);
                 positions.add(vector);
                 vector.allocateNew(Math.max(counts[partition], 1));
+                addresses[partition] = vector.getDataBuffer().memoryAddress();
             }
             int[] next = new int[partitionCount];
             for (int row = 0; row < rows; row++) {
-                int id = partitionIds.get(row);
-                positions.get(id).set(next[id]++, row);
+                int id = ids[row];
+                MemoryUtil.putInt(addresses[id] + (long) next[id]++ * Integer.BYTES, row);
             }
             for (int partition = 0; partition < partitionCount; partition++) {
-                positions.get(partition).setValueCount(counts[partition]);
+                setAllValid(positions.get(partition), counts[partition]);
             }
             return positions;
         } catch (RuntimeException e) {
@@ -113,10 +126,66 @@ public final class HostHashPartition {
         }
     }
 
+    /** Marks the first {@code count} values of {@code vector} valid and sets its value count. */
+    private static void setAllValid(IntVector vector, int count) {
+        ArrowBuf validity = vector.getValidityBuffer();
+        validity.setOne(0L, count >>> 3);
+        if ((count & 7) != 0) {
+            validity.setByte(count >>> 3, (1 << (count & 7)) - 1);
+        }
+        vector.setValueCount(count);
+    }
+
+    /**
+     * Folds {@code key}'s values into {@code hashes}, null rows left as they are (Spark's Murmur3Hash skips
+     * nulls). Fixed-width keys are read straight from their buffers, one loop per kind; booleans, strings and
+     * wide decimals go value by value.
+     */
     private static void hashColumn(FieldVector key, int rowCount, int[] hashes) {
+        boolean longValues = key instanceof BigIntVector || key instanceof TimeStampVector
+                || (key instanceof DecimalVector decimals && decimals.getPrecision() <= MAX_LONG_DIGITS);
+        boolean intValues = key instanceof TinyIntVector || key instanceof SmallIntVector || key instanceof IntVector
+                || key instanceof DateDayVector;
+        if (!(longValues || intValues || key instanceof Float4Vector || key instanceof Float8Vector)) {
+            for (int row = 0; row < rowCount; row++) {
+                if (!key.isNull(row)) {
+                    hashes[row] = hashValue(key, row, hashes[row]);
+                }
+            }
+            return;
+        }
+        BaseFixedWidthVector fixed = (BaseFixedWidthVector) key;
+        int width = fixed.getTypeWidth();
+        if (fixed.getDataBuffer().capacity() < (long) rowCount * width
+                || fixed.getValidityBuffer().capacity() < (rowCount + 7L) >>> 3) {
+            throw new IllegalArgumentException("key column " + key.getField().getName() + " holds fewer bytes than "
+                    + rowCount + " rows need");
+        }
+        long validity = fixed.getValidityBuffer().memoryAddress();
+        long data = fixed.getDataBuffer().memoryAddress();
         for (int row = 0; row < rowCount; row++) {
-            if (!key.isNull(row)) {
-                hashes[row] = hashValue(key, row, hashes[row]);
+            if (((MemoryUtil.getByte(validity + (row >>> 3)) >> (row & 7)) & 1) == 0) {
+                continue;
+            }
+            long at = data + (long) row * width;
+            if (longValues) {
+                // decimals of up to 18 digits: the low eight bytes are the whole unscaled value
+                hashes[row] = Murmur3_x86_32.hashLong(MemoryUtil.getLong(at), hashes[row]);
+            } else if (intValues) {
+                int value = switch (width) {
+                    case 1 -> MemoryUtil.getByte(at);
+                    case 2 -> MemoryUtil.getShort(at);
+                    default -> MemoryUtil.getInt(at);
+                };
+                hashes[row] = Murmur3_x86_32.hashInt(value, hashes[row]);
+            } else if (width == 4) {
+                float value = Float.intBitsToFloat(MemoryUtil.getInt(at));
+                // -0.0 == 0.0 numerically: both hash as int 0; floatToIntBits maps every NaN to one pattern
+                hashes[row] = Murmur3_x86_32.hashInt(value == 0.0f ? 0 : Float.floatToIntBits(value), hashes[row]);
+            } else {
+                double value = Double.longBitsToDouble(MemoryUtil.getLong(at));
+                hashes[row] = Murmur3_x86_32.hashLong(value == 0.0 ? 0L : Double.doubleToLongBits(value),
+                        hashes[row]);
             }
         }
     }
