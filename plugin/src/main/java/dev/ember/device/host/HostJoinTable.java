@@ -14,10 +14,10 @@ import org.apache.arrow.vector.IntVector;
  * layout: entry {@code e}'s rows are {@code rows[offsets[e], offsets[e + 1])}, in ascending order), so a
  * probe reads a key's matches in one sequential run instead of following a chain of random accesses.
  *
- * <p>A single key of signed integers, dates or timestamps (most equi-joins: TPC-H joins on one integer
- * key each but two) is held in {@link IntegralKeySlots}, which stores the key values themselves in its
- * slots: a lookup compares them there instead of reading the build column at a random row, and touches
- * one slot pair, one offset pair and the run of rows. Other keys go through {@link HostHashTable}, slots
+ * <p>Keys of one or two columns of signed integers, dates or timestamps (every TPC-H join) are held in
+ * {@link IntegralKeySlots}, which stores the key values themselves in its slots: a lookup compares them
+ * there instead of reading the build columns at a random row, and touches one slot, one offset pair and
+ * the run of rows. Other keys go through {@link HostHashTable}, slots
  * of first rows compared through {@link HostKeys}. The build key vectors are borrowed and must outlive the
  * table.
  */
@@ -43,17 +43,14 @@ public final class HostJoinTable implements Device.JoinTable {
         this.buildRows = rowCount;
         int[] entryOfRow = new int[rowCount];
         int entries;
-        int width = keys.size() == 1 ? HostColumn.integralWidth(keys.get(0)) : 0;
-        if (width != 0) {
+        if (integralKeys(keys)) {
             this.table = null;
             this.entryOfFirstRow = null;
-            this.integralSlots = new IntegralKeySlots(rowCount);
-            FieldVector key = keys.get(0);
-            long validity = key.getValidityBuffer().memoryAddress();
-            long data = key.getDataBuffer().memoryAddress();
+            this.integralSlots = new IntegralKeySlots(keys.size(), rowCount);
+            KeyReader reader = new KeyReader(keys);
             for (int row = 0; row < rowCount; row++) {
-                entryOfRow[row] = IntegralKeySlots.isValid(validity, row)
-                        ? integralSlots.findOrInsert(IntegralKeySlots.value(data, width, row)) : -1;
+                entryOfRow[row] = reader.isValid(row) ? integralSlots.findOrInsert(reader.first(row),
+                        reader.second(row)) : -1;
             }
             entries = integralSlots.size();
         } else {
@@ -133,15 +130,12 @@ public final class HostJoinTable implements Device.JoinTable {
                         + key.getValueCount() + " values, fewer than the " + rowCount + " probe rows");
             }
         }
-        int width = integralSlots == null ? 0 : HostColumn.integralWidth(probeKeys.get(0));
-        if (integralSlots != null && width == 0) {
-            throw new IllegalArgumentException("an integral build key probed with a "
-                    + probeKeys.get(0).getField().getType() + " key");
+        if (integralSlots != null && !integralKeys(probeKeys)) {
+            throw new IllegalArgumentException("integral build keys probed with keys of other types");
         }
         HostKeys probe = integralSlots == null ? new HostKeys(probeKeys) : null;
         HostHashTable.EntryMatcher sameKey = probe == null ? null : (entry, row) -> buildKeys.sameKey(entry, probe, row);
-        long validity = width == 0 ? 0 : probeKeys.get(0).getValidityBuffer().memoryAddress();
-        long data = width == 0 ? 0 : probeKeys.get(0).getDataBuffer().memoryAddress();
+        KeyReader reader = integralSlots == null ? null : new KeyReader(probeKeys);
         int[] probeRows = new int[Math.max(16, Math.min(maxPairs, rowCount - startRow))];
         int[] matchedRows = new int[probeRows.length];
         int pairs = 0;
@@ -153,8 +147,7 @@ public final class HostJoinTable implements Device.JoinTable {
         for (; row < rowCount && pairs < maxPairs; row++) {
             int entry;
             if (probe == null) {
-                entry = IntegralKeySlots.isValid(validity, row)
-                        ? integralSlots.find(IntegralKeySlots.value(data, width, row)) : -1;
+                entry = reader.isValid(row) ? integralSlots.find(reader.first(row), reader.second(row)) : -1;
             } else {
                 if (row == blockEnd) {
                     // hash the keys a block at a time: the loop may stop early once maxPairs pairs are found
@@ -189,6 +182,47 @@ public final class HostJoinTable implements Device.JoinTable {
         } catch (RuntimeException e) {
             probeOut.close();
             throw e;
+        }
+    }
+
+    /** Whether the keys are one or two columns of signed integers, dates or timestamps. */
+    private static boolean integralKeys(List<FieldVector> keys) {
+        return (keys.size() == 1 || keys.size() == 2) && keys.stream().allMatch(key -> HostColumn.integralWidth(key) != 0);
+    }
+
+    /** Reads one or two integral key columns straight from their buffers. */
+    private static final class KeyReader {
+        private final long firstValidity;
+        private final long firstData;
+        private final int firstWidth;
+        /** The second column's addresses and width; width 0 for one key column. */
+        private final long secondValidity;
+        private final long secondData;
+        private final int secondWidth;
+
+        KeyReader(List<FieldVector> keys) {
+            FieldVector first = keys.get(0);
+            this.firstValidity = first.getValidityBuffer().memoryAddress();
+            this.firstData = first.getDataBuffer().memoryAddress();
+            this.firstWidth = HostColumn.integralWidth(first);
+            FieldVector second = keys.size() > 1 ? keys.get(1) : null;
+            this.secondValidity = second == null ? 0 : second.getValidityBuffer().memoryAddress();
+            this.secondData = second == null ? 0 : second.getDataBuffer().memoryAddress();
+            this.secondWidth = second == null ? 0 : HostColumn.integralWidth(second);
+        }
+
+        /** Whether no key of the row is null. */
+        boolean isValid(int row) {
+            return IntegralKeySlots.isValid(firstValidity, row)
+                    && (secondWidth == 0 || IntegralKeySlots.isValid(secondValidity, row));
+        }
+
+        long first(int row) {
+            return IntegralKeySlots.value(firstData, firstWidth, row);
+        }
+
+        long second(int row) {
+            return secondWidth == 0 ? 0 : IntegralKeySlots.value(secondData, secondWidth, row);
         }
     }
 
