@@ -13,7 +13,9 @@ import org.apache.spark.sql.types.DataType;
 
 /**
  * The group-by aggregate primitive on the host: a hash table from key to group id over key columns
- * that grow as new keys arrive, and one {@link HostAccumulator} per operation.
+ * that grow as new keys arrive, and one {@link HostAccumulator} per operation. One integral key column
+ * (TPC-H's order and part keys) is looked up in {@link IntegralKeySlots}, which compares the key value in
+ * its slot; other keys in {@link HostHashTable}, compared with the stored keys through {@link HostKeys}.
  *
  * <p>Groups are numbered in the order their keys first appear, and every accumulator folds the rows of
  * a call in row order, call after call, so order-sensitive operations ({@code FIRST}, {@code LAST}) see
@@ -27,6 +29,12 @@ public final class HostGroupBy implements Device.GroupBy {
     private final List<FieldVector> storedKeys = new ArrayList<>();
     private final HostKeys stored;
     private final HostHashTable table = new HostHashTable(1024);
+    /**
+     * One integral key column's slots (see {@link IntegralKeySlots}: the key compared in the slot, not in the
+     * stored keys at a random group), or null for other keys; the null key's group is then {@link #nullGroup}.
+     */
+    private final IntegralKeySlots integralSlots;
+    private int nullGroup = -1;
     private final List<HostAccumulator> accumulators = new ArrayList<>();
     private int groupCount;
     private int[] groupIds = new int[0];
@@ -50,6 +58,8 @@ public final class HostGroupBy implements Device.GroupBy {
                 accumulators.add(HostAccumulator.create(operation, allocator));
             }
             this.stored = new HostKeys(storedKeys);
+            this.integralSlots = storedKeys.size() == 1 && HostColumn.integralWidth(storedKeys.get(0)) != 0
+                    ? new IntegralKeySlots(1, 4096) : null;
             if (keyTypes.isEmpty()) {
                 groupCount = 1;
                 accumulators.forEach(accumulator -> accumulator.ensureGroups(1));
@@ -80,6 +90,10 @@ public final class HostGroupBy implements Device.GroupBy {
     }
 
     private void assignGroups(List<FieldVector> keys, int rowCount) {
+        if (integralSlots != null) {
+            assignIntegralGroups(keys.get(0), rowCount);
+            return;
+        }
         HostKeys input = new HostKeys(keys);
         if (rowHashes.length < rowCount) {
             rowHashes = new long[rowCount];
@@ -99,6 +113,34 @@ public final class HostGroupBy implements Device.GroupBy {
         }
     }
 
+    /** {@link #assignGroups} for one integral key column, its values read straight from the buffers. */
+    private void assignIntegralGroups(FieldVector key, int rowCount) {
+        int width = HostColumn.integralWidth(key);
+        if (width == 0 || key.getValueCount() < rowCount) {
+            throw new IllegalArgumentException("an integral group key cannot take " + rowCount + " rows of "
+                    + key.getField().getType() + " with " + key.getValueCount() + " values");
+        }
+        long validity = key.getValidityBuffer().memoryAddress();
+        long data = key.getDataBuffer().memoryAddress();
+        FieldVector storedKey = storedKeys.get(0);
+        for (int row = 0; row < rowCount; row++) {
+            int group;
+            if (IntegralKeySlots.isValid(validity, row)) {
+                group = integralSlots.findOrInsert(IntegralKeySlots.value(data, width, row), 0, groupCount);
+            } else {
+                if (nullGroup < 0) {
+                    nullGroup = groupCount;
+                }
+                group = nullGroup;
+            }
+            if (group == groupCount) {
+                storedKey.copyFromSafe(row, group, key);
+                groupCount++;
+            }
+            groupIds[row] = group;
+        }
+    }
+
     @Override
     public int groupCount() {
         return groupCount;
@@ -106,7 +148,8 @@ public final class HostGroupBy implements Device.GroupBy {
 
     @Override
     public long heapBytes() {
-        long bytes = table.bytes() + (long) groupIds.length * Integer.BYTES
+        long bytes = table.bytes() + (integralSlots == null ? 0 : integralSlots.bytes())
+                + (long) groupIds.length * Integer.BYTES
                 + (long) rowHashes.length * (Long.BYTES + 1);
         for (HostAccumulator accumulator : accumulators) {
             bytes += accumulator.heapBytes();

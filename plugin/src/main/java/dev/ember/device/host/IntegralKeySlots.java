@@ -5,7 +5,8 @@ import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
  * Open addressing from integral keys of one or two columns (signed integers, dates, timestamps, read as
- * longs) to dense entry numbers {@code 0, 1, 2, ...} in the order the keys were first inserted. Each slot
+ * longs) to entry numbers: by default dense, {@code 0, 1, 2, ...} in the order the keys were first
+ * inserted, or chosen by the caller. Each slot
  * holds the key values and the entry side by side in one array, so a lookup compares the key in the slot
  * itself and reads one cache line where a table of row references would also read the key columns at a
  * random row. Linear probing; grown to keep the load at most one half, so the slots follow the distinct
@@ -50,7 +51,7 @@ final class IntegralKeySlots {
         };
     }
 
-    /** The number of distinct keys inserted. */
+    /** The number of distinct keys stored. */
     int size() {
         return size;
     }
@@ -81,8 +82,13 @@ final class IntegralKeySlots {
         }
     }
 
-    /** The entry of the key; a key not seen before gets the next entry number. */
+    /** The entry of the key; a key not seen before gets the next entry number, {@link #size()}. */
     int findOrInsert(long first, long second) {
+        return findOrInsert(first, second, size);
+    }
+
+    /** The entry of the key; a key not seen before is stored with entry {@code newEntry}, which is returned. */
+    int findOrInsert(long first, long second, int newEntry) {
         int slot = home(first, second);
         while (true) {
             int at = slot * stride;
@@ -92,12 +98,11 @@ final class IntegralKeySlots {
                 if (stride == 3) {
                     slots[at + 1] = second;
                 }
-                slots[at + stride - 1] = size;
-                int inserted = size++;
-                if (size * 2L > mask + 1L) {
+                slots[at + stride - 1] = newEntry;
+                if (++size * 2L > mask + 1L) {
                     grow();
                 }
-                return inserted;
+                return newEntry;
             }
             if (slots[at] == first && (stride == 2 || slots[at + 1] == second)) {
                 return (int) entry;
