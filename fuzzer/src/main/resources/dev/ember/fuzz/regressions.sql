@@ -76,3 +76,14 @@ SELECT min(CAST(CAST('NaN' AS DOUBLE) AS STRING)) AS o1, sum(CAST(a4.o1 AS DECIM
 --   t1 (1 rows, 2 partitions, extremes): k INT, c1 DOUBLE, c2 BIGINT, c3 INT, c4 DATE, c5 DECIMAL(25,5)
 --   t3 (1 rows, 3 partitions, extremes): k INT, c1 STRING, c2 SMALLINT, c3 DECIMAL(5,2), c4 DOUBLE, c5 TINYINT
 SELECT try_subtract(a0.c5, a0.k) AS o0 FROM t1 AS a0 WHERE ((- a0.c1) NOT IN (SELECT a2.c4 FROM t3 AS a2));
+
+-- name: lower-projection-cast-under-if
+-- fixed: (2026-12-03, passes since ProjectRule inlines a lower Ember projection into the upper one) was: Spark keeps two projections but its generated code evaluates the lower one's CAST('Apple' AS INT) only in the IF branch that uses it; Ember evaluated the lower projection first and raised the cast error
+-- difference: EMBER_FAILED: Spark answered 1 rows; Ember failed: org.apache.spark.SparkNumberFormatException[CAST_INVALID_INPUT]: [CAST_INVALID_INPUT] The value 'Apple' of the type "STRING" cannot be cast to "INT" because it is malformed.
+-- tables: seed=-9209399214702379822 tables=4 maxRows=40 t1=1..2 t2=6..7
+-- origin: fuzz seed 17, query 225 (query seed -8126105084749285493)
+-- shapes: CAST_INVALID_INPUT,DERIVED_TABLE,JOIN,JOIN_HINT,LIMIT_OFFSET,ORDER_LIMIT
+-- ordered: false
+--   t1 (1 rows, 3 partitions): k INT, c1 TINYINT, c2 SMALLINT, c3 TIMESTAMP, c4 DECIMAL(5,2), c5 STRING, c6 TIMESTAMP
+--   t2 (1 rows, 1 partition): k INT, c1 STRING, c2 INT, c3 DECIMAL(38,10), c4 DOUBLE
+SELECT IF((a0.o1 BETWEEN CAST(99999.99 AS DECIMAL(18,4)) AND CAST(99999.99 AS DECIMAL(18,4))), CAST(a0.o0 AS BIGINT), CAST(FALSE AS INT)) AS o0 FROM (SELECT CAST(a2.c1 AS INT) AS o0, try_cast(try_add(a1.c4, a1.c1) AS DECIMAL(12,3)) AS o1 FROM t1 AS a1 INNER JOIN t2 AS a2 ON a1.k = a2.k) AS a0;

@@ -6,8 +6,13 @@ import dev.ember.catalog.SupportLevel;
 import dev.ember.device.Primitive;
 import dev.ember.exec.EmberProjectExec;
 import dev.ember.exec.Seqs;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.ExprId;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.execution.ProjectExec;
@@ -38,8 +43,68 @@ public final class ProjectRule extends ExecRule<ProjectExec> {
         return SupportLevel.compatible();
     }
 
+    /**
+     * One {@link EmberProjectExec}; over another Ember projection, one projection of the two with the lower
+     * one's expressions written into the upper one's references.
+     *
+     * <p>Why: Spark keeps two adjacent projections where collapsing them would evaluate an expensive
+     * expression twice, but its generated code still evaluates a lower expression only where the upper
+     * one uses it: not at all when unused, and inside {@code IF}/{@code CASE} only on the rows that take its
+     * branch. So {@code IF(cond, CAST(o0 AS BIGINT), 0)} over {@code CAST('Apple' AS INT) AS o0} answers
+     * where both rows take the else branch; evaluating the lower projection first would raise Spark's cast
+     * error on them. Inlined, Ember's interpreter keeps that laziness (its {@code IF} takes a row's error only
+     * from the branch the row takes), at the price of evaluating an expression once per reference. When the
+     * inlined expressions do not compile (they always should), the two stay separate.
+     */
     @Override
     protected SparkPlan convertNode(ProjectExec plan, List<SparkPlan> children, PlanContext context) {
-        return new EmberProjectExec(plan.projectList(), children.get(0));
+        SparkPlan child = children.get(0);
+        if (child instanceof EmberProjectExec lower) {
+            List<NamedExpression> inlined = inline(Seqs.toList(plan.projectList()), Seqs.toList(lower.projectList()));
+            List<Attribute> input = Seqs.toList(lower.child().output());
+            boolean compiles = inlined.stream().allMatch(
+                    expression -> context.compiler().support((Expression) expression, input).isCompatible());
+            if (compiles) {
+                return new EmberProjectExec(Seqs.from(inlined), lower.child());
+            }
+        }
+        return new EmberProjectExec(plan.projectList(), child);
+    }
+
+    /** {@code upper} with every reference to an alias of {@code lower} replaced by the aliased expression. */
+    static List<NamedExpression> inline(List<NamedExpression> upper, List<NamedExpression> lower) {
+        Map<ExprId, Alias> aliases = new HashMap<>();
+        for (NamedExpression expression : lower) {
+            if (expression instanceof Alias alias) {
+                aliases.put(alias.exprId(), alias);
+            }
+        }
+        List<NamedExpression> out = new ArrayList<>(upper.size());
+        for (NamedExpression expression : upper) {
+            if (expression instanceof Attribute attribute && aliases.containsKey(attribute.exprId())) {
+                // the lower alias is this very output column: same name and expression id
+                out.add(aliases.get(attribute.exprId()));
+            } else {
+                out.add((NamedExpression) replace((Expression) expression, aliases));
+            }
+        }
+        return out;
+    }
+
+    private static Expression replace(Expression expression, Map<ExprId, Alias> aliases) {
+        if (expression instanceof Attribute attribute) {
+            Alias alias = aliases.get(attribute.exprId());
+            return alias == null ? expression : alias.child();
+        }
+        List<Expression> children = Seqs.toList(expression.children());
+        List<Expression> replaced = new ArrayList<>(children.size());
+        boolean changed = false;
+        for (Expression child : children) {
+            Expression next = replace(child, aliases);
+            changed |= next != child;
+            replaced.add(next);
+        }
+        // withNewChildren keeps every other constructor argument (an Alias keeps its name and id)
+        return changed ? expression.withNewChildren(Seqs.from(replaced)) : expression;
     }
 }
