@@ -8,6 +8,7 @@
 // an operand's poison reaches the result only where Spark would have evaluated that operand.
 #include "expression.h"
 #include "expression_decimal.cuh"
+#include "expression_math.cuh"
 #include "expression_strings.cuh"
 
 #ifndef __CUDACC__
@@ -661,6 +662,75 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
                     out.decimal = first[0].integer;
                     if (magnitude_of(out.decimal) >= power_of_ten_128(shape.precision)) {
                         out = (flags & kFailOnError) != 0 ? poison_slot() : null_slot();
+                    }
+                }
+                break;
+            case kAbs:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else if (is_floating(kind)) {
+                    out.floating = fabs(first[0].floating);
+                } else if (kind == kDecimal) {
+                    // Decimal.abs negates a negative value as unary minus does, failing in every mode.
+                    out.decimal = first[0].decimal;
+                    if (first[0].decimal < 0 && !decimal_negate(first[0].decimal, shape.precision, &out.decimal)) {
+                        out = poison_slot();
+                    }
+                } else if (first[0].integer >= 0) {
+                    out.integer = first[0].integer;
+                } else if ((flags & kFailOnError) != 0 && first[0].integer == minimum(kind)) {
+                    out = poison_slot();
+                } else {
+                    out.integer = wrap(kind, static_cast<long long>(0ULL - static_cast<unsigned long long>(first[0].integer)));
+                }
+                break;
+            case kBitwiseAnd:
+            case kBitwiseOr:
+            case kBitwiseXor:
+            case kShiftLeft:
+            case kShiftRight:
+            case kShiftRightUnsigned:
+            case kDateAdd:
+            case kDateSub:
+            case kDateDiff:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else if (first[1].poison || first[1].null) {
+                    out = first[1];
+                } else if (opcode == kBitwiseAnd) {
+                    out.integer = first[0].integer & first[1].integer;
+                } else if (opcode == kBitwiseOr) {
+                    out.integer = first[0].integer | first[1].integer;
+                } else if (opcode == kBitwiseXor) {
+                    out.integer = first[0].integer ^ first[1].integer;
+                } else if (opcode == kDateAdd || opcode == kDateSub || opcode == kDateDiff) {
+                    out.integer = date_arithmetic(opcode == kDateAdd, first[0].integer, first[1].integer);
+                } else {
+                    out.integer = java_shift(opcode, kind == kLong, first[0].integer, first[1].integer);
+                }
+                break;
+            case kBitwiseNot:
+                out = first[0];
+                if (!out.poison && !out.null) {
+                    out.integer = ~first[0].integer;
+                }
+                break;
+            case kRound:
+            case kBRound:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else if (kind == kDecimal) {
+                    // The encoder leaves float and double to the host.
+                    if (!round_decimal(first[0].decimal, shape.left_scale, static_cast<int>(constants[0]),
+                                       opcode == kBRound, shape.precision, &out.decimal)) {
+                        out = constants[0] >= 0 ? null_slot() : poison_slot();
+                    }
+                } else {
+                    bool overflow = false;
+                    out.integer = round_integral(kind, first[0].integer, static_cast<int>(constants[0]),
+                                                 opcode == kBRound, &overflow);
+                    if (overflow && (flags & kFailOnError) != 0) {
+                        out = poison_slot();
                     }
                 }
                 break;
