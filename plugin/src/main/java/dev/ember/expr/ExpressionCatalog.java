@@ -20,6 +20,7 @@ import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.CaseWhen;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.catalyst.expressions.Coalesce;
+import org.apache.spark.sql.catalyst.expressions.Concat;
 import org.apache.spark.sql.catalyst.expressions.Contains;
 import org.apache.spark.sql.catalyst.expressions.DateAdd;
 import org.apache.spark.sql.catalyst.expressions.DateDiff;
@@ -42,6 +43,7 @@ import org.apache.spark.sql.catalyst.expressions.LessThan;
 import org.apache.spark.sql.catalyst.expressions.LessThanOrEqual;
 import org.apache.spark.sql.catalyst.expressions.Like;
 import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.Lower;
 import org.apache.spark.sql.catalyst.expressions.MakeDecimal;
 import org.apache.spark.sql.catalyst.expressions.Month;
 import org.apache.spark.sql.catalyst.expressions.Multiply;
@@ -58,6 +60,7 @@ import org.apache.spark.sql.catalyst.expressions.Subtract;
 import org.apache.spark.sql.catalyst.expressions.TryEval;
 import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
 import org.apache.spark.sql.catalyst.expressions.UnscaledValue;
+import org.apache.spark.sql.catalyst.expressions.Upper;
 import org.apache.spark.sql.catalyst.expressions.Year;
 import org.apache.spark.sql.catalyst.optimizer.NormalizeNaNAndZero;
 import org.apache.spark.sql.execution.ScalarSubquery;
@@ -132,7 +135,12 @@ public final class ExpressionCatalog {
             entry(Round.class, NUMERIC, "HALF_UP to a constant scale; the CUDA kernel leaves float and double to"
                     + " the host (Spark rounds them through Double.toString)"),
             entry(BRound.class, NUMERIC, "HALF_EVEN to a constant scale; the CUDA kernel leaves float and double to"
-                    + " the host (Spark rounds them through Double.toString)"));
+                    + " the host (Spark rounds them through Double.toString)"),
+            entry(Upper.class, "string", "ASCII byte by byte; other text through Spark's own case mapping (ICU or"
+                    + " the JVM's, as spark.sql.icu.caseMappings.enabled says); host interpreter only"),
+            entry(Lower.class, "string", "ASCII byte by byte; other text through Spark's own case mapping (ICU or"
+                    + " the JVM's, as spark.sql.icu.caseMappings.enabled says); host interpreter only"),
+            entry(Concat.class, "string", "strings only; binary and arrays fall back; host interpreter only"));
 
     private static final Map<Class<?>, Entry> BY_CLASS = ENTRIES.stream()
             .collect(Collectors.toUnmodifiableMap(Entry::expressionClass, Function.identity()));

@@ -172,6 +172,8 @@ public final class HostInterpreter {
                     MathLoops.shift(instruction, operands.get(0), operands.get(1));
             case DATE_ADD, DATE_SUB, DATE_DIFF -> MathLoops.dateArithmetic(instruction, operands.get(0), operands.get(1));
             case ROUND, BROUND -> MathLoops.round(instruction, operands.get(0));
+            case UPPER, LOWER -> ComputedStringLoops.changeCase(instruction, operands.get(0));
+            case CONCAT -> ComputedStringLoops.concat(instruction.type(), operands, shared.size());
         };
     }
 

@@ -97,5 +97,10 @@ public enum Opcode {
      * (Spark's Round) or HALF_EVEN (BRound); integral overflow wraps or, with
      * {@link Instruction#FLAG_FAIL_ON_ERROR}, is an error. */
     ROUND,
-    BROUND
+    BROUND,
+    /** string: upper or lower case, as Spark's UTF8_BINARY mapping ({@code longs[0]}: 1 to use ICU's mappings). */
+    UPPER,
+    LOWER,
+    /** string1 ... stringN: every operand evaluated; null when one is null. */
+    CONCAT
 }

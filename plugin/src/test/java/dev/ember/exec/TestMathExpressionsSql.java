@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The expressions of issue 17 in SQL, Ember off and on in one session: abs (q53/q63/q89's filter),
  * the bitwise operators and shifts behind grouping()/grouping_id() (q27/q36/q70/q86's aggregate),
- * date_add/date_sub/datediff, round/bround; ANSI errors and LEGACY wrapping over extreme values.
+ * date_add/date_sub/datediff, round/bround, upper/lower/concat; ANSI errors and LEGACY wrapping over extreme
+ * values.
  */
 class TestMathExpressionsSql {
     private static final StructType SCHEMA = new StructType(new StructField[] {
@@ -32,7 +33,8 @@ class TestMathExpressionsSql {
         DataTypes.createStructField("m", DataTypes.createDecimalType(15, 2), true),
         DataTypes.createStructField("w", DataTypes.createDecimalType(38, 10), true),
         DataTypes.createStructField("d", DataTypes.DateType, true),
-        DataTypes.createStructField("n", DataTypes.IntegerType, true)});
+        DataTypes.createStructField("n", DataTypes.IntegerType, true),
+        DataTypes.createStructField("s", DataTypes.StringType, true)});
 
     @BeforeAll
     static void tables() throws Exception {
@@ -102,6 +104,24 @@ class TestMathExpressionsSql {
                         + " FROM math")
                 .assertSameAnswer()
                 .assertEmberRan("EmberProjectExec");
+    }
+
+    /** ASCII on Ember's byte path; ß, 日本語 and emoji through Spark's own mapping, with ICU on and off. */
+    @Test
+    void upperLowerAndConcat() {
+        for (String icu : new String[] {"true", "false"}) {
+            SharedSpark.withConf(Map.of("spark.sql.icu.caseMappings.enabled", icu), () -> {
+                EmberQueryCheck.sql("SELECT upper(s), lower(s), concat(s, '-', upper(s)), s || lower(s),"
+                                + " concat(lower(s)) FROM math")
+                        .assertSameAnswer()
+                        .assertEmberRan("EmberProjectExec");
+                EmberQueryCheck.sql("SELECT i FROM math WHERE upper(s) = 'APPLE' OR lower(s) LIKE 'x%'"
+                                + " OR concat(s, s) = 'xx'")
+                        .assertSameAnswer()
+                        .assertEmberRan("EmberFilterExec");
+                return null;
+            });
+        }
     }
 
     @Test

@@ -77,7 +77,8 @@ final class DecimalEncoding {
                     : "making a decimal of " + operands.get(0);
             case AND, OR, NOT, STARTS_WITH, ENDS_WITH, CONTAINS, LIKE, SUBSTRING, LENGTH, YEAR, MONTH, DAY_OF_MONTH,
                     NORMALIZE_FLOATING, BITWISE_AND, BITWISE_OR, BITWISE_XOR, BITWISE_NOT, SHIFT_LEFT, SHIFT_RIGHT,
-                    SHIFT_RIGHT_UNSIGNED, DATE_ADD, DATE_SUB, DATE_DIFF -> "opcode " + instruction.opcode() + " over decimals";
+                    SHIFT_RIGHT_UNSIGNED, DATE_ADD, DATE_SUB, DATE_DIFF, UPPER, LOWER, CONCAT ->
+                    "opcode " + instruction.opcode() + " over decimals";
         };
     }
 

@@ -23,6 +23,7 @@ import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.Concat;
 import org.apache.spark.sql.catalyst.expressions.Contains;
 import org.apache.spark.sql.catalyst.expressions.EqualTo;
 import org.apache.spark.sql.catalyst.expressions.EvalMode$;
@@ -34,10 +35,12 @@ import org.apache.spark.sql.catalyst.expressions.Length;
 import org.apache.spark.sql.catalyst.expressions.LessThan;
 import org.apache.spark.sql.catalyst.expressions.Like;
 import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.Lower;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.Not;
 import org.apache.spark.sql.catalyst.expressions.StartsWith;
 import org.apache.spark.sql.catalyst.expressions.Substring;
+import org.apache.spark.sql.catalyst.expressions.Upper;
 import org.apache.spark.sql.types.Metadata;
 import org.junit.jupiter.api.Test;
 import scala.Option;
@@ -187,15 +190,19 @@ class TestStringExpressionKernelConformance extends EmulatorConformance {
         }
     }
 
-    /** Casts from and to strings stay on the host interpreter, with the reason. */
+    /** Casts from and to strings, and the functions that make new strings, stay on the host interpreter, with the reason. */
     @Test
     void refusedStringShapesRunOnTheHostAndSayWhy() {
         Random random = new Random(seed ^ 0x5eed);
         Expression text = new BoundReference(0, STRING, true);
         List<Expression> refused = List.of(
                 new Cast(new BoundReference(3, INT, true), STRING, Option.apply("UTC"), EvalMode$.MODULE$.ANSI()),
-                new Cast(text, INT, Option.apply("UTC"), EvalMode$.MODULE$.LEGACY()));
-        List<String> reasons = List.of("casts from int to string", "casts from string to int");
+                new Cast(text, INT, Option.apply("UTC"), EvalMode$.MODULE$.LEGACY()),
+                new Upper(text),
+                new Lower(text),
+                new Concat(CollectionConverters.asScala(List.<Expression>of(text, text)).toList()));
+        List<String> reasons = List.of("casts from int to string", "casts from string to int",
+                "UPPER makes new strings", "LOWER makes new strings", "CONCAT makes new strings");
         ExpressionCompiler compiler = compiler();
         long hostBefore = cuda.hostExpressionEvaluations();
         long kernelBefore = cuda.kernelExpressionEvaluations();
