@@ -69,6 +69,9 @@ enum Opcode : int {
     kLike = 43,
     kSubstring = 44,
     kLength = 45,
+    kUpper = 46,
+    kLower = 47,
+    kConcat = 48,
     // The math family (expression_math.cuh) numbers from 50.
     kAbs = 50,
     kBitwiseAnd = 51,

@@ -6,7 +6,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * UPPER, LOWER and CONCAT: the string loops whose results are new bytes rather than parts of their
- * operands (which is why the CUDA kernel, whose strings are views, leaves them to the host).
+ * operands (the CUDA kernel writes them into an arena; see {@code ComputedStringArena}).
  */
 final class ComputedStringLoops {
     /** Spark's id of the UTF8_BINARY collation, the only one Ember's columns carry. */

@@ -136,11 +136,11 @@ public final class ExpressionCatalog {
                     + " the host (Spark rounds them through Double.toString)"),
             entry(BRound.class, NUMERIC, "HALF_EVEN to a constant scale; the CUDA kernel leaves float and double to"
                     + " the host (Spark rounds them through Double.toString)"),
-            entry(Upper.class, "string", "ASCII byte by byte; other text through Spark's own case mapping (ICU or"
-                    + " the JVM's, as spark.sql.icu.caseMappings.enabled says); host interpreter only"),
-            entry(Lower.class, "string", "ASCII byte by byte; other text through Spark's own case mapping (ICU or"
-                    + " the JVM's, as spark.sql.icu.caseMappings.enabled says); host interpreter only"),
-            entry(Concat.class, "string", "strings only; binary and arrays fall back; host interpreter only"));
+            entry(Upper.class, "string", "ASCII byte by byte (also in the CUDA kernel); other text through Spark's"
+                    + " own case mapping (ICU or the JVM's, as spark.sql.icu.caseMappings.enabled says) on the host"),
+            entry(Lower.class, "string", "ASCII byte by byte (also in the CUDA kernel); other text through Spark's"
+                    + " own case mapping (ICU or the JVM's, as spark.sql.icu.caseMappings.enabled says) on the host"),
+            entry(Concat.class, "string", "strings only; binary and arrays fall back"));
 
     private static final Map<Class<?>, Entry> BY_CLASS = ENTRIES.stream()
             .collect(Collectors.toUnmodifiableMap(Entry::expressionClass, Function.identity()));
