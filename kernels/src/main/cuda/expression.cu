@@ -8,6 +8,7 @@
 // an operand's poison reaches the result only where Spark would have evaluated that operand.
 #include "expression.h"
 #include "expression_decimal.cuh"
+#include "expression_math.cuh"
 #include "expression_strings.cuh"
 
 #ifndef __CUDACC__
@@ -400,8 +401,10 @@ __device__ inline Slot in_list(int opcode, int kind, int flags, const long long*
 }
 
 // Runs the program for one row and returns the result slot. Sets *host_needed when the row needs
-// the host interpreter (LIKE over malformed UTF-8); the result is then meaningless.
-__device__ Slot evaluate_row(const long long* program, const long long* columns, long long row, bool* host_needed) {
+// the host interpreter (LIKE over malformed UTF-8, UPPER/LOWER of text that is not ASCII); the result
+// is then meaningless. Computed strings (UPPER, LOWER, CONCAT) take their bytes from the arena.
+__device__ Slot evaluate_row(const long long* program, const long long* columns, long long row,
+                             unsigned long long* arena, bool* host_needed) {
     Slot stack[kMaxStack];
     int top = 0;  // slots in use
     const long long instruction_count = program[0];
@@ -648,6 +651,47 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
                     out.integer = character_count(first[0].text);
                 }
                 break;
+            case kUpper:
+            case kLower:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else {
+                    out.text = change_case(first[0].text, opcode == kUpper, arena, host_needed);
+                }
+                break;
+            case kConcat: {
+                // Spark evaluates every operand: any error is raised; otherwise any null makes it null.
+                bool poisoned = false;
+                bool is_null = false;
+                long long total = 0;
+                for (int operand = 0; operand < operands && !poisoned; operand++) {
+                    poisoned = first[operand].poison;
+                    is_null = is_null || first[operand].null;
+                    total += first[operand].null ? 0 : first[operand].text.byte_length;
+                }
+                if (poisoned) {
+                    out = poison_slot();
+                } else if (is_null) {
+                    out = null_slot();
+                } else if (total > 2147483647LL) {
+                    *host_needed = true;
+                } else {
+                    unsigned char* bytes = arena_take(arena, total, host_needed);
+                    if (bytes != nullptr) {
+                        long long at = 0;
+                        for (int operand = 0; operand < operands; operand++) {
+                            const StringView& part = first[operand].text;
+                            for (int b = 0; b < part.byte_length; b++) {
+                                bytes[at + b] = part.bytes[b];
+                            }
+                            at += part.byte_length;
+                        }
+                        out.text.bytes = bytes;
+                        out.text.byte_length = static_cast<int>(total);
+                    }
+                }
+                break;
+            }
             case kUnscaledValue:
                 // The encoder admits precisions up to 18, whose unscaled values fit a long.
                 out = first[0];
@@ -661,6 +705,75 @@ __device__ Slot evaluate_row(const long long* program, const long long* columns,
                     out.decimal = first[0].integer;
                     if (magnitude_of(out.decimal) >= power_of_ten_128(shape.precision)) {
                         out = (flags & kFailOnError) != 0 ? poison_slot() : null_slot();
+                    }
+                }
+                break;
+            case kAbs:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else if (is_floating(kind)) {
+                    out.floating = fabs(first[0].floating);
+                } else if (kind == kDecimal) {
+                    // Decimal.abs negates a negative value as unary minus does, failing in every mode.
+                    out.decimal = first[0].decimal;
+                    if (first[0].decimal < 0 && !decimal_negate(first[0].decimal, shape.precision, &out.decimal)) {
+                        out = poison_slot();
+                    }
+                } else if (first[0].integer >= 0) {
+                    out.integer = first[0].integer;
+                } else if ((flags & kFailOnError) != 0 && first[0].integer == minimum(kind)) {
+                    out = poison_slot();
+                } else {
+                    out.integer = wrap(kind, static_cast<long long>(0ULL - static_cast<unsigned long long>(first[0].integer)));
+                }
+                break;
+            case kBitwiseAnd:
+            case kBitwiseOr:
+            case kBitwiseXor:
+            case kShiftLeft:
+            case kShiftRight:
+            case kShiftRightUnsigned:
+            case kDateAdd:
+            case kDateSub:
+            case kDateDiff:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else if (first[1].poison || first[1].null) {
+                    out = first[1];
+                } else if (opcode == kBitwiseAnd) {
+                    out.integer = first[0].integer & first[1].integer;
+                } else if (opcode == kBitwiseOr) {
+                    out.integer = first[0].integer | first[1].integer;
+                } else if (opcode == kBitwiseXor) {
+                    out.integer = first[0].integer ^ first[1].integer;
+                } else if (opcode == kDateAdd || opcode == kDateSub || opcode == kDateDiff) {
+                    out.integer = date_arithmetic(opcode == kDateAdd, first[0].integer, first[1].integer);
+                } else {
+                    out.integer = java_shift(opcode, kind == kLong, first[0].integer, first[1].integer);
+                }
+                break;
+            case kBitwiseNot:
+                out = first[0];
+                if (!out.poison && !out.null) {
+                    out.integer = ~first[0].integer;
+                }
+                break;
+            case kRound:
+            case kBRound:
+                if (first[0].poison || first[0].null) {
+                    out = first[0];
+                } else if (kind == kDecimal) {
+                    // The encoder leaves float and double to the host.
+                    if (!round_decimal(first[0].decimal, shape.left_scale, static_cast<int>(constants[0]),
+                                       opcode == kBRound, shape.precision, &out.decimal)) {
+                        out = constants[0] >= 0 ? null_slot() : poison_slot();
+                    }
+                } else {
+                    bool overflow = false;
+                    out.integer = round_integral(kind, first[0].integer, static_cast<int>(constants[0]),
+                                                 opcode == kBRound, &overflow);
+                    if (overflow && (flags & kFailOnError) != 0) {
+                        out = poison_slot();
                     }
                 }
                 break;
@@ -703,10 +816,12 @@ __device__ inline void store(unsigned char* data, int kind, long long row, const
 // *first_poisoned, which the host set to row_count, to its index.
 //
 // first_poisoned[1], which the host set to 0, becomes 1 when some row needs the host interpreter;
-// the host then evaluates the whole batch and ignores what the kernel wrote.
+// the host then evaluates the whole batch and ignores what the kernel wrote. arena holds the bytes of
+// computed strings (see arena_take in expression_strings.cuh); the host keeps it alive until the
+// string result has been copied out.
 extern "C" __global__ void evaluate_program(const long long* program, const long long* columns, int row_count,
                                             int result_kind, unsigned char* out_data, unsigned char* out_validity,
-                                            int* first_poisoned) {
+                                            int* first_poisoned, unsigned long long* arena) {
     const long long byte_count = (static_cast<long long>(row_count) + 7) / 8;
     const long long stride = static_cast<long long>(gridDim.x) * blockDim.x;
     for (long long byte = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; byte < byte_count;
@@ -719,7 +834,7 @@ extern "C" __global__ void evaluate_program(const long long* program, const long
                 break;
             }
             bool host_needed = false;
-            Slot result = evaluate_row(program, columns, row, &host_needed);
+            Slot result = evaluate_row(program, columns, row, arena, &host_needed);
             if (host_needed) {
                 atomicMax(first_poisoned + 1, 1);
             }

@@ -69,6 +69,23 @@ enum Opcode : int {
     kLike = 43,
     kSubstring = 44,
     kLength = 45,
+    kUpper = 46,
+    kLower = 47,
+    kConcat = 48,
+    // The math family (expression_math.cuh) numbers from 50.
+    kAbs = 50,
+    kBitwiseAnd = 51,
+    kBitwiseOr = 52,
+    kBitwiseXor = 53,
+    kBitwiseNot = 54,
+    kShiftLeft = 55,
+    kShiftRight = 56,
+    kShiftRightUnsigned = 57,
+    kDateAdd = 58,
+    kDateSub = 59,
+    kDateDiff = 60,
+    kRound = 61,
+    kBRound = 62,
 };
 
 enum Kind : int {

@@ -279,6 +279,52 @@ __device__ inline bool like_matches(const StringView& text, const long long* tok
 }
 
 /** Writes row row's view into the scratch array of views (two words per row). */
+// The arena of computed strings (UPPER, LOWER, CONCAT): word 0 the bytes taken so far (a bump cursor,
+// advanced with atomicAdd), word 1 the capacity in bytes, the bytes from word 2 on. The host sizes it
+// from the inputs' byte counts (dev.ember.device.cuda.ComputedStringArena), so it never runs out; if it
+// did, the row would ask for the host instead of writing past it.
+__device__ inline unsigned char* arena_take(unsigned long long* arena, long long byte_length, bool* host_needed) {
+    unsigned char* base = reinterpret_cast<unsigned char*>(arena + 2);
+    if (byte_length <= 0) {
+        return base;
+    }
+    const unsigned long long at = atomicAdd(arena, static_cast<unsigned long long>(byte_length));
+    if (at + static_cast<unsigned long long>(byte_length) > arena[1]) {
+        *host_needed = true;
+        return nullptr;
+    }
+    return base + at;
+}
+
+// UPPER and LOWER of ASCII text (bytes mapped A-Z / a-z, as Spark's UTF8String does for ASCII); any
+// other byte asks for the host, where Spark's own case mapping runs.
+__device__ inline StringView change_case(const StringView& text, bool upper, unsigned long long* arena,
+                                         bool* host_needed) {
+    for (int i = 0; i < text.byte_length; i++) {
+        if (text.bytes[i] >= 0x80) {
+            *host_needed = true;
+            return empty_string();
+        }
+    }
+    unsigned char* out = arena_take(arena, text.byte_length, host_needed);
+    if (out == nullptr) {
+        return empty_string();
+    }
+    for (int i = 0; i < text.byte_length; i++) {
+        unsigned char b = text.bytes[i];
+        if (upper && b >= 'a' && b <= 'z') {
+            b = static_cast<unsigned char>(b - ('a' - 'A'));
+        } else if (!upper && b >= 'A' && b <= 'Z') {
+            b = static_cast<unsigned char>(b + ('a' - 'A'));
+        }
+        out[i] = b;
+    }
+    StringView view;
+    view.bytes = out;
+    view.byte_length = text.byte_length;
+    return view;
+}
+
 __device__ inline void store_string_view(unsigned char* views, long long row, const StringView& view) {
     long long* words = reinterpret_cast<long long*>(views);
     words[2 * row] = reinterpret_cast<long long>(view.bytes);

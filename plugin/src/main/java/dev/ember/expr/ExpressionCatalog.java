@@ -6,15 +6,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.catalyst.expressions.Abs;
 import org.apache.spark.sql.catalyst.expressions.Add;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.And;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.BRound;
+import org.apache.spark.sql.catalyst.expressions.BitwiseAnd;
+import org.apache.spark.sql.catalyst.expressions.BitwiseNot;
+import org.apache.spark.sql.catalyst.expressions.BitwiseOr;
+import org.apache.spark.sql.catalyst.expressions.BitwiseXor;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.CaseWhen;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.catalyst.expressions.Coalesce;
+import org.apache.spark.sql.catalyst.expressions.Concat;
 import org.apache.spark.sql.catalyst.expressions.Contains;
+import org.apache.spark.sql.catalyst.expressions.DateAdd;
+import org.apache.spark.sql.catalyst.expressions.DateDiff;
+import org.apache.spark.sql.catalyst.expressions.DateSub;
 import org.apache.spark.sql.catalyst.expressions.DayOfMonth;
 import org.apache.spark.sql.catalyst.expressions.Divide;
 import org.apache.spark.sql.catalyst.expressions.EndsWith;
@@ -33,18 +43,24 @@ import org.apache.spark.sql.catalyst.expressions.LessThan;
 import org.apache.spark.sql.catalyst.expressions.LessThanOrEqual;
 import org.apache.spark.sql.catalyst.expressions.Like;
 import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.Lower;
 import org.apache.spark.sql.catalyst.expressions.MakeDecimal;
 import org.apache.spark.sql.catalyst.expressions.Month;
 import org.apache.spark.sql.catalyst.expressions.Multiply;
 import org.apache.spark.sql.catalyst.expressions.Not;
 import org.apache.spark.sql.catalyst.expressions.Or;
 import org.apache.spark.sql.catalyst.expressions.Remainder;
+import org.apache.spark.sql.catalyst.expressions.Round;
+import org.apache.spark.sql.catalyst.expressions.ShiftLeft;
+import org.apache.spark.sql.catalyst.expressions.ShiftRight;
+import org.apache.spark.sql.catalyst.expressions.ShiftRightUnsigned;
 import org.apache.spark.sql.catalyst.expressions.StartsWith;
 import org.apache.spark.sql.catalyst.expressions.Substring;
 import org.apache.spark.sql.catalyst.expressions.Subtract;
 import org.apache.spark.sql.catalyst.expressions.TryEval;
 import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
 import org.apache.spark.sql.catalyst.expressions.UnscaledValue;
+import org.apache.spark.sql.catalyst.expressions.Upper;
 import org.apache.spark.sql.catalyst.expressions.Year;
 import org.apache.spark.sql.catalyst.optimizer.NormalizeNaNAndZero;
 import org.apache.spark.sql.execution.ScalarSubquery;
@@ -56,6 +72,7 @@ import org.apache.spark.sql.execution.ScalarSubquery;
 public final class ExpressionCatalog {
     private static final String NUMERIC = "byte, short, int, long, float, double, decimal";
     private static final String ALL = "boolean, " + NUMERIC + ", date, timestamp, string";
+    private static final String INTEGRAL = "byte, short, int, long";
     private static final String ANSI = "ANSI errors and LEGACY nulls as the node's evalMode says";
 
     private static final List<Entry> ENTRIES = List.of(
@@ -103,7 +120,27 @@ public final class ExpressionCatalog {
             entry(KnownFloatingPointNormalized.class, "float, double", "compiles its child"),
             entry(NormalizeNaNAndZero.class, "float, double", ""),
             entry(UnscaledValue.class, "decimal up to precision 18", ""),
-            entry(MakeDecimal.class, "long", ""));
+            entry(MakeDecimal.class, "long", ""),
+            entry(Abs.class, NUMERIC, "integral MIN_VALUE: ANSI error, else wraps; decimals as unary minus"),
+            entry(BitwiseAnd.class, INTEGRAL, ""),
+            entry(BitwiseOr.class, INTEGRAL, ""),
+            entry(BitwiseXor.class, INTEGRAL, ""),
+            entry(BitwiseNot.class, INTEGRAL, ""),
+            entry(ShiftLeft.class, "int, long", "the distance is taken modulo the width, as in Java"),
+            entry(ShiftRight.class, "int, long", "the distance is taken modulo the width, as in Java"),
+            entry(ShiftRightUnsigned.class, "int, long", "the distance is taken modulo the width, as in Java"),
+            entry(DateAdd.class, "date", "days of byte, short or int; wraps as Spark's int arithmetic does"),
+            entry(DateSub.class, "date", "days of byte, short or int; wraps as Spark's int arithmetic does"),
+            entry(DateDiff.class, "date", ""),
+            entry(Round.class, NUMERIC, "HALF_UP to a constant scale; the CUDA kernel leaves float and double to"
+                    + " the host (Spark rounds them through Double.toString)"),
+            entry(BRound.class, NUMERIC, "HALF_EVEN to a constant scale; the CUDA kernel leaves float and double to"
+                    + " the host (Spark rounds them through Double.toString)"),
+            entry(Upper.class, "string", "ASCII byte by byte (also in the CUDA kernel); other text through Spark's"
+                    + " own case mapping (ICU or the JVM's, as spark.sql.icu.caseMappings.enabled says) on the host"),
+            entry(Lower.class, "string", "ASCII byte by byte (also in the CUDA kernel); other text through Spark's"
+                    + " own case mapping (ICU or the JVM's, as spark.sql.icu.caseMappings.enabled says) on the host"),
+            entry(Concat.class, "string", "strings only; binary and arrays fall back"));
 
     private static final Map<Class<?>, Entry> BY_CLASS = ENTRIES.stream()
             .collect(Collectors.toUnmodifiableMap(Entry::expressionClass, Function.identity()));

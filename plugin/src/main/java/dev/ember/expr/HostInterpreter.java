@@ -165,6 +165,15 @@ public final class HostInterpreter {
             case NORMALIZE_FLOATING -> ConditionalLoops.normalizeFloating(operands.get(0));
             case UNSCALED_VALUE -> ConditionalLoops.unscaledValue(operands.get(0));
             case MAKE_DECIMAL -> ConditionalLoops.makeDecimal(instruction, operands.get(0));
+            case ABS -> MathLoops.abs(instruction, operands.get(0));
+            case BITWISE_AND, BITWISE_OR, BITWISE_XOR -> MathLoops.bitwise(instruction, operands.get(0), operands.get(1));
+            case BITWISE_NOT -> MathLoops.bitwiseNot(instruction, operands.get(0));
+            case SHIFT_LEFT, SHIFT_RIGHT, SHIFT_RIGHT_UNSIGNED ->
+                    MathLoops.shift(instruction, operands.get(0), operands.get(1));
+            case DATE_ADD, DATE_SUB, DATE_DIFF -> MathLoops.dateArithmetic(instruction, operands.get(0), operands.get(1));
+            case ROUND, BROUND -> MathLoops.round(instruction, operands.get(0));
+            case UPPER, LOWER -> ComputedStringLoops.changeCase(instruction, operands.get(0));
+            case CONCAT -> ComputedStringLoops.concat(instruction.type(), operands, shared.size());
         };
     }
 

@@ -74,5 +74,33 @@ public enum Opcode {
     UNSCALED_VALUE,
     /** long: a decimal of the result type with that unscaled value; null or error when it does
      * not fit ({@link Instruction#FLAG_FAIL_ON_ERROR}). */
-    MAKE_DECIMAL
+    MAKE_DECIMAL,
+    /** value: absolute value; integral MIN_VALUE wraps, or is an error with {@link Instruction#FLAG_FAIL_ON_ERROR};
+     * decimals negate as {@link #NEGATE} does. */
+    ABS,
+    /** left, right (the same integral kind): left first, null-intolerant. */
+    BITWISE_AND,
+    BITWISE_OR,
+    BITWISE_XOR,
+    /** value (integral): bitwise complement. */
+    BITWISE_NOT,
+    /** value (int or long), shift (int): Java's shifts, the distance taken modulo the width. */
+    SHIFT_LEFT,
+    SHIFT_RIGHT,
+    SHIFT_RIGHT_UNSIGNED,
+    /** date, days (byte, short or int): the date plus or minus the days, wrapping as Java's int does. */
+    DATE_ADD,
+    DATE_SUB,
+    /** end date, start date: the days between them (int). */
+    DATE_DIFF,
+    /** value: rounded to {@code longs[0]} decimal places (negative: to tens, hundreds, ...), HALF_UP
+     * (Spark's Round) or HALF_EVEN (BRound); integral overflow wraps or, with
+     * {@link Instruction#FLAG_FAIL_ON_ERROR}, is an error. */
+    ROUND,
+    BROUND,
+    /** string: upper or lower case, as Spark's UTF8_BINARY mapping ({@code longs[0]}: 1 to use ICU's mappings). */
+    UPPER,
+    LOWER,
+    /** string1 ... stringN: every operand evaluated; null when one is null. */
+    CONCAT
 }

@@ -1,8 +1,10 @@
 package dev.ember.expr;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.BinaryExpression;
+import org.apache.spark.sql.catalyst.expressions.Concat;
 import org.apache.spark.sql.catalyst.expressions.Contains;
 import org.apache.spark.sql.catalyst.expressions.DayOfMonth;
 import org.apache.spark.sql.catalyst.expressions.EndsWith;
@@ -10,13 +12,20 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Length;
 import org.apache.spark.sql.catalyst.expressions.Like;
 import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.Lower;
 import org.apache.spark.sql.catalyst.expressions.Month;
 import org.apache.spark.sql.catalyst.expressions.StartsWith;
 import org.apache.spark.sql.catalyst.expressions.Substring;
 import org.apache.spark.sql.catalyst.expressions.UnaryExpression;
+import org.apache.spark.sql.catalyst.expressions.Upper;
 import org.apache.spark.sql.catalyst.expressions.Year;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.internal.SQLConf$;
 
-/** Translates the string functions (StartsWith, EndsWith, Contains, Like, Substring, Length) and the date fields. */
+/**
+ * Translates the string functions (StartsWith, EndsWith, Contains, Like, Substring, Length, Upper, Lower,
+ * Concat) and the date fields.
+ */
 final class StringTranslator {
     private StringTranslator() {}
 
@@ -60,6 +69,30 @@ final class StringTranslator {
         } else if (expression instanceof Length length) {
             translator.requireKind(length, length.child(), ValueKind.STRING);
             return Optional.of(unary(translator, Opcode.LENGTH, length, type));
+        } else if (expression instanceof Upper || expression instanceof Lower) {
+            UnaryExpression change = (UnaryExpression) expression;
+            translator.requireKind(change, change.child(), ValueKind.STRING);
+            // Spark reads this setting when the expression runs; programs compile where the node executes
+            // (on the driver, in the query's session), so the session's value is the one Spark would use.
+            boolean useIcu = Boolean.TRUE.equals(SQLConf.get().getConf(SQLConf$.MODULE$.ICU_CASE_MAPPINGS_ENABLED()));
+            translator.translate(change.child());
+            translator.emit(Instruction.builder(expression instanceof Upper ? Opcode.UPPER : Opcode.LOWER, type, 1)
+                    .longs(useIcu ? 1 : 0).build());
+            return Optional.of(type);
+        } else if (expression instanceof Concat concat) {
+            if (type.kind() != ValueKind.STRING || concat.children().isEmpty()) {
+                throw Reasons.unsupported(concat, "concat of " + concat.children().size() + " values of type "
+                        + concat.dataType().simpleString());
+            }
+            List<Expression> children = Scala.toList(concat.children());
+            for (Expression child : children) {
+                translator.requireKind(concat, child, ValueKind.STRING);
+            }
+            for (Expression child : children) {
+                translator.translate(child);
+            }
+            translator.emit(Instruction.builder(Opcode.CONCAT, type, children.size()).build());
+            return Optional.of(type);
         } else if (expression instanceof Year || expression instanceof Month || expression instanceof DayOfMonth) {
             UnaryExpression field = (UnaryExpression) expression;
             translator.requireKind(field, field.child(), ValueKind.DATE);

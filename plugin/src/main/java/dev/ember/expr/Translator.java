@@ -159,7 +159,8 @@ final class Translator {
         }
         Optional<ValueType> translated = ConditionalTranslator.translate(this, expression, type)
                 .or(() -> StringTranslator.translate(this, expression, type))
-                .or(() -> CastTranslator.translate(this, expression, type));
+                .or(() -> CastTranslator.translate(this, expression, type))
+                .or(() -> MathTranslator.translate(this, expression, type));
         return translated.orElseThrow(() -> new IllegalStateException(
                 "the expression catalog lists " + name + " but no translator handles it"));
     }

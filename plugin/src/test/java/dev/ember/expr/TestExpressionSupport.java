@@ -23,10 +23,10 @@ import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.InitCap;
 import org.apache.spark.sql.catalyst.expressions.Like;
 import org.apache.spark.sql.catalyst.expressions.Multiply;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
-import org.apache.spark.sql.catalyst.expressions.Upper;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
@@ -45,19 +45,19 @@ class TestExpressionSupport {
     @Test
     void unknownExpressionNamesItself() {
         AttributeReference text = attribute("name", DataTypes.StringType);
-        SupportLevel level = compiler.support(new Upper(text), List.of(text));
-        assertUnsupported(level, "Upper is not supported by Ember", "upper(name)");
+        SupportLevel level = compiler.support(new InitCap(text), List.of(text));
+        assertUnsupported(level, "InitCap is not supported by Ember", "initcap(name)");
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> compiler.compile(new Upper(text), List.of(text)));
+                () -> compiler.compile(new InitCap(text), List.of(text)));
         assertEquals(level.reason(), error.getMessage());
     }
 
     @Test
     void nestedUnsupportedExpressionIsTheOneNamed() {
         AttributeReference text = attribute("name", DataTypes.StringType);
-        Expression expression = new Like(new Upper(text), literal(UTF8String.fromString("A%"), DataTypes.StringType),
+        Expression expression = new Like(new InitCap(text), literal(UTF8String.fromString("A%"), DataTypes.StringType),
                 '\\');
-        assertUnsupported(compiler.support(expression, List.of(text)), "Upper is not supported");
+        assertUnsupported(compiler.support(expression, List.of(text)), "InitCap is not supported");
     }
 
     @Test

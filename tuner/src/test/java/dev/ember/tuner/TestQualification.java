@@ -67,7 +67,8 @@ class TestQualification {
     assertTrue(catalog.exec("Filter").isPresent());
     assertTrue(catalog.expression("isnotnull").isPresent(), "function names match class names ignoring case and _");
     assertTrue(catalog.expression("is_not_null").isPresent());
-    assertFalse(catalog.expression("upper").isPresent());
+    assertTrue(catalog.expression("upper").isPresent());
+    assertFalse(catalog.expression("initcap").isPresent());
   }
 
   @Test

@@ -5,12 +5,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.apache.spark.sql.catalyst.expressions.Abs;
 import org.apache.spark.sql.catalyst.expressions.Add;
 import org.apache.spark.sql.catalyst.expressions.And;
+import org.apache.spark.sql.catalyst.expressions.BRound;
+import org.apache.spark.sql.catalyst.expressions.BitwiseAnd;
+import org.apache.spark.sql.catalyst.expressions.BitwiseNot;
+import org.apache.spark.sql.catalyst.expressions.BitwiseOr;
+import org.apache.spark.sql.catalyst.expressions.BitwiseXor;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.CaseWhen;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.catalyst.expressions.Coalesce;
+import org.apache.spark.sql.catalyst.expressions.DateAdd;
+import org.apache.spark.sql.catalyst.expressions.DateDiff;
+import org.apache.spark.sql.catalyst.expressions.DateSub;
 import org.apache.spark.sql.catalyst.expressions.DayOfMonth;
 import org.apache.spark.sql.catalyst.expressions.Divide;
 import org.apache.spark.sql.catalyst.expressions.EqualNullSafe;
@@ -33,6 +42,10 @@ import org.apache.spark.sql.catalyst.expressions.Not;
 import org.apache.spark.sql.catalyst.expressions.NumericEvalContext;
 import org.apache.spark.sql.catalyst.expressions.Or;
 import org.apache.spark.sql.catalyst.expressions.Remainder;
+import org.apache.spark.sql.catalyst.expressions.Round;
+import org.apache.spark.sql.catalyst.expressions.ShiftLeft;
+import org.apache.spark.sql.catalyst.expressions.ShiftRight;
+import org.apache.spark.sql.catalyst.expressions.ShiftRightUnsigned;
 import org.apache.spark.sql.catalyst.expressions.Subtract;
 import org.apache.spark.sql.catalyst.expressions.TryEval;
 import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
@@ -47,7 +60,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Seeded random Catalyst expression trees over the types and operators the CUDA expression kernel
- * covers, read from the columns of {@link #INPUTS}. Leaves favour the values that make Spark's
+ * covers (the math family too: Abs, bitwise operators, shifts, Round/BRound, date arithmetic), read from
+ * the columns of {@link #INPUTS}. Leaves favour the values that make Spark's
  * rules matter: zeros (division), extremes (overflow), NaN and -0.0 (ordering), nulls.
  */
 final class RandomPrograms {
@@ -107,11 +121,19 @@ final class RandomPrograms {
     private Expression specific(DataType type, int next) {
         if (type == BOOLEAN) {
             return predicate(next);
+        } else if (type == DATE && random.nextBoolean()) {
+            DataType days = pick(INT, SHORT, BYTE);
+            return random.nextBoolean() ? new DateAdd(generate(DATE, next), generate(days, next))
+                    : new DateSub(generate(DATE, next), generate(days, next));
         } else if (type == DATE || type == TIMESTAMP) {
             return leaf(type);
         }
         boolean floating = type == FLOAT || type == DOUBLE;
-        switch (random.nextInt(floating ? 8 : 9)) {
+        int choice = random.nextInt(floating ? 9 : 11);
+        if (choice == 8 && floating || choice >= 9) {
+            return math(type, next);
+        }
+        switch (choice) {
             case 0:
                 return new Add(generate(type, next), generate(type, next), context());
             case 1:
@@ -138,6 +160,31 @@ final class RandomPrograms {
                 };
                 return type == INT ? field : new Cast(field, type, Option.apply("UTC"), mode());
         }
+    }
+
+    /** Abs of any numeric type; for integral types also the bitwise operators, shifts, Round/BRound and DateDiff. */
+    private Expression math(DataType type, int next) {
+        if (type == FLOAT || type == DOUBLE) {
+            return new Abs(generate(type, next), random.nextBoolean());
+        }
+        boolean shifts = type == INT || type == LONG;
+        Literal scale = new Literal(pick(-20, -19, -3, -1, 0, 2), INT);
+        return switch (random.nextInt(8)) {
+            case 0 -> new Abs(generate(type, next), random.nextBoolean());
+            case 1 -> new BitwiseAnd(generate(type, next), generate(type, next));
+            case 2 -> random.nextBoolean() ? new BitwiseOr(generate(type, next), generate(type, next))
+                    : new BitwiseXor(generate(type, next), generate(type, next));
+            case 3 -> new BitwiseNot(generate(type, next));
+            case 4 -> shifts ? new ShiftLeft(generate(type, next), generate(INT, next))
+                    : new BitwiseNot(generate(type, next));
+            case 5 -> !shifts ? new Abs(generate(type, next), true) : random.nextBoolean()
+                    ? new ShiftRight(generate(type, next), generate(INT, next))
+                    : new ShiftRightUnsigned(generate(type, next), generate(INT, next));
+            case 6 -> random.nextBoolean() ? new Round(generate(type, next), scale, random.nextBoolean())
+                    : new BRound(generate(type, next), scale, random.nextBoolean());
+            default -> type == INT ? new DateDiff(generate(DATE, next), generate(DATE, next))
+                    : new Abs(generate(type, next), false);
+        };
     }
 
     private Expression cast(DataType type, int next) {

@@ -63,7 +63,9 @@ final class DecimalEncoding {
                 String problem = bothDecimal(operands, type);
                 yield problem != null ? problem : remainderProblem(operands.get(0), operands.get(1), type);
             }
-            case NEGATE -> operands.get(0).equals(type) ? null : "negating " + operands.get(0) + " to " + type;
+            case NEGATE, ABS -> operands.get(0).equals(type) ? null
+                    : "negating " + operands.get(0) + " to " + type;
+            case ROUND, BROUND -> null;
             case IF -> carried(type, operands.subList(1, 3));
             case CASE_WHEN -> carried(type, caseValues(instruction, operands));
             case COALESCE -> carried(type, operands);
@@ -74,7 +76,9 @@ final class DecimalEncoding {
             case MAKE_DECIMAL -> operands.get(0).kind() == ValueKind.LONG ? null
                     : "making a decimal of " + operands.get(0);
             case AND, OR, NOT, STARTS_WITH, ENDS_WITH, CONTAINS, LIKE, SUBSTRING, LENGTH, YEAR, MONTH, DAY_OF_MONTH,
-                    NORMALIZE_FLOATING -> "opcode " + instruction.opcode() + " over decimals";
+                    NORMALIZE_FLOATING, BITWISE_AND, BITWISE_OR, BITWISE_XOR, BITWISE_NOT, SHIFT_LEFT, SHIFT_RIGHT,
+                    SHIFT_RIGHT_UNSIGNED, DATE_ADD, DATE_SUB, DATE_DIFF, UPPER, LOWER, CONCAT ->
+                    "opcode " + instruction.opcode() + " over decimals";
         };
     }
 

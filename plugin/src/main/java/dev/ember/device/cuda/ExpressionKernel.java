@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * logged at debug level with the reason. A poisoned row makes the call throw Spark's own exception for
  * the first poisoned row, replayed exactly as the host interpreter does. When the kernel reports that
  * some row needs the host (LIKE over text that is not well-formed UTF-8, which the host decodes
- * with replacement characters), the whole batch is evaluated again on the host and counted there.
+ * with replacement characters; UPPER or LOWER of text that is not ASCII, which the host maps with
+ * Spark's own case mapping), the whole batch is evaluated again on the host and counted there.
+ * Strings that UPPER, LOWER and CONCAT make live in an arena buffer sized by {@link ComputedStringArena}
+ * and kept alive until the string result is copied out.
  *
  * <p>Input column table: {@code kColumnWords} (3) words per input ordinal, the addresses of its
  * data, validity and (strings) int32 offsets buffers; ordinals the program does not read stay 0.
@@ -42,6 +45,12 @@ import org.slf4j.LoggerFactory;
 final class ExpressionKernel {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExpressionKernel.class);
+
+    /**
+     * The most bytes of computed strings (UPPER, LOWER, CONCAT) a batch may need for the kernel to run it;
+     * twice the most bytes a string result may hold. Larger needs run on the host interpreter.
+     */
+    private static final long MAX_ARENA_BYTES = 2L * Integer.MAX_VALUE;
 
     /** Words per input ordinal in the column table ({@code kColumnWords} of expression.h). */
     private static final int COLUMN_WORDS = 3;
@@ -90,6 +99,12 @@ final class ExpressionKernel {
         if (hostReason == null) {
             hostReason = unmanagedInput(plan, inputs, rowCount);
         }
+        long arenaBytes = hostReason == null && ComputedStringArena.computesStrings(program)
+                ? ComputedStringArena.capacity(program, inputs, rowCount) : 0;
+        if (hostReason == null && arenaBytes > MAX_ARENA_BYTES) {
+            hostReason = "its computed strings could take " + (arenaBytes == Long.MAX_VALUE ? "more than 2^63" : arenaBytes)
+                    + " bytes, more than the kernel's arena of " + MAX_ARENA_BYTES + " bytes per batch";
+        }
         if (hostReason != null) {
             return evaluateOnHost(program, inputs, rowCount, allocator, hostReason);
         }
@@ -98,11 +113,12 @@ final class ExpressionKernel {
             result.setInitialCapacity(rowCount);
             result.allocateNew();
             if (rowCount > 0) {
-                Outcome outcome = launch(plan, program, inputs, rowCount, result, allocator);
+                Outcome outcome = launch(plan, program, inputs, rowCount, result, arenaBytes, allocator);
                 if (outcome.hostNeeded()) {
                     result.close();
                     return evaluateOnHost(program, inputs, rowCount, allocator,
-                            "a LIKE operand is not well-formed UTF-8; the host decodes it as Spark does");
+                            "a LIKE operand is not well-formed UTF-8, or an UPPER/LOWER operand is not ASCII;"
+                                    + " the host decodes and maps it as Spark does");
                 }
                 if (outcome.firstPoisoned() < rowCount) {
                     kernelEvaluations.incrementAndGet();
@@ -121,10 +137,11 @@ final class ExpressionKernel {
     /**
      * Runs the kernel into {@code result}. A string result is written in two steps: the kernel writes
      * one view per row into a scratch buffer, then {@link ExpressionStringResults} copies the bytes
-     * while the program buffer, which holds the constants some views point into, is still alive.
+     * while the program buffer and the arena, which hold the constants and computed strings some views
+     * point into, are still alive.
      */
     private Outcome launch(Plan plan, Program program, List<FieldVector> inputs, int rowCount, FieldVector result,
-            BufferAllocator allocator) {
+            long arenaBytes, BufferAllocator allocator) {
         long[] words = plan.words();
         int inputCount = program.inputTypes().size();
         BaseVariableWidthVector stringResult = result instanceof BaseVariableWidthVector strings ? strings : null;
@@ -134,7 +151,8 @@ final class ExpressionKernel {
         try (ArrowBuf views = stringResult == null ? null : allocator.buffer(2L * Long.BYTES * rowCount);
                 ArrowBuf programBuffer = allocator.buffer((long) words.length * Long.BYTES);
                 ArrowBuf columns = allocator.buffer(Math.max(1, (long) COLUMN_WORDS * inputCount) * Long.BYTES);
-                ArrowBuf firstPoisoned = allocator.buffer(2L * Integer.BYTES)) {
+                ArrowBuf firstPoisoned = allocator.buffer(2L * Integer.BYTES);
+                ArrowBuf arena = allocator.buffer(ComputedStringArena.HEADER_BYTES + arenaBytes)) {
             ArrowBuf resultValues = views != null ? views : result.getDataBuffer();
             long resultData = resultValues.memoryAddress();
             launcher.requireManaged(views != null ? "the string views (from the caller's allocator)"
@@ -157,6 +175,10 @@ final class ExpressionKernel {
                     launcher.prefetchToDevice(buffer.memoryAddress(), buffer.capacity());
                 }
             }
+            launcher.requireManaged("the computed-string arena (from the caller's allocator)", arena.memoryAddress(),
+                    arena.capacity());
+            arena.setLong(0, 0);
+            arena.setLong(Long.BYTES, arenaBytes);
             firstPoisoned.setInt(0, rowCount);
             firstPoisoned.setInt(Integer.BYTES, 0);
             launcher.launch(Kernel.EVALUATE_PROGRAM, launcher.blocksFor((rowCount + 7L) / 8), new KernelArguments()
@@ -165,7 +187,8 @@ final class ExpressionKernel {
                     .integer("resultKind", ExpressionProgramEncoder.kindCode(
                             program.instructions().get(program.instructions().size() - 1).type().kind()))
                     .address("resultData", resultData).address("resultValidity", resultValidity)
-                    .address("firstPoisoned", firstPoisoned.memoryAddress()));
+                    .address("firstPoisoned", firstPoisoned.memoryAddress())
+                    .address("arena", arena.memoryAddress()));
             if (views == null) {
                 launcher.prefetchToHost(resultData, resultValues.capacity());
             }

@@ -33,8 +33,10 @@ import java.util.Optional;
  * float, double, decimal, date, timestamp and string, with these limits: DIVIDE on floating point and
  * decimals only, CAST among boolean, integral and floating kinds (or to the same type), the
  * decimal casts of {@link DecimalEncoding} and string-to-string, YEAR/MONTH/DAY_OF_MONTH of dates,
+ * ROUND/BROUND of integral values and decimals (not of float and double),
  * the decimal limits listed in {@link DecimalEncoding}, and a stack at most {@value #MAX_STACK} deep.
- * String values are views of the input or constant bytes; a string result is copied out after the
+ * String values are views of the input or constant bytes, or of the arena where UPPER, LOWER and CONCAT
+ * write the strings they make (see {@code ComputedStringArena}); a string result is copied out after the
  * evaluation (see {@code ExpressionStringResults}). Stateless and thread-safe.
  */
 public final class ExpressionProgramEncoder {
@@ -50,7 +52,9 @@ public final class ExpressionProgramEncoder {
             Opcode.IN, Opcode.IN_SET, Opcode.IF, Opcode.CASE_WHEN, Opcode.COALESCE, Opcode.CAST, Opcode.YEAR,
             Opcode.MONTH, Opcode.DAY_OF_MONTH, Opcode.TRY, Opcode.NORMALIZE_FLOATING, Opcode.UNSCALED_VALUE,
             Opcode.MAKE_DECIMAL, Opcode.STARTS_WITH, Opcode.ENDS_WITH, Opcode.CONTAINS, Opcode.LIKE,
-            Opcode.SUBSTRING, Opcode.LENGTH);
+            Opcode.SUBSTRING, Opcode.LENGTH, Opcode.ABS, Opcode.BITWISE_AND, Opcode.BITWISE_OR, Opcode.BITWISE_XOR,
+            Opcode.BITWISE_NOT, Opcode.SHIFT_LEFT, Opcode.SHIFT_RIGHT, Opcode.SHIFT_RIGHT_UNSIGNED, Opcode.DATE_ADD,
+            Opcode.DATE_SUB, Opcode.DATE_DIFF, Opcode.ROUND, Opcode.BROUND, Opcode.UPPER, Opcode.LOWER, Opcode.CONCAT);
 
     private static final int HEADER_WORDS = 1;
     private static final int INSTRUCTION_WORDS = 4;
@@ -151,6 +155,10 @@ public final class ExpressionProgramEncoder {
                     : "date fields of " + operands.get(0);
             case NORMALIZE_FLOATING -> kind.isFloating() ? null : "normalizing " + instruction.type();
             case UNSCALED_VALUE, MAKE_DECIMAL -> "opcode " + opcode + " without decimals";
+            case ABS -> kind.isIntegral() || kind.isFloating() ? null : "absolute value of " + instruction.type();
+            case ROUND, BROUND -> kind.isIntegral() ? null
+                    : "rounding " + instruction.type() + " (Spark rounds float and double through Java's"
+                            + " Double.toString, which the kernel does not reproduce)";
             default -> null;
         };
     }
@@ -205,6 +213,7 @@ public final class ExpressionProgramEncoder {
                     DecimalEncoding.addList(instruction, operands.get(0), constants);
                 }
             }
+            case ROUND, BROUND -> constants.add(instruction.longAt(0));
             case LIKE -> constants.addAll(LikePatternTokens.of(instruction.stringAt(0), (char) instruction.longAt(0)));
             default -> {
                 // Other covered opcodes carry no constants.
@@ -276,6 +285,22 @@ public final class ExpressionProgramEncoder {
             case LIKE -> 43;
             case SUBSTRING -> 44;
             case LENGTH -> 45;
+            case ABS -> 50;
+            case BITWISE_AND -> 51;
+            case BITWISE_OR -> 52;
+            case BITWISE_XOR -> 53;
+            case BITWISE_NOT -> 54;
+            case SHIFT_LEFT -> 55;
+            case SHIFT_RIGHT -> 56;
+            case SHIFT_RIGHT_UNSIGNED -> 57;
+            case DATE_ADD -> 58;
+            case DATE_SUB -> 59;
+            case DATE_DIFF -> 60;
+            case ROUND -> 61;
+            case BROUND -> 62;
+            case UPPER -> 46;
+            case LOWER -> 47;
+            case CONCAT -> 48;
         };
     }
 

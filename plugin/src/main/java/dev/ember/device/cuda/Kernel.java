@@ -103,7 +103,7 @@ enum Kernel {
     GROUP_BY_FOLD("group_by", "group_by_fold", false, Parameter.INT, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS),
     GROUP_BY_FLAGS_TO_BITS("group_by", "group_by_flags_to_bits", false, Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS),
     EVALUATE_PROGRAM("expression", "evaluate_program", false, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT,
-            Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS),
+            Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS),
     STRING_VIEW_TILE_BYTES("expression", "string_view_tile_bytes", true,
             Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS),
     STRING_VIEW_OFFSETS("expression", "string_view_offsets", true,

@@ -22,9 +22,11 @@ import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.spark.sql.catalyst.expressions.Abs;
 import org.apache.spark.sql.catalyst.expressions.Add;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.BRound;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.catalyst.expressions.Divide;
@@ -37,6 +39,7 @@ import org.apache.spark.sql.catalyst.expressions.Multiply;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.NumericEvalContext;
 import org.apache.spark.sql.catalyst.expressions.Remainder;
+import org.apache.spark.sql.catalyst.expressions.Round;
 import org.apache.spark.sql.catalyst.expressions.Subtract;
 import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
 import org.apache.spark.sql.catalyst.expressions.UnscaledValue;
@@ -156,6 +159,13 @@ class TestDecimalKernelConformance extends EmulatorConformance {
         expressions.add(new UnaryMinus(integers, false));
         expressions.add(new UnaryMinus(money, true));
         expressions.add(new UnaryMinus(new Literal(Decimal.apply(new BigDecimal("9".repeat(35))), decimal(35, 0)), false));
+        for (int ordinal : new int[] {0, 1, 3, 4, 5, 6, 7, 12, 13}) {
+            expressions.add(new Abs(column(ordinal), true));
+            for (int scale : new int[] {-40, -5, -1, 0, 1, 2, 9, 40}) {
+                expressions.add(new Round(column(ordinal), new Literal(scale, DataTypes.IntegerType), true));
+                expressions.add(new BRound(column(ordinal), new Literal(scale, DataTypes.IntegerType), false));
+            }
+        }
         expressions.add(new MakeDecimal(longs, 10, 2, true));
         expressions.add(new MakeDecimal(longs, 18, 0, false));
         expressions.add(new UnscaledValue(money));

@@ -14,11 +14,20 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.complex.ListVector;
+import org.apache.spark.sql.catalyst.expressions.Abs;
 import org.apache.spark.sql.catalyst.expressions.Add;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.BRound;
+import org.apache.spark.sql.catalyst.expressions.BitwiseAnd;
+import org.apache.spark.sql.catalyst.expressions.BitwiseNot;
+import org.apache.spark.sql.catalyst.expressions.BitwiseOr;
+import org.apache.spark.sql.catalyst.expressions.BitwiseXor;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.DateAdd;
+import org.apache.spark.sql.catalyst.expressions.DateDiff;
+import org.apache.spark.sql.catalyst.expressions.DateSub;
 import org.apache.spark.sql.catalyst.expressions.DayOfMonth;
 import org.apache.spark.sql.catalyst.expressions.Divide;
 import org.apache.spark.sql.catalyst.expressions.EvalMode$;
@@ -29,6 +38,10 @@ import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.Multiply;
 import org.apache.spark.sql.catalyst.expressions.NumericEvalContext;
 import org.apache.spark.sql.catalyst.expressions.Remainder;
+import org.apache.spark.sql.catalyst.expressions.Round;
+import org.apache.spark.sql.catalyst.expressions.ShiftLeft;
+import org.apache.spark.sql.catalyst.expressions.ShiftRight;
+import org.apache.spark.sql.catalyst.expressions.ShiftRightUnsigned;
 import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
 import org.apache.spark.sql.catalyst.expressions.Year;
 import org.apache.spark.sql.types.DataTypes;
@@ -97,6 +110,86 @@ class TestExpressionKernelConformance extends EmulatorConformance {
         }
         assertEquals(expressions.size(), cuda.kernelExpressionEvaluations() - kernelCallsBefore,
                 "every evaluation ran the kernel");
+    }
+
+    /**
+     * The math family on the kernel: Abs (MIN_VALUE in both modes, -0.0, NaN), the bitwise operators, shifts
+     * by distances beyond the width and negative ones (Java takes them modulo the width; C++ leaves them
+     * undefined), grouping()'s shape, date arithmetic that wraps, and integral Round/BRound; Round of a double
+     * stays on the host and says why.
+     */
+    @Test
+    void mathExpressionsMatchTheHostInterpreter() {
+        Random random = new Random(seed ^ 0x3a7);
+        RandomPrograms programs = new RandomPrograms(random);
+        Expression bytes = new BoundReference(1, RandomPrograms.BYTE, true);
+        Expression shorts = new BoundReference(2, RandomPrograms.SHORT, true);
+        Expression ints = new BoundReference(3, RandomPrograms.INT, true);
+        Expression otherInts = new BoundReference(4, RandomPrograms.INT, true);
+        Expression longs = new BoundReference(5, RandomPrograms.LONG, true);
+        Expression otherLongs = new BoundReference(6, RandomPrograms.LONG, true);
+        Expression floats = new BoundReference(7, RandomPrograms.FLOAT, true);
+        Expression doubles = new BoundReference(8, RandomPrograms.DOUBLE, true);
+        Expression dates = new BoundReference(10, RandomPrograms.DATE, true);
+        List<Expression> expressions = new java.util.ArrayList<>();
+        for (Expression value : List.of(bytes, shorts, ints, longs, floats, doubles)) {
+            expressions.add(new Abs(value, true));
+            expressions.add(new Abs(value, false));
+        }
+        for (Expression[] pair : new Expression[][] {{bytes, bytes}, {shorts, shorts}, {ints, otherInts},
+                {longs, otherLongs}}) {
+            expressions.add(new BitwiseAnd(pair[0], pair[1]));
+            expressions.add(new BitwiseOr(pair[0], pair[1]));
+            expressions.add(new BitwiseXor(pair[0], pair[1]));
+            expressions.add(new BitwiseNot(pair[0]));
+        }
+        for (Expression value : List.of(ints, longs)) {
+            expressions.add(new ShiftLeft(value, otherInts));
+            expressions.add(new ShiftRight(value, otherInts));
+            expressions.add(new ShiftRightUnsigned(value, otherInts));
+            for (int by : new int[] {31, 32, 63, 64, 65, -1}) {
+                expressions.add(new ShiftLeft(value, new Literal(by, RandomPrograms.INT)));
+                expressions.add(new ShiftRightUnsigned(value, new Literal(by, RandomPrograms.INT)));
+            }
+        }
+        expressions.add(new Cast(new BitwiseAnd(new ShiftRight(longs, new Literal(1, RandomPrograms.INT)),
+                new Literal(1L, RandomPrograms.LONG)), RandomPrograms.BYTE, Option.apply("UTC"), EvalMode$.MODULE$.ANSI()));
+        expressions.add(new DateAdd(dates, ints));
+        expressions.add(new DateSub(dates, shorts));
+        expressions.add(new DateAdd(dates, bytes));
+        expressions.add(new DateDiff(dates, new DateSub(dates, otherInts)));
+        for (Expression value : List.of(bytes, shorts, ints, longs)) {
+            for (int scale : new int[] {-20, -19, -18, -9, -2, -1, 0, 3}) {
+                expressions.add(new Round(value, new Literal(scale, RandomPrograms.INT), true));
+                expressions.add(new Round(value, new Literal(scale, RandomPrograms.INT), false));
+                expressions.add(new BRound(value, new Literal(scale, RandomPrograms.INT), true));
+                expressions.add(new BRound(value, new Literal(scale, RandomPrograms.INT), false));
+            }
+        }
+        ExpressionCompiler compiler = new ExpressionCompiler(new CompilerSettings(true, "UTC", name -> true));
+        long kernelCallsBefore = cuda.kernelExpressionEvaluations();
+        int errors = 0;
+        List<FieldVector> inputs = inputs(programs, random, 20_000);
+        try {
+            for (Expression expression : expressions) {
+                Program program = compiler.compile(expression, attributes());
+                assertTrue(cuda.expressionKernelUnsupportedReason(program).isEmpty(),
+                        () -> program + ": " + cuda.expressionKernelUnsupportedReason(program));
+                errors += compare(program, inputs, 20_000, expression.sql() + " = " + program + ", seed " + seed) ? 1 : 0;
+            }
+            assertEquals(expressions.size(), cuda.kernelExpressionEvaluations() - kernelCallsBefore,
+                    "every evaluation ran the kernel");
+            assertTrue(errors > 0, "ANSI Abs and Round overflow on some rows");
+            Program roundDouble = compiler.compile(new Round(doubles, new Literal(1, RandomPrograms.INT), true),
+                    attributes());
+            assertTrue(cuda.expressionKernelUnsupportedReason(roundDouble).orElseThrow().contains("Double.toString"),
+                    cuda.expressionKernelUnsupportedReason(roundDouble).toString());
+            long hostCallsBefore = cuda.hostExpressionEvaluations();
+            compare(roundDouble, inputs, 20_000, "round of a double on the host");
+            assertEquals(1, cuda.hostExpressionEvaluations() - hostCallsBefore, "round of a double ran on the host");
+        } finally {
+            inputs.forEach(FieldVector::close);
+        }
     }
 
     /** Programs the kernel does not cover (casts from strings, casts of doubles to decimals) run on the host interpreter, and say why. */

@@ -23,6 +23,8 @@ import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.Coalesce;
+import org.apache.spark.sql.catalyst.expressions.Concat;
 import org.apache.spark.sql.catalyst.expressions.Contains;
 import org.apache.spark.sql.catalyst.expressions.EqualTo;
 import org.apache.spark.sql.catalyst.expressions.EvalMode$;
@@ -34,10 +36,12 @@ import org.apache.spark.sql.catalyst.expressions.Length;
 import org.apache.spark.sql.catalyst.expressions.LessThan;
 import org.apache.spark.sql.catalyst.expressions.Like;
 import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.Lower;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.Not;
 import org.apache.spark.sql.catalyst.expressions.StartsWith;
 import org.apache.spark.sql.catalyst.expressions.Substring;
+import org.apache.spark.sql.catalyst.expressions.Upper;
 import org.apache.spark.sql.types.Metadata;
 import org.junit.jupiter.api.Test;
 import scala.Option;
@@ -185,6 +189,74 @@ class TestStringExpressionKernelConformance extends EmulatorConformance {
             }
             assertEquals(6, cuda.hostExpressionEvaluations() - hostBefore, "LIKE over malformed UTF-8 ran on the host");
         }
+    }
+
+    /**
+     * UPPER, LOWER and CONCAT make strings in the kernel's arena: over ASCII text, nested in each other, in
+     * conditionals, comparisons and lengths, they run on the kernel; UPPER or LOWER of text that is not
+     * ASCII sends its batch to the host (Spark's own case mapping), while CONCAT, which decodes nothing,
+     * stays on the kernel over any bytes.
+     */
+    @Test
+    void computedStringsRunOnTheKernel() {
+        Random random = new Random(seed ^ 0xca5e);
+        Expression first = new BoundReference(0, STRING, true);
+        Expression second = new BoundReference(1, STRING, true);
+        List<Expression> expressions = List.of(
+                new Upper(first),
+                new Lower(second),
+                new Concat(seq(first, stringLiteral("-"), second)),
+                new Concat(seq(first)),
+                new Concat(seq(new Upper(first), new Substring(new Lower(second), new Literal(1, INT),
+                        new Literal(2, INT)), first, stringLiteral(""))),
+                new If(new IsNotNull(first), new Upper(first), new Lower(second)),
+                new EqualTo(new Upper(first), stringLiteral("ABC")),
+                new Length(new Concat(seq(first, second, first))),
+                new Coalesce(seq(new Concat(seq(first, second)), new Upper(second), stringLiteral("none"))));
+        String alphabet = "abcXYZ 09_%\\\t~";
+        int rows = 20_000;
+        try (VarCharVector ascii = new VarCharVector("ascii", allocator);
+                VarCharVector other = new VarCharVector("other", allocator);
+                IntVector numbers = new IntVector("number", allocator)) {
+            ascii.allocateNew(rows);
+            other.allocateNew(rows);
+            numbers.allocateNew(rows);
+            RandomStrings strings = new RandomStrings(random);
+            for (int row = 0; row < rows; row++) {
+                if (random.nextInt(10) == 0) {
+                    ascii.setNull(row);
+                } else {
+                    StringBuilder word = new StringBuilder();
+                    for (int i = random.nextInt(8); i > 0; i--) {
+                        word.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                    }
+                    ascii.setSafe(row, RandomStrings.utf8(word.toString()));
+                }
+                other.setSafe(row, RandomStrings.utf8(row == rows / 2 ? "日本" : strings.text()));
+                numbers.set(row, row);
+            }
+            ascii.setValueCount(rows);
+            other.setValueCount(rows);
+            numbers.setValueCount(rows);
+            long kernelBefore = cuda.kernelExpressionEvaluations();
+            List<FieldVector> asciiInputs = List.of(ascii, ascii, ascii, numbers, numbers);
+            for (Expression expression : expressions) {
+                compare(kernelProgram(expression), asciiInputs, rows, expression.sql() + " over ASCII, seed " + seed);
+            }
+            assertEquals(expressions.size(), cuda.kernelExpressionEvaluations() - kernelBefore, "the kernel ran them");
+            List<FieldVector> mixed = List.of(other, ascii, ascii, numbers, numbers);
+            kernelBefore = cuda.kernelExpressionEvaluations();
+            compare(kernelProgram(new Concat(seq(first, second, first))), mixed, rows, "concat of any UTF-8");
+            assertEquals(1, cuda.kernelExpressionEvaluations() - kernelBefore, "concat of any bytes stays on the kernel");
+            long hostBefore = cuda.hostExpressionEvaluations();
+            compare(kernelProgram(new Upper(first)), mixed, rows, "upper of non-ASCII text");
+            compare(kernelProgram(new Lower(first)), mixed, rows, "lower of non-ASCII text");
+            assertEquals(2, cuda.hostExpressionEvaluations() - hostBefore, "non-ASCII case mapping ran on the host");
+        }
+    }
+
+    private static scala.collection.immutable.Seq<Expression> seq(Expression... values) {
+        return CollectionConverters.asScala(List.of(values)).toList();
     }
 
     /** Casts from and to strings stay on the host interpreter, with the reason. */
