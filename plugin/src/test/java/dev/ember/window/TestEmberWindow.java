@@ -118,6 +118,23 @@ class TestEmberWindow {
                 + " FROM w_facts");
     }
 
+    /** A filter on a ranking at most a limit: Spark's WindowGroupLimitExec below the shuffle and above it. */
+    @Test
+    void groupLimits() {
+        for (String ranking : List.of("row_number() OVER (PARTITION BY p ORDER BY o, id)",
+                "rank() OVER (PARTITION BY p ORDER BY o DESC)", "dense_rank() OVER (PARTITION BY p, k ORDER BY d)",
+                "rank() OVER (PARTITION BY s ORDER BY l NULLS LAST)")) {
+            String sql = "SELECT * FROM (SELECT id, p, o, d, " + ranking + " AS r FROM w_facts) WHERE r <= 3";
+            EmberQueryCheck.sql(sql).assertSameAnswer().assertEmberRan("EmberWindowGroupLimitExec", "EmberWindowExec");
+            SharedSpark.withConf(SMALL_BATCHES, () -> EmberQueryCheck.sql(sql).assertSameAnswer()
+                    .assertEmberRan("EmberWindowGroupLimitExec", "EmberWindowExec"));
+        }
+        SharedSpark.withConf(Map.of("spark.ember.exec.WindowGroupLimitExec.enabled", "false"), () -> EmberQueryCheck
+                .sql("SELECT * FROM (SELECT id, rank() OVER (PARTITION BY p ORDER BY o) AS r FROM w_facts) WHERE r <= 2")
+                .assertSameAnswer()
+                .assertFallback("WindowGroupLimitExec", "spark.ember.exec.WindowGroupLimitExec.enabled=false"));
+    }
+
     @Test
     void floatingStringAndSeveralPartitionKeys() {
         check("SELECT id, k, row_number() OVER (PARTITION BY k ORDER BY id) AS rn, sum(l) OVER (PARTITION BY k) AS sl,"

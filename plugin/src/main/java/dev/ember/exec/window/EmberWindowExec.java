@@ -100,6 +100,11 @@ public final class EmberWindowExec extends EmberUnaryExec {
     /** As Spark's window: sorted by the partition keys, then the order keys. */
     @Override
     public Seq<Seq<SortOrder>> requiredChildOrdering() {
+        return sortedByPartitionThenOrder(partitionSpec, orderSpec);
+    }
+
+    /** The child ordering Spark's window nodes require: partition keys ascending, then the order keys. */
+    static Seq<Seq<SortOrder>> sortedByPartitionThenOrder(Seq<Expression> partitionSpec, Seq<SortOrder> orderSpec) {
         List<SortOrder> ordering = new ArrayList<>();
         for (Expression key : Seqs.toList(partitionSpec)) {
             ordering.add(SortOrder$.MODULE$.apply(key, Ascending$.MODULE$, Seqs.<Expression>of()));

@@ -8,7 +8,7 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
 
-/** The support check of the window operator, for the catalog's rule ({@link WindowPlan} is the package's own). */
+/** The support checks of the window operators, for the catalog's rules (the plans are the package's own). */
 public final class WindowSupport {
     private WindowSupport() {}
 
@@ -16,5 +16,11 @@ public final class WindowSupport {
     public static SupportLevel of(List<NamedExpression> windowExpressions, List<Expression> partitionSpec,
             List<SortOrder> orderSpec, List<Attribute> input, ExpressionCompiler compiler) {
         return WindowPlan.support(windowExpressions, partitionSpec, orderSpec, input, compiler);
+    }
+
+    /** Whether Ember runs a window group limit of this ranking, with the reason when not. */
+    public static SupportLevel ofGroupLimit(List<Expression> partitionSpec, List<SortOrder> orderSpec,
+            Expression rankLikeFunction, List<Attribute> input, ExpressionCompiler compiler) {
+        return GroupLimit.support(partitionSpec, orderSpec, rankLikeFunction, input, compiler);
     }
 }
