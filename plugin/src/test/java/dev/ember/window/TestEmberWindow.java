@@ -173,6 +173,19 @@ class TestEmberWindow {
                 + " count(CAST(NULL AS INT)) OVER (PARTITION BY p ORDER BY o) AS c FROM w_facts");
     }
 
+    /** A long sum over a frame overflows: Spark's ARITHMETIC_OVERFLOW in ANSI mode, wrapped values outside it. */
+    @Test
+    void longSumOverflow() {
+        String sql = "SELECT id, sum(CASE WHEN id % 3 = 0 THEN 9223372036854775807 ELSE l END) OVER (PARTITION BY p"
+                + " ORDER BY id) AS s FROM w_facts";
+        SharedSpark.withConf(Map.of("spark.sql.ansi.enabled", "true"), () -> EmberQueryCheck.sql(sql)
+                .assertSameError());
+        SharedSpark.withConf(Map.of("spark.sql.ansi.enabled", "false"), () -> {
+            check(sql);
+            return null;
+        });
+    }
+
     /**
      * decimal(38, 0) sums overflow. Spark's window sums decimals of over 28 digits without a precision bound
      * until the end (a running sum may overflow and come back); Ember leaves them to Spark, with the reason,

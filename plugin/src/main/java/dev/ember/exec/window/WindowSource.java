@@ -10,6 +10,8 @@ import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.errors.QueryExecutionErrors;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.Iterator;
@@ -58,8 +60,7 @@ final class WindowSource extends SortedPartitions {
                 owned.add(functionInputs);
                 inputs.addAll(functionInputs.perOperation());
             }
-            List<List<FieldVector>> states = device.window(runs.partitionStarts(), runs.peerStarts(), operations,
-                    inputs, rowCount, scratch);
+            List<List<FieldVector>> states = window(runs, inputs, rowCount, scratch);
             states.forEach(owned::addAll);
             int next = 0;
             for (WindowPlan.Function function : plan.functions()) {
@@ -75,6 +76,22 @@ final class WindowSource extends SortedPartitions {
             throw e;
         } finally {
             ArrowBatches.closeAll(owned);
+        }
+    }
+
+    /**
+     * The device's window functions; an ANSI long sum that overflows (the group-by state's
+     * {@code ArithmeticException}) raises Spark's error, as the hash aggregation's fold does.
+     */
+    private List<List<FieldVector>> window(Runs runs, List<List<FieldVector>> inputs, int rowCount,
+            BufferAllocator scratch) {
+        try {
+            return device.window(runs.partitionStarts(), runs.peerStarts(), operations, inputs, rowCount, scratch);
+        } catch (ArithmeticException e) {
+            if (e instanceof SparkThrowable) {
+                throw e;
+            }
+            throw QueryExecutionErrors.arithmeticOverflowError(e.getMessage(), "try_add", null);
         }
     }
 
