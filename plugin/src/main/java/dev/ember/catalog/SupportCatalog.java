@@ -15,6 +15,8 @@ import dev.ember.catalog.rules.ShuffleExchangeRule;
 import dev.ember.catalog.rules.SortRule;
 import dev.ember.catalog.rules.TakeOrderedAndProjectRule;
 import dev.ember.catalog.rules.UnionRule;
+import dev.ember.catalog.rules.WindowGroupLimitRule;
+import dev.ember.catalog.rules.WindowRule;
 import dev.ember.expr.ExpressionCatalog;
 import dev.ember.expr.ExpressionEntry;
 import java.util.List;
@@ -42,6 +44,8 @@ public final class SupportCatalog {
             new GlobalLimitRule(),
             new UnionRule(),
             new ExpandRule(),
+            new WindowRule(),
+            new WindowGroupLimitRule(),
             new ShuffleExchangeRule(),
             new FileSourceScanRule());
 

@@ -3,6 +3,7 @@ package dev.ember.device;
 import dev.ember.expr.Program;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
@@ -156,6 +157,96 @@ public interface Device extends AutoCloseable {
             BufferAllocator allocator);
 
     // ---- end of hash partitioning ----
+
+    // ---- windows (Spark's WindowExec over rows sorted by partition keys, then order keys) ----
+
+    /**
+     * Key changes: the positions, ascending, of the rows whose keys differ from the previous row's, row 0
+     * always included (none when {@code rowCount} is 0). Keys compare as Spark compares window partition
+     * keys and the order keys of peers: null equals null, NaN equals NaN, -0.0 equals 0.0, strings by their
+     * bytes. With no key columns only row 0 is a change.
+     *
+     * @throws IllegalArgumentException when {@code rowCount} exceeds a key's values
+     */
+    IntVector keyChanges(List<FieldVector> keys, int rowCount, BufferAllocator allocator);
+
+    /**
+     * The rows of one row's window frame, relative to its partition: Spark's frames for which
+     * {@link #window} folds a frame's rows in row order exactly as Spark's window operator does.
+     *
+     * <ul>
+     *   <li>{@code lower == UNBOUNDED}: the frame starts at the partition's first row, and {@code upper} is
+     *       {@code UNBOUNDED} (the whole partition), {@code PEERS} (the row's last peer: RANGE ... CURRENT
+     *       ROW) or {@code ROWS} (the row {@code upperOffset} rows after this one, clamped to the partition;
+     *       ROWS ... CURRENT ROW is offset 0). Spark grows such a frame row by row, and so does
+     *       {@link #window}.</li>
+     *   <li>{@code lower == ROWS} and {@code upper == ROWS}: ROWS BETWEEN {@code lowerOffset} AND
+     *       {@code upperOffset} (negative offsets precede the row), clamped to the partition, empty when the
+     *       two cross. Spark folds such a frame from its first row each time it moves, and so does
+     *       {@link #window}.</li>
+     * </ul>
+     *
+     * Other shapes (a frame that starts at the current row's peers or ends at an unbounded following row
+     * while starting after the partition's start) are not window frames of this primitive.
+     */
+    record WindowFrame(Bound lower, int lowerOffset, Bound upper, int upperOffset) implements Serializable {
+        /** A frame boundary. */
+        public enum Bound { UNBOUNDED, PEERS, ROWS }
+
+        public WindowFrame {
+            Objects.requireNonNull(lower, "lower is null");
+            Objects.requireNonNull(upper, "upper is null");
+            if (lower == Bound.PEERS || (lower == Bound.ROWS && upper != Bound.ROWS)) {
+                throw new IllegalArgumentException("frame " + lower + ".." + upper + " is not a frame of window");
+            }
+        }
+
+        /** The whole partition. */
+        public static final WindowFrame PARTITION = new WindowFrame(Bound.UNBOUNDED, 0, Bound.UNBOUNDED, 0);
+    }
+
+    /**
+     * One function of {@link #window}.
+     *
+     * <ul>
+     *   <li>{@code ROW_NUMBER}, {@code RANK}, {@code DENSE_RANK}: Spark's ranking functions over the
+     *       partition's peers; no inputs, no aggregate, no frame; one int column, never null.</li>
+     *   <li>{@code AGGREGATE}: the state of {@code aggregate} (of kind {@code SUM_LONG}, {@code SUM_DOUBLE},
+     *       {@code SUM_DECIMAL} without the "is empty" input, {@code COUNT}, {@code MIN} or {@code MAX}) folded
+     *       over the rows of each row's {@code frame}, in row order: the same state columns
+     *       {@link GroupBy#state} returns for a group that holds exactly those rows.</li>
+     * </ul>
+     */
+    record WindowOperation(Kind kind, AggregateOperation aggregate, WindowFrame frame) implements Serializable {
+        public enum Kind { ROW_NUMBER, RANK, DENSE_RANK, AGGREGATE }
+
+        public WindowOperation {
+            Objects.requireNonNull(kind, "kind is null");
+            if ((kind == Kind.AGGREGATE) != (aggregate != null && frame != null)) {
+                throw new IllegalArgumentException(kind + " takes " + (kind == Kind.AGGREGATE
+                        ? "an aggregate and a frame" : "neither an aggregate nor a frame"));
+            }
+        }
+
+        public static WindowOperation ranking(Kind kind) {
+            return new WindowOperation(kind, null, null);
+        }
+    }
+
+    /**
+     * Window: for rows sorted so that each partition is a run of rows starting at a position of
+     * {@code partitionStarts} and each peer group (rows with equal order keys) a run starting at a position
+     * of {@code peerStarts} (both as {@link #keyChanges} gives them; every partition start is also a peer
+     * start), the result of each operation for each of the {@code rowCount} rows.
+     *
+     * @param inputs one list of input vectors per operation (empty for rankings)
+     * @return per operation its new columns of {@code rowCount} values, owned by the caller
+     * @throws ArithmeticException as the aggregate's group-by state would throw it (an ANSI long overflow)
+     */
+    List<List<FieldVector>> window(IntVector partitionStarts, IntVector peerStarts, List<WindowOperation> operations,
+            List<List<FieldVector>> inputs, int rowCount, BufferAllocator allocator);
+
+    // ---- end of windows ----
 
     /** A built join hash table; see {@link #buildJoinTable}. */
     interface JoinTable extends AutoCloseable {

@@ -26,7 +26,11 @@ public enum Primitive {
     /** {@link Device#hashPartition}: Spark's Murmur3 and pmod. */
     HASH_PARTITION("hashPartition"),
     /** {@link Device#splitByPartition}. */
-    SPLIT_BY_PARTITION("splitByPartition");
+    SPLIT_BY_PARTITION("splitByPartition"),
+    /** {@link Device#keyChanges}: where sorted rows start a new run of equal keys (window partitions, peers). */
+    KEY_CHANGES("keyChanges"),
+    /** {@link Device#window}: ranks and frame aggregates of window functions over sorted rows. */
+    WINDOW("window");
 
     private final String methodName;
 

@@ -52,7 +52,13 @@ public final class CudaDevice implements Device {
 
     private static Map<Primitive, String> hostReasons() {
         Map<Primitive, String> reasons = new EnumMap<>(Primitive.class);
-        // every primitive has kernels now; a primitive added without one gets its reason here
+        // a primitive added without kernels gets its reason here
+        reasons.put(Primitive.KEY_CHANGES, "no kernel yet: the HostDevice compares each row's keys with the"
+                + " previous row's over the unified-memory buffers (a flags kernel and the compaction kernels"
+                + " would do it)");
+        reasons.put(Primitive.WINDOW, "no kernel yet: the HostDevice walks each window partition over the"
+                + " unified-memory buffers (ranks, growing frames with one running state per partition, row"
+                + " frames folded per row, as Spark folds them)");
         return Map.copyOf(reasons);
     }
 
@@ -264,6 +270,20 @@ public final class CudaDevice implements Device {
         }
     }
 
+    @Override
+    public IntVector keyChanges(List<FieldVector> keys, int rowCount, BufferAllocator allocator) {
+        onHost(Primitive.KEY_CHANGES);
+        return host.keyChanges(keys, rowCount, allocator);
+    }
+
+    @Override
+    public List<List<FieldVector>> window(IntVector partitionStarts, IntVector peerStarts,
+            List<WindowOperation> operations, List<List<FieldVector>> inputs, int rowCount,
+            BufferAllocator allocator) {
+        onHost(Primitive.WINDOW);
+        return host.window(partitionStarts, peerStarts, operations, inputs, rowCount, allocator);
+    }
+
     /** Reports one call of {@code primitive} run on the host: to the operator's sink and the device's counter. */
     private void onHost(Primitive primitive) {
         // only a primitive whose explain output names a host fallback may run there
@@ -331,6 +351,8 @@ public final class CudaDevice implements Device {
                     + " sort_digit_scatter (a stable LSD radix sort on normalized keys), concatenate_fixed_4; top-N sorts"
                     + " every row and keeps the first N; the host over unified memory for string keys longer than "
                     + RadixSort.MAX_STRING_KEY_BYTES + " bytes");
+            case KEY_CHANGES, WINDOW -> throw new IllegalStateException(primitive + " runs on the host for a"
+                    + " reason in HOST_REASONS");
             case GROUP_BY -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels group_by_hash_rows,"
                     + " group_by_insert (open addressing, one atomicCAS per packed slot), group_by_first_rows,"
                     + " group_by_new_flags, selectTrue's, group_by_number_new, group_by_row_groups (groups numbered in"

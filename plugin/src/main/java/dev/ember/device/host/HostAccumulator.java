@@ -120,6 +120,22 @@ abstract class HostAccumulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the absolute value of the 128-bit integer {@code (high, low)} is below the limit
+     * {@code (limitHigh, limitLow)} (10^precision): the decimal sums' overflow check.
+     */
+    static boolean withinDecimalLimit(long low, long high, long limitLow, long limitHigh) {
+        if (high < 0) {
+            // negate the 128-bit value
+            low = ~low + 1;
+            high = ~high + (low == 0 ? 1 : 0);
+            if (high < 0) {
+                return false;
+            }
+        }
+        return high < limitHigh || (high == limitHigh && Long.compareUnsigned(low, limitLow) < 0);
+    }
+
     private static final class SumLong extends HostAccumulator {
         private final boolean ansi;
         private long[] sums = new long[0];
@@ -310,15 +326,7 @@ abstract class HostAccumulator implements AutoCloseable {
 
         /** Whether |value| is below 10^precision. */
         private boolean withinLimit(long low, long high) {
-            if (high < 0) {
-                // negate the 128-bit value
-                low = ~low + 1;
-                high = ~high + (low == 0 ? 1 : 0);
-                if (high < 0) {
-                    return false;
-                }
-            }
-            return high < limitHigh || (high == limitHigh && Long.compareUnsigned(low, limitLow) < 0);
+            return withinDecimalLimit(low, high, limitLow, limitHigh);
         }
 
         @Override

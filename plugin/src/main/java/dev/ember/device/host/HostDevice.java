@@ -172,6 +172,18 @@ public final class HostDevice implements Device {
     }
 
     @Override
+    public IntVector keyChanges(List<FieldVector> keys, int rowCount, BufferAllocator allocator) {
+        return HostWindow.keyChanges(keys, rowCount, allocator);
+    }
+
+    @Override
+    public List<List<FieldVector>> window(IntVector partitionStarts, IntVector peerStarts,
+            List<WindowOperation> operations, List<List<FieldVector>> inputs, int rowCount,
+            BufferAllocator allocator) {
+        return HostWindow.window(partitionStarts, peerStarts, operations, inputs, rowCount, allocator);
+    }
+
+    @Override
     public Implementation implementationOf(Primitive primitive) {
         requireNonNull(primitive, "primitive is null");
         return new Implementation(Implementation.Placement.HOST_DEVICE, "Java on the CPU");

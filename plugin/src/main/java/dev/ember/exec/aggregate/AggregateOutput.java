@@ -24,8 +24,17 @@ import org.apache.spark.sql.types.DecimalType;
 final class AggregateOutput {
     private AggregateOutput() {}
 
-    /** The buffer columns (or results) of every function, in order; new vectors owned by the caller. */
-    static List<FieldVector> columns(AggregatePlan plan, Device.GroupBy groupBy, int groups, BufferAllocator allocator) {
+    /** Where the state columns of an aggregation's operations come from: a grouping, or a window's frames. */
+    interface OperationStates {
+        /** The state columns of operation {@code operation}, as {@link Device.GroupBy#state} returns them. */
+        List<FieldVector> state(int operation, BufferAllocator allocator);
+    }
+
+    /**
+     * The buffer columns (or results) of every function, in order, from the states of {@code groups} groups
+     * (rows, for a window); new vectors owned by the caller.
+     */
+    static List<FieldVector> columns(AggregatePlan plan, OperationStates groupBy, int groups, BufferAllocator allocator) {
         List<FieldVector> out = new ArrayList<>();
         try {
             for (FunctionPlan function : plan.functions()) {

@@ -288,7 +288,7 @@ final class HashAggregation implements BatchIterator.Source {
         groupMetric.add(count);
         List<FieldVector> columns = new ArrayList<>(memory.run(() -> groups.keys(memory.allocator())));
         try {
-            columns.addAll(memory.run(() -> AggregateOutput.columns(plan, groups, count, memory.allocator())));
+            columns.addAll(memory.run(() -> AggregateOutput.columns(plan, groups::state, count, memory.allocator())));
             if (ordered != null) {
                 ColumnarBatch batch = ArrowBatches.toSpark(columns, count);
                 columns.clear();
