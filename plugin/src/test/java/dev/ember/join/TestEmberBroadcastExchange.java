@@ -169,7 +169,7 @@ class TestEmberBroadcastExchange {
                 Throwable ember = failure(sql, true);
                 assertEquals(spark.getClass(), ember.getClass(), "Ember's error: " + ember);
                 assertEquals(((SparkThrowable) spark).getCondition(), ((SparkThrowable) ember).getCondition());
-                assertTrue(ember.getMessage().contains("Cannot broadcast the table that is larger than 64 bytes"),
+                assertTrue(ember.getMessage().contains("Cannot broadcast the table that is larger than 64.0 B"),
                         ember.getMessage());
                 assertTrue(Arrays.stream(ember.getStackTrace())
                         .anyMatch(frame -> frame.getClassName().equals(EmberBroadcastExchangeExec.class.getName())),

@@ -347,9 +347,11 @@ public final class EmberBroadcastExchangeExec extends Exchange implements Broadc
             SparkFatalException fatal = new SparkFatalException(e);
             promise.tryFailure(fatal);
             throw sneaky(fatal);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // Spark's limit errors are checked SparkExceptions: every failure must reach the promise, or
+            // adaptive execution waits for the stage forever
             promise.tryFailure(e);
-            throw e;
+            throw sneaky(e);
         }
     }
 
