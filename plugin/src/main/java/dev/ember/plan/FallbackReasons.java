@@ -19,9 +19,10 @@ final class FallbackReasons {
     static String noRule(SparkPlan plan) {
         String name = plan.getClass().getSimpleName();
         if (plan instanceof BroadcastExchangeExec) {
-            return name + " stays in Spark: its broadcast is read by a Spark node (Ember replaces a broadcast"
-                    + " exchange with EmberBroadcastExchangeExec only where an Ember join reads it); an Ember node"
-                    + " below it meets it through a columnar-to-row transition";
+            return name + " stays in Spark: its broadcast is read by a Spark node (a Spark join, or a dynamic"
+                    + " pruning subquery, which needs Spark's HashedRelation); Ember replaces a broadcast exchange with"
+                    + " EmberBroadcastExchangeExec only where an Ember join reads it, and an Ember node below it meets"
+                    + " it through a columnar-to-row transition";
         }
         if (plan instanceof Exchange) {
             return name + " stays in Spark: Ember replaces shuffle exchanges only; Ember nodes on either side"

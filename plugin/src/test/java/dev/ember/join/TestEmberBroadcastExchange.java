@@ -71,6 +71,9 @@ class TestEmberBroadcastExchange {
             noNulls.add(RowFactory.create((byte) i));
         }
         parquetView(session.createDataFrame(noNulls, keys), dir.resolve("keys"), "bx_keys");
+        session.sql("SELECT id, CAST(id AS STRING) AS s, CAST(pmod(id, 8) AS INT) AS p FROM range(0, 4000)").write().partitionBy("p")
+                .parquet(dir.resolve("parted").toString());
+        session.read().parquet(dir.resolve("parted").toString()).createOrReplaceTempView("bx_parted");
     }
 
     private static void parquetView(Dataset<Row> data, Path path, String view) {
@@ -188,6 +191,26 @@ class TestEmberBroadcastExchange {
                 EmberQueryCheck.sql(sql).assertSameAnswer()
                         .assertFallback("BroadcastExchangeExec", "its broadcast is read by a Spark node");
                 assertTrue(BroadcastPlans.of(executedPlan(sql, true)).emberExchanges().isEmpty());
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void prunesPartitionsDynamicallyWithTheJoinsBroadcast() {
+        // Spark's default: pruning only where it can reuse the join's broadcast
+        String sql = "SELECT /*+ BROADCAST(d) */ f.id, f.p, d.s FROM bx_parted f JOIN"
+                + " (SELECT CAST(k AS INT) AS p, s FROM bx_dim WHERE id = 9002 AND x = 0.0) d ON f.p = d.p";
+        for (String adaptive : new String[] {"true", "false"}) {
+            withConf(Map.of(AQE, adaptive), () -> {
+                EmberQueryCheck check = EmberQueryCheck.sql(sql).assertSameAnswer()
+                        .assertEmberRan("EmberBroadcastHashJoinExec", "EmberBroadcastExchangeExec");
+                String plan = executedPlan(sql, true).toString();
+                if (adaptive.equals("true")) {
+                    // the pruning subquery reuses Ember's broadcast, read as Spark's HashedRelation
+                    assertTrue(plan.contains("dynamicpruning"), plan);
+                    assertEquals(0, check.report().rowToColumnar(), check.report().toString());
+                }
                 return null;
             });
         }

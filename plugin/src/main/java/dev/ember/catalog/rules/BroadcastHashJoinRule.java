@@ -25,8 +25,9 @@ public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec>
     public BroadcastHashJoinRule() {
         super(BroadcastHashJoinExec.class, "EmberBroadcastHashJoinExec", "inner, left/right outer, left semi, left"
                 + " anti, null-aware anti (NOT IN) and existence (EXISTS/IN outside a plain WHERE conjunct) joins"
-                + " with an optional extra condition; the build side is broadcast as Arrow, hashed once per executor"
-                + " and shared by its tasks; its broadcast exchange becomes EmberBroadcastExchangeExec");
+                + " with an optional extra condition; its broadcast exchange becomes EmberBroadcastExchangeExec"
+                + " (the build side travels as compressed Ember batches, no rows), hashed once per executor and"
+                + " shared by its tasks");
     }
 
     @Override
