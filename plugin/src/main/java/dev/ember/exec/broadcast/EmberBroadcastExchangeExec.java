@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ember.exec.EmberCopyToArrowExec;
 import dev.ember.exec.EmberRowToColumnarExec;
-import dev.ember.exec.Rdds;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.exchange.EmberBatchSources;
 import dev.ember.shims.SparkApiMismatchException;
@@ -33,17 +32,10 @@ import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec$;
 import org.apache.spark.sql.execution.exchange.BroadcastExchangeLike;
 import org.apache.spark.sql.execution.exchange.Exchange;
 import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
-import org.apache.spark.sql.execution.joins.EmptyHashedRelation$;
-import org.apache.spark.sql.execution.joins.HashedRelation;
 import org.apache.spark.sql.execution.joins.HashedRelationBroadcastMode;
-import org.apache.spark.sql.execution.joins.HashedRelationWithAllNullKeys$;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.execution.metric.SQLMetrics;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.LongType$;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
-import org.apache.spark.unsafe.map.BytesToBytesMap;
-import org.apache.spark.util.SparkFatalException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
@@ -283,82 +275,7 @@ public final class EmberBroadcastExchangeExec extends Exchange implements Broadc
 
     /** Collects, checks and broadcasts the build side; runs on Spark's broadcast thread pool. */
     private Broadcast<Object> broadcastRelation() {
-        Promise<Broadcast<Object>> promise = relationPromise();
-        try {
-            SparkContext context = sparkContext();
-            context.addJobTag(jobTag());
-            context.setInterruptOnCancel(true);
-            long beforeCollect = System.nanoTime();
-            String codec = BroadcastPieces.codecName(context.conf());
-            List<DataType> types = Seqs.typesOf(child.output());
-            RDD<byte[]> pieceRdd = Rdds.mapPartitions(child.executeColumnar(),
-                    new BroadcastPieces(codec, mode.isNullAware() ? mode.key() : null), byte[].class);
-            byte[][] pieces = (byte[][]) pieceRdd.collect();
-            long rows = 0;
-            long dataSize = 0;
-            boolean nullKey = false;
-            for (byte[] piece : pieces) {
-                rows += BroadcastPieces.rows(piece);
-                dataSize += BroadcastPieces.uncompressedBytes(piece);
-                nullKey |= BroadcastPieces.nullKey(piece);
-            }
-            metric(OUTPUT_ROWS).add(rows);
-            long maxRows = maxBroadcastRows();
-            if (rows >= maxRows) {
-                throw sneaky(QueryExecutionErrors.cannotBroadcastTableOverMaxTableRowsError(maxRows, rows));
-            }
-            long beforeBuild = System.nanoTime();
-            metric(COLLECT_TIME).add(TimeUnit.NANOSECONDS.toMillis(beforeBuild - beforeCollect));
-
-            HashedRelation relation;
-            if (mode.isNullAware() && rows == 0) {
-                relation = EmptyHashedRelation$.MODULE$;
-            } else if (mode.isNullAware() && nullKey) {
-                // NOT IN over a list holding null is never true: Spark's marker, which its joins test for
-                relation = HashedRelationWithAllNullKeys$.MODULE$;
-            } else {
-                relation = EmberBroadcastRelation.of(mode, types, codec, java.util.Arrays.asList(pieces), rows,
-                        dataSize);
-            }
-            long size = relation.estimatedSize();
-            metric(DATA_SIZE).add(size);
-            long maxBytes = conf().maxBroadcastTableSizeInBytes();
-            if (size >= maxBytes) {
-                throw sneaky(QueryExecutionErrors.cannotBroadcastTableOverMaxTableBytesError(maxBytes, size));
-            }
-            long beforeBroadcast = System.nanoTime();
-            metric(BUILD_TIME).add(TimeUnit.NANOSECONDS.toMillis(beforeBroadcast - beforeBuild));
-
-            // as Spark's (SPARK-39983): the driver keeps the serialized value only
-            Broadcast<Object> broadcast = context.broadcastInternal((Object) relation, true,
-                    scala.reflect.ClassTag$.MODULE$.Any());
-            metric(BROADCAST_TIME).add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - beforeBroadcast));
-            String executionId = context.getLocalProperty(SQLExecution.EXECUTION_ID_KEY());
-            SQLMetrics.postDriverMetricUpdates(context, executionId, metrics.values().toSeq());
-            promise.trySuccess(broadcast);
-            return broadcast;
-        } catch (OutOfMemoryError e) {
-            SparkFatalException fatal = new SparkFatalException(
-                    QueryExecutionErrors.notEnoughMemoryToBuildAndBroadcastTableError(e, Seqs.of()));
-            promise.tryFailure(fatal);
-            throw sneaky(fatal);
-        } catch (VirtualMachineError | ThreadDeath | LinkageError e) {
-            // Scala's NonFatal: these are fatal, and Spark's exchange wraps them so that its waiter rethrows them
-            SparkFatalException fatal = new SparkFatalException(e);
-            promise.tryFailure(fatal);
-            throw sneaky(fatal);
-        } catch (Throwable e) {
-            // Spark's limit errors are checked SparkExceptions: every failure must reach the promise, or
-            // adaptive execution waits for the stage forever
-            promise.tryFailure(e);
-            throw sneaky(e);
-        }
-    }
-
-    /** Spark's row limit for the mode: a hashed relation's map holds fewer rows than a long-keyed one. */
-    private long maxBroadcastRows() {
-        boolean longKey = mode.key().length() == 1 && mode.key().head().dataType() == LongType$.MODULE$;
-        return longKey ? 512_000_000L : (long) (BytesToBytesMap.MAX_CAPACITY / 1.5);
+        return BroadcastJob.run(sparkContext(), jobTag(), child, mode, conf(), metrics, relationPromise());
     }
 
     @SuppressWarnings("unchecked")
