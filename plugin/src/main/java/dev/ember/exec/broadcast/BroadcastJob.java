@@ -2,6 +2,7 @@ package dev.ember.exec.broadcast;
 
 import dev.ember.exec.Rdds;
 import dev.ember.exec.Seqs;
+import dev.ember.shims.SparkShims;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkContext;
@@ -77,7 +78,7 @@ final class BroadcastJob {
             }
             long size = relation.estimatedSize();
             metrics.apply(EmberBroadcastExchangeExec.DATA_SIZE).add(size);
-            long maxBytes = conf.maxBroadcastTableSizeInBytes();
+            long maxBytes = SparkShims.maxBroadcastTableBytes(conf);
             if (size >= maxBytes) {
                 throw sneaky(QueryExecutionErrors.cannotBroadcastTableOverMaxTableBytesError(maxBytes, size));
             }
