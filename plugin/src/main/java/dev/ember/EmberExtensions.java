@@ -1,6 +1,6 @@
 package dev.ember;
 
-import dev.ember.plan.ArrowBroadcastStages;
+import dev.ember.plan.EmberBroadcastStages;
 import dev.ember.plan.EmberOverrides;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
@@ -28,7 +28,7 @@ public final class EmberExtensions extends AbstractFunction1<SparkSessionExtensi
         extensions.injectQueryStagePrepRule(new AbstractFunction1<SparkSession, Rule<SparkPlan>>() {
             @Override
             public Rule<SparkPlan> apply(SparkSession session) {
-                return new ArrowBroadcastStages();
+                return new EmberBroadcastStages();
             }
         });
         return BoxedUnit.UNIT;

@@ -15,6 +15,7 @@ import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Planning;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.aggregate.FirstLastOrder;
+import dev.ember.exec.broadcast.EmberBroadcastExchangeExec;
 import dev.ember.exec.exchange.EmberBatchSources;
 import dev.ember.exec.exchange.EmberShuffleExchangeExec;
 import dev.ember.exec.join.RestoreOrdering;
@@ -54,7 +55,8 @@ public final class EmberOverrides extends ColumnarRule {
      * whose root is no longer a shuffle exchange. The stage's readers get the exchange's batches through
      * the query stage (and a transition of their own where they are Spark nodes), so the root
      * transition is dropped. Declaring the exchange row-based too would avoid it on Spark 4.1, but Spark
-     * 4.0 then gives it row-based children.
+     * 4.0 then gives it row-based children. Then the broadcasts of Ember's joins are reused where equal
+     * ({@link ReuseEmberBroadcasts}).
      */
     @Override
     public Rule<SparkPlan> postColumnarTransitions() {
@@ -65,7 +67,7 @@ public final class EmberOverrides extends ColumnarRule {
                         && transition.child() instanceof EmberShuffleExchangeExec exchange) {
                     return exchange;
                 }
-                return plan;
+                return new ReuseEmberBroadcasts().apply(plan);
             }
         };
     }
@@ -108,6 +110,13 @@ public final class EmberOverrides extends ColumnarRule {
                 SparkPlan converted = convert(child, context, orderSensitive, execute, depth + 1, lines);
                 childrenChanged |= converted != child;
                 children.add(converted);
+            }
+            if (plan instanceof EmberBroadcastExchangeExec broadcast) {
+                // placed by EmberBroadcastStages over a Spark child, which its stage's planning converted
+                // above: the exchange reads Ember batches, so a child left in Spark gets a transition
+                lines.set(lineIndex, ExplainLine.ember(depth, plan.nodeName(), "already an Ember node"));
+                SparkPlan input = EmberBroadcastExchangeExec.emberInput(children.get(0));
+                return input == broadcast.child() ? plan : plan.withNewChildren(Seqs.of(input));
             }
             if (EmberBatchSources.producesEmberBatches(plan) && !FallbackReasons.isStructural(plan)) {
                 lines.set(lineIndex, ExplainLine.ember(depth, plan.nodeName(), "already an Ember node"));

@@ -9,6 +9,7 @@ import org.apache.spark.sql.execution.adaptive.AQEShuffleReadExec;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
+import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
 import org.apache.spark.sql.execution.exchange.Exchange;
 
 /** The words for nodes that have no rule in the catalog. */
@@ -17,6 +18,12 @@ final class FallbackReasons {
 
     static String noRule(SparkPlan plan) {
         String name = plan.getClass().getSimpleName();
+        if (plan instanceof BroadcastExchangeExec) {
+            return name + " stays in Spark: its broadcast is read by a Spark node (a Spark join, or a dynamic"
+                    + " pruning subquery, which needs Spark's HashedRelation); Ember replaces a broadcast exchange with"
+                    + " EmberBroadcastExchangeExec only where an Ember join reads it, and an Ember node below it meets"
+                    + " it through a columnar-to-row transition";
+        }
         if (plan instanceof Exchange) {
             return name + " stays in Spark: Ember replaces shuffle exchanges only; Ember nodes on either side"
                     + " meet it through a row/columnar transition";

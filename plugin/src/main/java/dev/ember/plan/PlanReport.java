@@ -6,7 +6,7 @@ import dev.ember.exec.EmberCopyToArrowExec;
 import dev.ember.exec.EmberExec;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Seqs;
-import dev.ember.exec.broadcast.ArrowBroadcastMode;
+import dev.ember.exec.broadcast.EmberBroadcastExchangeExec;
 import dev.ember.exec.exchange.EmberBatchSources;
 import dev.ember.exec.exchange.EmberShuffleExchangeExec;
 import java.util.ArrayList;
@@ -21,7 +21,6 @@ import org.apache.spark.sql.execution.RowToColumnarTransition;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
-import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
 import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
 
 /**
@@ -33,8 +32,7 @@ import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
  *
  * @param emberNodes distinct Ember node class names, in plan order ({@code EmberFilterExec})
  * @param fallbacks nodes that stayed in Spark, and why
- * @param rowToColumnar transitions from Spark nodes into Ember nodes; an Arrow broadcast counts as one
- *     (the driver turns the collected rows into Arrow)
+ * @param rowToColumnar transitions from Spark nodes into Ember nodes
  * @param columnarToRow transitions from Ember nodes into Spark nodes
  */
 public record PlanReport(List<String> emberNodes, List<Fallback> fallbacks, int rowToColumnar, int columnarToRow) {
@@ -71,11 +69,12 @@ public record PlanReport(List<String> emberNodes, List<Fallback> fallbacks, int 
             if (seen.put(plan, Boolean.TRUE) != null) {
                 return;
             }
-            if (plan instanceof EmberExec || plan instanceof EmberShuffleExchangeExec) {
+            if (plan instanceof EmberExec || plan instanceof EmberShuffleExchangeExec
+                    || plan instanceof EmberBroadcastExchangeExec) {
                 ember.add(plan.getClass().getSimpleName());
             }
             if (plan instanceof EmberRowToColumnarExec || plan instanceof EmberCopyToArrowExec
-                    || plan instanceof RowToColumnarTransition || isArrowBroadcast(plan)) {
+                    || plan instanceof RowToColumnarTransition) {
                 rowToColumnar++;
             }
             if (plan instanceof ColumnarToRowTransition && isEmber(Seqs.toList(plan.children()))) {
@@ -104,10 +103,6 @@ public record PlanReport(List<String> emberNodes, List<Fallback> fallbacks, int 
             for (SparkPlan subquery : Seqs.toList(plan.subqueries())) {
                 visit(subquery);
             }
-        }
-
-        private static boolean isArrowBroadcast(SparkPlan plan) {
-            return plan instanceof BroadcastExchangeExec exchange && exchange.mode() instanceof ArrowBroadcastMode;
         }
 
         private static boolean isEmber(List<SparkPlan> children) {

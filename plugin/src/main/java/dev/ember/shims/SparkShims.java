@@ -2,6 +2,7 @@ package dev.ember.shims;
 
 import java.lang.reflect.Method;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateFunction;
+import org.apache.spark.sql.internal.SQLConf;
 
 /**
  * The one place where Ember reads Spark APIs that differ between the Spark versions it runs on (4.0,
@@ -31,6 +32,20 @@ public final class SparkShims {
         } catch (ReflectiveOperationException e) {
             throw new SparkApiMismatchException("this Spark version keeps the eval mode of " + function.prettyName()
                     + " where Ember does not look for it", e);
+        }
+    }
+
+    /**
+     * The most bytes a broadcast may hold: Spark 4.1 reads {@code spark.sql.maxBroadcastTableSize}
+     * ({@code SQLConf.maxBroadcastTableSizeInBytes}); Spark 4.0 has no such setting and a fixed 8 GiB.
+     */
+    public static long maxBroadcastTableBytes(SQLConf conf) {
+        try {
+            return (Long) SQLConf.class.getMethod("maxBroadcastTableSizeInBytes").invoke(conf);
+        } catch (NoSuchMethodException e) {
+            return 8L << 30;
+        } catch (ReflectiveOperationException e) {
+            throw new SparkApiMismatchException("cannot read this Spark version's broadcast size limit", e);
         }
     }
 }

@@ -8,12 +8,15 @@ import java.util.Map;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
+import dev.ember.exec.broadcast.EmberBroadcastExchangeExec;
 import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
+import org.apache.spark.sql.execution.exchange.BroadcastExchangeLike;
 import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
 
 /** The broadcast exchanges of an executed plan, found through adaptive plans, stages, reuses and held plans. */
 final class BroadcastPlans {
     private final List<BroadcastExchangeExec> exchanges = new ArrayList<>();
+    private final List<EmberBroadcastExchangeExec> emberExchanges = new ArrayList<>();
     private int reused;
     private final Map<SparkPlan, Boolean> seen = new IdentityHashMap<>();
 
@@ -25,9 +28,14 @@ final class BroadcastPlans {
         return found;
     }
 
-    /** Distinct exchange nodes (a reused exchange counts once). */
+    /** Distinct Spark exchange nodes (a reused exchange counts once). */
     List<BroadcastExchangeExec> exchanges() {
         return exchanges;
+    }
+
+    /** Distinct Ember exchange nodes (a reused exchange counts once). */
+    List<EmberBroadcastExchangeExec> emberExchanges() {
+        return emberExchanges;
     }
 
     /** How many times a broadcast exchange was reused. */
@@ -36,7 +44,7 @@ final class BroadcastPlans {
     }
 
     private void visit(SparkPlan plan) {
-        if (plan instanceof ReusedExchangeExec reuse && reuse.child() instanceof BroadcastExchangeExec) {
+        if (plan instanceof ReusedExchangeExec reuse && reuse.child() instanceof BroadcastExchangeLike) {
             reused++;
         }
         if (seen.put(plan, Boolean.TRUE) != null) {
@@ -44,6 +52,9 @@ final class BroadcastPlans {
         }
         if (plan instanceof BroadcastExchangeExec exchange) {
             exchanges.add(exchange);
+        }
+        if (plan instanceof EmberBroadcastExchangeExec exchange) {
+            emberExchanges.add(exchange);
         }
         if (plan instanceof AdaptiveSparkPlanExec adaptive) {
             visit(adaptive.executedPlan());

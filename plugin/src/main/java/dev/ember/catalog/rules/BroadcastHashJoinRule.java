@@ -7,29 +7,27 @@ import dev.ember.device.Primitive;
 import dev.ember.exec.EmberCopyToArrowExec;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Seqs;
-import dev.ember.exec.broadcast.ArrowBroadcasts;
+import dev.ember.exec.broadcast.EmberBroadcastExchangeExec;
 import dev.ember.exec.join.EmberBroadcastHashJoinExec;
 import dev.ember.exec.join.JoinSpec;
 import java.util.List;
 import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
-import org.apache.spark.sql.execution.ApplyColumnarRulesAndInsertTransitions;
-import org.apache.spark.sql.execution.ColumnarRule;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
 import org.apache.spark.sql.execution.joins.BroadcastHashJoinExec;
 
 /**
- * {@code BroadcastHashJoinExec} → {@link EmberBroadcastHashJoinExec}; the broadcast exchange below it stays
- * Spark's, with an Arrow broadcast mode ({@link dev.ember.exec.broadcast.ArrowBroadcastMode}), so the build side travels as
- * Arrow.
+ * {@code BroadcastHashJoinExec} → {@link EmberBroadcastHashJoinExec}; Spark's broadcast exchange below it
+ * becomes an {@link EmberBroadcastExchangeExec}, so the build side travels as Ember batches, never rows.
  */
 public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec> {
 
     public BroadcastHashJoinRule() {
         super(BroadcastHashJoinExec.class, "EmberBroadcastHashJoinExec", "inner, left/right outer, left semi, left"
                 + " anti, null-aware anti (NOT IN) and existence (EXISTS/IN outside a plain WHERE conjunct) joins"
-                + " with an optional extra condition; the build side is broadcast as Arrow, hashed once per executor"
-                + " and shared by its tasks");
+                + " with an optional extra condition; its broadcast exchange becomes EmberBroadcastExchangeExec"
+                + " (the build side travels as compressed Ember batches, no rows), hashed once per executor and"
+                + " shared by its tasks");
     }
 
     @Override
@@ -51,25 +49,12 @@ public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec>
         SparkPlan stream = children.get(buildLeft ? 1 : 0);
         SparkPlan broadcast = unwrap(children.get(buildLeft ? 0 : 1));
         // without adaptive execution the exchange is still Spark's here; with it, the query-stage rule
-        // switched it before its stage ran (ArrowBroadcastStages)
-        broadcast = ArrowBroadcasts.arrowTwin(broadcast, context.conf()).orElse(broadcast);
-        broadcast = withRowInput(broadcast);
+        // switched it before its stage ran (EmberBroadcastStages), and a query stage is kept
+        if (broadcast instanceof BroadcastExchangeExec spark) {
+            broadcast = EmberBroadcastExchangeExec.over(spark).withTransitions();
+        }
         return new EmberBroadcastHashJoinExec(plan.leftKeys(), plan.rightKeys(), plan.joinType(), plan.buildSide(),
                 plan.condition(), plan.isNullAwareAntiJoin(), stream, broadcast);
-    }
-
-    /**
-     * The exchange with Spark's row/columnar transitions placed in its plan. Without adaptive execution
-     * the exchange's plan may already hold Ember nodes here, and Spark places its transitions only along
-     * {@code children}, which leave the broadcast out: Spark's own transition rule (with no columnar
-     * rules) is run on it here. Adaptive execution plans the exchange's stage on its own, transitions
-     * included, and hands over a query stage, which is kept.
-     */
-    private static SparkPlan withRowInput(SparkPlan broadcast) {
-        if (broadcast instanceof BroadcastExchangeExec) {
-            return new ApplyColumnarRulesAndInsertTransitions(Seqs.<ColumnarRule>of(), false).apply(broadcast);
-        }
-        return broadcast;
     }
 
     /** The broadcast plan itself: the planner wrapped it for a columnar reader, which it must not get. */

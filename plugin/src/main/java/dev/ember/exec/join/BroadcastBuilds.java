@@ -4,8 +4,8 @@ import dev.ember.columnar.ArrowBatches;
 import dev.ember.columnar.BatchBuilder;
 import dev.ember.device.Device;
 import dev.ember.memory.EmberMemory;
-import dev.ember.exec.broadcast.ArrowBroadcast;
-import dev.ember.exec.broadcast.ArrowIpcChunks.Columns;
+import dev.ember.exec.broadcast.EmberBroadcastRelation;
+import dev.ember.exec.broadcast.EmberBroadcastRelation.Columns;
 import dev.ember.memory.MemoryContext;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +25,7 @@ import scala.collection.Iterator;
 
 /**
  * The hash tables of broadcast build sides, one per broadcast per executor, shared by the tasks that
- * probe it: the first task to ask builds it (the broadcast's Arrow chunks read into one set of columns,
+ * probe it: the first task to ask builds it (the broadcast's pieces decoded into one set of columns,
  * then the device's hash table build), later tasks reuse it, and the last task to release it frees it.
  * A task that starts after every earlier user finished builds it again.
  */
@@ -75,8 +75,8 @@ final class BroadcastBuilds {
     }
 
     /**
-     * The build side of a broadcast, built on first use: from an {@link ArrowBroadcast} (its chunks read
-     * into Arrow, no row conversion) or, where the exchange is Spark's (reused from a Spark join), from
+     * The build side of a broadcast, built on first use: from an {@link EmberBroadcastRelation} (its pieces
+     * decoded into Arrow, no row conversion) or, where the exchange is Spark's (reused from a Spark join), from
      * Spark's hashed relation.
      */
     static Lease acquire(Broadcast<?> broadcast, List<DataType> types, JoinSpec spec, Device device) {
@@ -109,7 +109,7 @@ final class BroadcastBuilds {
                 EmberMemory.root());
         try {
             Object value = broadcast.value();
-            Columns columns = value instanceof ArrowBroadcast arrow
+            Columns columns = value instanceof EmberBroadcastRelation arrow
                     ? memory.run(() -> fromArrow(arrow, types, device, memory.allocator()))
                     : memory.run(() -> fromRows((HashedRelation) value, types, memory.allocator()));
             BuildTable table;
@@ -133,21 +133,24 @@ final class BroadcastBuilds {
         }
     }
 
-    /** The Arrow chunks of the broadcast as one set of columns. */
-    private static Columns fromArrow(ArrowBroadcast arrow, List<DataType> types, Device device,
+    /** The pieces of the broadcast as one set of columns. */
+    private static Columns fromArrow(EmberBroadcastRelation arrow, List<DataType> types, Device device,
             BufferAllocator allocator) {
         if (!arrow.types().equals(types)) {
-            throw new IllegalStateException("the Arrow broadcast holds columns " + arrow.types()
+            throw new IllegalStateException("the Ember broadcast holds columns " + arrow.types()
                     + " but the join reads " + types + "; please report this with the query's plan");
         }
-        if (arrow.chunkCount() == 1) {
-            return arrow.readChunk(0, allocator);
+        if (arrow.pieceCount() == 0) {
+            return empty(types, allocator);
         }
-        List<List<FieldVector>> parts = new ArrayList<>(arrow.chunkCount());
+        if (arrow.pieceCount() == 1) {
+            return arrow.readPiece(0, allocator);
+        }
+        List<List<FieldVector>> parts = new ArrayList<>(arrow.pieceCount());
         int rows = 0;
         try {
-            for (int i = 0; i < arrow.chunkCount(); i++) {
-                Columns chunk = arrow.readChunk(i, allocator);
+            for (int i = 0; i < arrow.pieceCount(); i++) {
+                Columns chunk = arrow.readPiece(i, allocator);
                 parts.add(chunk.vectors());
                 rows = Math.addExact(rows, chunk.rowCount());
             }
@@ -159,6 +162,15 @@ final class BroadcastBuilds {
             for (List<FieldVector> part : parts) {
                 ArrowBatches.closeAll(part);
             }
+        }
+    }
+
+    /** No rows: empty columns of the build side's types. */
+    private static Columns empty(List<DataType> types, BufferAllocator allocator) {
+        try (BatchBuilder builder = new BatchBuilder(types, allocator, 1, Long.MAX_VALUE)) {
+            ColumnarBatch batch = builder.build();
+            // the columns outlive the batch wrapper: closing them is the caller's
+            return new Columns(ArrowBatches.vectors(batch), 0);
         }
     }
 

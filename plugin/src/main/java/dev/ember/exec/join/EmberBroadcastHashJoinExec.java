@@ -10,7 +10,7 @@ import dev.ember.exec.EmberExec;
 import dev.ember.exec.OperatorMetrics;
 import dev.ember.exec.Rdds;
 import dev.ember.exec.Seqs;
-import dev.ember.exec.broadcast.ArrowBroadcasts;
+import dev.ember.exec.broadcast.EmberBroadcastExchangeExec;
 import dev.ember.memory.EmberMemory;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
@@ -35,9 +35,8 @@ import scala.collection.immutable.Seq;
 /**
  * Replaces Spark's {@code BroadcastHashJoinExec}, the null-aware anti join of {@code NOT IN} included.
  *
- * <p>The build side stays Spark's broadcast exchange, with an Arrow mode
- * ({@link dev.ember.exec.broadcast.ArrowBroadcastMode}): its rows travel as Arrow IPC chunks, and
- * on each executor the first task reads them into Arrow vectors and builds the device's hash table,
+ * <p>The build side is an {@link EmberBroadcastExchangeExec}: its batches travel as compressed pieces, and
+ * on each executor the first task decodes them into Arrow vectors and builds the device's hash table,
  * which the tasks probing the same broadcast share ({@link BroadcastBuilds}). A broadcast that is still
  * Spark's hashed relation (an exchange reused from a Spark join) is copied into Arrow instead. The
  * stream side is this node's only child: the broadcast is kept out of {@code children} so that Spark
@@ -58,7 +57,7 @@ public final class EmberBroadcastHashJoinExec extends EmberExec {
 
     /**
      * @param stream the stream side, an Ember node
-     * @param broadcast the build side, Spark's broadcast exchange (or its query stage)
+     * @param broadcast the build side, Ember's broadcast exchange (or its query stage; Spark's where reused)
      */
     public EmberBroadcastHashJoinExec(Seq<Expression> leftKeys, Seq<Expression> rightKeys, JoinType joinType,
             BuildSide buildSide, Option<Expression> condition, boolean nullAwareAnti, SparkPlan stream,
@@ -102,6 +101,19 @@ public final class EmberBroadcastHashJoinExec extends EmberExec {
                 newChildren.apply(0), broadcast);
     }
 
+    /** The build side: the broadcast exchange, its query stage or a reuse of either. */
+    public SparkPlan broadcast() {
+        return broadcast;
+    }
+
+    /** This join over another plan of the same broadcast (a reuse of an equal exchange). */
+    public EmberBroadcastHashJoinExec withBroadcast(SparkPlan newBroadcast) {
+        EmberBroadcastHashJoinExec join = new EmberBroadcastHashJoinExec(leftKeys, rightKeys, joinType, buildSide,
+                condition, nullAwareAnti, stream, newBroadcast);
+        join.copyTagsFrom(this);
+        return join;
+    }
+
     @Override
     public Partitioning outputPartitioning() {
         return stream.outputPartitioning();
@@ -110,7 +122,7 @@ public final class EmberBroadcastHashJoinExec extends EmberExec {
     @Override
     public String simpleString(int maxFields) {
         return super.simpleString(maxFields) + " [build: " + broadcast.nodeName()
-                + (ArrowBroadcasts.isArrow(broadcast) ? " of Arrow" : " of rows") + "]";
+                + (EmberBroadcastExchangeExec.isEmber(broadcast) ? " of Ember batches" : " of rows") + "]";
     }
 
     @Override

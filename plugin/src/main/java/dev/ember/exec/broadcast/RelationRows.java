@@ -13,20 +13,20 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.AbstractIterator;
 
 /**
- * The rows of an {@link ArrowBroadcast} as Spark's unsafe rows, chunk by chunk, for building Spark's
+ * The rows of an {@link EmberBroadcastRelation} as Spark's unsafe rows, piece by piece, for building Spark's
  * relation over them. Each row is reused by the next call; a consumer that keeps rows copies them (as
  * Spark's relation builders do). Reads into its own allocator, outside Ember's memory, because it also
  * runs on the driver; {@link #close} frees what is still held.
  */
-final class ArrowRows extends AbstractIterator<InternalRow> implements AutoCloseable {
-    private final ArrowBroadcast broadcast;
+final class RelationRows extends AbstractIterator<InternalRow> implements AutoCloseable {
+    private final EmberBroadcastRelation broadcast;
     private final UnsafeProjection toUnsafe;
     private final RootAllocator allocator = new RootAllocator(Long.MAX_VALUE);
-    private int nextChunk;
+    private int nextPiece;
     private ColumnarBatch batch;
     private java.util.Iterator<InternalRow> batchRows = java.util.Collections.emptyIterator();
 
-    ArrowRows(ArrowBroadcast broadcast, List<DataType> types) {
+    RelationRows(EmberBroadcastRelation broadcast, List<DataType> types) {
         this.broadcast = requireNonNull(broadcast, "broadcast is null");
         this.toUnsafe = UnsafeProjection.create(types.toArray(new DataType[0]));
     }
@@ -35,10 +35,10 @@ final class ArrowRows extends AbstractIterator<InternalRow> implements AutoClose
     public boolean hasNext() {
         while (!batchRows.hasNext()) {
             closeBatch();
-            if (nextChunk >= broadcast.chunkCount()) {
+            if (nextPiece >= broadcast.pieceCount()) {
                 return false;
             }
-            ArrowIpcChunks.Columns columns = broadcast.readChunk(nextChunk++, allocator);
+            EmberBroadcastRelation.Columns columns = broadcast.readPiece(nextPiece++, allocator);
             batch = ArrowBatches.toSpark(columns.vectors(), columns.rowCount());
             batchRows = batch.rowIterator();
         }

@@ -1,15 +1,11 @@
-package dev.ember.join;
+package dev.ember.exec.broadcast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ember.config.EmberConf;
+import dev.ember.columnar.BatchBuilder;
 import dev.ember.exec.Seqs;
-import dev.ember.exec.broadcast.ArrowBroadcast;
-import dev.ember.exec.broadcast.ArrowBroadcastMode;
-import dev.ember.exec.broadcast.ArrowBroadcasts;
 import dev.ember.testkit.RandomData;
 import dev.ember.testkit.SharedSpark;
 import java.io.ByteArrayInputStream;
@@ -22,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
@@ -35,14 +32,12 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
 import org.apache.spark.sql.execution.joins.BroadcastHashJoinExec;
-import org.apache.spark.sql.execution.joins.EmptyHashedRelation$;
 import org.apache.spark.sql.execution.joins.HashedRelation;
 import org.apache.spark.sql.execution.joins.HashedRelationBroadcastMode;
-import org.apache.spark.sql.execution.joins.HashedRelationWithAllNullKeys$;
-import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import scala.Option;
@@ -51,11 +46,12 @@ import scala.reflect.ClassTag$;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * An Arrow broadcast read by Spark: Spark's own {@code BroadcastHashJoinExec} (interpreted and generated
- * code) over an exchange switched to Arrow answers as over Spark's relation, and the relation API answers
- * key by key as Spark's relation of the same rows.
+ * Ember's broadcast relation: its pieces survive Java and Kryo serialization with every Spark codec and
+ * decode to the rows that went in; Spark's own {@code BroadcastHashJoinExec} (interpreted and generated
+ * code) over Ember's exchange answers as over Spark's; and the relation API answers key by key as Spark's
+ * relation of the same rows.
  */
-class TestArrowBroadcastAsSparkRelation {
+class TestEmberBroadcastRelation {
     private static final StructType SCHEMA = new StructType()
             .add("id", DataTypes.IntegerType)
             .add("k", DataTypes.ByteType)
@@ -67,7 +63,7 @@ class TestArrowBroadcastAsSparkRelation {
 
     @BeforeAll
     static void createTables() {
-        RandomData random = RandomData.create("TestArrowBroadcastAsSparkRelation");
+        RandomData random = RandomData.create("TestEmberBroadcastRelation");
         SparkSession session = SharedSpark.session();
         session.createDataFrame(random.rows(SCHEMA, 400, 6), SCHEMA).repartition(2)
                 .createOrReplaceTempView("spark_reads_facts");
@@ -96,12 +92,12 @@ class TestArrowBroadcastAsSparkRelation {
                     SparkPlan plan = dataset.queryExecution().executedPlan();
                     List<String> expected = rows(plan.executeCollect(), dataset.schema());
                     Switched switched = new Switched();
-                    SparkPlan arrow = switched.rewrite(plan);
-                    assertEquals(1, switched.count, "one broadcast switched to Arrow in " + plan);
-                    assertTrue(contains(arrow, BroadcastHashJoinExec.class), "Spark joins: " + arrow);
-                    List<String> actual = rows(arrow.executeCollect(), dataset.schema());
+                    SparkPlan ember = switched.rewrite(plan);
+                    assertEquals(1, switched.count, "one broadcast switched to Ember in " + plan);
+                    assertTrue(contains(ember, BroadcastHashJoinExec.class), "Spark joins: " + ember);
+                    List<String> actual = rows(ember.executeCollect(), dataset.schema());
                     assertEquals(expected, actual, "codegen " + codegen + ": " + sql);
-                    assertTrue(switched.arrowValue().isPresent(), "the broadcast value was Arrow");
+                    assertTrue(switched.emberValue().isPresent(), "the broadcast value was Ember's");
                 }
                 return null;
             });
@@ -110,7 +106,7 @@ class TestArrowBroadcastAsSparkRelation {
 
     @Test
     void answersTheRelationApiAsSparksRelationDoes() throws Exception {
-        List<InternalRow> rows = unsafeRows(RandomData.create("TestArrowBroadcastAsSparkRelation.api").rows(SCHEMA, 200, 5));
+        List<InternalRow> rows = unsafeRows(RandomData.create("TestEmberBroadcastRelation.api").rows(SCHEMA, 200, 5));
         List<List<Expression>> keySets = List.of(
                 List.of(new BoundReference(2, DataTypes.LongType, true)),
                 List.of(new BoundReference(1, DataTypes.ByteType, true), new BoundReference(3, DataTypes.StringType, true)),
@@ -118,12 +114,10 @@ class TestArrowBroadcastAsSparkRelation {
         for (List<Expression> keys : keySets) {
             HashedRelationBroadcastMode sparkMode = new HashedRelationBroadcastMode(Seqs.from(keys), false);
             HashedRelation spark = sparkMode.transform(iterator(rows), Option.apply((Object) (long) rows.size()));
-            ArrowBroadcastMode arrowMode = new ArrowBroadcastMode(sparkMode, TYPES, 32, 1 << 20);
-            assertEquals(sparkMode, arrowMode, "the Arrow mode satisfies a join asking for Spark's mode");
             // broadcast values travel Java- or Kryo-serialized: both round trips must keep the relation
-            HashedRelation arrow = kryoRoundTrip(roundTrip(arrowMode.transform(iterator(rows), Option.empty())));
-            assertTrue(arrow instanceof ArrowBroadcast, "value: " + arrow);
-            assertTrue(((ArrowBroadcast) arrow).chunkCount() > 1, "several chunks of 32 rows");
+            HashedRelation arrow = kryoRoundTrip(roundTrip(relation(sparkMode, rows, 32, "lz4")));
+            assertTrue(arrow instanceof EmberBroadcastRelation, "value: " + arrow);
+            assertTrue(((EmberBroadcastRelation) arrow).pieceCount() > 1, "several pieces of 32 rows");
             HashedRelation copy = arrow.asReadOnlyCopy();
             assertEquals(spark.keyIsUnique(), copy.keyIsUnique());
             List<String> sparkKeys = strings(spark.keys(), keys);
@@ -147,28 +141,84 @@ class TestArrowBroadcastAsSparkRelation {
     }
 
     @Test
-    void keepsSparksMarkersForANullAwareJoin() {
-        HashedRelationBroadcastMode sparkMode = new HashedRelationBroadcastMode(
-                Seqs.of(new BoundReference(1, DataTypes.ByteType, true)), true);
-        ArrowBroadcastMode arrowMode = new ArrowBroadcastMode(sparkMode, TYPES, 1024, 1 << 20);
-        assertSame(EmptyHashedRelation$.MODULE$, arrowMode.transform(iterator(List.of()), Option.empty()));
-        List<InternalRow> withNull = unsafeRows(List.of(
-                org.apache.spark.sql.RowFactory.create(1, (byte) 1, 1L, "a", null),
-                org.apache.spark.sql.RowFactory.create(2, null, 2L, "b", null)));
-        assertSame(HashedRelationWithAllNullKeys$.MODULE$, arrowMode.transform(iterator(withNull), Option.empty()));
+    void roundTripsItsPiecesThroughEveryCodecAndSerializer() throws Exception {
+        RandomData random = RandomData.create("TestEmberBroadcastRelation.roundTrip");
+        HashedRelationBroadcastMode mode = new HashedRelationBroadcastMode(
+                Seqs.of(new BoundReference(1, DataTypes.ByteType, true)), false);
+        for (int count : new int[] {0, 1, 7, 500}) {
+            // nulls in every column, NaN/-0.0 and extremes through RandomData, empty strings among its words
+            List<InternalRow> rows = unsafeRows(random.rows(SCHEMA, count, 4));
+            for (String codec : new String[] {"lz4", "lzf", "snappy", "zstd"}) {
+                EmberBroadcastRelation written = relation(mode, rows, 64, codec);
+                EmberBroadcastRelation read = (EmberBroadcastRelation) kryoRoundTrip(roundTrip(written));
+                assertEquals(count, read.rowCount());
+                assertEquals(written.dataSize(), read.dataSize());
+                assertEquals(TYPES, read.types());
+                assertEquals(strings(iterator(rows), null), decoded(read), codec + ", " + count + " rows, seed "
+                        + random.seed());
+            }
+        }
     }
 
-    /** Replaces every Spark broadcast exchange of a hashed relation by its Arrow twin. */
+    /** Every row of the relation's pieces, as text. */
+    private static List<String> decoded(EmberBroadcastRelation relation) {
+        List<InternalRow> rows = new ArrayList<>();
+        UnsafeProjection toUnsafe = UnsafeProjection.create(TYPES.toArray(new DataType[0]));
+        try (RootAllocator allocator = new RootAllocator(Long.MAX_VALUE)) {
+            for (int i = 0; i < relation.pieceCount(); i++) {
+                EmberBroadcastRelation.Columns columns = relation.readPiece(i, allocator);
+                try (ColumnarBatch batch = dev.ember.columnar.ArrowBatches.toSpark(columns.vectors(),
+                        columns.rowCount())) {
+                    java.util.Iterator<InternalRow> batchRows = batch.rowIterator();
+                    while (batchRows.hasNext()) {
+                        rows.add(toUnsafe.apply(batchRows.next()).copy());
+                    }
+                }
+            }
+        }
+        return strings(iterator(rows), null);
+    }
+
+    /**
+     * The relation Ember's exchange would broadcast for {@code rows}: batches of {@code rowsPerBatch}
+     * rows, each made a piece by the executor side's own code.
+     */
+    static EmberBroadcastRelation relation(HashedRelationBroadcastMode mode, List<InternalRow> rows, int rowsPerBatch,
+            String codec) {
+        List<byte[]> pieces = new ArrayList<>();
+        long dataSize = 0;
+        try (RootAllocator allocator = new RootAllocator(Long.MAX_VALUE)) {
+            for (int start = 0; start < rows.size(); start += rowsPerBatch) {
+                try (BatchBuilder builder = new BatchBuilder(TYPES, allocator, rowsPerBatch, Long.MAX_VALUE)) {
+                    for (InternalRow row : rows.subList(start, Math.min(rows.size(), start + rowsPerBatch))) {
+                        builder.append(row);
+                    }
+                    try (ColumnarBatch batch = builder.build()) {
+                        scala.collection.Iterator<byte[]> made = new BroadcastPieces(codec, null)
+                                .apply(CollectionConverters.asScala(List.of(batch).iterator()));
+                        while (made.hasNext()) {
+                            byte[] piece = made.next();
+                            dataSize += BroadcastPieces.uncompressedBytes(piece);
+                            pieces.add(piece);
+                        }
+                    }
+                }
+            }
+        }
+        return EmberBroadcastRelation.of(mode, TYPES, codec, pieces, rows.size(), dataSize);
+    }
+
+    /** Replaces every Spark broadcast exchange of a hashed relation by Ember's exchange. */
     private static final class Switched {
         int count;
-        final List<BroadcastExchangeExec> exchanges = new ArrayList<>();
+        final List<EmberBroadcastExchangeExec> exchanges = new ArrayList<>();
 
         SparkPlan rewrite(SparkPlan plan) {
-            Optional<SparkPlan> twin = ArrowBroadcasts.arrowTwin(plan, EmberConf.of(SQLConf.get()));
-            if (twin.isPresent()) {
+            if (plan instanceof BroadcastExchangeExec spark && spark.mode() instanceof HashedRelationBroadcastMode) {
                 count++;
-                exchanges.add((BroadcastExchangeExec) twin.get());
-                return twin.get();
+                EmberBroadcastExchangeExec ember = EmberBroadcastExchangeExec.over(spark);
+                exchanges.add(ember);
+                return ember;
             }
             List<SparkPlan> children = new ArrayList<>();
             boolean changed = false;
@@ -180,15 +230,14 @@ class TestArrowBroadcastAsSparkRelation {
             if (!changed) {
                 return plan;
             }
-            // not withNewChildren: the Arrow exchange equals the Spark one it replaces
             SparkPlan rebuilt = (SparkPlan) plan.withNewChildrenInternal(Seqs.from(children).toIndexedSeq());
             rebuilt.copyTagsFrom(plan);
             return rebuilt;
         }
 
-        Optional<ArrowBroadcast> arrowValue() {
+        Optional<EmberBroadcastRelation> emberValue() {
             Object value = exchanges.get(0).executeBroadcast().value();
-            return value instanceof ArrowBroadcast arrow ? Optional.of(arrow) : Optional.empty();
+            return value instanceof EmberBroadcastRelation ember ? Optional.of(ember) : Optional.empty();
         }
     }
 

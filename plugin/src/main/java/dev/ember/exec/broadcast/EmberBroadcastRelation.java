@@ -9,7 +9,9 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import dev.ember.exec.exchange.BatchBlobs;
 import java.util.List;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Cast;
@@ -28,79 +30,94 @@ import scala.Option;
 import scala.collection.Iterator;
 
 /**
- * The value of an Arrow broadcast ({@link ArrowBroadcastMode}): the build side's rows as Arrow IPC
- * chunks ({@link ArrowIpcChunks}), which Ember's broadcast join reads straight into Arrow vectors.
+ * The value an {@link EmberBroadcastExchangeExec} broadcasts: the build side's Ember batches as
+ * {@link BatchBlobs} pieces (the shuffle exchange's format), each compressed with Spark's
+ * {@code spark.io.compression.codec}. Ember's broadcast join decodes them straight into Arrow vectors
+ * ({@link #readPiece}); no row is made on the way.
  *
- * <p>It is also a {@link HashedRelation}, because Spark's broadcast exchange accepts only that (or row
- * arrays) and because a Spark node may end up reading it: a Spark {@code BroadcastHashJoinExec} or a
- * dynamic-pruning subquery that reuses this exchange. Those calls are answered by a real Spark relation
- * that Spark's own {@link HashedRelationBroadcastMode} builds from the Arrow rows on first use, once per
- * value (so once per executor); {@link #asReadOnlyCopy} gives each Spark task its own view of it, as
- * Spark's relations do.
+ * <p>It is also a {@link HashedRelation}, because a Spark node may end up reading it: a Spark
+ * {@code BroadcastHashJoinExec} or a dynamic-pruning subquery that reuses the exchange (an Ember and a
+ * Spark broadcast of the same rows are the same result, see {@link EmberBroadcastExchangeExec}). Those
+ * calls are answered by a real Spark relation that Spark's own {@link HashedRelationBroadcastMode} builds
+ * from the decoded rows on first use, once per value (so once per JVM); {@link #asReadOnlyCopy} gives each
+ * Spark task its own view of it, as Spark's relations do.
  *
- * <p>Every serialized field is a byte array, so Java and Kryo serialization both carry it as is; the
- * Spark mode and column types travel Java-serialized inside {@code header}.
+ * <p>Every serialized field is a byte array or a number, so Java and Kryo serialization both carry it as
+ * is; the Spark mode, the column types and the codec's name travel Java-serialized inside {@code header}.
  */
-public final class ArrowBroadcast implements HashedRelation, Serializable {
-    private static final long serialVersionUID = 1L;
+public final class EmberBroadcastRelation implements HashedRelation, Serializable {
+    private static final long serialVersionUID = 2L;
 
     private byte[] header;
-    private byte[][] chunks;
+    private byte[][] pieces;
     private long rowCount;
+    private long dataSize;
     private transient Header decoded;
     private transient HashedRelation rows;
 
-    /** The Spark mode and column types, Java-serialized into {@code header}. */
-    private record Header(HashedRelationBroadcastMode sparkMode, DataType[] types) implements Serializable {}
+    /** The Spark mode, the column types and the codec that compressed the pieces. */
+    private record Header(HashedRelationBroadcastMode sparkMode, DataType[] types, String codec)
+            implements Serializable {}
 
-    private ArrowBroadcast(byte[] header, byte[][] chunks, long rowCount, Header decoded, HashedRelation rows) {
+    /** One piece as {@link #readPiece} hands it out: the caller owns the vectors. */
+    public record Columns(List<FieldVector> vectors, int rowCount) {}
+
+    private EmberBroadcastRelation(byte[] header, byte[][] pieces, long rowCount, long dataSize, Header decoded,
+            HashedRelation rows) {
         this.header = header;
-        this.chunks = chunks;
+        this.pieces = pieces;
         this.rowCount = rowCount;
+        this.dataSize = dataSize;
         this.decoded = decoded;
         this.rows = rows;
     }
 
     /**
-     * A broadcast value over chunks written by {@link ArrowIpcChunks#write}.
+     * A relation over compressed pieces.
      *
      * @param sparkMode the Spark mode whose relation this value stands for (keys bound to {@code types})
      * @param types the build side's column types, in order
-     * @param chunks at least one chunk; the value keeps the arrays
-     * @param rowCount the rows of all chunks together
+     * @param codec the short name of the Spark codec that compressed every piece
+     * @param pieces compressed {@link BatchBlobs} pieces, possibly none; the relation keeps the arrays
+     * @param rowCount the rows of all pieces together
+     * @param dataSize the uncompressed bytes of all pieces together
      */
-    static ArrowBroadcast of(HashedRelationBroadcastMode sparkMode, List<DataType> types, List<byte[]> chunks,
-            long rowCount) {
+    public static EmberBroadcastRelation of(HashedRelationBroadcastMode sparkMode, List<DataType> types, String codec,
+            List<byte[]> pieces, long rowCount, long dataSize) {
         requireNonNull(sparkMode, "sparkMode is null");
         requireNonNull(types, "types is null");
-        requireNonNull(chunks, "chunks is null");
-        if (chunks.isEmpty()) {
-            throw new IllegalArgumentException("a broadcast holds at least one chunk");
+        requireNonNull(codec, "codec is null");
+        requireNonNull(pieces, "pieces is null");
+        if (rowCount < 0 || dataSize < 0) {
+            throw new IllegalArgumentException("negative size: " + rowCount + " rows, " + dataSize + " bytes");
         }
-        if (rowCount < 0) {
-            throw new IllegalArgumentException("rowCount is negative: " + rowCount);
-        }
-        Header decoded = new Header(sparkMode, types.toArray(new DataType[0]));
-        return new ArrowBroadcast(serialize(decoded), chunks.toArray(new byte[0][]), rowCount, decoded, null);
+        Header decoded = new Header(sparkMode, types.toArray(new DataType[0]), codec);
+        return new EmberBroadcastRelation(serialize(decoded), pieces.toArray(new byte[0][]), rowCount, dataSize,
+                decoded, null);
     }
 
-    /** The rows of the build side (rows with a null key are left out: they never match). */
+    /** The rows of the build side, null keys included. */
     public long rowCount() {
         return rowCount;
     }
 
-    /** How many Arrow chunks the build side travels in. */
-    public int chunkCount() {
-        return chunks.length;
+    /** How many pieces the build side travels in (one per non-empty batch of the build side). */
+    public int pieceCount() {
+        return pieces.length;
     }
 
-    /** The Arrow bytes of all chunks. */
-    public long arrowBytes() {
+    /** The compressed bytes of all pieces: what the broadcast carries. */
+    public long compressedBytes() {
         long total = 0;
-        for (byte[] chunk : chunks) {
-            total += chunk.length;
+        for (byte[] piece : pieces) {
+            total += piece.length;
         }
         return total;
+    }
+
+    /** The uncompressed bytes of all pieces. */
+    public long dataSize() {
+        return dataSize;
     }
 
     /** The build side's column types. */
@@ -108,12 +125,15 @@ public final class ArrowBroadcast implements HashedRelation, Serializable {
         return List.of(header().types());
     }
 
-    /** Reads chunk {@code index} into vectors of {@code allocator}; the caller owns them. */
-    public ArrowIpcChunks.Columns readChunk(int index, BufferAllocator allocator) {
-        if (index < 0 || index >= chunks.length) {
-            throw new IndexOutOfBoundsException("chunk " + index + " of " + chunks.length);
+    /** Decompresses and decodes piece {@code index} into vectors of {@code allocator}; the caller owns them. */
+    public Columns readPiece(int index, BufferAllocator allocator) {
+        if (index < 0 || index >= pieces.length) {
+            throw new IndexOutOfBoundsException("piece " + index + " of " + pieces.length);
         }
-        return ArrowIpcChunks.read(chunks[index], allocator);
+        Header parts = header();
+        byte[] blob = BroadcastPieces.decompress(pieces[index], parts.codec());
+        List<FieldVector> vectors = BatchBlobs.read(blob, List.of(parts.types()), allocator);
+        return new Columns(vectors, BatchBlobs.rowCount(blob));
     }
 
     // ---- HashedRelation, for Spark nodes that read this broadcast
@@ -200,8 +220,8 @@ public final class ArrowBroadcast implements HashedRelation, Serializable {
      * class: Spark's generated join code casts the copy to the broadcast value's class.
      */
     @Override
-    public ArrowBroadcast asReadOnlyCopy() {
-        return new ArrowBroadcast(header, chunks, rowCount, header(), rows().asReadOnlyCopy());
+    public EmberBroadcastRelation asReadOnlyCopy() {
+        return new EmberBroadcastRelation(header, pieces, rowCount, dataSize, header(), rows().asReadOnlyCopy());
     }
 
     @Override
@@ -211,17 +231,17 @@ public final class ArrowBroadcast implements HashedRelation, Serializable {
         }
     }
 
-    /** The Arrow bytes: what travels, and what Spark's broadcast size limit and metric count. */
+    /** The uncompressed bytes: what Spark's broadcast size limit and data size metric count. */
     @Override
     public long estimatedSize() {
-        return arrowBytes();
+        return dataSize;
     }
 
     /** Spark's own relation over the same rows, built on first use. */
     private synchronized HashedRelation rows() {
         if (rows == null) {
             Header parts = header();
-            try (ArrowRows all = new ArrowRows(this, List.of(parts.types()))) {
+            try (RelationRows all = new RelationRows(this, List.of(parts.types()))) {
                 rows = parts.sparkMode().transform(all, Option.apply((Object) rowCount));
             }
         }
@@ -233,9 +253,9 @@ public final class ArrowBroadcast implements HashedRelation, Serializable {
             try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(header))) {
                 decoded = (Header) in.readObject();
             } catch (IOException e) {
-                throw new UncheckedIOException("could not read an Arrow broadcast's header", e);
+                throw new UncheckedIOException("could not read an Ember broadcast's header", e);
             } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("could not read an Arrow broadcast's header: the driver and the"
+                throw new IllegalStateException("could not read an Ember broadcast's header: the driver and the"
                         + " executors run different Spark or Ember versions", e);
             }
         }
@@ -247,14 +267,14 @@ public final class ArrowBroadcast implements HashedRelation, Serializable {
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(header);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write an Arrow broadcast's header", e);
+            throw new UncheckedIOException("could not write an Ember broadcast's header", e);
         }
         return bytes.toByteArray();
     }
 
     @Override
     public String toString() {
-        return "ArrowBroadcast(" + rowCount + " rows in " + chunks.length + " Arrow chunks, " + arrowBytes()
-                + " bytes)";
+        return "EmberBroadcastRelation(" + rowCount + " rows in " + pieces.length + " pieces, " + dataSize
+                + " bytes, " + compressedBytes() + " compressed)";
     }
 }

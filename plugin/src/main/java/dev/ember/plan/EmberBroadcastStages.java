@@ -8,12 +8,13 @@ import dev.ember.config.InvalidConfigException;
 import dev.ember.exec.Planning;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.aggregate.FirstLastOrder;
-import dev.ember.exec.broadcast.ArrowBroadcastMode;
-import dev.ember.exec.broadcast.ArrowBroadcasts;
+import dev.ember.exec.broadcast.EmberBroadcastExchangeExec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
+import org.apache.spark.sql.execution.joins.HashedRelationBroadcastMode;
 import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.execution.SparkPlan;
@@ -21,18 +22,19 @@ import org.apache.spark.sql.execution.joins.BroadcastHashJoinExec;
 import org.apache.spark.sql.internal.SQLConf;
 
 /**
- * Adaptive execution's query-stage preparation rule that makes the broadcasts of the joins Ember will
- * run travel as Arrow: the build side's {@code BroadcastExchangeExec} of every
- * {@code BroadcastHashJoinExec} that Ember's join rule accepts gets an {@link ArrowBroadcastMode}.
+ * Adaptive execution's query-stage preparation rule that gives the joins Ember will run Ember's broadcast:
+ * the build side's {@code BroadcastExchangeExec} of every {@code BroadcastHashJoinExec} that Ember's join
+ * rule accepts becomes an {@link EmberBroadcastExchangeExec} over the same (still Spark) child; the
+ * stage's own columnar rules then turn that child into Ember nodes.
  *
  * <p>Adaptive execution creates and runs the broadcast's query stage before it plans the stage that
- * holds the join, so the exchange's mode must change here, on the whole plan, before stages exist.
+ * holds the join, so the exchange must change here, on the whole plan, before stages exist.
  * The decision is the join rule's own support check, so both agree; where they still differ, both
- * sides cope: Ember's join also reads Spark's relations, and an Arrow broadcast answers Spark's join
+ * sides cope: Ember's join also reads Spark's relations, and an Ember broadcast answers Spark's join
  * as a Spark relation would. Without adaptive execution the join rule switches the exchange itself.
- * Stateless: Spark runs it again when it re-plans, and an Arrow exchange or a finished stage is kept.
+ * Stateless: Spark runs it again when it re-plans, and an Ember exchange or a finished stage is kept.
  */
-public final class ArrowBroadcastStages extends Rule<SparkPlan> {
+public final class EmberBroadcastStages extends Rule<SparkPlan> {
 
     @Override
     public SparkPlan apply(SparkPlan plan) {
@@ -63,19 +65,19 @@ public final class ArrowBroadcastStages extends Rule<SparkPlan> {
         // a join held back for a first/last above it stays in Spark, so its broadcast stays Spark's too
         if (plan instanceof BroadcastHashJoinExec join && !heldBack.containsKey(join) && emberRuns(join, context)) {
             int build = join.buildSide() == BuildLeft$.MODULE$ ? 0 : 1;
-            Optional<SparkPlan> twin = ArrowBroadcasts.arrowTwin(children.get(build), context.conf());
-            if (twin.isPresent()) {
-                children.set(build, twin.get());
+            if (children.get(build) instanceof BroadcastExchangeExec spark
+                    && spark.mode() instanceof HashedRelationBroadcastMode) {
+                EmberBroadcastExchangeExec ember = new EmberBroadcastExchangeExec(
+                        (HashedRelationBroadcastMode) spark.mode(), spark.child());
+                ember.copyTagsFrom(spark);
+                children.set(build, ember);
                 changed = true;
             }
         }
         return changed ? rebuild(plan, children) : plan;
     }
 
-    /**
-     * {@code plan} over new children. Not {@code withNewChildren}: an Arrow exchange equals the Spark
-     * exchange it replaces (see {@link ArrowBroadcastMode}), which that method would keep.
-     */
+    /** {@code plan} over new children, with its tags. */
     private static SparkPlan rebuild(SparkPlan plan, List<SparkPlan> children) {
         SparkPlan rebuilt = (SparkPlan) plan.withNewChildrenInternal(Seqs.from(children).toIndexedSeq());
         rebuilt.copyTagsFrom(plan);
