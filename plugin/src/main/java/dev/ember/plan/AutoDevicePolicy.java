@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rule that {@code spark.ember.device=auto} never slows a query down: without a usable GPU, and
- * until Ember's host engine is measured faster than Spark on the whole benchmark, {@code auto} leaves
+ * until Ember's host engine is measured faster than Spark on every benchmark and scale, {@code auto} leaves
  * every query to Spark ({@code spark.ember.device.autoWithoutGpu=spark}, the default) and says so once
  * in the driver log. {@code spark.ember.device=host}, or {@code autoWithoutGpu=host}, runs the host
  * engine anyway.
@@ -70,7 +70,7 @@ public final class AutoDevicePolicy {
         String advice = "; set spark.ember.device=host (or spark.ember.device.autoWithoutGpu=host) to run Ember's"
                 + " host engine on the CPU anyway";
         String why = "spark.ember.device=auto found no usable GPU and Ember's host engine is not yet measured faster"
-                + " than Spark on the whole benchmark (docs/benchmark.md)";
+                + " than Spark on every benchmark and scale (docs/benchmark.md)";
         if (localMode) {
             // not chosen yet: the executor side has not started; it will choose, so plan with Ember
             return localDevice.filter(name -> !ExecutorDevices.isGpu(name))
