@@ -58,6 +58,10 @@ public class TpchQueryBench {
     @Param({"true"})
     public boolean ember;
 
+    /** {@code spark.ember.batchSizeRows} for the Ember run; empty keeps the default. */
+    @Param({""})
+    public String batchRows = "";
+
     private SparkSession spark;
     private String sql;
 
@@ -73,6 +77,9 @@ public class TpchQueryBench {
                     .config("spark.ember.enabled", "true")
                     .config("spark.ember.device", "host")
                     .config("spark.ember.explain", "NONE");
+            if (!batchRows.isEmpty()) {
+                builder.config("spark.ember.batchSizeRows", batchRows);
+            }
         }
         spark = builder.getOrCreate();
         String root = System.getProperty("ember.data.dir",

@@ -6,7 +6,7 @@ import dev.ember.exec.EmberCopyToArrowExec;
 import dev.ember.exec.EmberRowToColumnarExec;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.exchange.EmberBatchSources;
-import dev.ember.shims.SparkApiMismatchException;
+import dev.ember.exec.TraitValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -334,21 +334,9 @@ public final class EmberBroadcastExchangeExec extends Exchange implements Broadc
         return triggerFuture;
     }
 
-    /**
-     * The initial value of one of the trait's private lazy values, computed by the trait's own code
-     * (a synthetic static method javac does not let Java call by name).
-     */
-    @SuppressWarnings("unchecked")
+    /** The initial value of one of the trait's private lazy values (see {@link TraitValues}). */
     private <T> T traitValue(String name) {
-        String method = "org$apache$spark$sql$execution$exchange$BroadcastExchangeLike$$" + name + "$";
-        try {
-            return (T) BroadcastExchangeLike.class.getMethod(method, BroadcastExchangeLike.class).invoke(null, this);
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            throw new SparkApiMismatchException("this Spark version's BroadcastExchangeLike has no " + name
-                    + " where Ember's broadcast exchange expects it", e);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw sneaky(e.getCause());
-        }
+        return TraitValues.initial(BroadcastExchangeLike.class, this, name, "Ember's broadcast exchange");
     }
 
     // ---- a product of its constructor arguments, as Spark copies plan nodes

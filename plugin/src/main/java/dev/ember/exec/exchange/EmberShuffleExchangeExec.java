@@ -7,7 +7,7 @@ import dev.ember.exec.EmberExec;
 import dev.ember.exec.OperatorMetrics;
 import dev.ember.exec.Rdds;
 import dev.ember.exec.Seqs;
-import dev.ember.shims.SparkApiMismatchException;
+import dev.ember.exec.TraitValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -344,28 +344,9 @@ public final class EmberShuffleExchangeExec extends Exchange implements ShuffleE
         return triggerFuture;
     }
 
-    /**
-     * The initial value of one of the trait's private lazy values, computed by the trait's own code
-     * (a synthetic static method javac does not let Java call by name).
-     */
-    @SuppressWarnings("unchecked")
+    /** The initial value of one of the trait's private lazy values (see {@link TraitValues}). */
     private <T> T traitValue(String name) {
-        String method = "org$apache$spark$sql$execution$exchange$ShuffleExchangeLike$$" + name + "$";
-        try {
-            return (T) ShuffleExchangeLike.class.getMethod(method, ShuffleExchangeLike.class).invoke(null, this);
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            throw new SparkApiMismatchException("this Spark version's ShuffleExchangeLike has no " + name
-                    + " where Ember's exchange expects it", e);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
-        }
+        return TraitValues.initial(ShuffleExchangeLike.class, this, name, "Ember's exchange");
     }
 
     // ---- a product of its constructor arguments, as Spark copies plan nodes
