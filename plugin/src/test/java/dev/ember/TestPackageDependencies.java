@@ -31,17 +31,14 @@ import org.junit.jupiter.api.Test;
  */
 class TestPackageDependencies {
     /**
-     * Packages that still form one cycle, as of 2026-12-03: {@code expr} uses {@code catalog.SupportLevel},
-     * {@code exec} uses the catalog, and the catalog reaches {@code exec} through its rules. An operator
-     * package added since ({@code exec.window}) is in it by the same edges as {@code exec.sort}: its rule
-     * builds its node, and its node extends {@code exec}'s base class.
+     * Packages that still form one cycle, as of 2026-12-03 (evening): the root's {@code EmberExtensions}
+     * installs the planner ({@code plan}), the planner uses the catalog, the catalog's generated docs read
+     * the root's {@code EmberVersion}, and the catalog and its rules use each other. Since
+     * {@code SupportLevel} moved to {@code expr} and {@code FirstLastOrder} to {@code catalog}, {@code expr},
+     * {@code exec} and {@code device} are out of every cycle.
      */
     private static final Set<String> STILL_IN_A_CYCLE = Set.of("dev.ember", "dev.ember.catalog",
-            "dev.ember.catalog.rules", "dev.ember.device", "dev.ember.device.cuda", "dev.ember.device.host",
-            "dev.ember.device.selection", "dev.ember.exec", "dev.ember.exec.aggregate", "dev.ember.exec.broadcast",
-            "dev.ember.exec.exchange", "dev.ember.exec.join", "dev.ember.exec.scan", "dev.ember.exec.sort",
-            "dev.ember.exec.spill", "dev.ember.exec.union", "dev.ember.exec.window", "dev.ember.expr",
-            "dev.ember.plan");
+            "dev.ember.catalog.rules", "dev.ember.plan");
 
     private static final Pattern EDGE = Pattern.compile("^\\s+(dev\\.ember[\\w.]*)\\s+->\\s+(dev\\.ember[\\w.]*)\\s");
 

@@ -1,10 +1,11 @@
 package dev.ember.catalog;
 
-import dev.ember.device.Primitive;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.columnar.ArrowTypes;
+import dev.ember.device.Primitive;
 import dev.ember.exec.Seqs;
+import dev.ember.expr.SupportLevel;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.Attribute;

@@ -2,7 +2,6 @@ package dev.ember.expr;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ember.catalog.SupportLevel;
 import dev.ember.columnar.ArrowTypes;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Thrown inside the compiler when a sub-expression cannot run on Ember; {@link ExpressionCompiler}
- * turns it into an unsupported {@link dev.ember.catalog.SupportLevel} with the same reason.
+ * turns it into an unsupported {@link dev.ember.expr.SupportLevel} with the same reason.
  */
 final class UnsupportedExpressionException extends RuntimeException {
     private static final long serialVersionUID = 1L;

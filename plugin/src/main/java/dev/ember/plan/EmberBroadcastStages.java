@@ -7,7 +7,7 @@ import dev.ember.config.EmberConf;
 import dev.ember.config.InvalidConfigException;
 import dev.ember.exec.Planning;
 import dev.ember.exec.Seqs;
-import dev.ember.exec.aggregate.FirstLastOrder;
+import dev.ember.catalog.FirstLastOrder;
 import dev.ember.exec.broadcast.EmberBroadcastExchangeExec;
 import java.util.ArrayList;
 import java.util.List;

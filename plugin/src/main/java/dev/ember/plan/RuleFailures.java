@@ -1,6 +1,6 @@
 package dev.ember.plan;
 
-import dev.ember.catalog.SupportLevel;
+import dev.ember.expr.SupportLevel;
 import dev.ember.config.EmberConf;
 import dev.ember.shims.SparkApiMismatchException;
 import org.apache.spark.sql.execution.SparkPlan;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.ember.catalog.SupportLevel;
 import dev.ember.columnar.ArrowTypes;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ember.catalog.SupportLevel;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

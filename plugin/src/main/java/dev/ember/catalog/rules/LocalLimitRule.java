@@ -2,7 +2,7 @@ package dev.ember.catalog.rules;
 
 import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
-import dev.ember.catalog.SupportLevel;
+import dev.ember.expr.SupportLevel;
 import dev.ember.exec.sort.EmberLimitExec;
 import java.util.List;
 import org.apache.spark.sql.execution.LocalLimitExec;

@@ -2,10 +2,10 @@ package dev.ember.catalog.rules;
 
 import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
-import dev.ember.catalog.SupportLevel;
+import dev.ember.expr.SupportLevel;
 import dev.ember.device.Primitive;
 import dev.ember.exec.aggregate.EmberHashAggregateExec;
-import dev.ember.exec.aggregate.FirstLastOrder;
+import dev.ember.catalog.FirstLastOrder;
 import dev.ember.exec.sort.EmberSortExec;
 import java.util.List;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package dev.ember.catalog.rules;
 
 import dev.ember.catalog.ExecRule;
 import dev.ember.catalog.PlanContext;
-import dev.ember.catalog.SupportLevel;
+import dev.ember.expr.SupportLevel;
 import dev.ember.config.EmberConf;
 import dev.ember.device.Primitive;
 import dev.ember.exec.Seqs;

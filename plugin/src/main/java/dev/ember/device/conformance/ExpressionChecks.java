@@ -4,7 +4,7 @@ import static dev.ember.device.conformance.VectorAssertions.assertEquals;
 import static dev.ember.device.conformance.VectorAssertions.assertTrue;
 import static dev.ember.device.conformance.VectorAssertions.fail;
 
-import dev.ember.catalog.SupportLevel;
+import dev.ember.expr.SupportLevel;
 import dev.ember.columnar.ArrowTypes;
 import dev.ember.device.cuda.CudaDevice;
 import dev.ember.expr.CompilerSettings;

@@ -1,6 +1,6 @@
 package dev.ember.exec.aggregate;
 
-import dev.ember.catalog.SupportLevel;
+import dev.ember.expr.SupportLevel;
 import dev.ember.device.Device.AggregateOperation;
 import dev.ember.device.Device.AggregateOperation.Kind;
 import dev.ember.expr.ExpressionCompiler;

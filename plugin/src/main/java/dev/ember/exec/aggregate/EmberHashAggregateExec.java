@@ -40,7 +40,7 @@ import scala.collection.immutable.Seq;
  * error naming the setting to raise.
  *
  * <p>Rows are aggregated in the order the child produces them, batch after batch, so {@code first} and
- * {@code last} pick the rows Spark picks from the same input; see {@link FirstLastOrder} for the
+ * {@code last} pick the rows Spark picks from the same input; see {@code dev.ember.catalog.FirstLastOrder} for the
  * sort-based plans that stay in Spark. Output groups come in the order Spark's operator emits them, as an
  * order-sensitive aggregation above (the merge steps of a COUNT(DISTINCT) plan) may depend on it: in order
  * of first appearance in place of a {@code HashAggregateExec} (Spark's hash map iterates in insertion
@@ -83,7 +83,7 @@ public final class EmberHashAggregateExec extends EmberExec {
     }
 
     /** Whether Ember can run an aggregation with these parts over {@code childOutput}; see the rules. */
-    public static dev.ember.catalog.SupportLevel support(Seq<NamedExpression> grouping,
+    public static dev.ember.expr.SupportLevel support(Seq<NamedExpression> grouping,
             Seq<AggregateExpression> aggregates, Seq<Attribute> aggregateAttributes, Seq<NamedExpression> results,
             Seq<Attribute> childOutput, dev.ember.expr.ExpressionCompiler compiler) {
         return AggregatePlan.support(Seqs.toList(grouping), Seqs.toList(aggregates), Seqs.toList(aggregateAttributes),

@@ -2,7 +2,7 @@ package dev.ember.exec.aggregate;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ember.catalog.SupportLevel;
+import dev.ember.expr.SupportLevel;
 import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
 import dev.ember.exec.Planning;

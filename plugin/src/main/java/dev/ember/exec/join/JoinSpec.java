@@ -2,7 +2,7 @@ package dev.ember.exec.join;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ember.catalog.SupportLevel;
+import dev.ember.expr.SupportLevel;
 import dev.ember.exec.Seqs;
 import dev.ember.exec.aggregate.ExpressionColumns;
 import dev.ember.expr.ExpressionCompiler;

@@ -1,6 +1,6 @@
 package dev.ember.exec.sort;
 
-import dev.ember.catalog.SupportLevel;
+import dev.ember.expr.SupportLevel;
 import dev.ember.device.Device;
 import dev.ember.exec.aggregate.ExpressionColumns;
 import dev.ember.expr.ExpressionCompiler;

@@ -1,6 +1,6 @@
 package dev.ember.exec.window;
 
-import dev.ember.catalog.SupportLevel;
+import dev.ember.expr.SupportLevel;
 import dev.ember.device.Device.WindowFrame;
 import dev.ember.device.Device.WindowOperation;
 import dev.ember.exec.aggregate.ExpressionColumns;

@@ -1,6 +1,6 @@
 package dev.ember.exec.window;
 
-import dev.ember.catalog.SupportLevel;
+import dev.ember.expr.SupportLevel;
 import dev.ember.expr.ExpressionCompiler;
 import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.Attribute;

@@ -4,7 +4,7 @@ import static dev.ember.device.conformance.RandomDecimalPrograms.decimal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ember.catalog.SupportLevel;
+import dev.ember.expr.SupportLevel;
 import dev.ember.columnar.ArrowTypes;
 import dev.ember.device.host.HostDevice;
 import dev.ember.expr.CompilerSettings;

@@ -1,6 +1,5 @@
-package dev.ember.exec.aggregate;
+package dev.ember.catalog;
 
-import dev.ember.catalog.SupportCatalog;
 import dev.ember.exec.Seqs;
 import java.util.HashSet;
 import java.util.IdentityHashMap;

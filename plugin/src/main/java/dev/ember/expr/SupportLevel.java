@@ -1,4 +1,4 @@
-package dev.ember.catalog;
+package dev.ember.expr;
 
 import static java.util.Objects.requireNonNull;
 
