@@ -1,6 +1,7 @@
 package dev.ember;
 
 import dev.ember.config.EmberConf;
+import dev.ember.config.EmberVersion;
 import dev.ember.device.ExecutorDevices;
 import java.util.LinkedHashSet;
 import java.util.Map;

@@ -1,9 +1,10 @@
 package dev.ember;
 
 import dev.ember.config.EmberConf;
+import dev.ember.config.EmberVersion;
+import dev.ember.device.cuda.DeviceOrdinal;
 import dev.ember.device.selection.DeviceSelector;
 import dev.ember.device.selection.Devices;
-import dev.ember.device.cuda.DeviceOrdinal;
 import dev.ember.memory.EmberMemory;
 import java.io.IOException;
 import java.util.Map;

@@ -31,14 +31,13 @@ import org.junit.jupiter.api.Test;
  */
 class TestPackageDependencies {
     /**
-     * Packages that still form one cycle, as of 2026-12-03 (evening): the root's {@code EmberExtensions}
-     * installs the planner ({@code plan}), the planner uses the catalog, the catalog's generated docs read
-     * the root's {@code EmberVersion}, and the catalog and its rules use each other. Since
-     * {@code SupportLevel} moved to {@code expr} and {@code FirstLastOrder} to {@code catalog}, {@code expr},
-     * {@code exec} and {@code device} are out of every cycle.
+     * Packages that still form one cycle, as of 2026-12-03 (evening): the catalog lists its rules, and the
+     * rules extend the catalog's {@code ExecRule} and read its {@code PlanContext}. Since {@code SupportLevel}
+     * moved to {@code expr}, {@code FirstLastOrder} to {@code catalog} and {@code EmberVersion} to
+     * {@code config}, {@code expr}, {@code exec}, {@code device}, {@code plan} and the root are out of every
+     * cycle.
      */
-    private static final Set<String> STILL_IN_A_CYCLE = Set.of("dev.ember", "dev.ember.catalog",
-            "dev.ember.catalog.rules", "dev.ember.plan");
+    private static final Set<String> STILL_IN_A_CYCLE = Set.of("dev.ember.catalog", "dev.ember.catalog.rules");
 
     private static final Pattern EDGE = Pattern.compile("^\\s+(dev\\.ember[\\w.]*)\\s+->\\s+(dev\\.ember[\\w.]*)\\s");
 

@@ -1,8 +1,8 @@
 package dev.ember.catalog;
 
-import dev.ember.EmberVersion;
 import dev.ember.config.ConfigEntry;
 import dev.ember.config.EmberConf;
+import dev.ember.config.EmberVersion;
 import dev.ember.expr.ExpressionEntry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

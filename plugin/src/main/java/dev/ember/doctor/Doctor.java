@@ -2,15 +2,15 @@ package dev.ember.doctor;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ember.EmberVersion;
 import dev.ember.config.EmberConf;
+import dev.ember.config.EmberVersion;
 import dev.ember.device.conformance.ConformanceSuite;
 import dev.ember.device.cuda.CudaDevice;
 import dev.ember.device.cuda.CudaDevices;
 import dev.ember.device.cuda.CudaException;
-import dev.ember.device.cuda.CudaInventory;
 import dev.ember.device.cuda.CudaInventory.DeviceInfo;
 import dev.ember.device.cuda.CudaInventory.Inventory;
+import dev.ember.device.cuda.CudaInventory;
 import dev.ember.device.cuda.DeviceOrdinal;
 import dev.ember.device.cuda.MemoryModel;
 import dev.ember.device.host.HostDevice;

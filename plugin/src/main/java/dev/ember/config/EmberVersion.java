@@ -1,11 +1,11 @@
-package dev.ember;
+package dev.ember.config;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
-/** Ember's version, as the build wrote it. */
+/** Ember's version, as the build wrote it (the filtered resource {@code dev/ember/ember-version.properties}). */
 public final class EmberVersion {
     private static final String VERSION = load();
 
@@ -16,7 +16,7 @@ public final class EmberVersion {
     }
 
     private static String load() {
-        try (InputStream in = EmberVersion.class.getResourceAsStream("ember-version.properties")) {
+        try (InputStream in = EmberVersion.class.getResourceAsStream("/dev/ember/ember-version.properties")) {
             if (in == null) {
                 return "unknown";
             }
