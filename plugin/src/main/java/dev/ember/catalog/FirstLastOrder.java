@@ -1,30 +1,24 @@
 package dev.ember.catalog;
 
+import dev.ember.catalog.rules.FirstLastAggregates;
 import dev.ember.exec.Seqs;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.catalyst.expressions.ExprId;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
-import org.apache.spark.sql.catalyst.expressions.SortOrder;
-import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.First;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Last;
 import org.apache.spark.sql.execution.FilterExec;
 import org.apache.spark.sql.execution.GlobalLimitExec;
 import org.apache.spark.sql.execution.LocalLimitExec;
 import org.apache.spark.sql.execution.ProjectExec;
-import org.apache.spark.sql.execution.SortExec;
-import org.apache.spark.sql.execution.SortPrefixUtils;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
 import org.apache.spark.sql.execution.aggregate.BaseAggregateExec;
 import org.apache.spark.sql.execution.aggregate.SortAggregateExec;
 import org.apache.spark.sql.execution.exchange.Exchange;
-import org.apache.spark.sql.internal.SQLConf;
 
 /**
  * Where Spark's {@code first}/{@code last} answer depends on a row order Ember does not reproduce.
@@ -35,7 +29,8 @@ import org.apache.spark.sql.internal.SQLConf;
  * on the grouping keys, and that sort does not always keep equal keys in input order: with a single
  * key that the sort prefix orders fully (integral, date, timestamp, short decimal, ...) Spark uses a
  * radix sort, and its in-memory sorter moves a row with a non-null key to the end of the array each
- * time a row with a null key arrives. Such a {@code SortAggregateExec} stays in Spark.
+ * time a row with a null key arrives. Such a {@code SortAggregateExec} stays in Spark
+ * ({@link FirstLastAggregates#sortAggregateProblem}).
  *
  * <p>The rows also reach the aggregation in Spark's order only if every node between it and the start
  * of its stage orders rows as Spark's would. Filters, projections and limits keep their input order on
@@ -48,16 +43,6 @@ import org.apache.spark.sql.internal.SQLConf;
  */
 public final class FirstLastOrder {
     private FirstLastOrder() {}
-
-    /** Whether any of the aggregates is {@code first}/{@code last} (also any_value, first_value, last_value). */
-    public static boolean hasFirstOrLast(List<AggregateExpression> aggregates) {
-        for (AggregateExpression aggregate : aggregates) {
-            if (aggregate.aggregateFunction() instanceof First || aggregate.aggregateFunction() instanceof Last) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /**
      * The nodes of {@code root} that must stay in Spark because their output order reaches a
@@ -73,7 +58,7 @@ public final class FirstLastOrder {
 
     private static void collect(SparkPlan plan, Map<SparkPlan, String> kept) {
         if (plan instanceof BaseAggregateExec aggregate
-                && hasFirstOrLast(Seqs.toList(aggregate.aggregateExpressions()))) {
+                && FirstLastAggregates.hasFirstOrLast(Seqs.toList(aggregate.aggregateExpressions()))) {
             for (SparkPlan child : Seqs.toList(plan.children())) {
                 holdBack(child, aggregate, kept);
             }
@@ -111,27 +96,5 @@ public final class FirstLastOrder {
             ids.add(key.toAttribute().exprId());
         }
         return ids;
-    }
-
-    /**
-     * Why a sort-based aggregation with {@code first}/{@code last} must stay in Spark, if it must: its
-     * input sort may reorder rows of equal keys (see the class comment).
-     */
-    public static Optional<String> sortAggregateProblem(SortAggregateExec plan) {
-        if (!hasFirstOrLast(Seqs.toList(plan.aggregateExpressions())) || !(plan.child() instanceof SortExec sort)) {
-            return Optional.empty();
-        }
-        List<SortOrder> orders = Seqs.toList(sort.sortOrder());
-        if (!SQLConf.get().enableRadixSort() || orders.size() != 1) {
-            return Optional.empty();
-        }
-        SortOrder order = orders.get(0);
-        if (!SortPrefixUtils.canSortFullyWithPrefix(order) || !order.child().nullable()) {
-            return Optional.empty();
-        }
-        return Optional.of("first/last after Spark's radix sort on the nullable key " + order.child().sql()
-                + ": that sort does not keep rows of equal keys in input order when null keys occur, so the row"
-                + " first/last pick depends on Spark's sorter; set spark.sql.sort.enableRadixSort=false to run it on"
-                + " Ember");
     }
 }

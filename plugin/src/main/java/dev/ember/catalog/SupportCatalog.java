@@ -1,17 +1,18 @@
 package dev.ember.catalog;
 
 import dev.ember.catalog.rules.BroadcastHashJoinRule;
+import dev.ember.catalog.rules.ExecRule;
 import dev.ember.catalog.rules.ExpandRule;
 import dev.ember.catalog.rules.FileSourceScanRule;
 import dev.ember.catalog.rules.FilterRule;
 import dev.ember.catalog.rules.GlobalLimitRule;
 import dev.ember.catalog.rules.HashAggregateRule;
-import dev.ember.catalog.rules.SortAggregateRule;
 import dev.ember.catalog.rules.LocalLimitRule;
 import dev.ember.catalog.rules.ProjectRule;
-import dev.ember.catalog.rules.ShuffledHashJoinRule;
-import dev.ember.catalog.rules.SortMergeJoinRule;
 import dev.ember.catalog.rules.ShuffleExchangeRule;
+import dev.ember.catalog.rules.ShuffledHashJoinRule;
+import dev.ember.catalog.rules.SortAggregateRule;
+import dev.ember.catalog.rules.SortMergeJoinRule;
 import dev.ember.catalog.rules.SortRule;
 import dev.ember.catalog.rules.TakeOrderedAndProjectRule;
 import dev.ember.catalog.rules.UnionRule;

@@ -1,5 +1,6 @@
 package dev.ember.catalog;
 
+import dev.ember.catalog.rules.ExecRule;
 import dev.ember.config.ConfigEntry;
 import dev.ember.config.EmberConf;
 import dev.ember.config.EmberVersion;

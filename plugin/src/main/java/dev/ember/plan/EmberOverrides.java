@@ -1,7 +1,7 @@
 package dev.ember.plan;
 
-import dev.ember.catalog.ExecRule;
-import dev.ember.catalog.PlanContext;
+import dev.ember.catalog.rules.ExecRule;
+import dev.ember.catalog.rules.PlanContext;
 import dev.ember.catalog.SupportCatalog;
 import dev.ember.expr.SupportLevel;
 import dev.ember.config.EmberConf;

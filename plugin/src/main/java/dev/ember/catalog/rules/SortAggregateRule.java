@@ -1,11 +1,8 @@
 package dev.ember.catalog.rules;
 
-import dev.ember.catalog.ExecRule;
-import dev.ember.catalog.PlanContext;
 import dev.ember.expr.SupportLevel;
 import dev.ember.device.Primitive;
 import dev.ember.exec.aggregate.EmberHashAggregateExec;
-import dev.ember.catalog.FirstLastOrder;
 import dev.ember.exec.sort.EmberSortExec;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +12,7 @@ import org.apache.spark.sql.execution.aggregate.SortAggregateExec;
 /**
  * {@code SortAggregateExec} (Spark picks it for min/max/first/last of strings) → {@link EmberHashAggregateExec},
  * which needs no sorted input; first/last stay in Spark where Spark's sort reorders equal keys (see
- * {@link FirstLastOrder}).
+ * {@link FirstLastAggregates}).
  */
 public final class SortAggregateRule extends ExecRule<SortAggregateExec> {
 
@@ -36,7 +33,7 @@ public final class SortAggregateRule extends ExecRule<SortAggregateExec> {
 
     @Override
     protected SupportLevel supportOf(SortAggregateExec plan, PlanContext context) {
-        Optional<String> orderProblem = FirstLastOrder.sortAggregateProblem(plan);
+        Optional<String> orderProblem = FirstLastAggregates.sortAggregateProblem(plan);
         if (orderProblem.isPresent()) {
             return SupportLevel.unsupported(orderProblem.get());
         }

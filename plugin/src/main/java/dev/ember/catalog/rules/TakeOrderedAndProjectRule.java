@@ -1,7 +1,5 @@
 package dev.ember.catalog.rules;
 
-import dev.ember.catalog.ExecRule;
-import dev.ember.catalog.PlanContext;
 import dev.ember.expr.SupportLevel;
 import dev.ember.device.Primitive;
 import dev.ember.exec.EmberRowToColumnarExec;

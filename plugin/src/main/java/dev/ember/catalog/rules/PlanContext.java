@@ -1,4 +1,4 @@
-package dev.ember.catalog;
+package dev.ember.catalog.rules;
 
 import static java.util.Objects.requireNonNull;
 
