@@ -100,21 +100,31 @@ final class ArithmeticLoops {
             if (!Rows.unary(value, out, row)) {
                 continue;
             }
-            if (kind.isIntegral()) {
-                long input = value.longs[row];
-                if (failOnError && input == minimum(kind)) {
-                    out.poison[row] = true;
-                } else {
-                    out.longs[row] = wrap(kind, -input);
-                }
-            } else if (kind.isFloating()) {
+            if (kind.isFloating()) {
                 out.doubles[row] = -value.doubles[row];
-            } else if (!DecimalArithmetic.negate(value, row, out, scratch)) {
-                // Spark fails in every mode when the negated value no longer fits the result type
-                out.poison[row] = true;
+            } else {
+                negateRow(kind, failOnError, value, row, out, scratch);
             }
         }
         return out;
+    }
+
+    /**
+     * Row {@code row} of an integral or decimal {@code value}, negated into {@code out}: integral MIN_VALUE
+     * wraps to itself, or poisons the row in ANSI mode ({@code failOnError}); a decimal that no longer fits
+     * the result type poisons it in every mode, as Spark fails. Shared by NEGATE and ABS.
+     */
+    static void negateRow(ValueKind kind, boolean failOnError, Column value, int row, Column out, Int128 scratch) {
+        if (kind.isIntegral()) {
+            long input = value.longs[row];
+            if (failOnError && input == minimum(kind)) {
+                out.poison[row] = true;
+            } else {
+                out.longs[row] = wrap(kind, -input);
+            }
+        } else if (!DecimalArithmetic.negate(value, row, out, scratch)) {
+            out.poison[row] = true;
+        }
     }
 
     /** Computes an integral result into {@code out} (wrapped to the kind); returns whether it overflowed. */

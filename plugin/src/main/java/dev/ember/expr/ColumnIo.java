@@ -427,7 +427,7 @@ final class ColumnIo {
         MemoryUtil.putByte(at, (byte) (set ? current | mask : current & ~mask));
     }
 
-    private static boolean bit(long address, int row) {
+    static boolean bit(long address, int row) {
         return ((MemoryUtil.getByte(address + (row >>> 3)) >> (row & 7)) & 1) != 0;
     }
 

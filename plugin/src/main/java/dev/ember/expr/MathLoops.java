@@ -25,21 +25,12 @@ final class MathLoops {
             if (!Rows.unary(value, out, row)) {
                 continue;
             }
-            if (kind.isIntegral()) {
-                long input = value.longs[row];
-                if (input >= 0) {
-                    out.longs[row] = input;
-                } else if (failOnError && input == ArithmeticLoops.minimum(kind)) {
-                    out.poison[row] = true;
-                } else {
-                    out.longs[row] = ArithmeticLoops.wrap(kind, -input);
-                }
-            } else if (kind.isFloating()) {
+            if (kind.isFloating()) {
                 out.doubles[row] = Math.abs(value.doubles[row]);
-            } else if (value.high(row) >= 0) {
-                out.setDecimal(row, value.high(row), value.longs[row]);
-            } else if (!DecimalArithmetic.negate(value, row, out, scratch)) {
-                out.poison[row] = true;
+            } else if (kind.isIntegral() ? value.longs[row] >= 0 : value.high(row) >= 0) {
+                out.copyRow(value, row, row);
+            } else {
+                ArithmeticLoops.negateRow(kind, failOnError, value, row, out, scratch);
             }
         }
         return out;

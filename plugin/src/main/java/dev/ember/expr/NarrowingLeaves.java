@@ -142,7 +142,7 @@ final class NarrowingLeaves {
         for (int i = 0; i < count; i++) {
             int row = undecided[i];
             int inputRow = inputRows == null ? start + row : inputRows[row];
-            int order = bit(validity, inputRow) ? ABOVE : BELOW;
+            int order = ColumnIo.bit(validity, inputRow) ? ABOVE : BELOW;
             kept = decide(undecided, kept, row, (mask & order) != 0, out, deciding);
         }
         return kept;
@@ -158,7 +158,7 @@ final class NarrowingLeaves {
         for (int i = 0; i < count; i++) {
             int row = undecided[i];
             int inputRow = inputRows == null ? start + row : inputRows[row];
-            if (!bit(validity, inputRow)) {
+            if (!ColumnIo.bit(validity, inputRow)) {
                 out.nulls[row] = true;
                 undecided[kept++] = row;
                 continue;
@@ -187,7 +187,7 @@ final class NarrowingLeaves {
         for (int i = 0; i < count; i++) {
             int row = undecided[i];
             int inputRow = inputRows == null ? start + row : inputRows[row];
-            if (!bit(validity, inputRow)) {
+            if (!ColumnIo.bit(validity, inputRow)) {
                 out.nulls[row] = true;
                 undecided[kept++] = row;
                 continue;
@@ -225,10 +225,6 @@ final class NarrowingLeaves {
         ArrowBuf buffer = vector.getDataBuffer();
         ColumnIo.requireCapacity(buffer, ((long) rows.lastInputRow() + 1) * width, vector);
         return buffer.memoryAddress();
-    }
-
-    private static boolean bit(long address, int row) {
-        return ((MemoryUtil.getByte(address + (row >>> 3)) >> (row & 7)) & 1) != 0;
     }
 
     /** The ordinal an {@code INPUT} instruction reads, or -1 for another instruction. */

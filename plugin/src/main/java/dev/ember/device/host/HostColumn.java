@@ -73,6 +73,21 @@ public abstract class HostColumn {
                 || vector instanceof TimeStampVector ? ((BaseFixedWidthVector) vector).getTypeWidth() : 0;
     }
 
+    /**
+     * Row {@code row} of a signed integer, date or timestamp data buffer at {@code data} whose values are
+     * {@code width} bytes (1, 2, 4 or 8), as a long.
+     */
+    static long integralAt(long data, int width, int row) {
+        long at = data + (long) row * width;
+        return switch (width) {
+            case 1 -> MemoryUtil.getByte(at);
+            case 2 -> MemoryUtil.getShort(at);
+            case 4 -> MemoryUtil.getInt(at);
+            case 8 -> MemoryUtil.getLong(at);
+            default -> throw new IllegalStateException("unexpected integer width " + width);
+        };
+    }
+
     public final FieldVector vector() {
         return vector;
     }
@@ -167,14 +182,7 @@ public abstract class HostColumn {
         }
 
         long value(int row) {
-            long at = vector.getDataBuffer().memoryAddress() + (long) row * width;
-            return switch (width) {
-                case 1 -> MemoryUtil.getByte(at);
-                case 2 -> MemoryUtil.getShort(at);
-                case 4 -> MemoryUtil.getInt(at);
-                case 8 -> MemoryUtil.getLong(at);
-                default -> throw new IllegalStateException("unexpected integer width " + width);
-            };
+            return integralAt(vector.getDataBuffer().memoryAddress(), width, row);
         }
 
         @Override

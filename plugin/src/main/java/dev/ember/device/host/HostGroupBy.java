@@ -28,7 +28,8 @@ public final class HostGroupBy implements Device.GroupBy {
     private final BufferAllocator allocator;
     private final List<FieldVector> storedKeys = new ArrayList<>();
     private final HostKeys stored;
-    private final HostHashTable table = new HostHashTable(1024);
+    /** The general keys' table, or null when {@link #integralSlots} holds the key. */
+    private final HostHashTable table;
     /**
      * One integral key column's slots (see {@link IntegralKeySlots}: the key compared in the slot, not in the
      * stored keys at a random group), or null for other keys; the null key's group is then {@link #nullGroup}.
@@ -60,6 +61,7 @@ public final class HostGroupBy implements Device.GroupBy {
             this.stored = new HostKeys(storedKeys);
             this.integralSlots = storedKeys.size() == 1 && HostColumn.integralWidth(storedKeys.get(0)) != 0
                     ? new IntegralKeySlots(1, 4096) : null;
+            this.table = integralSlots == null ? new HostHashTable(1024) : null;
             if (keyTypes.isEmpty()) {
                 groupCount = 1;
                 accumulators.forEach(accumulator -> accumulator.ensureGroups(1));
@@ -125,8 +127,8 @@ public final class HostGroupBy implements Device.GroupBy {
         FieldVector storedKey = storedKeys.get(0);
         for (int row = 0; row < rowCount; row++) {
             int group;
-            if (IntegralKeySlots.isValid(validity, row)) {
-                group = integralSlots.findOrInsert(IntegralKeySlots.value(data, width, row), 0, groupCount);
+            if (HostColumn.bit(validity, row)) {
+                group = integralSlots.findOrInsert(HostColumn.integralAt(data, width, row), 0, groupCount);
             } else {
                 if (nullGroup < 0) {
                     nullGroup = groupCount;
@@ -148,7 +150,7 @@ public final class HostGroupBy implements Device.GroupBy {
 
     @Override
     public long heapBytes() {
-        long bytes = table.bytes() + (integralSlots == null ? 0 : integralSlots.bytes())
+        long bytes = (table == null ? integralSlots.bytes() : table.bytes())
                 + (long) groupIds.length * Integer.BYTES
                 + (long) rowHashes.length * (Long.BYTES + 1);
         for (HostAccumulator accumulator : accumulators) {

@@ -91,7 +91,7 @@ public final class HostHashPartition {
                     + partitionIds.getDataBuffer().capacity() + " bytes");
         }
         for (int row = 0; row < rows; row++) {
-            if (((MemoryUtil.getByte(validity + (row >>> 3)) >> (row & 7)) & 1) == 0) {
+            if (!HostColumn.bit(validity, row)) {
                 throw new IllegalArgumentException("partition id at row " + row + " is null");
             }
             int id = MemoryUtil.getInt(data + (long) row * Integer.BYTES);
@@ -164,7 +164,7 @@ public final class HostHashPartition {
         long validity = fixed.getValidityBuffer().memoryAddress();
         long data = fixed.getDataBuffer().memoryAddress();
         for (int row = 0; row < rowCount; row++) {
-            if (((MemoryUtil.getByte(validity + (row >>> 3)) >> (row & 7)) & 1) == 0) {
+            if (!HostColumn.bit(validity, row)) {
                 continue;
             }
             long at = data + (long) row * width;

@@ -213,16 +213,15 @@ public final class HostJoinTable implements Device.JoinTable {
 
         /** Whether no key of the row is null. */
         boolean isValid(int row) {
-            return IntegralKeySlots.isValid(firstValidity, row)
-                    && (secondWidth == 0 || IntegralKeySlots.isValid(secondValidity, row));
+            return HostColumn.bit(firstValidity, row) && (secondWidth == 0 || HostColumn.bit(secondValidity, row));
         }
 
         long first(int row) {
-            return IntegralKeySlots.value(firstData, firstWidth, row);
+            return HostColumn.integralAt(firstData, firstWidth, row);
         }
 
         long second(int row) {
-            return secondWidth == 0 ? 0 : IntegralKeySlots.value(secondData, secondWidth, row);
+            return secondWidth == 0 ? 0 : HostColumn.integralAt(secondData, secondWidth, row);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.ember.device.host;
 
 import java.util.Arrays;
-import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
  * Open addressing from integral keys of one or two columns (signed integers, dates, timestamps, read as
@@ -33,22 +32,6 @@ final class IntegralKeySlots {
         }
         this.stride = keyColumns + 1;
         allocate(Integer.highestOneBit(Math.max(16, expectedRows / 4) * 2 - 1));
-    }
-
-    /** Whether row {@code row} of an Arrow validity bitmap at {@code validity} holds a value. */
-    static boolean isValid(long validity, int row) {
-        return ((MemoryUtil.getByte(validity + (row >>> 3)) >> (row & 7)) & 1) != 0;
-    }
-
-    /** Row {@code row} of a fixed-width integral data buffer at {@code data}, as a long. */
-    static long value(long data, int width, int row) {
-        long at = data + (long) row * width;
-        return switch (width) {
-            case 1 -> MemoryUtil.getByte(at);
-            case 2 -> MemoryUtil.getShort(at);
-            case 4 -> MemoryUtil.getInt(at);
-            default -> MemoryUtil.getLong(at);
-        };
     }
 
     /** The number of distinct keys stored. */
