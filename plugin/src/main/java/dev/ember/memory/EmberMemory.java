@@ -2,9 +2,14 @@ package dev.ember.memory;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.AllocationManager;
@@ -34,6 +39,9 @@ public final class EmberMemory {
     private static final Logger LOG = LoggerFactory.getLogger(EmberMemory.class);
 
     private static final Map<Long, BufferAllocator> TASK_ALLOCATORS = new ConcurrentHashMap<>();
+    /** The most task allocators open at once so far in this JVM (see {@link #mostConcurrentTasks}). */
+    private static final AtomicInteger MOST_CONCURRENT_TASKS =
+            new AtomicInteger(1);
     private static final AtomicLong LEAKS = new AtomicLong();
     private static final MemoryManager MANAGER = MemoryManager.forSparkTasks();
     private static volatile RootAllocator root;
@@ -120,6 +128,7 @@ public final class EmberMemory {
         AutoCloseable permit = taskGate.get();
         BufferAllocator created = root().newChildAllocator("task-" + attempt, 0, Long.MAX_VALUE);
         TASK_ALLOCATORS.put(attempt, created);
+        MOST_CONCURRENT_TASKS.accumulateAndGet(TASK_ALLOCATORS.size(), Math::max);
         context.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) completed -> {
             try {
                 closeTaskAllocator(attempt);
@@ -130,10 +139,66 @@ public final class EmberMemory {
         return created;
     }
 
+    /**
+     * The most Spark tasks that held Ember allocators at the same time so far in this JVM (at least 1): how
+     * many tasks may share the limit, even at a moment when some of them hold nothing or are between tasks.
+     * Operators that decide how much to hold divide what is free by it ({@code BuildBudget}), so that a
+     * task deciding while its neighbour's slot is briefly empty does not take the neighbour's share too.
+     */
+    public static int mostConcurrentTasks() {
+        return MOST_CONCURRENT_TASKS.get();
+    }
+
     /** The bytes each running task's allocator holds now, by task attempt. */
     private static Map<Long, Long> heldByTask() {
         Map<Long, Long> held = new HashMap<>();
         TASK_ALLOCATORS.forEach((attempt, allocator) -> held.put(attempt, allocator.getAllocatedMemory()));
+        return held;
+    }
+
+    /**
+     * What holds Ember memory now, for error messages: each task allocator with its bytes and, within it,
+     * the operators (child allocators) that hold any, largest first, e.g. {@code task-12: 1048576 bytes
+     * (EmberHashAggregateExec 745472, EmberShuffleExchangeExec 262144, own 40960)}; "none" when nothing
+     * is held. A snapshot: other tasks allocate and release while it is taken.
+     */
+    public static String holders() {
+        return holders(root);
+    }
+
+    /** What holds memory under {@code limited} now (see {@link #holders()}); "none" for null. */
+    static String holders(BufferAllocator limited) {
+        BufferAllocator current = limited;
+        if (current == null || current.getAllocatedMemory() == 0) {
+            return "none";
+        }
+        List<String> tasks = new ArrayList<>();
+        for (BufferAllocator task : sortedByHeld(current.getChildAllocators())) {
+            long held = task.getAllocatedMemory();
+            List<String> parts = new ArrayList<>();
+            long inChildren = 0;
+            for (BufferAllocator operator : sortedByHeld(task.getChildAllocators())) {
+                long bytes = operator.getAllocatedMemory();
+                inChildren += bytes;
+                parts.add(operator.getName() + " " + bytes);
+            }
+            if (held - inChildren > 0) {
+                parts.add("own " + (held - inChildren));
+            }
+            tasks.add(task.getName() + ": " + held + " bytes" + (parts.isEmpty() ? "" : " (" + String.join(", ",
+                    parts) + ")"));
+        }
+        return tasks.isEmpty() ? "none" : String.join("; ", tasks);
+    }
+
+    private static List<BufferAllocator> sortedByHeld(Collection<BufferAllocator> allocators) {
+        List<BufferAllocator> held = new ArrayList<>();
+        for (BufferAllocator allocator : allocators) {
+            if (allocator.getAllocatedMemory() > 0) {
+                held.add(allocator);
+            }
+        }
+        held.sort(Comparator.comparingLong(BufferAllocator::getAllocatedMemory).reversed());
         return held;
     }
 

@@ -128,7 +128,8 @@ public final class MemoryContext implements AutoCloseable {
      */
     public static LimitExceededException limitExceeded(String operator, Throwable cause) {
         return new LimitExceededException(operator + " needs more memory than Ember may use on this executor: all"
-                + " Ember buffers together hold " + EmberMemory.allocatedBytes() + " bytes. " + raiseAdvice(), cause);
+                + " Ember buffers together hold " + EmberMemory.allocatedBytes() + " bytes (" + EmberMemory.holders()
+                + "). " + raiseAdvice(), cause);
     }
 
     private static String raiseAdvice() {
@@ -144,8 +145,8 @@ public final class MemoryContext implements AutoCloseable {
             Throwable cause) {
         return new LimitExceededException(operator + " needs more memory than Ember may use on this executor: it holds "
                 + heldBytes + " bytes" + (requested > 0 ? " and asked for " + requested + " more" : "")
-                + " while all Ember buffers together hold " + EmberMemory.allocatedBytes()
-                + " bytes. " + raiseAdvice(), cause);
+                + " while all Ember buffers together hold " + EmberMemory.allocatedBytes() + " bytes ("
+                + EmberMemory.holders() + "). " + raiseAdvice(), cause);
     }
 
     @Override

@@ -392,7 +392,8 @@ public final class MemoryManager implements AllocationListener {
         }
         if (!outsideReserve(size)) {
             throw new OutOfMemoryException("Unable to allocate " + size + " bytes: only the " + spillReserve
-                    + " bytes kept for spills are free under Ember's limit, and nothing else could be freed");
+                    + " bytes kept for spills are free under Ember's limit, and nothing else could be freed (held now: "
+                    + EmberMemory.holders(limited) + ")");
         }
     }
 

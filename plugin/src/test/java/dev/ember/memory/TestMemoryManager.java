@@ -258,4 +258,22 @@ class TestMemoryManager {
             assertTrue(MemoryManager.of(root) == manager);
         }
     }
+
+    @Test
+    void theHoldersOfARefusalAreNamedByTaskAndOperatorLargestFirst() {
+        assertEquals("none", EmberMemory.holders(root));
+        try (BufferAllocator first = root.newChildAllocator("task-1", 0, LIMIT);
+                BufferAllocator join = first.newChildAllocator("EmberShuffledHashJoinExec", 0, LIMIT);
+                BufferAllocator sort = first.newChildAllocator("EmberSortExec", 0, LIMIT);
+                BufferAllocator second = root.newChildAllocator("task-2", 0, LIMIT);
+                BufferAllocator idle = root.newChildAllocator("task-3", 0, LIMIT);
+                ArrowBuf small = sort.buffer(1024);
+                ArrowBuf large = join.buffer(8192);
+                ArrowBuf own = first.buffer(2048);
+                ArrowBuf other = second.buffer(4096)) {
+            assertEquals("task-1: 11264 bytes (EmberShuffledHashJoinExec 8192, EmberSortExec 1024, own 2048);"
+                    + " task-2: 4096 bytes (own 4096)", EmberMemory.holders(root));
+        }
+        assertEquals("none", EmberMemory.holders(root));
+    }
 }

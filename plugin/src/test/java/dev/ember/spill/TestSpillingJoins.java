@@ -41,9 +41,18 @@ class TestSpillingJoins {
     private static final long MAX_LIMIT = 8L << 20;
     private static final String[] JOIN_TYPES = {"INNER", "LEFT OUTER", "RIGHT OUTER", "FULL OUTER", "LEFT SEMI",
         "LEFT ANTI"};
+    /**
+     * Widens the string key {@code ks} to about 250 bytes, so that the build side of the join's one task holds
+     * more than the 2 MiB limit in its keys alone (even a semi join's 10,000 or so distinct keys take 2.5 MiB)
+     * and the join spills whatever else runs at the time. With 50-byte keys over two partitions a semi or anti
+     * join's build side took about 0.9 MiB per task and spilled only when the other partition's task ran at the
+     * same time, which a loaded 2-core CI machine does not always do (CI of 2026-12-03: LEFT ANTI did not spill).
+     */
+    private static final String KEY_FILL = "-" + "of-a-width-that-fills-memory-quickly-".repeat(6);
+    /** One shuffle partition: the join stage is one task, so whether it spills does not depend on scheduling. */
     private static final Map<String, String> SMALL_BATCHES = Map.of(
             "spark.ember.batchSizeRows", "1000",
-            "spark.sql.shuffle.partitions", "2",
+            "spark.sql.shuffle.partitions", "1",
             "spark.sql.adaptive.coalescePartitions.enabled", "false",
             "spark.sql.autoBroadcastJoinThreshold", "-1");
 
@@ -83,10 +92,9 @@ class TestSpillingJoins {
             Integer key = random.nextInt(50) == 0 ? null
                     : hotEvery > 0 && i % hotEvery == 0 ? 7 : random.nextInt(keyRange);
             String word = random.nextInt(30) == 0 ? null : words[random.nextInt(words.length)];
-            // ks: a wide string key, so that even a semi join's build side (its keys alone) outgrows the limit
             rows.add(RowFactory.create(i, key, word, (long) random.nextInt(1000),
                     "padding-" + random.nextInt(1_000_000) + "-to-make-rows-wider-than-keys",
-                    key == null ? null : "key-" + key + "-of-a-width-that-fills-memory-quickly"));
+                    key == null ? null : "key-" + key + KEY_FILL));
         }
         return rows;
     }
@@ -247,6 +255,8 @@ class TestSpillingJoins {
             SparkPlan join = findJoin(last[0].queryExecution().executedPlan());
             long bytes = metric(join, "spillBytes");
             long parts = metric(join, "spillPartitions");
+            System.out.println("spilled " + bytes + " bytes in " + parts + " parts, peak " + metric(join,
+                    "peakMemoryBytes") + " bytes: " + sql);
             assertTrue(bytes > 0 && parts > 0, "the join did not spill (spillBytes " + bytes + ", spillPartitions "
                     + parts + "): " + sql);
             return null;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ember.memory.EmberMemory;
 import dev.ember.memory.MemoryContext;
+import java.util.function.IntSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
@@ -12,8 +13,13 @@ import org.apache.arrow.memory.BufferAllocator;
  * root allocator in production ({@link #ofExecutor}), any root allocator in tests.
  *
  * <p>"Free" is the task's share of what the root's limit leaves after every other buffer under it (other
- * operators, other tasks): that rest divided by the number of tasks holding memory under the root now,
- * so that tasks deciding at the same moment do not each count on all of it. Building a hash table over held rows needs about as much again for the concatenated copy, plus
+ * operators, other tasks): that rest divided by the number of tasks that may share it, so that tasks
+ * deciding at the same moment do not each count on all of it. That number is the larger of the tasks
+ * holding allocators under the root now and the most that ever did at once ({@link
+ * EmberMemory#mostConcurrentTasks} for the executor): a task that decides while its neighbour's slot is
+ * between two tasks must leave that neighbour's share too, or the neighbour's next task finds the limit
+ * taken by a hash table being probed, which cannot spill (the pressure test, 2026-12-03: a join held 1.5
+ * of 2 MiB while its own stream side could not read a batch). Building a hash table over held rows needs about as much again for the concatenated copy, plus
  * the table itself, while the child still allocates input batches: so an operator spills once it holds
  * more than a third of what is free to it, and an operator that may not spill fails early, with the clear
  * error, once it holds more than half of it (the copy could not be made).
@@ -27,25 +33,35 @@ public final class BuildBudget {
     private static final int FIT_SHARE = 2;
 
     private final BufferAllocator root;
+    private final IntSupplier sharers;
 
-    /** A budget against the limit of {@code root}, the allocator the operator's memory context descends from. */
+    /**
+     * A budget against the limit of {@code root}, the allocator the operator's memory context descends
+     * from, shared by the tasks holding allocators under it now.
+     */
     public BuildBudget(BufferAllocator root) {
+        this(root, () -> 1);
+    }
+
+    /** A budget as above, shared by at least {@code sharers} tasks. */
+    public BuildBudget(BufferAllocator root, IntSupplier sharers) {
         this.root = requireNonNull(root, "root is null");
+        this.sharers = requireNonNull(sharers, "sharers is null");
     }
 
     /** The budget against Ember's executor-wide limit. */
     public static BuildBudget ofExecutor() {
-        return new BuildBudget(EmberMemory.root());
+        return new BuildBudget(EmberMemory.root(), EmberMemory::mostConcurrentTasks);
     }
 
     /**
      * Bytes free to the operator of {@code memory}: the limit less what everyone else holds, shared by the
-     * tasks (the root's child allocators) holding memory now.
+     * tasks that may hold memory (see the class comment).
      */
     public long freeBytes(MemoryContext memory) {
         long others = root.getAllocatedMemory() - memory.bytes();
         long free = Math.max(0, root.getLimit() - Math.max(0, others));
-        return free / Math.max(1, root.getChildAllocators().size());
+        return free / Math.max(1, Math.max(root.getChildAllocators().size(), sharers.getAsInt()));
     }
 
     /** Whether an operator holding {@code heldBytes} should split and spill now. */
