@@ -30,6 +30,7 @@ import org.apache.spark.sql.catalyst.expressions.Divide;
 import org.apache.spark.sql.catalyst.expressions.EndsWith;
 import org.apache.spark.sql.catalyst.expressions.EqualNullSafe;
 import org.apache.spark.sql.catalyst.expressions.EqualTo;
+import org.apache.spark.sql.catalyst.expressions.GetStructField;
 import org.apache.spark.sql.catalyst.expressions.GreaterThan;
 import org.apache.spark.sql.catalyst.expressions.GreaterThanOrEqual;
 import org.apache.spark.sql.catalyst.expressions.If;
@@ -81,6 +82,9 @@ public final class ExpressionCatalog {
             entry(BoundReference.class, ALL, ""),
             entry(ScalarSubquery.class, ALL, "the subquery runs in Spark before the node; its value is a constant of"
                     + " the node's program"),
+            entry(GetStructField.class, ALL, "only a field of a struct-valued scalar subquery (Spark merges scalar"
+                    + " subqueries over one relation into one): a constant of the node's program, like the subquery's"
+                    + " value; Ember carries no struct columns"),
             entry(Alias.class, ALL, "compiles its child"),
             entry(Add.class, NUMERIC, ANSI),
             entry(Subtract.class, NUMERIC, ANSI),

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Add;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.And;
@@ -19,6 +20,7 @@ import org.apache.spark.sql.catalyst.expressions.EqualTo;
 import org.apache.spark.sql.catalyst.expressions.EvalMode$;
 import org.apache.spark.sql.catalyst.expressions.ExprId;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GetStructField;
 import org.apache.spark.sql.catalyst.expressions.GreaterThan;
 import org.apache.spark.sql.catalyst.expressions.GreaterThanOrEqual;
 import org.apache.spark.sql.catalyst.expressions.IsNotNull;
@@ -70,6 +72,28 @@ final class Translator {
         return List.copyOf(instructions);
     }
 
+    /**
+     * A field of a struct-valued scalar subquery: Spark's optimizer merges scalar subqueries over the same
+     * relation into one that returns a struct of their values (MergeScalarSubqueries, TPC-DS q9), and each
+     * use reads its field. Like a scalar subquery's value, the field is a constant of the program. Ember
+     * carries no struct columns, so a field of anything else stays in Spark.
+     */
+    private ValueType subqueryField(GetStructField field, ValueType type) {
+        if (!(field.child() instanceof ScalarSubquery subquery)) {
+            throw new UnsupportedExpressionException("cannot run because GetStructField reads a struct column"
+                    + " (Ember carries no struct columns; only a field of a scalar subquery is a constant): "
+                    + Reasons.sql(field));
+        }
+        Object value = null;
+        if (forExecution) {
+            InternalRow struct = (InternalRow) subquery.toLiteral().value();
+            value = struct == null || struct.isNullAt(field.ordinal()) ? null
+                    : struct.get(field.ordinal(), field.dataType());
+        }
+        emit(Constants.literal(value, type));
+        return type;
+    }
+
     void emit(Instruction instruction) {
         instructions.add(instruction);
     }
@@ -105,6 +129,8 @@ final class Translator {
             // planning, a null of the same type stands in for it, so support is decided by the type alone.
             emit(Constants.literal(forExecution ? subquery.toLiteral().value() : null, type));
             return type;
+        } else if (expression instanceof GetStructField field) {
+            return subqueryField(field, type);
         } else if (expression instanceof Add || expression instanceof Subtract
                 || expression instanceof Multiply) {
             return arithmetic((BinaryArithmetic) expression, type);
