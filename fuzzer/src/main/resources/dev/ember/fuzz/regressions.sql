@@ -87,3 +87,12 @@ SELECT try_subtract(a0.c5, a0.k) AS o0 FROM t1 AS a0 WHERE ((- a0.c1) NOT IN (SE
 --   t1 (1 rows, 3 partitions): k INT, c1 TINYINT, c2 SMALLINT, c3 TIMESTAMP, c4 DECIMAL(5,2), c5 STRING, c6 TIMESTAMP
 --   t2 (1 rows, 1 partition): k INT, c1 STRING, c2 INT, c3 DECIMAL(38,10), c4 DOUBLE
 SELECT IF((a0.o1 BETWEEN CAST(99999.99 AS DECIMAL(18,4)) AND CAST(99999.99 AS DECIMAL(18,4))), CAST(a0.o0 AS BIGINT), CAST(FALSE AS INT)) AS o0 FROM (SELECT CAST(a2.c1 AS INT) AS o0, try_cast(try_add(a1.c4, a1.c1) AS DECIMAL(12,3)) AS o1 FROM t1 AS a1 INNER JOIN t2 AS a2 ON a1.k = a2.k) AS a0;
+
+-- name: decimal-sum-overflow-in-a-sort-aggregate
+-- known: (2026-12-03) a decimal sum that overflows while a SortAggregateExec (here: min of a string beside it) merges its partial sums fails in Spark with NUMERIC_VALUE_OUT_OF_RANGE (the sort aggregate's buffer keeps the exact sum, CheckOverflowInSum then changes its precision), in Ember with ARITHMETIC_OVERFLOW (the hash aggregate's error: Ember's sum state turns null on overflow wherever it runs). Both fail; the error class differs
+-- difference: DIFFERENT_ERROR: Spark failed with org.apache.spark.SparkArithmeticException[NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION]; Ember with org.apache.spark.SparkArithmeticException[ARITHMETIC_OVERFLOW]
+-- tables: seed=-8007169323100279393 tables=4 maxRows=40
+-- origin: fuzz seed 20261203, query 4751 (query seed 3956890016933955799); shrunk in 60 runs
+-- shapes: AGGREGATE_FILTER,CTE,DECIMAL_OVERFLOW,DERIVED_TABLE,EXISTENCE_JOIN,JOIN,WINDOW
+-- ordered: false
+WITH w AS (SELECT count(*) OVER (PARTITION BY a1.o0 ORDER BY a1.o1 DESC NULLS LAST) AS o0, dense_rank() OVER (PARTITION BY a1.o0 ORDER BY a1.o2 NULLS LAST) AS o1, a1.o1 AS o2 FROM (SELECT a0.k AS o0, min(lower(a0.c5)) FILTER (WHERE (NOT (a0.c3 <= 1))) AS o1, sum(a0.c2) AS o2 FROM t2 AS a0 GROUP BY a0.k) AS a1) SELECT (EXISTS (SELECT 1 FROM t1 AS a6 WHERE (a6.c2 > a6.c2))) AS o4 FROM w AS a2 INNER JOIN (SELECT (4 % NULLIF(a4.o0, 0)) AS o0 FROM w AS a4 INNER JOIN t0 AS a5 ON a4.o1 = a5.k) AS a3 ON a2.o0 = a3.o0;
