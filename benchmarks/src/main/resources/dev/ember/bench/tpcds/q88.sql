@@ -1,7 +1,6 @@
 -- eight single-row counts over half-hour slots joined together (a cross join)
 select *
-from
-     (select count(*) h8_30_to_9
+from (select count(*) h8_30_to_9
       from store_sales, household_demographics, time_dim, store
       where ss_sold_time_sk = time_dim.t_time_sk
         and ss_hdemo_sk = household_demographics.hd_demo_sk
