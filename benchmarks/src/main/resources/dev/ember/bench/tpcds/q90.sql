@@ -1,5 +1,7 @@
--- the ratio of two single-row counts (morning and evening web sales); the template's subquery alias at is am
-select cast(amc as decimal(15, 4)) / cast(pmc as decimal(15, 4)) am_pm_ratio
+-- the ratio of two single-row counts (morning and evening web sales); the template's subquery alias at is am;
+-- the divisor is nullif(pmc, 0): at small scales no web page has 5000-5200 characters, both counts are 0, and
+-- Spark's ANSI mode fails on 0/0 where the ratio is null instead
+select cast(amc as decimal(15, 4)) / nullif(cast(pmc as decimal(15, 4)), 0) am_pm_ratio
 from (select count(*) amc
       from web_sales, household_demographics, time_dim, web_page
       where ws_sold_time_sk = time_dim.t_time_sk
