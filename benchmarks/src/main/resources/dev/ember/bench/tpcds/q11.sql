@@ -1,5 +1,5 @@
--- a two-channel UNION ALL CTE self-joined four times; the template's SELECTCONE is its last choice (all seven
--- customer columns), with its column names corrected to the CTE's aliases
+-- a two-channel UNION ALL CTE self-joined four times (each customer's first and second year per channel);
+-- the template's SELECTONE is its first choice, customer_preferred_cust_flag
 with year_total as (
   select c_customer_id customer_id, c_first_name customer_first_name, c_last_name customer_last_name,
          c_preferred_cust_flag customer_preferred_cust_flag, c_birth_country customer_birth_country,
@@ -19,8 +19,7 @@ with year_total as (
   group by c_customer_id, c_first_name, c_last_name, c_preferred_cust_flag, c_birth_country, c_login,
            c_email_address, d_year)
 select t_s_secyear.customer_id, t_s_secyear.customer_first_name, t_s_secyear.customer_last_name,
-       t_s_secyear.customer_preferred_cust_flag, t_s_secyear.customer_birth_country, t_s_secyear.customer_login,
-       t_s_secyear.customer_email_address
+       t_s_secyear.customer_preferred_cust_flag
 from year_total t_s_firstyear, year_total t_s_secyear, year_total t_w_firstyear, year_total t_w_secyear
 where t_s_secyear.customer_id = t_s_firstyear.customer_id
   and t_s_firstyear.customer_id = t_w_secyear.customer_id
@@ -35,9 +34,8 @@ where t_s_secyear.customer_id = t_s_firstyear.customer_id
   and t_w_secyear.dyear = 2001 + 1
   and t_s_firstyear.year_total > 0
   and t_w_firstyear.year_total > 0
-  and case when t_w_firstyear.year_total > 0 then t_w_secyear.year_total / t_w_firstyear.year_total else null end
-      > case when t_s_firstyear.year_total > 0 then t_s_secyear.year_total / t_s_firstyear.year_total else null end
+  and case when t_w_firstyear.year_total > 0 then t_w_secyear.year_total / t_w_firstyear.year_total else 0.0 end
+      > case when t_s_firstyear.year_total > 0 then t_s_secyear.year_total / t_s_firstyear.year_total else 0.0 end
 order by t_s_secyear.customer_id, t_s_secyear.customer_first_name, t_s_secyear.customer_last_name,
-         t_s_secyear.customer_preferred_cust_flag, t_s_secyear.customer_birth_country, t_s_secyear.customer_login,
-         t_s_secyear.customer_email_address
+         t_s_secyear.customer_preferred_cust_flag
 limit 100
