@@ -137,7 +137,9 @@ class TestSpillingAggregatesAndSorts {
             }
         }
         assertEquals(List.of(), left, "spill files left after the query");
-        assertEquals(0, EmberMemory.allocatedBytes(), "Ember still holds memory after the query");
+        // a failed query's job ends when its first task fails; Spark kills the others meanwhile, and they
+        // release their memory as they stop (a loaded CI machine, 2026-12-03: 419,904 bytes still held)
+        assertEquals(0, EmberMemory.awaitReleased(10_000_000_000L), "Ember still holds memory after the query");
     }
 
     @Test
