@@ -1,6 +1,7 @@
 package dev.ember.catalog;
 
 import dev.ember.catalog.rules.BroadcastHashJoinRule;
+import dev.ember.catalog.rules.BroadcastNestedLoopJoinRule;
 import dev.ember.catalog.rules.ExecRule;
 import dev.ember.catalog.rules.ExpandRule;
 import dev.ember.catalog.rules.FileSourceScanRule;
@@ -37,6 +38,7 @@ public final class SupportCatalog {
             new HashAggregateRule(),
             new SortAggregateRule(),
             new BroadcastHashJoinRule(),
+            new BroadcastNestedLoopJoinRule(),
             new ShuffledHashJoinRule(),
             new SortMergeJoinRule(),
             new SortRule(),

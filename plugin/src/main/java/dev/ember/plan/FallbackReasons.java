@@ -11,6 +11,7 @@ import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
 import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
 import org.apache.spark.sql.execution.exchange.Exchange;
+import org.apache.spark.sql.catalyst.plans.physical.IdentityBroadcastMode$;
 
 /** The words for nodes that have no rule in the catalog. */
 final class FallbackReasons {
@@ -18,6 +19,11 @@ final class FallbackReasons {
 
     static String noRule(SparkPlan plan) {
         String name = plan.getClass().getSimpleName();
+        if (plan instanceof BroadcastExchangeExec exchange && exchange.mode() instanceof IdentityBroadcastMode$) {
+            return name + " stays in Spark: a broadcast of rows (a nested loop join's build side) is read as Spark's"
+                    + " array of rows, by Spark's nested loop join and by Ember's, which copies the rows into Arrow once"
+                    + " per executor; an Ember node below it meets it through a columnar-to-row transition";
+        }
         if (plan instanceof BroadcastExchangeExec) {
             return name + " stays in Spark: its broadcast is read by a Spark node (a Spark join, or a dynamic"
                     + " pruning subquery, which needs Spark's HashedRelation); Ember replaces a broadcast exchange with"

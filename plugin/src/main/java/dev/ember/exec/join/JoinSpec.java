@@ -15,6 +15,7 @@ import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
 import org.apache.spark.sql.catalyst.optimizer.BuildSide;
+import org.apache.spark.sql.catalyst.plans.Cross$;
 import org.apache.spark.sql.catalyst.plans.ExistenceJoin;
 import org.apache.spark.sql.catalyst.plans.FullOuter$;
 import org.apache.spark.sql.catalyst.plans.Inner$;
@@ -30,8 +31,9 @@ import scala.Option;
 import scala.Product;
 
 /**
- * A hash join planned on the driver: which side is built, the key columns of both sides, the optional
- * extra condition (over the left output followed by the right output) and what the join keeps.
+ * A join planned on the driver: which side is built, the key columns of both sides (none for a nested
+ * loop join), the optional extra condition (over the left output followed by the right output) and what
+ * the join keeps.
  *
  * <p>An existence join ({@link Kind#EXISTENCE}, Spark's {@code ExistenceJoin}, planned for {@code EXISTS} and
  * {@code IN} subqueries outside a plain {@code WHERE} conjunct) outputs every left row followed by a boolean
@@ -68,7 +70,8 @@ public record JoinSpec(Kind kind, boolean buildLeft, ExpressionColumns streamKey
 
     /** The kind of a Spark join type, or null when Ember does not run it. */
     static Kind kindOf(JoinType joinType) {
-        if (joinType == Inner$.MODULE$) {
+        if (joinType == Inner$.MODULE$ || joinType == Cross$.MODULE$) {
+            // an explicit CROSS JOIN is an inner join (Spark plans it without keys, by nested loops)
             return Kind.INNER;
         } else if (joinType == LeftOuter$.MODULE$) {
             return Kind.LEFT_OUTER;
@@ -148,7 +151,41 @@ public record JoinSpec(Kind kind, boolean buildLeft, ExpressionColumns streamKey
         return level;
     }
 
-    /** Plans a join that {@link #support} accepted; driver side. */
+    /**
+     * Whether Ember can run a broadcast nested loop join with these parts; the reason names what it cannot
+     * run. The preserved side of an outer, semi, anti or existence join must be the stream side: the
+     * broadcast side's unmatched rows are only known once every task has seen it, which Spark answers
+     * with a second job over the stream side and Ember's nested loop join does not do.
+     */
+    public static SupportLevel nestedLoopSupport(JoinType joinType, BuildSide buildSide, Option<Expression> condition,
+            SparkPlan left, SparkPlan right, ExpressionCompiler compiler) {
+        Kind kind = kindOf(joinType);
+        if (kind == null) {
+            return SupportLevel.unsupported("join type " + describe(joinType) + " is not supported yet");
+        }
+        boolean buildLeft = buildSide == BuildLeft$.MODULE$;
+        String side = buildLeft ? "left" : "right";
+        boolean streamsPreserved = switch (kind) {
+            case INNER -> true;
+            case LEFT_OUTER, LEFT_SEMI, LEFT_ANTI, EXISTENCE -> !buildLeft;
+            case RIGHT_OUTER -> buildLeft;
+            case FULL_OUTER -> false;
+        };
+        if (!streamsPreserved) {
+            return SupportLevel.unsupported("a " + describe(joinType) + " nested loop join that broadcasts its " + side
+                    + " side stays in Spark: the broadcast side's " + (kind == Kind.LEFT_SEMI ? "matched" : "unmatched")
+                    + " rows are known only after every task has compared it with its stream rows (Spark runs a"
+                    + " second job over the stream side for that); Ember's nested loop join preserves its stream"
+                    + " side only");
+        }
+        if (condition.isEmpty()) {
+            return SupportLevel.compatible();
+        }
+        return ExpressionColumns.support(List.of(condition.get()),
+                both(Seqs.toList(left.output()), Seqs.toList(right.output())), compiler, "join condition");
+    }
+
+    /** Plans a join that {@link #support} (or, without keys, {@link #nestedLoopSupport}) accepted; driver side. */
     public static JoinSpec plan(List<Expression> leftKeys, List<Expression> rightKeys, JoinType joinType,
             BuildSide buildSide, Option<Expression> condition, SparkPlan left, SparkPlan right, boolean nullAwareAnti) {
         boolean buildLeft = buildSide == BuildLeft$.MODULE$;
