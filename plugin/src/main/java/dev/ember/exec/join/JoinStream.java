@@ -208,45 +208,9 @@ final class JoinStream implements BatchIterator.Source {
         if (pairs == 0) {
             return passes;
         }
-        // only the columns the condition reads, in its order (left output, then right output)
-        int leftCount = spec.buildLeft() ? build.columns().size() : streamColumns.size();
-        int[] read = spec.conditionColumns();
-        List<FieldVector> streamRead = new ArrayList<>();
-        List<FieldVector> buildRead = new ArrayList<>();
-        boolean[] fromStream = new boolean[read.length];
-        for (int i = 0; i < read.length; i++) {
-            boolean left = read[i] < leftCount;
-            int position = left ? read[i] : read[i] - leftCount;
-            fromStream[i] = left != spec.buildLeft();
-            (fromStream[i] ? streamRead : buildRead).add(
-                    (fromStream[i] ? streamColumns : build.columns()).get(position));
-        }
-        List<FieldVector> streamSide = device.gather(streamRead, matches.probeRows(), allocator);
-        List<FieldVector> buildSide = null;
-        List<FieldVector> flags = null;
-        try {
-            buildSide = device.gather(buildRead, matches.buildRows(), allocator);
-            List<FieldVector> joined = new ArrayList<>(read.length);
-            int nextStream = 0;
-            int nextBuild = 0;
-            for (boolean stream : fromStream) {
-                joined.add(stream ? streamSide.get(nextStream++) : buildSide.get(nextBuild++));
-            }
-            flags = spec.condition().evaluate(joined, pairs, device, allocator);
-            BitVector condition = (BitVector) flags.get(0);
-            for (int i = 0; i < pairs; i++) {
-                passes[i] = !condition.isNull(i) && condition.get(i) != 0;
-            }
-            return passes;
-        } finally {
-            ArrowBatches.closeAll(streamSide);
-            if (buildSide != null) {
-                ArrowBatches.closeAll(buildSide);
-            }
-            if (flags != null) {
-                ArrowBatches.closeAll(flags);
-            }
-        }
+        PairCondition.evaluate(spec, streamColumns, build.columns(), pairs, (columns, stream) -> device.gather(
+                columns, stream ? matches.probeRows() : matches.buildRows(), allocator), device, allocator, passes);
+        return passes;
     }
 
     /** The build rows a preserved build side still owes: unmatched ones, or matched ones for a semi join. */

@@ -242,44 +242,10 @@ final class NestedLoopJoin implements BatchIterator.Source {
      */
     private Void evaluateCondition(int[] streamIndex, int[] buildIndex, boolean[] passes) {
         int count = passes.length;
-        int leftCount = spec.buildLeft() ? build.columns().size() : streamColumns.size();
-        int[] read = spec.conditionColumns();
-        List<FieldVector> streamRead = new ArrayList<>();
-        List<FieldVector> buildRead = new ArrayList<>();
-        boolean[] fromStream = new boolean[read.length];
-        for (int i = 0; i < read.length; i++) {
-            boolean left = read[i] < leftCount;
-            int position = left ? read[i] : read[i] - leftCount;
-            fromStream[i] = left != spec.buildLeft();
-            (fromStream[i] ? streamRead : buildRead).add((fromStream[i] ? streamColumns : build.columns()).get(position));
-        }
         BufferAllocator working = memory.allocator();
-        List<FieldVector> streamSide = gather(streamRead, streamIndex, count, false, working);
-        List<FieldVector> buildSide = null;
-        List<FieldVector> result = null;
-        try {
-            buildSide = gather(buildRead, buildIndex, count, false, working);
-            List<FieldVector> joined = new ArrayList<>(read.length);
-            int nextStream = 0;
-            int nextBuild = 0;
-            for (boolean stream : fromStream) {
-                joined.add(stream ? streamSide.get(nextStream++) : buildSide.get(nextBuild++));
-            }
-            result = spec.condition().evaluate(joined, count, device, working);
-            BitVector condition = (BitVector) result.get(0);
-            for (int k = 0; k < count; k++) {
-                passes[k] = !condition.isNull(k) && condition.get(k) != 0;
-            }
-            return null;
-        } finally {
-            ArrowBatches.closeAll(streamSide);
-            if (buildSide != null) {
-                ArrowBatches.closeAll(buildSide);
-            }
-            if (result != null) {
-                ArrowBatches.closeAll(result);
-            }
-        }
+        PairCondition.evaluate(spec, streamColumns, build.columns(), count, (columns, stream) -> gather(columns,
+                stream ? streamIndex : buildIndex, count, false, working), device, working, passes);
+        return null;
     }
 
     private List<FieldVector> gather(List<FieldVector> columns, int[] positions, int length, boolean withNulls) {
