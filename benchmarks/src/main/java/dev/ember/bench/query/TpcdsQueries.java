@@ -20,7 +20,7 @@ import java.util.Optional;
  * limits use {@code limit}; date arithmetic uses Spark's {@code date_add}/{@code interval} forms;
  * {@code ORDER BY} lists are completed where the template leaves ties to the engine's whim, so two
  * runs give one answer; a division by a count that is 0 at small scales divides by {@code nullif(.., 0)}
- * (q90), since Spark's ANSI mode fails on it where the specification's engines return null.
+ * (q12, q90), since Spark's ANSI mode fails on it where the specification's engines return null.
  */
 public final class TpcdsQueries {
   private static final String RESOURCE_FOLDER = "/dev/ember/bench/tpcds/";

@@ -1,6 +1,7 @@
--- the template's 30-day window is written with date_add
+-- the template's 30-day window is written with date_add; the ratio divides by nullif(.., 0): at scale 0.01 a
+-- class sums to 0 and Spark's ANSI mode fails on the division (the query failed in both modes)
 select i_item_id, i_item_desc, i_category, i_class, i_current_price, sum(ws_ext_sales_price) as itemrevenue,
-       sum(ws_ext_sales_price) * 100 / sum(sum(ws_ext_sales_price)) over (partition by i_class) as revenueratio
+       sum(ws_ext_sales_price) * 100 / nullif(sum(sum(ws_ext_sales_price)) over (partition by i_class), 0) as revenueratio
 from web_sales, item, date_dim
 where ws_item_sk = i_item_sk
   and i_category in ('Sports', 'Books', 'Home')
