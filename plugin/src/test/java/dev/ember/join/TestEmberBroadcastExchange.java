@@ -184,12 +184,28 @@ class TestEmberBroadcastExchange {
 
     @Test
     void leavesTheBroadcastOfASparkJoinInSparkWithAReason() {
-        // a nested-loop join stays in Spark, so its broadcast does too
+        // with Ember's broadcast hash join switched off the join stays in Spark, which reads a HashedRelation:
+        // its broadcast stays in Spark too
+        String sql = "SELECT /*+ BROADCAST(r) */ l.id, r.s FROM bx_facts l JOIN bx_dim r ON l.k = r.k";
+        for (String adaptive : new String[] {"true", "false"}) {
+            withConf(Map.of(AQE, adaptive, "spark.ember.exec.BroadcastHashJoinExec.enabled", "false"), () -> {
+                EmberQueryCheck.sql(sql).assertSameAnswer()
+                        .assertFallback("BroadcastExchangeExec", "its broadcast is read by a Spark node");
+                assertTrue(BroadcastPlans.of(executedPlan(sql, true)).emberExchanges().isEmpty());
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void leavesTheRowBroadcastOfANestedLoopJoinInSparkWithAReason() {
+        // a nested loop join's build side is broadcast as rows, read by Spark's join or Ember's alike
         String sql = "SELECT /*+ BROADCAST(r) */ l.id, r.id AS rid FROM bx_facts l JOIN bx_dim r ON l.k < r.k";
         for (String adaptive : new String[] {"true", "false"}) {
             withConf(Map.of(AQE, adaptive), () -> {
                 EmberQueryCheck.sql(sql).assertSameAnswer()
-                        .assertFallback("BroadcastExchangeExec", "its broadcast is read by a Spark node");
+                        .assertEmberRan("EmberBroadcastNestedLoopJoinExec")
+                        .assertFallback("BroadcastExchangeExec", "a broadcast of rows (a nested loop join's build side)");
                 assertTrue(BroadcastPlans.of(executedPlan(sql, true)).emberExchanges().isEmpty());
                 return null;
             });

@@ -52,7 +52,8 @@ final class ShuffledHashJoin {
             boolean mustSpill = collect(held, build, settings, budget, memory);
             if (!mustSpill && held.keepInMemory()) {
                 try {
-                    JoinStream joined = joinInMemory(spec, setup, held, stream, device, allocator, memory, files);
+                    JoinStream joined = joinInMemory(spec, setup, held, stream, device, allocator, memory, files,
+                            settings.enabled() ? budget : null);
                     handedOver = true;
                     return joined;
                 } catch (MemoryContext.LimitExceededException e) {
@@ -102,9 +103,14 @@ final class ShuffledHashJoin {
         return false;
     }
 
+    /**
+     * Builds the table over the held rows and returns the probe; with a {@code budget} (spilling enabled),
+     * throws {@link MemoryContext.LimitExceededException}, rows intact, when the built table leaves the probe
+     * less than half of the memory free to the task.
+     */
     private static JoinStream joinInMemory(JoinSpec spec, JoinSetup setup, HeldRows held,
             Iterator<ColumnarBatch> stream, Device device, BufferAllocator allocator, MemoryContext memory,
-            SpillFiles files) {
+            SpillFiles files, BuildBudget budget) {
         long start = System.nanoTime();
         List<FieldVector> columns = held.concatenate(setup.buildTypes(), device);
         int rowCount = (int) held.rowCount();
@@ -113,6 +119,15 @@ final class ShuffledHashJoin {
                 memory.allocator()));
         try {
             memory.setHeapBytes(side.tableBytes());
+            // The decision to build was made on the held rows; the table, the key columns and the copy make
+            // the real footprint, known only now. A table being probed cannot spill, and the probe still reads
+            // stream batches and writes output: one that took most of the task's share left its own stream
+            // side (or the operator above) without memory (the pressure test, seed 5000001: a join held 1.1 of
+            // 2 MiB, and the aggregation above it could not get 8 KiB). Spill the rows instead, as a grace hash
+            // join, whose parts are a fraction of the size.
+            if (budget != null && budget.tooLargeToProbe(memory.bytes(), memory)) {
+                throw memory.limitExceeded(0, null);
+            }
         } catch (RuntimeException e) {
             side.close();
             throw e;

@@ -31,6 +31,7 @@ import org.apache.arrow.memory.BufferAllocator;
 public final class BuildBudget {
     private static final int SPILL_SHARE = 3;
     private static final int FIT_SHARE = 2;
+    private static final int PROBE_SHARE = 2;
 
     private final BufferAllocator root;
     private final IntSupplier sharers;
@@ -67,6 +68,14 @@ public final class BuildBudget {
     /** Whether an operator holding {@code heldBytes} should split and spill now. */
     public boolean shouldSpill(long heldBytes, MemoryContext memory) {
         return heldBytes > freeBytes(memory) / SPILL_SHARE;
+    }
+
+    /**
+     * Whether an operator holding {@code heldBytes} of built state it cannot spill while it streams (a hash
+     * table being probed) would leave its input and output less than half of what is free to it.
+     */
+    public boolean tooLargeToProbe(long heldBytes, MemoryContext memory) {
+        return heldBytes > freeBytes(memory) / PROBE_SHARE;
     }
 
     /** Whether {@code heldBytes} of rows are too many to build in memory at all. */
