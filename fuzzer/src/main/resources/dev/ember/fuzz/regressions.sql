@@ -89,7 +89,7 @@ SELECT try_subtract(a0.c5, a0.k) AS o0 FROM t1 AS a0 WHERE ((- a0.c1) NOT IN (SE
 SELECT IF((a0.o1 BETWEEN CAST(99999.99 AS DECIMAL(18,4)) AND CAST(99999.99 AS DECIMAL(18,4))), CAST(a0.o0 AS BIGINT), CAST(FALSE AS INT)) AS o0 FROM (SELECT CAST(a2.c1 AS INT) AS o0, try_cast(try_add(a1.c4, a1.c1) AS DECIMAL(12,3)) AS o1 FROM t1 AS a1 INNER JOIN t2 AS a2 ON a1.k = a2.k) AS a0;
 
 -- name: decimal-sum-overflow-in-a-sort-aggregate
--- known: (2026-12-03) a decimal sum that overflows while a SortAggregateExec (here: min of a string beside it) merges its partial sums fails in Spark with NUMERIC_VALUE_OUT_OF_RANGE (the sort aggregate's buffer keeps the exact sum, CheckOverflowInSum then changes its precision), in Ember with ARITHMETIC_OVERFLOW (the hash aggregate's error: Ember's sum state turns null on overflow wherever it runs). Both fail; the error class differs
+-- fixed: (2026-12-04) such a SortAggregateExec stays in Spark (ExactDecimalSums); was: a decimal sum that overflows while a SortAggregateExec (here: min of a string beside it) merges its partial sums fails in Spark with NUMERIC_VALUE_OUT_OF_RANGE (the sort aggregate's buffer keeps the exact sum, CheckOverflowInSum then changes its precision), in Ember with ARITHMETIC_OVERFLOW (the hash aggregate's error: Ember's sum state turns null on overflow wherever it runs). Both fail; the error class differs
 -- difference: DIFFERENT_ERROR: Spark failed with org.apache.spark.SparkArithmeticException[NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION]; Ember with org.apache.spark.SparkArithmeticException[ARITHMETIC_OVERFLOW]
 -- tables: seed=-8007169323100279393 tables=4 maxRows=40
 -- origin: fuzz seed 20261203, query 4751 (query seed 3956890016933955799); shrunk in 60 runs

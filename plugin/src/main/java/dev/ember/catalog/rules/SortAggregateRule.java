@@ -2,10 +2,13 @@ package dev.ember.catalog.rules;
 
 import dev.ember.expr.SupportLevel;
 import dev.ember.device.Primitive;
+import dev.ember.exec.Seqs;
 import dev.ember.exec.aggregate.EmberHashAggregateExec;
+import dev.ember.exec.aggregate.ExactDecimalSums;
 import dev.ember.exec.sort.EmberSortExec;
 import java.util.List;
 import java.util.Optional;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.aggregate.SortAggregateExec;
 
@@ -22,7 +25,8 @@ public final class SortAggregateRule extends ExecRule<SortAggregateExec> {
                 + " Complete modes with Spark's buffer layout; sum, count, avg, min, max, first, last (no FILTER clause,"
                 + " no try_sum/try_avg); first/last stay in Spark after a radix sort on one nullable key, which does"
                 + " not keep equal keys in input order;"
-                + " decimal sums in 128 bits with Spark's overflow behaviour; double sums may differ from Spark in the"
+                + " decimal sums in 128 bits with Spark's overflow behaviour, except sums and averages of decimals of"
+                + " more than 28 digits, which Spark's sort-based aggregation keeps exact; double sums may differ from Spark in the"
                 + " last bits when partitions merge in another order");
     }
 
@@ -36,6 +40,12 @@ public final class SortAggregateRule extends ExecRule<SortAggregateExec> {
         Optional<String> orderProblem = FirstLastAggregates.sortAggregateProblem(plan);
         if (orderProblem.isPresent()) {
             return SupportLevel.unsupported(orderProblem.get());
+        }
+        for (AggregateExpression aggregate : Seqs.toList(plan.aggregateExpressions())) {
+            Optional<String> exact = ExactDecimalSums.problem(aggregate, "in a sort-based aggregation");
+            if (exact.isPresent()) {
+                return SupportLevel.unsupported(exact.get());
+            }
         }
         return EmberHashAggregateExec.support(plan.groupingExpressions(), plan.aggregateExpressions(),
                 plan.aggregateAttributes(), plan.resultExpressions(), plan.child().output(), context.compiler());

@@ -10,14 +10,12 @@ import dev.ember.expr.ExpressionCompiler;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
-import org.apache.spark.sql.catalyst.expressions.aggregate.Average;
-import org.apache.spark.sql.catalyst.expressions.aggregate.Sum;
-import org.apache.spark.sql.types.DecimalType;
 
 /**
  * One aggregate function of a window (sum, avg, count, min or max in Spark's Complete mode), planned
@@ -44,16 +42,9 @@ public final class FrameAggregate implements Serializable {
         if (aggregate.isDistinct()) {
             return SupportLevel.unsupported("a DISTINCT aggregate over a window is not supported");
         }
-        if ((aggregate.aggregateFunction() instanceof Sum || aggregate.aggregateFunction() instanceof Average)
-                && aggregate.aggregateFunction().children().head().dataType() instanceof DecimalType decimal
-                && decimal.precision() + 10 > DecimalType.MAX_PRECISION()) {
-            // Spark's window adds such decimals without a bound (its buffer is no UnsafeRow, which would null
-            // an overflow) and checks the precision only at the end: a running sum may overflow and come back,
-            // and an average of an overflowed sum may fit. Ember's decimal sum state nulls for good at 38
-            // digits. Below 29 digits a sum of under 2^31 rows cannot reach precision + 10 digits.
-            return SupportLevel.unsupported(aggregate.aggregateFunction().prettyName() + " of "
-                    + decimal.simpleString() + " over a window: Spark sums decimals of more than 28 digits"
-                    + " without a precision bound until the end, which Ember does not yet");
+        Optional<String> exact = ExactDecimalSums.problem(aggregate, "over a window");
+        if (exact.isPresent()) {
+            return SupportLevel.unsupported(exact.get());
         }
         SupportLevel level = AggregatePlan.support(List.of(), List.of(aggregate), List.of(aggregate.resultAttribute()),
                 List.<NamedExpression>of(aggregate.resultAttribute()), input, compiler);
