@@ -71,6 +71,9 @@ public final class FuzzMain implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "print every query with its outcome and time")
     boolean verbose;
 
+    @Option(names = "--explain", description = "print the plans with Ember off and on after each difference")
+    boolean explain;
+
     @Option(names = "--device", paramLabel = "D", defaultValue = "host", description = "Ember's device (default: ${DEFAULT-VALUE})")
     String device;
 
@@ -103,7 +106,7 @@ public final class FuzzMain implements Callable<Integer> {
         List<Regressions.Entry> entries = new ArrayList<>(regressions ? Regressions.bundled() : List.of());
         replay.forEach(file -> entries.addAll(Regressions.read(file)));
         FuzzSettings settings = new FuzzSettings(runSeed, from, queries, tables, maxRows, tablesEvery,
-                FuzzSettings.shapes(exclude), shrinkLimit, shrinkBudget, entries, verbose);
+                FuzzSettings.shapes(exclude), shrinkLimit, shrinkBudget, entries, verbose, explain);
         out.println("fuzz: seed " + runSeed + ", " + queries + " queries, " + tables + " tables of up to " + maxRows
                 + " rows" + (settings.excluded().isEmpty() ? "" : ", excluding " + settings.excluded())
                 + " (replay with --seed " + runSeed + ")");

@@ -183,6 +183,18 @@ class TestEmberHashAggregate {
                 + " FROM agg_data) GROUP BY g").assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
     }
 
+    /**
+     * A projection Spark collapses into the aggregation fails in its result expressions: Spark's error, and
+     * the groups' columns are freed (they leaked: fuzz seed 20261204, query 906).
+     */
+    @Test
+    void failsInAResultExpressionWithSparksErrorAndFreesTheGroups() {
+        EmberQueryCheck check = EmberQueryCheck.sql("SELECT g % (g - g) AS r FROM (SELECT DISTINCT i8 % 3 AS g, b"
+                + " FROM agg_data)");
+        check.assertEmberRan("EmberHashAggregateExec");
+        assertSameCondition(check);
+    }
+
     private static void assertSameCondition(EmberQueryCheck check) {
         if (check.acceptedMemoryError()) {
             return;

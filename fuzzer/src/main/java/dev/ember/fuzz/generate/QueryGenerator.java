@@ -257,13 +257,17 @@ public final class QueryGenerator {
                         items.add(new Select.Item(grouped.name(), grouped.named(name)));
                     } else {
                         AggregateGenerator.Call call = aggregates.aggregate(scope, family);
-                        items.add(new Select.Item(call.sql(), new OutputColumn(name, call.family(), null)));
+                            items.add(new Select.Item(call.sql(), new OutputColumn(name, call.family(), null)));
                     }
                 }
             }
             List<String> where = context.chance(40) ? List.of(whereCondition(scope)) : List.of();
             List<String> having = new ArrayList<>();
-            if (context.chance(25)) {
+            if (context.cteName() == null && context.chance(25)) {
+                // not beside a common table expression: Spark 4.1's analyzer fails on some such queries with
+                // MISSING_ATTRIBUTES (fuzz seed 20261204 query 410: a CTE with an anti join and a NOT EXISTS, the
+                // HAVING over a join of tables the CTE reads too; seed 20261203 query 4894), even when the select
+                // list holds the HAVING's aggregate
                 AggregateGenerator.Call call = aggregates.aggregate(scope, null);
                 having.add("(" + call.sql() + " " + context.pick(List.of("=", "<>", "<", ">=")) + " "
                         + expressions.literals().of(call.family()) + ")");

@@ -19,9 +19,10 @@ import java.util.Set;
  * @param shrinkBudget the most differential runs one shrink makes
  * @param regressions the regression entries to replay first
  * @param verbose whether to print every query with its outcome and time
+ * @param explain whether to print, after each difference's reproducer, the plans Spark ran with Ember off and on
  */
 public record FuzzSettings(long seed, int first, int queries, int tableCount, int maxRows, int tablesEvery, Set<Shape> excluded,
-        int shrinkLimit, int shrinkBudget, List<Regressions.Entry> regressions, boolean verbose) {
+        int shrinkLimit, int shrinkBudget, List<Regressions.Entry> regressions, boolean verbose, boolean explain) {
     public FuzzSettings {
         if (first < 0) {
             throw new IllegalArgumentException("first must not be negative, got " + first);

@@ -119,11 +119,12 @@ public final class Fuzzer {
                                 .shrink(fuzzCase, query.query(), outcome);
                         FuzzSession.register(session, TableSet.generate(tables));
                         text = "difference " + (differences.size() + 1) + " (shrunk in " + result.runs() + " runs)\n"
-                                + result.shrunk().reproducer(result.outcome().toString()) + "\n-- as found:\n"
+                                + result.shrunk().reproducer(result.outcome().toString())
+                                + (settings.explain() ? explain(result.shrunk(), tables) : "") + "\n-- as found:\n"
                                 + fuzzCase.reproducer(outcome.toString());
                     } else {
                         text = "difference " + (differences.size() + 1) + " (not shrunk)\n"
-                                + fuzzCase.reproducer(outcome.toString());
+                                + fuzzCase.reproducer(outcome.toString()) + (settings.explain() ? explain(fuzzCase, tables) : "");
                     }
                     out.println("fuzz: " + text);
                     differences.add(text);
@@ -161,5 +162,15 @@ public final class Fuzzer {
 
     private static boolean disjoint(Set<Shape> shapes, Set<Shape> excluded) {
         return shapes.stream().noneMatch(excluded::contains);
+    }
+
+    /** The plans of a case with Ember off and on, over its own tables; then the run's {@code tables} again. */
+    private String explain(FuzzCase fuzzCase, TableParameters tables) {
+        FuzzSession.register(session, TableSet.generate(fuzzCase.tables()));
+        try {
+            return "\n" + runner.explain(fuzzCase.sql());
+        } finally {
+            FuzzSession.register(session, TableSet.generate(tables));
+        }
     }
 }

@@ -30,7 +30,8 @@ class TestFuzzer {
                 + " (replay with -Dember.fuzz.seed=" + seed + " or bin/ember fuzz --seed " + seed + " --queries "
                 + queries + ")");
         SparkSession session = FuzzSession.start("host");
-        FuzzSettings settings = new FuzzSettings(seed, 0, queries, 4, 40, 25, excluded, 1, 20, Regressions.bundled(), false);
+        FuzzSettings settings = new FuzzSettings(seed, 0, queries, 4, 40, 25, excluded, 1, 20, Regressions.bundled(), false,
+                false);
         FuzzReport report = new Fuzzer(session, settings, System.out).run();
         System.out.printf("TestFuzzer: %d queries in %.0f s, %d answered alike (Ember ran in %d), %d failed alike%n",
                 report.queries(), report.seconds(), report.answered(), report.emberRan(), report.failedAlike());

@@ -314,12 +314,12 @@ final class HashAggregation implements BatchIterator.Source {
     /** Makes the output of {@code columns} (keys, then buffers or results; taken over) the current result. */
     private void setResult(List<FieldVector> columns, int count) {
         List<FieldVector> out = columns;
-        try {
-            if (plan.results() != null) {
+        if (plan.results() != null) {
+            try {
                 out = memory.run(() -> plan.results().evaluate(columns, count, device, memory.allocator()));
-            }
-        } finally {
-            if (out != columns) {
+            } finally {
+                // taken over: closed also when a result expression fails (an ANSI error of a projection Spark
+                // collapsed into the aggregation, fuzz seed 20261204 query 906)
                 ArrowBatches.closeAll(columns);
             }
         }
