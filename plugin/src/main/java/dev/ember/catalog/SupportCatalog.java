@@ -62,6 +62,11 @@ public final class SupportCatalog {
      * The aggregate functions {@code EmberHashAggregateExec} computes; each has the same kind of enable
      * key as a scalar expression.
      */
+    private static final String MOMENTS = "any numeric type Spark casts to double; Spark's own update and merge"
+            + " formulas, so the same rows in the same order give Spark's bits (rows merge in another order when"
+            + " partitions do: the last bits may differ); on a GPU the grouping runs on the host (no moment kernel"
+            + " yet); not over a window";
+
     private static final List<ExpressionEntry> AGGREGATE_FUNCTIONS = List.of(
             aggregate("Sum", "integral, floating, decimal (128-bit accumulators with Spark's overflow behaviour)"),
             aggregate("Count", "any supported type; count(*) and count(col)"),
@@ -71,7 +76,11 @@ public final class SupportCatalog {
             aggregate("First", "any supported type; ignore nulls or not; also any_value and first_value (rows"
                     + " taken in input order, as Spark takes them)"),
             aggregate("Last", "any supported type; ignore nulls or not; also last_value (rows taken in input"
-                    + " order, as Spark takes them)"));
+                    + " order, as Spark takes them)"),
+            aggregate("StddevSamp", MOMENTS + "; also stddev and std"),
+            aggregate("StddevPop", MOMENTS),
+            aggregate("VarianceSamp", MOMENTS + "; also variance"),
+            aggregate("VariancePop", MOMENTS));
 
     /** Scalar expressions, then the aggregate functions. */
     public static List<ExpressionEntry> expressions() {

@@ -307,12 +307,23 @@ public interface Device extends AutoCloseable {
      *       second, boolean input (Spark's buffer: value, value set), the buffers merge in order as Spark
      *       merges them, whatever the kind's null handling: {@code FIRST*} takes a row's value and flag
      *       while its own flag is false; {@code LAST*} takes them from every row whose flag is true.</li>
+     *   <li>{@code MOMENTS}: Spark's central moments of order 2 ({@code CentralMomentAgg}: stddev and
+     *       variance). State: three doubles per group, never null, starting at 0.0: the count {@code n}, the
+     *       mean {@code avg} and the sum of squared deviations {@code m2}. With one double input (raw
+     *       values), rows with a null value are skipped and every other row is folded in order by Spark's
+     *       update ({@code n' = n + 1; delta = x - avg; deltaN = delta / n'; avg' = avg + deltaN;
+     *       m2' = m2 + delta * (delta - deltaN)}); with three double inputs (Spark's buffer: n, avg, m2),
+     *       every row is merged in order by Spark's merge ({@code delta = avg2 - avg; deltaN = n + n2 == 0 ? 0
+     *       : delta / (n + n2); avg' = avg + deltaN * n2; m2' = m2 + m2b + delta * deltaN * n * n2}), from
+     *       the zero state too. Floating point is not associative: the same rows in the same order give
+     *       Spark's bits.</li>
      * </ul>
      */
     record AggregateOperation(Kind kind, DataType type, int precision, int scale, boolean ansi)
             implements Serializable {
         public enum Kind {
-            SUM_LONG, SUM_DOUBLE, SUM_DECIMAL, COUNT, MIN, MAX, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS;
+            SUM_LONG, SUM_DOUBLE, SUM_DECIMAL, COUNT, MIN, MAX, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS,
+            MOMENTS;
 
             /** Whether the result depends on the order rows are added in ({@code FIRST*}, {@code LAST*}). */
             public boolean orderSensitive() {

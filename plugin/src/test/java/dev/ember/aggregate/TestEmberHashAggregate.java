@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.testkit.EmberQueryCheck;
 import dev.ember.testkit.RandomData;
+import dev.ember.testkit.RowComparison;
 import dev.ember.testkit.SharedSpark;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Row;
@@ -124,7 +124,7 @@ class TestEmberHashAggregate {
                 + " GROUP BY s");
         check.assertEmberRan("EmberHashAggregateExec");
         if (!check.acceptedMemoryError()) {
-            assertClose(check.spark().rows(), check.ember().rows());
+            RowComparison.assertClose(check.spark().rows(), check.ember().rows());
         }
     }
 
@@ -212,30 +212,5 @@ class TestEmberHashAggregate {
             current = current.getCause();
         }
         return current;
-    }
-
-    static void assertClose(List<Row> expected, List<Row> actual) {
-        assertEquals(expected.size(), actual.size(), "row counts differ");
-        Comparator<Row> byText = Comparator.comparing(Row::toString);
-        List<Row> left = new ArrayList<>(expected);
-        List<Row> right = new ArrayList<>(actual);
-        // the first column is an exact key: sort on it so that rows pair up despite rounding differences
-        Comparator<Row> byKey = Comparator.comparing(row -> String.valueOf(row.get(0)));
-        left.sort(byKey.thenComparing(byText));
-        right.sort(byKey.thenComparing(byText));
-        for (int i = 0; i < left.size(); i++) {
-            Row a = left.get(i);
-            Row b = right.get(i);
-            for (int c = 0; c < a.length(); c++) {
-                Object x = a.get(c);
-                Object y = b.get(c);
-                if (x instanceof Double dx && y instanceof Double dy) {
-                    boolean same = dx.equals(dy) || Math.abs(dx - dy) <= 1e-9 * Math.max(Math.abs(dx), Math.abs(dy));
-                    assertTrue(same, "row " + a + " vs " + b);
-                } else {
-                    assertEquals(x, y, "row " + a + " vs " + b);
-                }
-            }
-        }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ember.memory.EmberMemory;
 import dev.ember.testkit.EmberQueryCheck;
 import dev.ember.testkit.RowComparison;
+import dev.ember.testkit.RowComparison;
 import dev.ember.testkit.SharedSpark;
 import java.io.File;
 import java.math.BigDecimal;
@@ -153,6 +154,10 @@ class TestSpillingAggregatesAndSorts {
         assertSpilled("EmberHashAggregateExec", "SELECT k, min(big), max(big), min(f64 + 0.0D) AS min_f64,"
                 + " max(f32 + CAST(0 AS FLOAT)) AS max_f32, min(i16), max(i8), min(dec), max(wide), min(day), max(ts)"
                 + " FROM spill_agg GROUP BY k");
+        // the moments' merge form folds spilled (n, avg, m2) states with Spark's merge formula: merging two
+        // states is not adding their rows one by one, so the last bits may differ from an unspilled run
+        assertSpilledWithinRounding("SELECT k, stddev_samp(f64), var_pop(i32), variance(i64), count(*)"
+                + " FROM spill_agg GROUP BY k");
     }
 
     @Test
@@ -248,14 +253,28 @@ class TestSpillingAggregatesAndSorts {
         assertSpilled(node, sql, true);
     }
 
+    private static void assertSpilledWithinRounding(String sql) {
+        assertSpilled("EmberHashAggregateExec", sql, false, true);
+    }
+
     private static void assertSpilled(String node, String sql, boolean ordered) {
+        assertSpilled(node, sql, ordered, false);
+    }
+
+    private static void assertSpilled(String node, String sql, boolean ordered, boolean withinRounding) {
         withSmallBatches(() -> {
             Dataset<?>[] last = new Dataset<?>[1];
-            EmberQueryCheck.run(session -> {
+            EmberQueryCheck check = EmberQueryCheck.run(session -> {
                 Dataset<Row> dataset = session.sql(sql);
                 last[0] = dataset;
                 return dataset;
-            }, ordered).assertSameAnswer().assertEmberRan(node);
+            }, ordered);
+            if (!withinRounding) {
+                check.assertSameAnswer();
+            } else if (!check.acceptedMemoryError()) {
+                RowComparison.assertClose(check.spark().rows(), check.ember().rows());
+            }
+            check.assertEmberRan(node);
             // the Ember run came last; sum the metric over every such node (partial and final steps)
             long bytes = 0;
             long parts = 0;

@@ -1,5 +1,8 @@
 package dev.ember.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -80,5 +83,34 @@ public final class RowComparison {
             return a.equals(b);
         }
         return Objects.equals(left, right);
+    }
+
+    /**
+     * Asserts the rows equal, doubles within a relative 1e-9 (sums and moments whose rows were added in
+     * another order); the first column is an exact key the rows pair up on.
+     */
+    public static void assertClose(List<Row> expected, List<Row> actual) {
+        assertEquals(expected.size(), actual.size(), "row counts differ");
+        Comparator<Row> byText = Comparator.comparing(Row::toString);
+        List<Row> left = new ArrayList<>(expected);
+        List<Row> right = new ArrayList<>(actual);
+        // the first column is an exact key: sort on it so that rows pair up despite rounding differences
+        Comparator<Row> byKey = Comparator.comparing(row -> String.valueOf(row.get(0)));
+        left.sort(byKey.thenComparing(byText));
+        right.sort(byKey.thenComparing(byText));
+        for (int i = 0; i < left.size(); i++) {
+            Row a = left.get(i);
+            Row b = right.get(i);
+            for (int c = 0; c < a.length(); c++) {
+                Object x = a.get(c);
+                Object y = b.get(c);
+                if (x instanceof Double dx && y instanceof Double dy) {
+                    boolean same = dx.equals(dy) || Math.abs(dx - dy) <= 1e-9 * Math.max(Math.abs(dx), Math.abs(dy));
+                    assertTrue(same, "row " + a + " vs " + b);
+                } else {
+                    assertEquals(x, y, "row " + a + " vs " + b);
+                }
+            }
+        }
     }
 }

@@ -92,6 +92,10 @@ final class KernelGroupBy implements Device.GroupBy {
                 case SUM_LONG, SUM_DOUBLE, SUM_DECIMAL, COUNT -> {
                     // fixed-width by contract
                 }
+                case MOMENTS -> {
+                    return Optional.of("stddev/variance moments (no group-by kernel folds Spark's moment update"
+                            + " yet; it must fold each group's rows strictly in order to give Spark's bits)");
+                }
             }
         }
         return Optional.empty();
@@ -116,6 +120,7 @@ final class KernelGroupBy implements Device.GroupBy {
                 case SUM_DOUBLE -> ColumnKind.DOUBLE;
                 case SUM_DECIMAL -> ColumnKind.DECIMAL;
                 case MIN, MAX, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> kindOf(operation.type());
+                case MOMENTS -> null;
             };
             valueKinds.add(requireNonNull(kind, "unsupported value type"));
             if (operation.kind() == AggregateOperation.Kind.SUM_DECIMAL) {

@@ -39,6 +39,7 @@ abstract class HostAccumulator implements AutoCloseable {
             case FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> operation.type() instanceof StringType
                     ? new HostFirstLast.Strings(operation)
                     : new HostFirstLast.FixedWidth(operation, allocator);
+            case MOMENTS -> new HostMoments();
         };
     }
 

@@ -39,7 +39,7 @@ abstract class HostFrameState implements AutoCloseable {
             }
             case COUNT -> new Count(inputs, rowCount);
             case MIN, MAX -> new Extreme(inputs.get(0), operation, rowCount);
-            case FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> throw new IllegalArgumentException(
+            case FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS, MOMENTS -> throw new IllegalArgumentException(
                     operation.kind() + " is not a window aggregate");
         };
         try {

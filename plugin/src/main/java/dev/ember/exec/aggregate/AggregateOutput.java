@@ -4,6 +4,7 @@ import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -99,7 +100,55 @@ final class AggregateOutput {
                     throw e;
                 }
             }
+            case STDDEV_POP, STDDEV_SAMP, VAR_POP, VAR_SAMP -> {
+                // Spark's buffer is the state itself: n, avg, m2
+                List<FieldVector> out = new ArrayList<>(3);
+                try {
+                    for (FieldVector column : state) {
+                        out.add(ExpressionColumns.share(column, allocator));
+                    }
+                    yield out;
+                } catch (RuntimeException e) {
+                    ArrowBatches.closeAll(out);
+                    throw e;
+                }
+            }
         };
+    }
+
+    /**
+     * Spark's evaluation of stddev and variance over the moments: null for no value; for one value, the
+     * sample statistics' division by zero (null, or NaN with the legacy setting); else m2 / n or
+     * m2 / (n - 1), and its square root for the standard deviations.
+     */
+    private static Float8Vector statistic(FunctionPlan function, Float8Vector counts, Float8Vector squares, int groups,
+            BufferAllocator allocator) {
+        boolean sample = function.kind() == FunctionPlan.Kind.STDDEV_SAMP || function.kind() == FunctionPlan.Kind.VAR_SAMP;
+        boolean root = function.kind() == FunctionPlan.Kind.STDDEV_POP || function.kind() == FunctionPlan.Kind.STDDEV_SAMP;
+        Float8Vector out = new Float8Vector(function.kind().name().toLowerCase(Locale.ROOT), allocator);
+        try {
+            out.allocateNew(Math.max(groups, 1));
+            for (int g = 0; g < groups; g++) {
+                double n = counts.get(g);
+                if (n == 0.0) {
+                    out.setNull(g);
+                } else if (sample && n == 1.0) {
+                    if (function.nullOnDivideByZero()) {
+                        out.setNull(g);
+                    } else {
+                        out.set(g, Double.NaN);
+                    }
+                } else {
+                    double variance = squares.get(g) / (sample ? n - 1.0 : n);
+                    out.set(g, root ? Math.sqrt(variance) : variance);
+                }
+            }
+            out.setValueCount(groups);
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
     }
 
     private static FieldVector result(FunctionPlan function, List<FieldVector> state, List<FieldVector> second,
@@ -114,6 +163,8 @@ final class AggregateOutput {
                     : doubleAverage((Float8Vector) state.get(0), (BigIntVector) second.get(0), groups, allocator);
             case COUNT -> zeroWhenNull((BigIntVector) state.get(0), groups, allocator);
             case MIN, MAX, FIRST, LAST -> ExpressionColumns.share(state.get(0), allocator);
+            case STDDEV_POP, STDDEV_SAMP, VAR_POP, VAR_SAMP -> statistic(function, (Float8Vector) state.get(0),
+                    (Float8Vector) state.get(2), groups, allocator);
         };
     }
 

@@ -25,7 +25,11 @@ import org.apache.spark.sql.catalyst.expressions.aggregate.Max;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Min;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Partial$;
 import org.apache.spark.sql.catalyst.expressions.aggregate.PartialMerge$;
+import org.apache.spark.sql.catalyst.expressions.aggregate.StddevPop;
+import org.apache.spark.sql.catalyst.expressions.aggregate.StddevSamp;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Sum;
+import org.apache.spark.sql.catalyst.expressions.aggregate.VariancePop;
+import org.apache.spark.sql.catalyst.expressions.aggregate.VarianceSamp;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DoubleType$;
@@ -246,9 +250,40 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                         merge ? inputs(bufferInputs) : inputs(List.of(function.children().head())));
                 functions.add(new FunctionPlan(isFirst ? FunctionPlan.Kind.FIRST : FunctionPlan.Kind.LAST, merge,
                         first, function.dataType(), null, false, null));
+            } else if (momentsKind(function) != null) {
+                // Spark's buffer (n, avg, m2) in merge modes; the child, cast to double by Spark, otherwise
+                operation(new AggregateOperation(Kind.MOMENTS, DoubleType$.MODULE$, 0, 0, false),
+                        merge ? inputs(bufferInputs) : inputs(List.of(function.children().head())));
+                functions.add(new FunctionPlan(momentsKind(function), merge, first, DoubleType$.MODULE$, null, false,
+                        null, nullOnDivideByZero(function)));
             } else {
                 throw new Unsupported("aggregate function " + function.prettyName() + " is not supported yet");
             }
+        }
+
+        /** The statistic of a central-moment aggregate Ember computes, or null (skewness, kurtosis, ...). */
+        private static FunctionPlan.Kind momentsKind(AggregateFunction function) {
+            if (function instanceof StddevPop) {
+                return FunctionPlan.Kind.STDDEV_POP;
+            } else if (function instanceof StddevSamp) {
+                return FunctionPlan.Kind.STDDEV_SAMP;
+            } else if (function instanceof VariancePop) {
+                return FunctionPlan.Kind.VAR_POP;
+            } else if (function instanceof VarianceSamp) {
+                return FunctionPlan.Kind.VAR_SAMP;
+            }
+            return null;
+        }
+
+        private static boolean nullOnDivideByZero(AggregateFunction function) {
+            if (function instanceof StddevPop f) {
+                return f.nullOnDivideByZero();
+            } else if (function instanceof StddevSamp f) {
+                return f.nullOnDivideByZero();
+            } else if (function instanceof VariancePop f) {
+                return f.nullOnDivideByZero();
+            }
+            return ((VarianceSamp) function).nullOnDivideByZero();
         }
 
         private boolean ansi(Object evalMode, AggregateFunction function) {

@@ -52,6 +52,10 @@ public final class FrameAggregate implements Serializable {
             return level;
         }
         for (AggregateOperation operation : plan(aggregate, input).operations()) {
+            if (operation.kind() == AggregateOperation.Kind.MOMENTS) {
+                return SupportLevel.unsupported(aggregate.aggregateFunction().prettyName()
+                        + " over a window is not supported yet");
+            }
             if (operation.kind().orderSensitive()) {
                 return SupportLevel.unsupported(aggregate.aggregateFunction().prettyName()
                         + " over a window frame is not supported yet");

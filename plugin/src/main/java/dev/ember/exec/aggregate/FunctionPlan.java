@@ -18,11 +18,25 @@ import org.apache.spark.sql.types.DecimalType;
  * @param ansi whether overflow raises Spark's error (ANSI mode) instead of giving null
  * @param context where the function is in the query text, for Spark's overflow error (null when Spark
  *     keeps none: outside ANSI mode, or a function without one)
+ * @param nullOnDivideByZero for the sample statistics of one value: null (Spark's default) or NaN
+ *     ({@code spark.sql.legacy.statisticalAggregate=true})
  */
 record FunctionPlan(Kind kind, boolean merge, int firstOperation, DataType resultType, DataType sumType,
-        boolean ansi, QueryContext context) implements Serializable {
+        boolean ansi, QueryContext context, boolean nullOnDivideByZero) implements Serializable {
 
-    enum Kind { SUM, AVERAGE, COUNT, MIN, MAX, FIRST, LAST }
+    enum Kind {
+        SUM, AVERAGE, COUNT, MIN, MAX, FIRST, LAST, STDDEV_POP, STDDEV_SAMP, VAR_POP, VAR_SAMP;
+
+        /** Whether the function reads the central moments ({@code MOMENTS}): stddev and variance. */
+        boolean moments() {
+            return this == STDDEV_POP || this == STDDEV_SAMP || this == VAR_POP || this == VAR_SAMP;
+        }
+    }
+
+    FunctionPlan(Kind kind, boolean merge, int firstOperation, DataType resultType, DataType sumType, boolean ansi,
+            QueryContext context) {
+        this(kind, merge, firstOperation, resultType, sumType, ansi, context, true);
+    }
 
     boolean decimalSum() {
         return sumType instanceof DecimalType;

@@ -46,6 +46,7 @@ final class MergeForm {
         return switch (kind) {
             case SUM_DECIMAL, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> 2;
             case SUM_LONG, SUM_DOUBLE, COUNT, MIN, MAX -> 1;
+            case MOMENTS -> 3;
         };
     }
 
