@@ -121,7 +121,8 @@ class TestStandaloneCluster {
     @Test
     void broadcastReachedBothExecutors() throws IOException {
         withEmber.requireSuccess();
-        assertFalse(exchanges("revenue-by-region", "BroadcastExchangeExec").isEmpty(),
+        // Ember's own broadcast exchange, read by its broadcast hash join
+        assertFalse(exchanges("revenue-by-region", "EmberBroadcastExchangeExec").isEmpty(),
                 "the join query has no broadcast: " + withEmber.summaryLines("exchange", "revenue-by-region"));
         Map<String, String> tasks = fields(onlyLine("tasks", "revenue-by-region"));
         assertEquals(2, tasks.get("executors").split(",").length,
@@ -136,7 +137,7 @@ class TestStandaloneCluster {
                         .anyMatch(TestStandaloneCluster::bothSides),
                 "no Ember shuffle of revenue-by-store has Ember operators on both sides: "
                         + withEmber.summaryLines("exchange", "revenue-by-store"));
-        assertTrue(exchanges("revenue-by-region", "BroadcastExchangeExec").stream()
+        assertTrue(exchanges("revenue-by-region", "EmberBroadcastExchangeExec").stream()
                         .anyMatch(TestStandaloneCluster::bothSides),
                 "the broadcast of revenue-by-region has no Ember operators on both sides: "
                         + withEmber.summaryLines("exchange", "revenue-by-region"));
