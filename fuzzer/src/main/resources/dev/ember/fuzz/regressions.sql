@@ -117,3 +117,16 @@ WITH w AS (SELECT DISTINCT (a0.c1 % a0.k) AS o0, COALESCE(TRUE, a0.c2) AS o1, a0
 --   t0 (26 rows, 2 partitions, extremes): k INT, c1 DECIMAL(38,10), c2 DATE, c3 DOUBLE, c4 BIGINT, c5 DECIMAL(38,10), c6 STRING
 --   t2 (1 rows, 1 partition): k INT, c1 FLOAT, c2 TIMESTAMP, c3 TINYINT, c4 SMALLINT, c5 BIGINT, c6 STRING
 SELECT a0.k AS o0, try_multiply(try_cast(a1.o1 AS INT), CASE WHEN (a0.c4 = a1.o1) THEN a1.o2 ELSE a0.c5 END) AS o1 FROM t2 AS a0 INNER JOIN (SELECT count(*) OVER (PARTITION BY a3.o0) AS o0, (a3.o1 * a3.o0) AS o1, dense_rank() OVER (PARTITION BY a3.o0 ORDER BY a3.o2 NULLS LAST) AS o2 FROM (SELECT a2.k AS o0, sum(a2.c1) AS o1, avg(a2.k) AS o2 FROM t0 AS a2 GROUP BY a2.k) AS a3 WHERE (IF((a3.o1 < a3.o1), a3.o2, a3.o2) > year(DATE '9999-12-31'))) AS a1 ON a0.c5 = a1.o2 WHERE (a0.c4 <=> (a0.k % NULLIF(a1.o2, 0))) ORDER BY o0 DESC NULLS LAST, o1 DESC NULLS FIRST LIMIT 4;
+
+-- name: a-later-conjunct-errors-on-a-row-an-earlier-one-made-null
+-- fixed: (2026-12-04) EmberFilterExec filters again conjunct by conjunct in Spark's order when the condition fails on a row (FilterConjuncts)
+-- difference: EMBER_FAILED: Spark answered 0 rows; Ember failed: org.apache.spark.SparkNumberFormatException[CAST_INVALID_INPUT]: [CAST_INVALID_INPUT] The value ' padded ' of the type "STRING" cannot be cast to "INT" because it is malformed. Correct the value as per the syntax, or change its target type. Use `try_cast` to tolerate malformed input and return NULL instead. SQLSTATE: 22018
+-- tables: seed=3883106128371299158 tables=4 maxRows=40
+-- origin: fuzz seed 20261204, query 454 (query seed -195659074224538054)
+-- shapes: CAST_INVALID_INPUT,CTE,DERIVED_TABLE,DISTINCT_AGGREGATE,EXISTENCE_JOIN,IN_SUBQUERY,JOIN,OUTER_JOIN,SET_OPERATION
+-- ordered: false
+--   t0 (19 rows, 1 partition): k INT, c1 FLOAT, c2 DECIMAL(18,4), c3 DECIMAL(25,5), c4 TIMESTAMP, c5 STRING
+--   t1 (25 rows, 3 partitions): k INT, c1 BIGINT, c2 DECIMAL(5,2), c3 INT, c4 SMALLINT, c5 INT, c6 STRING
+--   t2 (0 rows, 1 partition): k INT, c1 STRING, c2 DOUBLE, c3 DECIMAL(38,10), c4 TINYINT
+--   t3 (29 rows, 1 partition): k INT, c1 DATE, c2 BOOLEAN, c3 TINYINT, c4 TIMESTAMP, c5 BOOLEAN
+WITH w AS ((SELECT CAST(a0.c6 AS INT) AS o0, a0.k AS o1, a0.c3 AS o2, CAST(CAST('Infinity' AS DOUBLE) AS STRING) AS o3 FROM t1 AS a0 WHERE ((NOT (a0.c5 >= a0.c5)) OR (NOT (3 <> a0.c1)))) UNION (SELECT count(try_cast(a1.c1 AS BIGINT)) AS o0, min(IF((a1.c4 = CAST(-3 AS TINYINT)), a1.k, a1.c4)) AS o1, min(try_multiply(a1.k, a1.k)) AS o2, min(substring(a1.c1, -2, 2)) AS o3 FROM t2 AS a1 WHERE (a1.c3 BETWEEN -0.25 AND CAST(99999.99 AS DECIMAL(18,4))))) SELECT a3.o0 AS o0, IF((a3.o0 <> a2.o3), a2.o0, a2.o0) AS o1, month(date_add(DATE '2000-02-27', 1)) AS o2, 'B' AS o3 FROM w AS a2 RIGHT OUTER JOIN ((SELECT IF((CAST(NULL AS INT) = a4.o0), '日本語', CAST(NULL AS STRING)) AS o0 FROM w AS a4) INTERSECT ALL (SELECT COALESCE(substring(a5.c1, 1, 0), CAST(a5.c2 AS STRING)) AS o0 FROM t2 AS a5 WHERE (CAST(TRUE AS INT) IN (SELECT a6.k FROM t3 AS a6)))) AS a3 ON a2.o3 = a3.o0 WHERE ((NOT (a2.o0 <> a2.o0)) OR (EXISTS (SELECT 1 FROM t0 AS a7 WHERE (a7.c4 IS NOT NULL)))) AND (a2.o2 > -0.0D);

@@ -7,7 +7,10 @@ import dev.ember.device.Device;
 import dev.ember.device.selection.Devices;
 import dev.ember.expr.Program;
 import dev.ember.memory.EmberMemory;
+import dev.ember.memory.MemoryContext;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
@@ -27,6 +30,12 @@ import scala.collection.immutable.Seq;
  * <p>Per batch: the device evaluates the condition program into flags, compacts the flags into the
  * positions of the kept rows, and gathers those rows. A batch whose rows all pass shares its buffers
  * instead of copying them; a batch with none is dropped.
+ *
+ * <p>When the condition fails on some row (Spark's error, as the interpreter raises it), the batch is
+ * filtered again conjunct by conjunct in Spark's order ({@link FilterConjuncts}), each on the rows the ones
+ * before it kept: Spark's filter never evaluates a conjunct on a row an earlier one rejected, so the error
+ * stands only if such a row raises it (fuzz seed 20261204, query 454: an invalid cast in a conjunct after
+ * one that was null on that row).
  */
 public final class EmberFilterExec extends EmberUnaryExec {
     private static final long serialVersionUID = 1L;
@@ -76,23 +85,37 @@ public final class EmberFilterExec extends EmberUnaryExec {
 
     @Override
     public RDD<ColumnarBatch> doExecuteColumnar() {
-        Program predicate = Planning.compiler().compile(condition, Seqs.toList(child.output()));
+        List<Attribute> childOutput = Seqs.toList(child.output());
+        Program predicate = Planning.compiler().compile(condition, childOutput);
+        List<Program> steps = new ArrayList<>();
+        try {
+            for (Expression conjunct : FilterConjuncts.inSparkOrder(condition)) {
+                steps.add(Planning.compiler().compile(conjunct, childOutput));
+            }
+        } catch (RuntimeException e) {
+            // every conjunct of a condition Ember compiles should compile; if one does not, errors stay as
+            // the whole condition raises them
+            steps.clear();
+        }
         OperatorMetrics metrics = operatorMetrics();
         return Rdds.mapPartitions(child.executeColumnar(),
-                input -> new BatchIterator(new FilterSource(input, predicate, metrics), metrics), ColumnarBatch.class);
+                input -> new BatchIterator(new FilterSource(input, predicate, steps, metrics), metrics),
+                ColumnarBatch.class);
     }
 
     /** Filters the batches of one partition. */
     private static final class FilterSource implements BatchIterator.Source {
         private final Iterator<ColumnarBatch> input;
         private final Program predicate;
+        private final List<Program> steps;
         private final OperatorMetrics metrics;
         private final Device device = Devices.current();
         private final BufferAllocator allocator = EmberMemory.taskAllocator();
 
-        FilterSource(Iterator<ColumnarBatch> input, Program predicate, OperatorMetrics metrics) {
+        FilterSource(Iterator<ColumnarBatch> input, Program predicate, List<Program> steps, OperatorMetrics metrics) {
             this.input = input;
             this.predicate = predicate;
+            this.steps = steps;
             this.metrics = metrics;
         }
 
@@ -120,7 +143,18 @@ public final class EmberFilterExec extends EmberUnaryExec {
                 return null;
             }
             List<FieldVector> columns = ArrowBatches.vectors(batch);
-            try (FieldVector flags = device.evaluate(predicate, columns, rows, allocator);
+            FieldVector evaluated;
+            try {
+                evaluated = device.evaluate(predicate, columns, rows, allocator);
+            } catch (MemoryContext.LimitExceededException | OutOfMemoryException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (steps.size() < 2) {
+                    throw e;
+                }
+                return filterStepByStep(columns, rows);
+            }
+            try (FieldVector flags = evaluated;
                     IntVector positions = device.selectTrue((BitVector) flags, rows, allocator)) {
                 int kept = positions.getValueCount();
                 if (kept == 0) {
@@ -135,6 +169,34 @@ public final class EmberFilterExec extends EmberUnaryExec {
                     ArrowBatches.closeAll(out);
                     throw e;
                 }
+            }
+        }
+
+        /** The batch filtered by one conjunct after another, each over the rows the ones before it kept. */
+        private ColumnarBatch filterStepByStep(List<FieldVector> columns, int rows) {
+            List<FieldVector> current = Vectors.shareAll(columns, allocator);
+            int currentRows = rows;
+            try {
+                for (Program step : steps) {
+                    try (FieldVector flags = device.evaluate(step, current, currentRows, allocator);
+                            IntVector positions = device.selectTrue((BitVector) flags, currentRows, allocator)) {
+                        int kept = positions.getValueCount();
+                        if (kept == 0) {
+                            return null;
+                        }
+                        if (kept < currentRows) {
+                            List<FieldVector> gathered = device.gather(current, positions, allocator);
+                            ArrowBatches.closeAll(current);
+                            current = gathered;
+                            currentRows = kept;
+                        }
+                    }
+                }
+                ColumnarBatch result = ArrowBatches.toSpark(current, currentRows);
+                current = List.of();
+                return result;
+            } finally {
+                ArrowBatches.closeAll(current);
             }
         }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.DataTypes;
@@ -233,6 +234,34 @@ class TestFilterProjectSql {
             });
             assertTrue(log.text().contains("Invalid value 'many' for spark.ember.batchSizeRows"), log.text());
         }
+    }
+
+    /**
+     * Spark's filter skips a row at the first conjunct that is null or false, so a later conjunct's error
+     * on that row is never raised, while the condition as one expression evaluates AND's right side after
+     * a null left one (fuzz seed 20261204, query 454).
+     */
+    @Test
+    void aConjunctAfterANullOneIsNotEvaluated() {
+        List<Row> rows = List.of(RowFactory.create(null, null, 5, null, "not a number", 1.0, null),
+                RowFactory.create(7, 2L, 5, null, "42", 2.0, null));
+        rddView(SharedSpark.session(), rows, "conjunct_t", 1);
+        EmberQueryCheck answered = EmberQueryCheck.sql("SELECT a, s FROM conjunct_t WHERE (a > 0 OR b > 5)"
+                + " AND CAST(s AS INT) > 0").assertSameAnswer().assertEmberRan("EmberFilterExec");
+        if (!answered.acceptedMemoryError()) {
+            assertEquals(1, answered.spark().rows().size(), answered.spark().rows().toString());
+        }
+        // the row passes the first conjunct: Spark's error
+        EmberQueryCheck failed = EmberQueryCheck.sql("SELECT a, s FROM conjunct_t WHERE (c > 0 OR b > 5)"
+                + " AND CAST(s AS INT) > 0").assertSameAnswer().assertEmberRan("EmberFilterExec");
+        if (!failed.acceptedMemoryError()) {
+            assertTrue(failed.spark().error().isPresent(), "Spark answered " + failed.spark().rows());
+        }
+        // Spark evaluates a column's IS NOT NULL only before the first conjunct that reads the column
+        EmberQueryCheck.sql("SELECT a, s FROM conjunct_t WHERE CAST(s AS INT) > 0 AND a IS NOT NULL")
+                .assertSameAnswer().assertEmberRan("EmberFilterExec");
+        EmberQueryCheck.sql("SELECT a, s FROM conjunct_t WHERE a IS NOT NULL AND CAST(s AS INT) + a > 0")
+                .assertSameAnswer().assertEmberRan("EmberFilterExec");
     }
 
     @Test
