@@ -262,18 +262,28 @@ public final class QueryGenerator {
                 }
             }
             List<String> where = context.chance(40) ? List.of(whereCondition(scope)) : List.of();
-            List<String> having = new ArrayList<>();
-            if (context.cteName() == null && context.chance(25)) {
-                // not beside a common table expression: Spark 4.1's analyzer fails on some such queries with
-                // MISSING_ATTRIBUTES (fuzz seed 20261204 query 410: a CTE with an anti join and a NOT EXISTS, the
-                // HAVING over a join of tables the CTE reads too; seed 20261203 query 4894), even when the select
-                // list holds the HAVING's aggregate
-                AggregateGenerator.Call call = aggregates.aggregate(scope, null);
-                having.add("(" + call.sql() + " " + context.pick(List.of("=", "<>", "<", ">=")) + " "
-                        + expressions.literals().of(call.family()) + ")");
+            List<String> groupBy = keys.stream().map(OutputColumn::name).toList();
+            if (!context.chance(25)) {
+                return new Select(source.hint(), false, items, source.relation(), where, groupBy, true, List.of(), null);
             }
-            return new Select(source.hint(), false, items, source.relation(), where,
-                    keys.stream().map(OutputColumn::name).toList(), true, having, null);
+            // a condition on the groups, written as a filter over the grouped rows instead of HAVING: Spark 4.1's
+            // analyzer fails on some queries whose HAVING holds an aggregate (MISSING_ATTRIBUTES; fuzz seed
+            // 20261204 queries 410 and 3266, seed 20261203 query 4894: the query reads the HAVING's table
+            // elsewhere too), even one the select list holds. Spark plans both as a filter over the aggregate.
+            AggregateGenerator.Call call = aggregates.aggregate(scope, null);
+            String hidden = "o" + items.size();
+            List<Select.Item> grouped = new ArrayList<>(items);
+            grouped.add(new Select.Item(call.sql(), new OutputColumn(hidden, call.family(), null)));
+            String alias = context.alias();
+            List<Select.Item> outer = new ArrayList<>(items.size());
+            for (Select.Item item : items) {
+                outer.add(new Select.Item(alias + "." + item.column().name(), item.column()));
+            }
+            String condition = "(" + alias + "." + hidden + " " + context.pick(List.of("=", "<>", "<", ">=")) + " "
+                    + expressions.literals().of(call.family()) + ")";
+            return new Select("", false, outer, new Relation.Derived(new Select(source.hint(), false, grouped,
+                    source.relation(), where, groupBy, true, List.of(), null), alias), List.of(condition), List.of(),
+                    false, List.of(), null);
         }
 
         private Select window(RelationGenerator.Source source, List<Family> wanted) {
