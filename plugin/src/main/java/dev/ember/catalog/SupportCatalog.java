@@ -2,6 +2,7 @@ package dev.ember.catalog;
 
 import dev.ember.catalog.rules.BroadcastHashJoinRule;
 import dev.ember.catalog.rules.BroadcastNestedLoopJoinRule;
+import dev.ember.catalog.rules.EmptyRelationRule;
 import dev.ember.catalog.rules.ExecRule;
 import dev.ember.catalog.rules.ExpandRule;
 import dev.ember.catalog.rules.FileSourceScanRule;
@@ -50,7 +51,8 @@ public final class SupportCatalog {
             new WindowRule(),
             new WindowGroupLimitRule(),
             new ShuffleExchangeRule(),
-            new FileSourceScanRule());
+            new FileSourceScanRule(),
+            new EmptyRelationRule());
 
     private SupportCatalog() {}
 
