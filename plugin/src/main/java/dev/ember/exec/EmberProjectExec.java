@@ -3,6 +3,7 @@ package dev.ember.exec;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.columnar.ArrowBatches;
+import dev.ember.columnar.StructColumns;
 import dev.ember.device.Device;
 import dev.ember.device.selection.Devices;
 import dev.ember.expr.Program;
@@ -10,6 +11,7 @@ import dev.ember.memory.EmberMemory;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -17,6 +19,7 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.CreateNamedStruct;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExprId;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
@@ -119,17 +122,38 @@ public final class EmberProjectExec extends EmberExec {
     @Override
     public RDD<ColumnarBatch> doExecuteColumnar() {
         List<Attribute> input = Seqs.toList(child.output());
-        List<NamedExpression> expressions = Seqs.toList(projectList);
-        int[] sharedInput = new int[expressions.size()];
-        List<Program> programs = new ArrayList<>(expressions.size());
-        for (int i = 0; i < expressions.size(); i++) {
-            sharedInput[i] = inputOrdinal(expressions.get(i), input);
-            programs.add(sharedInput[i] >= 0 ? null : Planning.compiler().compile((Expression) expressions.get(i), input));
+        List<Program> programs = new ArrayList<>();
+        List<ColumnSource> sources = new ArrayList<>();
+        for (NamedExpression expression : Seqs.toList(projectList)) {
+            Optional<CreateNamedStruct> struct = structOf(expression);
+            if (struct.isPresent()) {
+                List<ColumnSource> fields = new ArrayList<>();
+                for (Expression value : Seqs.toList(struct.get().valExprs())) {
+                    fields.add(ColumnSource.of(value, input, programs));
+                }
+                List<String> names = new ArrayList<>();
+                for (Object name : Seqs.toList(struct.get().names())) {
+                    names.add(String.valueOf(name));
+                }
+                sources.add(ColumnSource.struct(expression.name(), names, fields));
+            } else {
+                sources.add(ColumnSource.of((Expression) expression, input, programs));
+            }
         }
         OperatorMetrics metrics = operatorMetrics();
         return Rdds.mapPartitions(child.executeColumnar(),
-                batches -> new BatchIterator(new ProjectSource(batches, programs, sharedInput, metrics), metrics),
+                batches -> new BatchIterator(new ProjectSource(batches, programs, sources, metrics), metrics),
                 ColumnarBatch.class);
+    }
+
+    /**
+     * The {@code named_struct(...)} a projected column is, if it is one: Ember builds such a column from its
+     * fields ({@link StructColumns}) for Spark to read, though no Ember operator reads a struct.
+     */
+    public static Optional<CreateNamedStruct> structOf(NamedExpression expression) {
+        return expression instanceof Alias alias && alias.child() instanceof CreateNamedStruct struct
+                ? Optional.of(struct)
+                : Optional.empty();
     }
 
     private Set<ExprId> passedThrough() {
@@ -142,32 +166,64 @@ public final class EmberProjectExec extends EmberExec {
         return passed;
     }
 
-    /** The input column a projected expression only renames or references, or -1. */
-    private static int inputOrdinal(NamedExpression expression, List<Attribute> input) {
-        return Planning.inputOrdinal(expression instanceof Alias alias ? alias.child() : (Expression) expression, input);
+    /** How one output column is made: an input column shared, a program's result, or a struct of such fields. */
+    private record ColumnSource(int sharedInput, int program, String name, List<String> names,
+            List<ColumnSource> fields) implements java.io.Serializable {
+
+        /**
+         * An input column when {@code value} only renames or references one, else a program appended to
+         * {@code programs}.
+         */
+        static ColumnSource of(Expression value, List<Attribute> input, List<Program> programs) {
+            int ordinal = Planning.inputOrdinal(value instanceof Alias alias ? alias.child() : value, input);
+            if (ordinal >= 0) {
+                return new ColumnSource(ordinal, -1, null, null, null);
+            }
+            programs.add(Planning.compiler().compile(value, input));
+            return new ColumnSource(-1, programs.size() - 1, null, null, null);
+        }
+
+        static ColumnSource struct(String name, List<String> names, List<ColumnSource> fields) {
+            return new ColumnSource(-1, -1, name, List.copyOf(names), List.copyOf(fields));
+        }
+
+        /** The column for one batch; a program's result is handed over (its slot in {@code results} cleared). */
+        FieldVector make(List<FieldVector> columns, FieldVector[] results, int rows, BufferAllocator allocator) {
+            if (sharedInput >= 0) {
+                return Vectors.share(columns.get(sharedInput), allocator);
+            }
+            if (program >= 0) {
+                FieldVector result = results[program];
+                results[program] = null;
+                return result;
+            }
+            List<FieldVector> values = new ArrayList<>(fields.size());
+            try {
+                for (ColumnSource field : fields) {
+                    values.add(field.make(columns, results, rows, allocator));
+                }
+                return StructColumns.of(name, names, values, rows, allocator);
+            } finally {
+                ArrowBatches.closeAll(values);
+            }
+        }
     }
 
     /** Projects the batches of one partition. */
     private static final class ProjectSource implements BatchIterator.Source {
         private final Iterator<ColumnarBatch> input;
         private final List<Program> programs;
-        private final int[] sharedInput;
-        private final List<Program> computedPrograms = new ArrayList<>();
+        private final List<ColumnSource> sources;
         private final OperatorMetrics metrics;
         private final Device device = Devices.current();
         private final BufferAllocator allocator = EmberMemory.taskAllocator();
 
-        ProjectSource(Iterator<ColumnarBatch> input, List<Program> programs, int[] sharedInput,
+        ProjectSource(Iterator<ColumnarBatch> input, List<Program> programs, List<ColumnSource> sources,
                 OperatorMetrics metrics) {
             this.input = input;
             this.programs = programs;
-            this.sharedInput = sharedInput;
+            this.sources = sources;
             this.metrics = metrics;
-            for (int i = 0; i < programs.size(); i++) {
-                if (sharedInput[i] < 0) {
-                    computedPrograms.add(programs.get(i));
-                }
-            }
         }
 
         @Override
@@ -193,24 +249,25 @@ public final class EmberProjectExec extends EmberExec {
             int rows = batch.numRows();
             List<FieldVector> columns = ArrowBatches.vectors(batch);
             // all computed columns in one call: a failing row raises the error Spark's projection raises
-            List<FieldVector> results = computedPrograms.isEmpty()
-                    ? List.of()
-                    : device.evaluateAll(computedPrograms, columns, rows, allocator);
-            List<FieldVector> out = new ArrayList<>(programs.size());
-            int used = 0;
+            FieldVector[] results = programs.isEmpty()
+                    ? new FieldVector[0]
+                    : device.evaluateAll(programs, columns, rows, allocator).toArray(new FieldVector[0]);
+            List<FieldVector> out = new ArrayList<>(sources.size());
             try {
-                for (int i = 0; i < programs.size(); i++) {
-                    if (sharedInput[i] >= 0) {
-                        out.add(Vectors.share(columns.get(sharedInput[i]), allocator));
-                    } else {
-                        out.add(results.get(used++));
-                    }
+                for (ColumnSource source : sources) {
+                    out.add(source.make(columns, results, rows, allocator));
                 }
                 return ArrowBatches.toSpark(out, rows);
             } catch (RuntimeException e) {
                 ArrowBatches.closeAll(out);
-                ArrowBatches.closeAll(results.subList(used, results.size()));
                 throw e;
+            } finally {
+                // every result went into a column unless a column failed
+                for (FieldVector left : results) {
+                    if (left != null) {
+                        left.close();
+                    }
+                }
             }
         }
 

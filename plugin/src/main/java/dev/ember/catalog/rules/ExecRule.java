@@ -6,6 +6,7 @@ import dev.ember.columnar.ArrowTypes;
 import dev.ember.device.Primitive;
 import dev.ember.exec.Seqs;
 import dev.ember.expr.SupportLevel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -71,7 +72,13 @@ public abstract class ExecRule<T extends SparkPlan> {
         if (!context.conf().isEnabled(enableKey(), true)) {
             return SupportLevel.unsupported(name() + " is disabled by " + enableKey() + "=false");
         }
-        Optional<String> badType = unsupportedColumn("output", Seqs.toList(plan.output()));
+        List<Attribute> checked = new ArrayList<>();
+        for (Attribute column : Seqs.toList(plan.output())) {
+            if (!buildsForSpark(node, column)) {
+                checked.add(column);
+            }
+        }
+        Optional<String> badType = unsupportedColumn("output", checked);
         if (badType.isEmpty()) {
             for (SparkPlan child : Seqs.toList(plan.children())) {
                 badType = unsupportedColumn("input", Seqs.toList(child.output()));
@@ -97,6 +104,15 @@ public abstract class ExecRule<T extends SparkPlan> {
     /** Replaces a node that is supported; {@code children} already produce Ember batches. */
     public final SparkPlan convert(SparkPlan plan, List<SparkPlan> children, PlanContext context) {
         return convertNode(sparkClass.cast(plan), List.copyOf(children), context);
+    }
+
+    /**
+     * Whether the node builds this output column in a type no Ember operator carries, for a Spark node above
+     * to read ({@link ProjectRule}'s structs); the shared type check skips such a column, and the rule's own
+     * {@link #supportOf} checks how it is built. An Ember node above still rejects it as input.
+     */
+    protected boolean buildsForSpark(T plan, Attribute column) {
+        return false;
     }
 
     /** The rule's own checks: its expressions and settings. */

@@ -1,15 +1,18 @@
 package dev.ember.catalog.rules;
 
-import dev.ember.expr.SupportLevel;
+import dev.ember.columnar.ArrowTypes;
 import dev.ember.device.Primitive;
 import dev.ember.exec.EmberProjectExec;
 import dev.ember.exec.Seqs;
+import dev.ember.expr.SupportLevel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.CreateNamedStruct;
 import org.apache.spark.sql.catalyst.expressions.ExprId;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
@@ -21,7 +24,9 @@ public final class ProjectRule extends ExecRule<ProjectExec> {
 
     public ProjectRule() {
         super(ProjectExec.class, "EmberProjectExec",
-                "runs when every projected expression is supported; plain column references share buffers");
+                "runs when every projected expression is supported; plain column references share buffers;"
+                + " a named_struct(...) of supported fields is built as a struct column for Spark to read (Spark's"
+                + " merged scalar subqueries), though no Ember operator reads struct columns");
     }
 
     @Override
@@ -33,9 +38,38 @@ public final class ProjectRule extends ExecRule<ProjectExec> {
     protected SupportLevel supportOf(ProjectExec plan, PlanContext context) {
         List<Attribute> input = Seqs.toList(plan.child().output());
         for (NamedExpression expression : Seqs.toList(plan.projectList())) {
-            SupportLevel level = context.compiler().support((Expression) expression, input);
+            SupportLevel level = columnSupport(expression, input, context);
             if (!level.isCompatible()) {
                 return SupportLevel.unsupported("column " + expression.name() + ": " + level.reason());
+            }
+        }
+        return SupportLevel.compatible();
+    }
+
+    @Override
+    protected boolean buildsForSpark(ProjectExec plan, Attribute column) {
+        for (NamedExpression expression : Seqs.toList(plan.projectList())) {
+            if (expression.exprId().equals(column.exprId())) {
+                return EmberProjectExec.structOf(expression).isPresent();
+            }
+        }
+        return false;
+    }
+
+    /** A projected column compiles, or is a struct whose every field is of a carried type and compiles. */
+    private static SupportLevel columnSupport(NamedExpression expression, List<Attribute> input, PlanContext context) {
+        Optional<CreateNamedStruct> struct = EmberProjectExec.structOf(expression);
+        if (struct.isEmpty()) {
+            return context.compiler().support((Expression) expression, input);
+        }
+        for (Expression value : Seqs.toList(struct.get().valExprs())) {
+            Optional<String> badType = ArrowTypes.whyNotSupported(value.dataType());
+            if (badType.isPresent()) {
+                return SupportLevel.unsupported("a struct field: " + badType.get());
+            }
+            SupportLevel level = context.compiler().support(value, input);
+            if (!level.isCompatible()) {
+                return level;
             }
         }
         return SupportLevel.compatible();
@@ -61,7 +95,7 @@ public final class ProjectRule extends ExecRule<ProjectExec> {
             List<NamedExpression> inlined = inline(Seqs.toList(plan.projectList()), Seqs.toList(lower.projectList()));
             List<Attribute> input = Seqs.toList(lower.child().output());
             boolean compiles = inlined.stream().allMatch(
-                    expression -> context.compiler().support((Expression) expression, input).isCompatible());
+                    expression -> columnSupport(expression, input, context).isCompatible());
             if (compiles) {
                 return new EmberProjectExec(Seqs.from(inlined), lower.child());
             }
