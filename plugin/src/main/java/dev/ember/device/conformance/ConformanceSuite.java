@@ -13,13 +13,19 @@ import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * The kernel conformance suite {@code ember doctor} runs on a device: every primitive with a kernel,
- * on {@link HostDevice} and on the device, over the same seeded random inputs of every type (nulls,
- * NaN, -0.0, extremes, empty and multi-byte strings, wide decimals), from empty and one row to more
- * than a block or a tile; the results must be identical. The checks are the ones the JUnit
- * conformance tests run ({@link PrimitiveChecks}, {@link ExpressionChecks}) with fewer sizes: 44 checks,
- * about a minute on the driver emulator on a loaded 2-core x86-64 machine and about 8 minutes on the
- * aarch64 emulator under qemu (measured); on a GPU the host side's work dominates.
+ * The kernel conformance suite {@code ember doctor} runs on a device: every primitive with a kernel
+ * ({@code selectTrue}, {@code gather}, {@code gatherOrNull}, {@code concatenate}, {@code hashPartition},
+ * {@code splitByPartition}, {@code buildJoinTable} and {@code probeJoinTable}, {@code sortIndices} with and
+ * without a limit, {@code newGroupBy}, and {@code evaluate} of random expression programs), on
+ * {@link HostDevice} and on the device, over the same seeded random inputs of every type (nulls, NaN, -0.0,
+ * extremes, empty and multi-byte strings, wide decimals, repeated and hot keys), from empty and one row to
+ * more than a block, a tile or a grid; the results must be identical. The checks are the ones the JUnit
+ * conformance tests run ({@link PrimitiveChecks}, {@link JoinTableChecks}, {@link SortChecks},
+ * {@link GroupByChecks}, {@link ExpressionChecks}) with fewer sizes and, for the join table, five key sets:
+ * 81 checks, about a minute on the driver emulator on a loaded 2-core x86-64 machine (52 and 83 seconds in
+ * two runs, the join, sort and group-by checks 31 and 51 of them; measured). The 44 checks before those took about 8 minutes on the
+ * aarch64 emulator under qemu (measured; not measured since). On a GPU the host side's work dominates.
+ * {@code keyChanges} and {@code window} have no kernel and are not checked.
  *
  * <p>Each check gets its own allocator from the caller and closes it, so a leaked buffer fails the
  * check. A check fails on an {@link AssertionError} (a difference) or any exception (a failed launch,
@@ -78,6 +84,9 @@ public final class ConformanceSuite {
         }
     }
 
+    /** The rows of one join table check. */
+    private record JoinSize(int buildRows, int probeRows, RowShape shape) {}
+
     private ConformanceSuite() {}
 
     /** The checks, in the order they run. */
@@ -126,6 +135,9 @@ public final class ConformanceSuite {
                         pair -> PrimitiveChecks.splitByPartition(pair, rows, shape)));
             }
         }
+        addJoinTableChecks(checks);
+        addSortChecks(checks);
+        addGroupByChecks(checks);
         for (int batch = 0; batch < 4; batch++) {
             int seedOffset = batch;
             checks.add(new Check("evaluate 12 random programs (batch " + batch + ") rows=0,1,257,20000",
@@ -133,6 +145,67 @@ public final class ConformanceSuite {
                             pair.seed() + seedOffset), 12, new int[] {0, 1, 257, 20_000})));
         }
         return List.copyOf(checks);
+    }
+
+    private static void addJoinTableChecks(List<Check> checks) {
+        // positions in RandomVectors.TYPES: a string key, a double key, int + string, long + int (the host keeps
+        // two integral keys in its slots), decimal(38) + double + boolean
+        List<int[]> keySets = List.of(new int[] {11}, new int[] {6}, new int[] {3, 11}, new int[] {4, 3},
+                new int[] {7, 6, 0});
+        // empty sides, one row, more than one grid of 1,024 threads
+        List<JoinSize> joins = List.of(new JoinSize(0, 50, RowShape.DISTINCT), new JoinSize(50, 0, RowShape.FEW_KEYS),
+                new JoinSize(1, 1, RowShape.DISTINCT), new JoinSize(1, 300, RowShape.HOT_KEY),
+                new JoinSize(257, 1025, RowShape.DISTINCT), new JoinSize(257, 1025, RowShape.HOT_KEY),
+                new JoinSize(3000, 2500, RowShape.FEW_KEYS), new JoinSize(20_000, 300, RowShape.DISTINCT));
+        for (JoinSize join : joins) {
+            checks.add(new Check("join table build=" + join.buildRows() + " probe=" + join.probeRows() + " "
+                    + join.shape(),
+                    pair -> JoinTableChecks.pairs(pair, join.buildRows(), join.probeRows(), join.shape(), keySets)));
+        }
+        checks.add(new Check("join table edge values meet their equals", JoinTableChecks::edgeValues));
+        checks.add(new Check("join table int build, bigint probe", JoinTableChecks::integralKeysOfOtherWidths));
+    }
+
+    private static void addSortChecks(List<Check> checks) {
+        for (int rows : new int[] {1, 1025}) {
+            for (RowShape shape : RowShape.values()) {
+                checks.add(sortEachKey(rows, shape));
+            }
+        }
+        checks.add(sortEachKey(8193, RowShape.DISTINCT));
+        for (int rows : new int[] {0, 257}) {
+            for (RowShape shape : RowShape.values()) {
+                checks.add(sortSeveralKeys(rows, shape));
+            }
+        }
+        checks.add(sortSeveralKeys(20_000, RowShape.HOT_KEY));
+        checks.add(new Check("sortIndices no keys", SortChecks::noKeys));
+        checks.add(new Check("sortIndices a 300-byte string key", SortChecks::longStringKey));
+    }
+
+    private static Check sortEachKey(int rows, RowShape shape) {
+        return new Check("sortIndices each key in 4 directions rows=" + rows + " " + shape,
+                pair -> SortChecks.eachKeyInEveryDirection(pair, rows, shape));
+    }
+
+    private static Check sortSeveralKeys(int rows, RowShape shape) {
+        return new Check("sortIndices several keys and top-N rows=" + rows + " " + shape,
+                pair -> SortChecks.severalKeysAndLimits(pair, rows, shape, 6));
+    }
+
+    private static void addGroupByChecks(List<Check> checks) {
+        for (int rows : new int[] {0, 1, 1025}) {
+            for (RowShape shape : RowShape.values()) {
+                checks.add(groupBy(rows, shape));
+            }
+        }
+        checks.add(groupBy(8193, RowShape.DISTINCT));
+        checks.add(groupBy(8193, RowShape.HOT_KEY));
+    }
+
+    private static Check groupBy(int rows, RowShape shape) {
+        return new Check("newGroupBy fixed-width and string keys, every operation rows=" + rows + " " + shape,
+                pair -> GroupByChecks.groupings(pair, rows, shape));
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.ember.device.conformance;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.device.Device;
+import dev.ember.device.Primitive;
+import dev.ember.device.cuda.CudaDevice;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
@@ -16,5 +18,13 @@ public record DevicePair(Device host, Device device, BufferAllocator allocator, 
         requireNonNull(host, "host is null");
         requireNonNull(device, "device is null");
         requireNonNull(allocator, "allocator is null");
+    }
+
+    /**
+     * How many calls of {@code primitive} the device under test has run on the host since it opened
+     * ({@link CudaDevice#hostCalls()}); 0 for a device that does not count them.
+     */
+    public long hostCalls(Primitive primitive) {
+        return device instanceof CudaDevice cuda ? cuda.hostCalls().getOrDefault(primitive, 0L) : 0L;
     }
 }

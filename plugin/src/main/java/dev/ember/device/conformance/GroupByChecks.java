@@ -1,0 +1,180 @@
+package dev.ember.device.conformance;
+
+import static dev.ember.device.conformance.VectorAssertions.assertEquals;
+import static dev.ember.device.conformance.VectorAssertions.assertSameColumns;
+
+import dev.ember.device.Device;
+import dev.ember.device.Device.AggregateOperation;
+import dev.ember.device.Device.AggregateOperation.Kind;
+import dev.ember.device.Primitive;
+import dev.ember.device.cuda.CudaDevice;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+
+/**
+ * The conformance checks of {@code newGroupBy}: both devices group the same seeded rows, added in two
+ * calls, which must give the same groups in the same order (first appearance), the same keys and the same
+ * state for every operation, or the same ANSI overflow error (an {@link AssertionError} names the first
+ * difference and the seed). The operations: counts, long sums with and without ANSI overflow, double sums
+ * over integral, float and double inputs, decimal sums with the "is empty" buffer, min and max of every
+ * fixed-width type, first and last with and without ignoring nulls, in update and merge form. The JUnit test
+ * {@code TestGroupByConformance} calls these with many sizes; {@link ConformanceSuite} with a few.
+ */
+final class GroupByChecks {
+
+    /** Column positions in {@link RandomVectors#TYPES}. */
+    private static final int BOOLEAN = 0;
+    private static final int INT = 3;
+    private static final int LONG = 4;
+    private static final int FLOAT = 5;
+    private static final int DOUBLE = 6;
+    private static final int DECIMAL_38 = 7;
+    private static final int DECIMAL_9 = 8;
+    private static final int TIMESTAMP = 10;
+    private static final int STRING = 11;
+
+    /** An operation and the columns (positions in {@link RandomVectors#TYPES}) it reads. */
+    private record Fold(AggregateOperation operation, int... inputs) {}
+
+    private GroupByChecks() {}
+
+    /**
+     * Groupings of seeded rows of {@code shape}: by each fixed-width key alone, by two sets of three keys and
+     * by no key, with every operation; with ANSI sums by an int key and by no key; and by a string and an
+     * int key with the first operations. On a {@link CudaDevice} the fixed-width groupings must run on the
+     * kernels and the string-keyed one on the host, counted once.
+     */
+    static void groupings(DevicePair pair, int rows, RowShape shape) {
+        RandomVectors random = new RandomVectors(pair.seed() ^ (rows * 31L) ^ shape.ordinal());
+        List<FieldVector> columns = EdgeValues.rows(random, rows, shape, pair.host(), pair.allocator());
+        try {
+            List<List<Integer>> keySets = new ArrayList<>();
+            for (int column = 0; column < STRING; column++) {
+                keySets.add(List.of(column));
+            }
+            keySets.add(List.of(BOOLEAN, FLOAT, DECIMAL_38));
+            keySets.add(List.of(DOUBLE, INT, TIMESTAMP));
+            keySets.add(List.of());
+            long hostCallsBefore = pair.hostCalls(Primitive.GROUP_BY);
+            for (List<Integer> keys : keySets) {
+                sameGrouping(pair, columns, keys, folds(false), rows);
+            }
+            String where = ", " + rows + " rows, seed " + pair.seed();
+            if (pair.device() instanceof CudaDevice) {
+                assertEquals(hostCallsBefore, pair.hostCalls(Primitive.GROUP_BY),
+                        "fixed-width groupings run on the kernels" + where);
+            }
+            // ANSI sums: the same answer, or the same overflow error
+            sameGrouping(pair, columns, List.of(INT), folds(true), rows);
+            sameGrouping(pair, columns, List.of(), folds(true), rows);
+            // string keys: on the host by design, and still the same answer
+            sameGrouping(pair, columns, List.of(STRING, INT), folds(false).subList(0, 5), rows);
+            if (pair.device() instanceof CudaDevice) {
+                assertEquals(hostCallsBefore + 1, pair.hostCalls(Primitive.GROUP_BY),
+                        "a string-keyed grouping runs on the host, counted once" + where);
+            }
+        } finally {
+            columns.forEach(FieldVector::close);
+        }
+    }
+
+    private static List<Fold> folds(boolean ansi) {
+        List<Fold> folds = new ArrayList<>();
+        folds.add(new Fold(op(Kind.COUNT, DataTypes.LongType, false)));
+        folds.add(new Fold(op(Kind.COUNT, DataTypes.LongType, false), STRING));
+        folds.add(new Fold(op(Kind.COUNT, DataTypes.LongType, false), INT, DOUBLE));
+        folds.add(new Fold(op(Kind.SUM_LONG, DataTypes.LongType, ansi), INT));
+        folds.add(new Fold(op(Kind.SUM_LONG, DataTypes.LongType, ansi), LONG));
+        folds.add(new Fold(op(Kind.SUM_DOUBLE, DataTypes.DoubleType, false), DOUBLE));
+        folds.add(new Fold(op(Kind.SUM_DOUBLE, DataTypes.DoubleType, false), FLOAT));
+        folds.add(new Fold(op(Kind.SUM_DOUBLE, DataTypes.DoubleType, false), INT));
+        folds.add(new Fold(new AggregateOperation(Kind.SUM_DECIMAL, DataTypes.createDecimalType(38, 10), 38, 10, ansi),
+                DECIMAL_38));
+        folds.add(new Fold(new AggregateOperation(Kind.SUM_DECIMAL, DataTypes.createDecimalType(38, 2), 19, 2, ansi),
+                DECIMAL_9, BOOLEAN));
+        for (int column = 0; column < STRING; column++) {
+            DataType type = RandomVectors.TYPES.get(column);
+            folds.add(new Fold(op(Kind.MIN, type, false), column));
+            folds.add(new Fold(op(Kind.MAX, type, false), column));
+        }
+        for (int column : new int[] {BOOLEAN, FLOAT, DOUBLE, DECIMAL_38, TIMESTAMP}) {
+            DataType type = RandomVectors.TYPES.get(column);
+            for (Kind kind : new Kind[] {Kind.FIRST, Kind.FIRST_IGNORE_NULLS, Kind.LAST, Kind.LAST_IGNORE_NULLS}) {
+                folds.add(new Fold(op(kind, type, false), column));
+                // the merge form: value and "value set" buffers
+                folds.add(new Fold(op(kind, type, false), column, BOOLEAN));
+            }
+        }
+        return folds;
+    }
+
+    private static AggregateOperation op(Kind kind, DataType type, boolean ansi) {
+        int precision = type instanceof DecimalType decimal ? decimal.precision() : 0;
+        int scale = type instanceof DecimalType decimal ? decimal.scale() : 0;
+        return new AggregateOperation(kind, type, precision, scale, ansi);
+    }
+
+    private static void sameGrouping(DevicePair pair, List<FieldVector> columns, List<Integer> keyColumns,
+            List<Fold> folds, int rows) {
+        BufferAllocator allocator = pair.allocator();
+        List<DataType> keyTypes = keyColumns.stream().map(RandomVectors.TYPES::get).toList();
+        List<AggregateOperation> operations = folds.stream().map(Fold::operation).toList();
+        List<FieldVector> keys = keyColumns.stream().map(columns::get).toList();
+        List<List<FieldVector>> inputs = new ArrayList<>();
+        for (Fold fold : folds) {
+            List<FieldVector> foldInputs = new ArrayList<>();
+            for (int column : fold.inputs()) {
+                foldInputs.add(columns.get(column));
+            }
+            inputs.add(foldInputs);
+        }
+        String what = "keys " + keyTypes + ", " + rows + " rows, seed " + pair.seed();
+        try (Device.GroupBy expected = pair.host().newGroupBy(keyTypes, operations, allocator);
+                Device.GroupBy actual = pair.device().newGroupBy(keyTypes, operations, allocator)) {
+            String hostError = addTwice(expected, keys, inputs, rows);
+            String deviceError = addTwice(actual, keys, inputs, rows);
+            assertEquals(hostError, deviceError, "the error of " + what);
+            if (hostError != null) {
+                return;
+            }
+            assertEquals(expected.groupCount(), actual.groupCount(), "group count of " + what);
+            List<FieldVector> expectedKeys = expected.keys(allocator);
+            List<FieldVector> actualKeys = actual.keys(allocator);
+            try {
+                assertSameColumns(expectedKeys, actualKeys, "group keys of " + what);
+            } finally {
+                expectedKeys.forEach(FieldVector::close);
+                actualKeys.forEach(FieldVector::close);
+            }
+            for (int op = 0; op < operations.size(); op++) {
+                List<FieldVector> expectedState = expected.state(op, allocator);
+                List<FieldVector> actualState = actual.state(op, allocator);
+                try {
+                    assertSameColumns(expectedState, actualState, "state of " + operations.get(op) + " over columns "
+                            + Arrays.toString(folds.get(op).inputs()) + ", " + what);
+                } finally {
+                    expectedState.forEach(FieldVector::close);
+                    actualState.forEach(FieldVector::close);
+                }
+            }
+        }
+    }
+
+    /** Adds the first half of the rows, then all of them (keys seen before and new ones); the error, or null. */
+    private static String addTwice(Device.GroupBy groupBy, List<FieldVector> keys, List<List<FieldVector>> inputs,
+            int rows) {
+        try {
+            groupBy.add(keys, inputs, rows / 2);
+            groupBy.add(keys, inputs, rows);
+            return null;
+        } catch (ArithmeticException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.ember.device.conformance;
+
+import static dev.ember.device.conformance.VectorAssertions.assertEquals;
+import static dev.ember.device.conformance.VectorAssertions.assertSameVector;
+
+import dev.ember.device.Device.SortKey;
+import dev.ember.device.Primitive;
+import dev.ember.device.cuda.CudaDevice;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The conformance checks of {@code sortIndices} (sort and top-N): both devices sort the same seeded keys,
+ * which must give identical positions, ties included (an {@link AssertionError} names the first difference
+ * and the seed). The keys are every column of {@link EdgeValues#rows} plus a column of short strings (zero
+ * bytes, high bytes, shared prefixes), which a {@link CudaDevice} sorts on its kernels; the edge values'
+ * 300-byte string sends its sorts to the host, named and counted. The JUnit test {@code TestSortConformance}
+ * calls these with many sizes; {@link ConformanceSuite} with a few.
+ */
+final class SortChecks {
+
+    /** The four directions of a key: ascending or descending, nulls first or last. */
+    static final List<SortKey> ORDERS = List.of(new SortKey(true, true), new SortKey(true, false),
+            new SortKey(false, true), new SortKey(false, false));
+
+    /** Strings longer than this many bytes make a {@link CudaDevice} sort on the host. */
+    private static final int LONGEST_KERNEL_STRING = 256;
+
+    private SortChecks() {}
+
+    /**
+     * Each column alone in each of {@link #ORDERS}; on a {@link CudaDevice}, every column without a long
+     * string must have sorted on the kernels.
+     */
+    static void eachKeyInEveryDirection(DevicePair pair, int rows, RowShape shape) {
+        RandomVectors random = new RandomVectors(pair.seed() ^ (rows * 7919L) ^ shape.ordinal());
+        List<FieldVector> columns = withShortStrings(
+                EdgeValues.rows(random, rows, shape, pair.host(), pair.allocator()), random, rows, shape,
+                pair.allocator());
+        try {
+            for (FieldVector column : columns) {
+                boolean longStrings = column instanceof VarCharVector strings
+                        && longestString(strings, rows) > LONGEST_KERNEL_STRING;
+                long hostCallsBefore = pair.hostCalls(Primitive.SORT_INDICES);
+                for (SortKey order : ORDERS) {
+                    sameSort(pair, List.of(column), List.of(order), rows, -1, "column " + column.getField() + " "
+                            + order);
+                }
+                if (!longStrings && rows > 0) {
+                    assertEquals(hostCallsBefore, pair.hostCalls(Primitive.SORT_INDICES),
+                            "column " + column.getField() + " sorts on kernels, seed " + pair.seed());
+                }
+            }
+        } finally {
+            columns.forEach(FieldVector::close);
+        }
+    }
+
+    /**
+     * {@code rounds} random choices of one to four keys in random directions with a random limit (none, up to
+     * past the row count, a small top-N), over all rows and over the first half of them.
+     */
+    static void severalKeysAndLimits(DevicePair pair, int rows, RowShape shape, int rounds) {
+        RandomVectors random = new RandomVectors(pair.seed() ^ (rows * 104_729L) ^ shape.ordinal());
+        List<FieldVector> columns = withShortStrings(
+                EdgeValues.rows(random, rows, shape, pair.host(), pair.allocator()), random, rows, shape,
+                pair.allocator());
+        Random draw = random.random();
+        try {
+            for (int round = 0; round < rounds; round++) {
+                int keyCount = 1 + draw.nextInt(4);
+                List<FieldVector> keys = new ArrayList<>();
+                List<SortKey> orders = new ArrayList<>();
+                for (int k = 0; k < keyCount; k++) {
+                    keys.add(columns.get(draw.nextInt(columns.size())));
+                    orders.add(ORDERS.get(draw.nextInt(ORDERS.size())));
+                }
+                int limit = switch (round % 3) {
+                    case 0 -> -1;
+                    case 1 -> draw.nextInt(Math.max(rows, 1) + 3);
+                    default -> Math.min(rows, 1 + draw.nextInt(10));
+                };
+                String what = keys.stream().map(key -> key.getField().getName()).toList() + " " + orders;
+                sameSort(pair, keys, orders, rows, limit, what);
+                // rowCount may be below the keys' value count
+                sameSort(pair, keys, orders, rows / 2, limit, what + ", first half of the rows");
+            }
+        } finally {
+            columns.forEach(FieldVector::close);
+        }
+    }
+
+    /**
+     * An int key, and a byte and a double key with a top-1000 limit, over {@code rows} rows: the per-tile
+     * kernels have one thread per 256-row tile, so 270,000 rows need grid-stride iterations.
+     */
+    static void manyTiles(DevicePair pair, int rows) {
+        BufferAllocator allocator = pair.allocator();
+        RandomVectors random = new RandomVectors(pair.seed() ^ 0x7175);
+        try (FieldVector ints = random.column(DataTypes.IntegerType, rows, 0.1, allocator);
+                FieldVector doubles = random.column(DataTypes.DoubleType, rows, 0.1, allocator);
+                FieldVector bytes = random.column(DataTypes.ByteType, rows, 0.1, allocator)) {
+            sameSort(pair, List.of(ints), List.of(ORDERS.get(1)), rows, -1, "int");
+            sameSort(pair, List.of(bytes, doubles), List.of(ORDERS.get(2), ORDERS.get(0)), rows, 1000,
+                    "byte, double (top 1000)");
+        }
+    }
+
+    /** No key at all: the input order, under several limits. */
+    static void noKeys(DevicePair pair) {
+        for (int limit : new int[] {-1, 0, 5, 400}) {
+            sameSort(pair, List.of(), List.of(), 300, limit, "no keys");
+        }
+    }
+
+    /** A 300-byte string key: on a {@link CudaDevice} it sorts on the host, counted once, with the same answer. */
+    static void longStringKey(DevicePair pair) {
+        try (VarCharVector key = new VarCharVector("long", pair.allocator())) {
+            key.allocateNew();
+            key.setSafe(0, "b".repeat(300).getBytes(StandardCharsets.UTF_8));
+            key.setSafe(1, "a".getBytes(StandardCharsets.UTF_8));
+            key.setValueCount(2);
+            long before = pair.hostCalls(Primitive.SORT_INDICES);
+            sameSort(pair, List.of(key), List.of(ORDERS.get(0)), 2, -1, "a 300-byte string key");
+            if (pair.device() instanceof CudaDevice) {
+                assertEquals(before + 1, pair.hostCalls(Primitive.SORT_INDICES),
+                        "the long string key ran on the host once");
+            }
+        }
+    }
+
+    private static void sameSort(DevicePair pair, List<FieldVector> keys, List<SortKey> orders, int rows, int limit,
+            String what) {
+        BufferAllocator allocator = pair.allocator();
+        try (IntVector expected = pair.host().sortIndices(keys, orders, rows, limit, allocator);
+                IntVector actual = pair.device().sortIndices(keys, orders, rows, limit, allocator)) {
+            assertSameVector(expected, actual, "sortIndices by " + what + ", " + rows + " rows, limit " + limit
+                    + ", seed " + pair.seed());
+        }
+    }
+
+    private static int longestString(VarCharVector strings, int rows) {
+        int longest = 0;
+        for (int row = 0; row < rows; row++) {
+            if (!strings.isNull(row)) {
+                longest = Math.max(longest, strings.getValueLength(row));
+            }
+        }
+        return longest;
+    }
+
+    /**
+     * {@code columns} plus a string column of short strings over a small alphabet (zero bytes, high bytes,
+     * shared prefixes, strings that are prefixes of others) repeated as {@code shape} says; closes
+     * {@code columns} when it fails.
+     */
+    private static List<FieldVector> withShortStrings(List<FieldVector> columns, RandomVectors random, int rows,
+            RowShape shape, BufferAllocator allocator) {
+        Random draw = random.random();
+        byte[] alphabet = {0, 'a', 'b', (byte) 0x7f, (byte) 0x80, (byte) 0xc3, (byte) 0xff};
+        byte[][] pool = new byte[40][];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = new byte[draw.nextInt(13)];
+            for (int j = 0; j < pool[i].length; j++) {
+                pool[i][j] = alphabet[draw.nextInt(alphabet.length)];
+            }
+        }
+        VarCharVector strings = new VarCharVector("short_strings", allocator);
+        try {
+            strings.allocateNew();
+            for (int row = 0; row < rows; row++) {
+                int pick = switch (shape) {
+                    case DISTINCT -> draw.nextInt(pool.length);
+                    case FEW_KEYS -> draw.nextInt(3);
+                    case HOT_KEY -> draw.nextInt(10) == 0 ? draw.nextInt(pool.length) : 7;
+                };
+                if (draw.nextInt(8) == 0) {
+                    strings.setNull(row);
+                } else {
+                    strings.setSafe(row, pool[pick]);
+                }
+            }
+            strings.setValueCount(rows);
+        } catch (RuntimeException e) {
+            strings.close();
+            columns.forEach(FieldVector::close);
+            throw e;
+        }
+        List<FieldVector> all = new ArrayList<>(columns);
+        all.add(strings);
+        return all;
+    }
+}
