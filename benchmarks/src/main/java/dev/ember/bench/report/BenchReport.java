@@ -84,6 +84,14 @@ public record BenchReport(
   }
 
   /**
+   * How many queries had primitive calls that a GPU device ran on the host instead of as kernels (see
+   * {@link QueryResult#hostPrimitiveCalls()}); 0 on the host device, which counts none.
+   */
+  public long queriesWithHostPrimitiveCalls() {
+    return queries.stream().filter(query -> !query.hostPrimitiveCalls().isEmpty()).count();
+  }
+
+  /**
    * Ember's operator nodes over all operator nodes of the queries' Ember plans together (see
    * {@link dev.ember.bench.plan.NodeShare}); NaN when no plan was read.
    */

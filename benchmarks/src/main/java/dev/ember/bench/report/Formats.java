@@ -3,7 +3,9 @@ package dev.ember.bench.report;
 import dev.ember.bench.plan.PlanSummary;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Number and text formats shared by the report writers. Stateless. */
 final class Formats {
@@ -47,6 +49,29 @@ final class Formats {
             + "overhead and run-to-run noise (the two applications run one after the other, so a busy "
             + "machine skews them).",
         report.queriesWithoutEmberNodes(), report.queries().size());
+  }
+
+  /** Each Ember node class with its host primitive calls, {@code EmberHashAggregateExec 12, ...}, or {@code none}. */
+  static String hostPrimitiveCalls(Map<String, Long> callsByNode) {
+    if (callsByNode.isEmpty()) {
+      return "none";
+    }
+    return callsByNode.entrySet().stream()
+        .map(entry -> entry.getKey() + " " + entry.getValue())
+        .collect(Collectors.joining(", "));
+  }
+
+  /** What the host primitive calls column counts, and that only a GPU device counts them. */
+  static String hostPrimitivesNote(BenchReport report) {
+    return String.format(
+        Locale.ROOT,
+        "Host primitive calls: per Ember node class, the primitive calls that a GPU device (CUDA or the "
+            + "emulator) ran on the host instead of as a kernel, in the last timed run (the plugin's "
+            + "numHostPrimitiveCalls metric, which counts calls; explain output names the primitives and why); "
+            + "none means every primitive ran as a kernel. Meaningful on GPU devices only: on the host device "
+            + "(see \"Ember device used\") every primitive runs on the host by design and none is counted. "
+            + "%d of %d queries had host primitive calls.",
+        report.queriesWithHostPrimitiveCalls(), report.queries().size());
   }
 
   /** The count of fallbacks and their distinct node names. */

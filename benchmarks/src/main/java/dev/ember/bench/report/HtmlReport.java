@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * Writes {@code report.html}: one self-contained page (no scripts, no external files) with a bar
  * chart of the speedup per query drawn as inline SVG around a line at 1.00x (green bars: Ember
- * faster; red bars: Ember slower; grey: a run failed), and the same table as the Markdown report.
+ * faster; red bars: Ember slower; grey: a run failed), and a table of each query's times, answers, Ember
+ * nodes, fallbacks, transitions and host primitive calls.
  */
 public final class HtmlReport {
   private static final int BAR_WIDTH = 28;
@@ -45,6 +46,7 @@ public final class HtmlReport {
     if (report.queriesWithoutEmberNodes() > 0) {
       out.append("<p>").append(escape(Formats.noEmberNote(report))).append("</p>\n");
     }
+    out.append("<p>").append(escape(Formats.hostPrimitivesNote(report))).append("</p>\n");
     appendChart(out, report.queries());
     appendTable(out, report.queries());
     out.append("</body></html>\n");
@@ -109,7 +111,7 @@ public final class HtmlReport {
   private static void appendTable(StringBuilder out, List<QueryResult> queries) {
     out.append("<table>\n<tr><th>query</th><th>Spark ms</th><th>Ember ms</th><th>speedup</th>"
         + "<th>answers match</th><th>vs tpch answer (off/on)</th><th>Ember nodes</th><th>fallbacks</th>"
-        + "<th>R2C</th><th>C2R</th><th>detail</th></tr>\n");
+        + "<th>R2C</th><th>C2R</th><th>host primitive calls</th><th>detail</th></tr>\n");
     for (QueryResult query : queries) {
       out.append("<tr><td>").append(query.name())
           .append("</td><td class=\"num\">").append(Formats.millis(query.sparkMillis()))
@@ -123,6 +125,7 @@ public final class HtmlReport {
           .append("</td><td>").append(escape(Formats.fallbackNodes(query.fallbacks())))
           .append("</td><td class=\"num\">").append(query.rowToColumnar())
           .append("</td><td class=\"num\">").append(query.columnarToRow())
+          .append("</td><td>").append(escape(Formats.hostPrimitiveCalls(query.hostPrimitiveCalls())))
           .append("</td><td>").append(escape(query.answerDetail()))
           .append("</td></tr>\n");
     }

@@ -16,11 +16,13 @@ import java.util.Optional;
 /**
  * Writes {@code report.json}: an object with {@code queries} (one entry per query: {@code name},
  * {@code spark_ms}, {@code ember_ms}, {@code speedup}, {@code answers_match}, {@code ember_nodes},
- * {@code fallbacks}, {@code ember_node_share} and more), {@code geomean_speedup}, {@code ember_node_share},
- * {@code spark_node_reasons}, {@code missing_queries}, {@code device}, {@code scale},
+ * {@code fallbacks}, {@code ember_node_share}, {@code host_primitives} and more), {@code geomean_speedup},
+ * {@code ember_node_share}, {@code spark_node_reasons}, {@code missing_queries}, {@code device}, {@code scale},
  * {@code spark_version} and {@code machine}. {@code device} is the device asked for
  * ({@code --device}); {@code device_used} is what an executor of the Ember application chose. A number that does not exist (a failed run's time) is
- * {@code null}.
+ * {@code null}. A query's {@code host_primitives} maps each Ember node class to the primitive calls a GPU
+ * device ran on the host instead of as kernels (only classes with calls: {@code {}} means every primitive
+ * ran as a kernel, and always on the host device, which counts none).
  */
 public final class JsonReport {
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -55,6 +57,8 @@ public final class JsonReport {
       entry.put("ember_operator_nodes", query.nodeShare().emberNodes());
       ObjectNode operators = entry.putObject("ember_operator_ms");
       query.emberOperatorMillis().forEach((node, millis) -> operators.put(node, Math.round(millis * 1000) / 1000.0));
+      ObjectNode hostPrimitives = entry.putObject("host_primitives");
+      query.hostPrimitiveCalls().forEach(hostPrimitives::put);
       putCheck(entry, "spark_matches_expected", query.sparkMatchesExpected());
       putCheck(entry, "ember_matches_expected", query.emberMatchesExpected());
       ArrayNode sparkIterations = entry.putArray("spark_iterations_ms");

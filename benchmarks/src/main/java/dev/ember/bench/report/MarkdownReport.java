@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Writes {@code report.md}: the run's settings, one table row per query (times, speedup, answers,
- * Ember nodes, fallbacks, transitions) and, below, every distinct fallback reason.
+ * Ember nodes, fallbacks, transitions, shuffle bytes, operator times, host primitive calls) and, below,
+ * every distinct fallback reason.
  */
 public final class MarkdownReport {
   private MarkdownReport() {}
@@ -39,6 +40,7 @@ public final class MarkdownReport {
     out.append("**Ember node share: ").append(Formats.share(report.emberNodeShare()))
         .append("** (Ember operator nodes over all operator nodes of the Ember plans, scans and exchanges"
             + " included, transitions and adaptive wrappers not counted).\n\n");
+    out.append(Formats.hostPrimitivesNote(report)).append("\n\n");
     if (!report.missingQueries().isEmpty()) {
       out.append("Not run, because their texts are not written yet (").append(report.missingQueries().size())
           .append("): ").append(String.join(", ", report.missingQueries())).append(".\n\n");
@@ -47,8 +49,9 @@ public final class MarkdownReport {
       out.append(Formats.noEmberNote(report)).append("\n\n");
     }
     out.append("| query | Spark ms | Ember ms | speedup | answers match | vs tpch answer (off/on) "
-        + "| Ember nodes | fallbacks | node share | R2C | C2R | shuffle KB (off/on) | top Ember op time |\n");
-    out.append("|---|---:|---:|---:|---|---|---|---|---:|---:|---:|---:|---|\n");
+        + "| Ember nodes | fallbacks | node share | R2C | C2R | shuffle KB (off/on) | top Ember op time "
+        + "| host primitive calls |\n");
+    out.append("|---|---:|---:|---:|---|---|---|---|---:|---:|---:|---:|---|---|\n");
     for (QueryResult query : report.queries()) {
       out.append("| ").append(query.name())
           .append(" | ").append(Formats.millis(query.sparkMillis()))
@@ -64,7 +67,8 @@ public final class MarkdownReport {
           .append(" | ").append(query.rowToColumnar())
           .append(" | ").append(query.columnarToRow())
           .append(" | ").append(query.sparkShuffleBytes() / 1024).append('/').append(query.emberShuffleBytes() / 1024)
-          .append(" | ").append(topOperators(query.emberOperatorMillis())).append(" |\n");
+          .append(" | ").append(topOperators(query.emberOperatorMillis()))
+          .append(" | ").append(Formats.hostPrimitiveCalls(query.hostPrimitiveCalls())).append(" |\n");
     }
     appendProblems(out, report.queries());
     appendFailedInBoth(out, report.queries());

@@ -32,6 +32,9 @@ import java.util.Optional;
  * @param emberShuffleBytes the same with Ember on (Spark's and Ember's exchanges)
  * @param emberOperatorMillis with Ember on, each Ember node class's operator time in the last timed run
  * @param nodeShare with Ember on, the plan's operator nodes: Ember's, all, and those left to Spark
+ * @param hostPrimitiveCalls with Ember on, each Ember node class's primitive calls that a GPU device ran on
+ *     the host in the last timed run (only classes with calls; empty when every primitive ran as a kernel,
+ *     and always on the host device); see {@link dev.ember.bench.plan.PlanMetrics#hostPrimitiveCalls()}
  */
 public record QueryResult(
     String name,
@@ -52,7 +55,8 @@ public record QueryResult(
     long sparkShuffleBytes,
     long emberShuffleBytes,
     Map<String, Double> emberOperatorMillis,
-    NodeShare nodeShare) {
+    NodeShare nodeShare,
+    Map<String, Long> hostPrimitiveCalls) {
 
   /** A result without node counts. */
   public QueryResult(String name, double sparkMillis, double emberMillis, boolean answersMatch, String answerDetail,
@@ -62,7 +66,7 @@ public record QueryResult(
       long sparkShuffleBytes, long emberShuffleBytes, Map<String, Double> emberOperatorMillis) {
     this(name, sparkMillis, emberMillis, answersMatch, answerDetail, emberNodes, fallbacks, rowToColumnar,
         columnarToRow, sparkMatchesExpected, emberMatchesExpected, sparkError, emberError, sparkIterationMillis,
-        emberIterationMillis, sparkShuffleBytes, emberShuffleBytes, emberOperatorMillis, NodeShare.none());
+        emberIterationMillis, sparkShuffleBytes, emberShuffleBytes, emberOperatorMillis, NodeShare.none(), Map.of());
   }
 
   /** A result without shuffle bytes or operator times (a run that could not read them). */
@@ -72,7 +76,7 @@ public record QueryResult(
       Optional<String> emberError, List<Double> sparkIterationMillis, List<Double> emberIterationMillis) {
     this(name, sparkMillis, emberMillis, answersMatch, answerDetail, emberNodes, fallbacks, rowToColumnar,
         columnarToRow, sparkMatchesExpected, emberMatchesExpected, sparkError, emberError, sparkIterationMillis,
-        emberIterationMillis, 0, 0, Map.of(), NodeShare.none());
+        emberIterationMillis, 0, 0, Map.of(), NodeShare.none(), Map.of());
   }
 
   public QueryResult {
@@ -89,6 +93,8 @@ public record QueryResult(
     emberOperatorMillis = java.util.Collections.unmodifiableMap(
         new java.util.LinkedHashMap<>(requireNonNull(emberOperatorMillis, "emberOperatorMillis is null")));
     requireNonNull(nodeShare, "nodeShare is null");
+    hostPrimitiveCalls = java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(requireNonNull(hostPrimitiveCalls, "hostPrimitiveCalls is null")));
   }
 
   /** Whether both runs failed with the same error, which counts as matching answers. */

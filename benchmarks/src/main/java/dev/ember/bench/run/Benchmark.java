@@ -132,7 +132,7 @@ public final class Benchmark {
           "fails the same way in both modes: " + spark.error().get(), ember.plan().distinctEmberNodes(),
           ember.plan().distinctFallbacks(), ember.plan().rowToColumnar(), ember.plan().columnarToRow(),
           Optional.empty(), Optional.empty(), spark.error(), ember.error(), spark.iterationMillis(),
-          ember.iterationMillis(), 0, 0, Map.of(), ember.plan().nodeShare());
+          ember.iterationMillis(), 0, 0, Map.of(), ember.plan().nodeShare(), Map.of());
     }
     spark.error().ifPresent(error -> problems.add("Ember off failed: " + error));
     ember.error().ifPresent(error -> problems.add("Ember on failed: " + error));
@@ -167,7 +167,7 @@ public final class Benchmark {
         ember.plan().columnarToRow(), sparkExpected, emberExpected, spark.error(), ember.error(),
         spark.iterationMillis(), ember.iterationMillis(), spark.plan().metrics().shuffleBytes(),
         ember.plan().metrics().shuffleBytes(), millis(ember.plan().metrics().operatorNanos()),
-        ember.plan().nodeShare());
+        ember.plan().nodeShare(), ember.plan().metrics().hostPrimitiveCalls());
   }
 
   private static Map<String, Double> millis(Map<String, Long> nanos) {

@@ -2,14 +2,18 @@ package dev.ember.bench.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ember.bench.plan.NodeShare;
+import dev.ember.bench.plan.PlanMetrics;
 import dev.ember.bench.plan.PlanSummary;
 import dev.ember.bench.query.ExpectedAnswer;
 import dev.ember.bench.query.TpchQueries;
 import dev.ember.bench.report.QueryResult;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -19,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class TestQueryResultAssembly {
   private static final String SCHEMA = "struct<o_orderpriority:string,order_count:bigint>";
   private static final PlanSummary PLAN =
-      new PlanSummary(List.of("EmberFilterExec", "EmberFilterExec"), List.of(), 0, 1);
+      new PlanSummary(List.of("EmberFilterExec", "EmberFilterExec"), List.of(), 0, 1,
+          new PlanMetrics(0, Map.of(), Map.of("EmberFilterExec", 4L)), NodeShare.none());
 
   private static QueryRun run(RunMode mode, List<Row> rows, double millis) {
     return new QueryRun("q4", mode, List.of(millis), rows, SCHEMA, PLAN, Optional.empty());
@@ -40,6 +45,13 @@ class TestQueryResultAssembly {
     assertEquals(3.0, result.speedup(), 1e-12);
     assertEquals(List.of("EmberFilterExec"), result.emberNodes());
     assertEquals(Optional.empty(), result.sparkMatchesExpected());
+    assertEquals(Map.of("EmberFilterExec", 4L), result.hostPrimitiveCalls(), "the Ember run's host calls");
+  }
+
+  @Test
+  void hostPrimitiveCallsHoldOnlyNodeClassesWithCalls() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new PlanMetrics(0, Map.of(), Map.of("EmberFilterExec", 0L)));
   }
 
   @Test

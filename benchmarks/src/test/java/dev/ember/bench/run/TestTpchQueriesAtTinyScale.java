@@ -112,6 +112,13 @@ class TestTpchQueriesAtTinyScale {
       assertTrue(first.has(field), "a query entry in report.json lacks " + field);
     }
     assertTrue(first.get("spark_ms").asDouble() > 0, "q1 has no Spark time");
+    for (JsonNode query : json.get("queries")) {
+      // the host device runs every primitive on the host by design and counts none
+      assertTrue(query.get("host_primitives").isObject(), query.get("name") + " lacks a host_primitives object");
+      assertEquals(0, query.get("host_primitives").size(), query.get("name") + " on the host device");
+    }
+    assertTrue(Files.readString(output.resolve("report.md")).contains("| host primitive calls |"),
+        "report.md lacks the host primitive calls column");
     assertTrue(Files.readString(output.resolve("report.html")).contains("<svg"), "report.html has no chart");
     assertTrue(Files.readString(output.resolve("report.md")).contains("| q22 |"), "report.md lacks q22");
     try (var files = Files.list(output.resolve("eventlogs"))) {
