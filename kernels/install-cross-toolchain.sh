@@ -16,9 +16,14 @@ sudo_if_needed() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 packages=(gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
 export DEBIAN_FRONTEND=noninteractive
+# A fresh machine's package lists may be stale or missing: install, and on failure update and try again.
+install_packages() {
+  sudo_if_needed apt-get install -y -q --no-install-recommends "${packages[@]}" \
+    || { sudo_if_needed apt-get update -q && sudo_if_needed apt-get install -y -q --no-install-recommends "${packages[@]}"; }
+}
 if [[ "${1:-}" == "--jdk" ]]; then
   target="${2:?--jdk needs a directory to unpack the arm64 JDK into}"
-  sudo_if_needed apt-get install -y -q --no-install-recommends "${packages[@]}"
+  install_packages
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     sudo_if_needed dpkg --add-architecture arm64
   fi
@@ -30,6 +35,5 @@ if [[ "${1:-}" == "--jdk" ]]; then
   done
   echo "arm64 JDK unpacked: $target/root/usr/lib/jvm/java-17-openjdk-arm64"
 else
-  sudo_if_needed apt-get install -y -q --no-install-recommends "${packages[@]}" \
-    || { sudo_if_needed apt-get update -q && sudo_if_needed apt-get install -y -q --no-install-recommends "${packages[@]}"; }
+  install_packages
 fi
