@@ -44,8 +44,12 @@ maven=(mvn -B -ntp -o -pl kernels,plugin)
 
 # 1. The native build: the aarch64 JCuda driver binding lands in kernels/target/classes/lib, where
 #    JCuda's loader looks for it on linux-aarch64.
+#    The same reactor run writes the plugin's compile classpath for the aarch64 JVM (the kernels module is on it
+#    as kernels/target/classes; a separate -pl plugin run would look for an installed ember-kernels jar).
 say "building kernels and plugin (the aarch64 binding is built when aarch64-linux-gnu-gcc exists)"
-(cd "$root" && "${maven[@]}" -q test-compile)
+classpath_file="$kernels/target/aarch64-plugin-classpath.txt"
+(cd "$root" && "${maven[@]}" -q test-compile dependency:build-classpath -Dmdep.includeScope=compile \
+    -Dmdep.outputFile="$classpath_file" -Dmdep.excludeArtifactIds=ember-kernels,jcuda-natives)
 [[ -f "$kernels/target/classes/lib/libJCudaDriver-12.0.0-linux-aarch64.so" ]] \
   || { say "the aarch64 JCuda driver binding was not built"; exit 1; }
 
@@ -57,9 +61,7 @@ mkdir -p "$kernels/target/classes/dev/ember/kernels/emulator/linux-aarch64"
 cp "$kernels/target/aarch64/aarch64/lib/libcuda.so.1" "$kernels/target/classes/dev/ember/kernels/emulator/linux-aarch64/"
 
 qemu_java="$kernels/qemu-aarch64/bin/java"
-(cd "$root" && mvn -B -ntp -o -q -pl plugin dependency:build-classpath -Dmdep.includeScope=compile \
-    -Dmdep.outputFile="$kernels/target/aarch64/plugin-classpath.txt" -Dmdep.excludeArtifactIds=ember-kernels,jcuda-natives)
-classpath="$root/plugin/target/classes:$kernels/target/classes:$(cat "$kernels/target/aarch64/plugin-classpath.txt")"
+classpath="$root/plugin/target/classes:$kernels/target/classes:$(cat "$classpath_file")"
 
 # 3. ember doctor on the aarch64 JVM: the conformance suite through Ember's binding.
 say "ember doctor --device emulator on the aarch64 JVM"
