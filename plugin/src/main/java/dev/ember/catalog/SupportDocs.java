@@ -77,6 +77,8 @@ public final class SupportDocs {
             out.append(i == 0 ? "\n" : ",\n");
             out.append("    {\"name\": ").append(json(rule.name()))
                     .append(", \"planNodeName\": ").append(json(rule.planNodeName()))
+                    .append(", \"carries\": [").append(String.join(", ", rule.carriedNodes().stream()
+                            .map(SupportDocs::json).toList())).append(']')
                     .append(", \"sparkClass\": ").append(json(rule.sparkClass().getName()))
                     .append(", \"emberNode\": ").append(json(rule.emberNode()))
                     .append(", \"enableKey\": ").append(json(rule.enableKey()))

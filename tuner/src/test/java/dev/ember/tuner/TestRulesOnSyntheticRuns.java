@@ -3,12 +3,14 @@ package dev.ember.tuner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ember.tuner.qualification.NodeStatus;
 import dev.ember.tuner.rules.Confidence;
 import dev.ember.tuner.rules.Recommendation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -109,12 +111,48 @@ class TestRulesOnSyntheticRuns {
   }
 
   @Test
+  void nodesTheCatalogCarriesAndTableNamedScansCountAsEmbers() throws IOException {
+    // a broadcast hash join (its exchange carried) over a Parquet table's scan, whose event-log name goes on
+    // with the table's name; an aggregate over adaptive execution's shuffle read of an exchange (carried); an
+    // ORC scan below the broadcast stays Spark's, so the exchange above it would cross back to Ember
+    String orc = SyntheticEventLog.planNode("Scan orc", "FileScan orc [k#1]", "", "number of output rows", 31);
+    String broadcast = SyntheticEventLog.planNode("BroadcastQueryStage", "BroadcastQueryStage 1",
+        SyntheticEventLog.planNode("BroadcastExchange", "BroadcastExchange HashedRelationBroadcastMode(List(input[0, bigint, false]),false)",
+            orc, "data size", 32));
+    String parquet = SyntheticEventLog.planNode("Scan parquet spark_catalog.default.facts",
+        "FileScan parquet spark_catalog.default.facts[k#2]", "", "number of output rows", 33);
+    String join = SyntheticEventLog.planNode("BroadcastHashJoin", "BroadcastHashJoin [k#2], [k#1], Inner, BuildRight",
+        parquet + "," + broadcast, "number of output rows", 34);
+    String exchange = SyntheticEventLog.planNode("Exchange", "Exchange hashpartitioning(k#2, 4), ENSURE_REQUIREMENTS",
+        join, "shuffle records written", 35);
+    String read = SyntheticEventLog.planNode("AQEShuffleRead", "AQEShuffleRead coalesced",
+        SyntheticEventLog.planNode("ShuffleQueryStage", "ShuffleQueryStage 0", exchange), "number of partitions", 36);
+    String plan = SyntheticEventLog.planNode("HashAggregate", "HashAggregate(keys=[k#2], functions=[count(1)])",
+        read, "number of output rows", 37);
+    ApplicationReport report = analyse("carried", Map.of(), 4, log -> {
+      log.sqlStart(0, "join and group", plan, 50).jobStart(0, 0, 0, 60);
+      stage(log, 0, 4, SyntheticEventLog.Task.simple(100));
+      log.stageCompleted(0, 4, 100, 50_000, 31, 1000, 33, 5000).jobEnd(0, 60_000).sqlEnd(0, 60_001);
+    });
+    Map<String, NodeStatus> status = new HashMap<>();
+    report.qualification().executions().get(0).nodes().forEach(node -> status.put(node.nodeName(), node.status()));
+    assertEquals(NodeStatus.SUPPORTED, status.get("Scan parquet spark_catalog.default.facts"), status.toString());
+    assertEquals(NodeStatus.SUPPORTED, status.get("BroadcastExchange"), status.toString());
+    assertEquals(NodeStatus.SUPPORTED, status.get("AQEShuffleRead"), status.toString());
+    assertEquals(NodeStatus.SUPPORTED, status.get("Exchange"), status.toString());
+    assertEquals(NodeStatus.UNSUPPORTED, status.get("Scan orc"), status.toString());
+    // the one crossing: the ORC scan's 1000 rows into the broadcast exchange
+    assertEquals(1, report.qualification().executions().get(0).transitions());
+  }
+
+  @Test
   void aQualifyingCpuRunIsToldToUseEmber() throws IOException {
-    // Filter and Project with catalogued expressions over a scan: 2 of 5 cost-weight units supported.
+    // Filter and Project with catalogued expressions over an ORC scan (Ember reads Parquet only): 2 of 5
+    // cost-weight units supported.
     ApplicationReport report = analyse("qualifies", Map.of(), 4, log -> {
       String plan = SyntheticEventLog.planNode("Project", "Project [x#1, (x#1 + 1) AS y#2]",
           SyntheticEventLog.planNode("Filter", "Filter (isnotnull(x#1) AND (x#1 > 1))",
-              SyntheticEventLog.planNode("Scan parquet", "FileScan parquet [x#1]", "", "number of output rows", 21),
+              SyntheticEventLog.planNode("Scan orc", "FileScan orc [x#1]", "", "number of output rows", 21),
               "number of output rows", 22));
       log.sqlStart(0, "select", plan, 50).jobStart(0, 0, 0, 60);
       stage(log, 0, 8, new SyntheticEventLog.Task(1000, 0, 0, 0, 0, 16L << 20, 64L << 20));

@@ -28,6 +28,12 @@ public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec>
                 + " shared by its tasks");
     }
 
+    /** The broadcast exchange below the join becomes {@code EmberBroadcastExchangeExec} with it. */
+    @Override
+    public List<String> carriedNodes() {
+        return List.of("BroadcastExchange");
+    }
+
     @Override
     public List<Primitive> primitives() {
         return List.of(Primitive.BUILD_JOIN_TABLE, Primitive.PROBE_JOIN_TABLE, Primitive.GATHER,

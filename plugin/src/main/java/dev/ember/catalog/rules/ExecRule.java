@@ -41,10 +41,24 @@ public abstract class ExecRule<T extends SparkPlan> {
         return sparkClass;
     }
 
-    /** The node's name in Spark's UI and event logs ({@code Filter}). */
-    public final String planNodeName() {
+    /**
+     * The node's name in Spark's UI and event logs ({@code Filter}): the class name without {@code Exec},
+     * unless Spark names the node otherwise ({@code Exchange}; {@code Scan parquet}, which the log follows with
+     * the table's name). The tuner matches event-log plans by it.
+     */
+    public String planNodeName() {
         String simple = sparkClass.getSimpleName();
         return simple.endsWith("Exec") ? simple.substring(0, simple.length() - 4) : simple;
+    }
+
+    /**
+     * The event-log names of the Spark nodes next to this one that run on Ember's batches when this node does,
+     * though no rule of their own replaces them: a broadcast join's exchange below it, which becomes Ember's, and
+     * adaptive execution's shuffle read above an exchange, which stays Spark's node and hands Ember's batches on
+     * columnar. The tuner counts such a node as Ember's where the node it sits next to is.
+     */
+    public List<String> carriedNodes() {
+        return List.of();
     }
 
     /** The Ember node that replaces it ({@code EmberFilterExec}). */

@@ -27,6 +27,12 @@ public final class FileSourceScanRule extends ExecRule<FileSourceScanExec> {
                 + " columns, and scans Spark reads row by row stay in Spark");
     }
 
+    /** Spark names a Parquet scan {@code Scan parquet}, followed by the table's name where it has one. */
+    @Override
+    public String planNodeName() {
+        return "Scan parquet";
+    }
+
     @Override
     protected SupportLevel supportOf(FileSourceScanExec plan, PlanContext context) {
         if (plan.relation().fileFormat().getClass() != ParquetFileFormat.class) {

@@ -29,6 +29,18 @@ public final class ShuffleExchangeRule extends ExecRule<ShuffleExchangeExec> {
                 + " Spark");
     }
 
+    /** Spark's {@code ShuffleExchangeExec} calls itself {@code Exchange}. */
+    @Override
+    public String planNodeName() {
+        return "Exchange";
+    }
+
+    /** Adaptive execution's shuffle read above the exchange reads Ember's blocks columnar. */
+    @Override
+    public List<String> carriedNodes() {
+        return List.of("AQEShuffleRead");
+    }
+
     @Override
     public List<Primitive> primitives() {
         return List.of(Primitive.HASH_PARTITION, Primitive.SPLIT_BY_PARTITION, Primitive.CONCATENATE);

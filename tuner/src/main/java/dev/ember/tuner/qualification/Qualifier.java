@@ -93,8 +93,11 @@ public final class Qualifier {
     double transitionTime = 0;
     Map<String, UnsupportedOperator> unsupported = new LinkedHashMap<>();
     for (PlanNode node : execution.plan().flatten()) {
-      NodeAssessment verdict = assess(node, time.getOrDefault(node, 0.0), emberRun);
-      verdicts.put(node, verdict);
+      verdicts.put(node, assess(node, time.getOrDefault(node, 0.0), emberRun));
+    }
+    carry(execution.plan(), null, verdicts, emberRun);
+    for (PlanNode node : execution.plan().flatten()) {
+      NodeAssessment verdict = verdicts.get(node);
       nodes.add(verdict);
       taskTime += verdict.taskTimeMs();
       switch (verdict.status()) {
@@ -172,16 +175,68 @@ public final class Qualifier {
   }
 
   /**
+   * Moves to Ember's side the Spark nodes that run on Ember's batches without a rule of their own (the catalog's
+   * {@code carries}: a broadcast join's exchange, adaptive execution's shuffle read above an exchange) where the
+   * real operator next to them (above or below, wrappers skipped) is on Ember's side and carries them.
+   */
+  private void carry(PlanNode node, PlanNode operatorAbove, Map<PlanNode, NodeAssessment> verdicts, boolean emberRun) {
+    NodeAssessment verdict = verdicts.get(node);
+    PlanNode above = operatorAbove;
+    if (isRealOperator(verdict)) {
+      if (!onEmber(verdict) && !node.isEmberNode()) {
+        boolean carried = operatorAbove != null && carries(operatorAbove, verdicts, verdict.nodeName());
+        for (PlanNode below : operatorsBelow(node, verdicts)) {
+          carried |= carries(below, verdicts, verdict.nodeName());
+        }
+        if (carried) {
+          verdicts.put(node, new NodeAssessment(verdict.nodeName(), verdict.category(),
+              emberRun ? NodeStatus.ON_EMBER : NodeStatus.SUPPORTED, List.of(), verdict.taskTimeMs()));
+        }
+      }
+      above = node;
+    }
+    for (PlanNode child : node.children()) {
+      carry(child, above, verdicts, emberRun);
+    }
+  }
+
+  /** Whether {@code neighbour} is on Ember's side and its exec carries a node named {@code carriedName}. */
+  private boolean carries(PlanNode neighbour, Map<PlanNode, NodeAssessment> verdicts, String carriedName) {
+    if (!onEmber(verdicts.get(neighbour))) {
+      return false;
+    }
+    Optional<SupportCatalog.Exec> exec = neighbour.isEmberNode()
+        ? catalog.execOfEmberNode(neighbour.nodeName()) : catalog.exec(neighbour.nodeName().trim());
+    return exec.isPresent() && exec.get().carries().contains(carriedName);
+  }
+
+  /** The nearest real operators below a node, looking through wrappers (query stages, code generation). */
+  private static List<PlanNode> operatorsBelow(PlanNode node, Map<PlanNode, NodeAssessment> verdicts) {
+    List<PlanNode> below = new ArrayList<>();
+    for (PlanNode child : node.children()) {
+      if (isRealOperator(verdicts.get(child))) {
+        below.add(child);
+      } else if (verdicts.get(child).status() == NodeStatus.NOT_AN_OPERATOR) {
+        below.addAll(operatorsBelow(child, verdicts));
+      }
+    }
+    return below;
+  }
+
+  private static boolean isRealOperator(NodeAssessment verdict) {
+    return verdict.status() == NodeStatus.SUPPORTED || verdict.status() == NodeStatus.UNSUPPORTED
+        || verdict.status() == NodeStatus.ON_EMBER;
+  }
+
+  /**
    * Records each parent-child edge between real operators whose sides differ (Ember versus Spark),
    * with the rows crossing it (the child's "number of output rows", 0 when unknown).
    */
   private void countCrossings(SqlExecutionModel execution, PlanNode node, PlanNode operatorAbove,
       Map<PlanNode, NodeAssessment> verdicts, List<long[]> crossings) {
     NodeAssessment verdict = verdicts.get(node);
-    boolean real = verdict.status() == NodeStatus.SUPPORTED || verdict.status() == NodeStatus.UNSUPPORTED
-        || verdict.status() == NodeStatus.ON_EMBER;
     PlanNode above = operatorAbove;
-    if (real) {
+    if (isRealOperator(verdict)) {
       if (operatorAbove != null && onEmber(verdicts.get(operatorAbove)) != onEmber(verdict)) {
         Long rows = execution.metricValue(node, "number of output rows");
         crossings.add(new long[] {rows == null ? 0 : rows});

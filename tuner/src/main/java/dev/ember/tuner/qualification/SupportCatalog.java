@@ -26,8 +26,17 @@ public final class SupportCatalog {
   /** Where the build puts the catalog inside the tuner's classpath. */
   public static final String RESOURCE = "/dev/ember/tuner/supported-ops.json";
 
-  /** A supported exec; {@code planNodeName} is how event logs name the Spark node. */
-  public record Exec(String name, String planNodeName, String emberNode, String enableKey, String notes) {}
+  /**
+   * A supported exec; {@code planNodeName} is how event logs name the Spark node ({@code Scan parquet}, which
+   * the log may follow with a table name), {@code carries} the event-log names of the Spark nodes next to it
+   * that run on Ember's batches when it does (a broadcast join's exchange, a shuffle read above an exchange).
+   */
+  public record Exec(String name, String planNodeName, List<String> carries, String emberNode, String enableKey,
+      String notes) {
+    public Exec {
+      carries = List.copyOf(carries);
+    }
+  }
 
   /** A supported expression; {@code name} is the Catalyst class's simple name. */
   public record Expression(String name, String enableKey, String types, String notes) {}
@@ -78,7 +87,11 @@ public final class SupportCatalog {
     for (JsonNode exec : root.path("execs")) {
       String planNodeName = exec.path("planNodeName").asText("");
       if (!planNodeName.isEmpty()) {
-        execs.put(planNodeName, new Exec(exec.path("name").asText(""), planNodeName,
+        List<String> carries = new ArrayList<>();
+        for (JsonNode carried : exec.path("carries")) {
+          carries.add(carried.asText());
+        }
+        execs.put(planNodeName, new Exec(exec.path("name").asText(""), planNodeName, carries,
             exec.path("emberNode").asText(""), exec.path("enableKey").asText(""), exec.path("notes").asText("")));
       }
     }
@@ -111,9 +124,33 @@ public final class SupportCatalog {
     return generatedBy;
   }
 
-  /** The exec entry for a plan node name as the event log shows it. */
+  /**
+   * The exec entry for a plan node name as the event log shows it: the entry of that name, or of the longest
+   * name that the node's name continues after a space ({@code Scan parquet spark_catalog.db.t}).
+   */
   public Optional<Exec> exec(String planNodeName) {
-    return Optional.ofNullable(execsByPlanNodeName.get(planNodeName));
+    Exec exact = execsByPlanNodeName.get(planNodeName);
+    if (exact != null) {
+      return Optional.of(exact);
+    }
+    Exec longest = null;
+    for (Exec exec : execsByPlanNodeName.values()) {
+      if (planNodeName.startsWith(exec.planNodeName() + " ")
+          && (longest == null || exec.planNodeName().length() > longest.planNodeName().length())) {
+        longest = exec;
+      }
+    }
+    return Optional.ofNullable(longest);
+  }
+
+  /** The exec whose Ember node has this event-log name ({@code EmberShuffleExchange}, with or without {@code Exec}). */
+  public Optional<Exec> execOfEmberNode(String emberNodeName) {
+    String name = stripExec(emberNodeName.trim());
+    return execsByPlanNodeName.values().stream().filter(exec -> stripExec(exec.emberNode()).equals(name)).findFirst();
+  }
+
+  private static String stripExec(String name) {
+    return name.endsWith("Exec") ? name.substring(0, name.length() - "Exec".length()) : name;
   }
 
   /** Plan-text function names whose Catalyst class is named differently. */
