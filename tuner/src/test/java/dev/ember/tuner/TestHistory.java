@@ -90,7 +90,7 @@ class TestHistory {
     assertEquals(3, history.comparisons().size(), "the workload runs three SQL executions");
     // the Ember run used the host device, so the predictions compared are those for the model's cpu device
     assertEquals("cpu", history.predictionDevice());
-    assertTrue(history.predictionBasis().startsWith("estimate: the factors for cpu"), history.predictionBasis());
+    assertTrue(history.predictionBasis().startsWith("calibrated on "), history.predictionBasis());
     double sparkTotal = 0;
     double emberTotal = 0;
     double predictedEmberTotal = 0;

@@ -46,7 +46,8 @@ class TestQualification {
         "almost all task time of this run is inside SQL executions and must be attributed to plan nodes");
     assertTrue(qualification.estimates().get("gb10").speedup() > 1);
     assertTrue(qualification.estimates().get("h200").speedup() >= qualification.estimates().get("l4").speedup());
-    assertEquals(1.0, qualification.estimates().get("cpu").speedup(), 0.02, "the CPU baseline only pays transitions");
+    assertTrue(qualification.estimates().get("cpu").calibrated(), "the host device's factors are measured");
+    assertTrue(qualification.estimates().get("cpu").speedup() > 1, "the calibrated host device is faster than Spark");
     assertTrue(qualification.assumptions().stream().anyMatch(a -> a.contains("best-effort")));
   }
 
@@ -88,6 +89,6 @@ class TestQualification {
     HardwareModel.Device gb10 = model.device("GB10").orElseThrow();
     assertEquals(273, gb10.memoryBandwidthGBps());
     assertTrue(gb10.unifiedMemory());
-    assertEquals(1.0, model.device("cpu").orElseThrow().factor(OperatorCategory.FILTER));
+    assertTrue(model.device("cpu").orElseThrow().calibrated());
   }
 }

@@ -113,14 +113,15 @@ class TestRulesOnSyntheticRuns {
   @Test
   void nodesTheCatalogCarriesAndTableNamedScansCountAsEmbers() throws IOException {
     // a broadcast hash join (its exchange carried) over a Parquet table's scan, whose event-log name goes on
-    // with the table's name; an aggregate over adaptive execution's shuffle read of an exchange (carried); an
+    // with the table's name and whose pushed filters (StringStartsWith, a data source filter) Spark's reader runs; an aggregate over adaptive execution's shuffle read of an exchange (carried); an
     // ORC scan below the broadcast stays Spark's, so the exchange above it would cross back to Ember
     String orc = SyntheticEventLog.planNode("Scan orc", "FileScan orc [k#1]", "", "number of output rows", 31);
     String broadcast = SyntheticEventLog.planNode("BroadcastQueryStage", "BroadcastQueryStage 1",
         SyntheticEventLog.planNode("BroadcastExchange", "BroadcastExchange HashedRelationBroadcastMode(List(input[0, bigint, false]),false)",
             orc, "data size", 32));
     String parquet = SyntheticEventLog.planNode("Scan parquet spark_catalog.default.facts",
-        "FileScan parquet spark_catalog.default.facts[k#2]", "", "number of output rows", 33);
+        "FileScan parquet spark_catalog.default.facts[k#2,s#3] PushedFilters: [IsNotNull(s), StringStartsWith(s,ab)]",
+        "", "number of output rows", 33);
     String join = SyntheticEventLog.planNode("BroadcastHashJoin", "BroadcastHashJoin [k#2], [k#1], Inner, BuildRight",
         parquet + "," + broadcast, "number of output rows", 34);
     String exchange = SyntheticEventLog.planNode("Exchange", "Exchange hashpartitioning(k#2, 4), ENSURE_REQUIREMENTS",

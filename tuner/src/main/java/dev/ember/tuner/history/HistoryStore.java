@@ -222,6 +222,9 @@ public final class HistoryStore {
     for (int[] pair : pairs) {
       RunRecord.ExecutionRecord cpu = spark.executions().get(pair[0]);
       RunRecord.ExecutionRecord gpu = ember.executions().get(pair[1]);
+      if (cpu.taskTimeMs() <= 0 && gpu.taskTimeMs() <= 0) {
+        continue; // no task ran on either side (a view's creation, a command): nothing to compare
+      }
       double predicted = cpu.predictedSpeedups().getOrDefault(device, 1.0);
       double actual = gpu.taskTimeMs() <= 0 ? 0 : (double) cpu.taskTimeMs() / gpu.taskTimeMs();
       result.add(new HistoryReport.ExecutionComparison(pair[0], cpu.description(), cpu.taskTimeMs(), gpu.taskTimeMs(),

@@ -156,7 +156,10 @@ public final class Qualifier {
           List.of("Ember " + catalog.emberVersion() + " has no operator for " + name), taskTime);
     }
     List<String> reasons = new ArrayList<>();
-    Set<String> expressions = ExpressionMatcher.expressionsOf(node.simpleString());
+    // A scan's plan text lists the filters pushed to the file reader (data source filters such as
+    // StringStartsWith) and the data filters the Filter above it evaluates; Spark's reader applies the former
+    // for Ember's scan too, so the scan's own expressions are not Ember's to support.
+    Set<String> expressions = category == OperatorCategory.SCAN ? Set.of() : ExpressionMatcher.expressionsOf(node.simpleString());
     for (String expression : expressions) {
       if (catalog.expression(expression).isEmpty()) {
         reasons.add("expression " + expression + " is not in Ember's catalog");
