@@ -24,13 +24,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkContext$;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.execution.ColumnarRule;
 import org.apache.spark.sql.execution.ColumnarToRowExec;
+import org.apache.spark.sql.execution.SQLExecution;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.UnionExec;
 import org.apache.spark.sql.internal.SQLConf;
 import org.slf4j.Logger;
+import scala.Option;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -90,24 +94,39 @@ public final class EmberOverrides extends ColumnarRule {
             PlanContext context = new PlanContext(conf, Planning.compiler(sqlConf));
             boolean execute = conf.get(EmberConf.MODE).equals("execute");
             List<ExplainLine> lines = new ArrayList<>();
+            List<EmberFallbacks.Fallback> fallbacks = new ArrayList<>();
             Map<SparkPlan, String> orderSensitive = FirstLastOrder.orderSensitiveInputs(plan);
-            SparkPlan result = convert(plan, context, orderSensitive, execute, 0, lines);
+            SparkPlan result = convert(plan, context, orderSensitive, execute, 0, lines, fallbacks);
             if (execute) {
                 // hash joins that replaced sort-merge joins drop an order Spark nodes above may rely on
                 result = RestoreOrdering.apply(result);
             }
             ExplainLog.log(conf.get(EmberConf.EXPLAIN), lines, execute);
+            if (execute && !fallbacks.isEmpty()) {
+                postToEventLog(fallbacks);
+            }
             return execute ? result : plan;
         }
 
+        /** The reasons into the event log (through the driver's listener bus), for the tuner. */
+        private static void postToEventLog(List<EmberFallbacks.Fallback> fallbacks) {
+            Option<SparkContext> active = SparkContext$.MODULE$.getActive();
+            if (active.isEmpty()) {
+                return; // planned where no SparkContext runs: no event log to write to
+            }
+            String executionId = active.get().getLocalProperty(SQLExecution.EXECUTION_ID_KEY());
+            active.get().listenerBus().post(new EmberFallbacks(executionId == null ? -1 : Long.parseLong(executionId),
+                    fallbacks));
+        }
+
         private SparkPlan convert(SparkPlan plan, PlanContext context, Map<SparkPlan, String> orderSensitive,
-                boolean execute, int depth, List<ExplainLine> lines) {
+                boolean execute, int depth, List<ExplainLine> lines, List<EmberFallbacks.Fallback> fallbacks) {
             int lineIndex = lines.size();
             lines.add(null);
             List<SparkPlan> children = new ArrayList<>();
             boolean childrenChanged = false;
             for (SparkPlan child : Seqs.toList(plan.children())) {
-                SparkPlan converted = convert(child, context, orderSensitive, execute, depth + 1, lines);
+                SparkPlan converted = convert(child, context, orderSensitive, execute, depth + 1, lines, fallbacks);
                 childrenChanged |= converted != child;
                 children.add(converted);
             }
@@ -167,6 +186,7 @@ public final class EmberOverrides extends ColumnarRule {
             if (!level.isCompatible() && !FallbackReasons.isStructural(plan)) {
                 lines.set(lineIndex, ExplainLine.spark(depth, plan.getClass().getSimpleName(), level.reason()));
                 kept.setTagValue(EmberTags.FALLBACK_REASON, level.reason());
+                fallbacks.add(new EmberFallbacks.Fallback(plan.nodeName(), level.reason()));
             }
             return kept;
         }

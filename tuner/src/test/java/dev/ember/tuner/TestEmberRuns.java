@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.tuner.qualification.HardwareModel;
+import dev.ember.tuner.qualification.NodeAssessment;
 import dev.ember.tuner.qualification.NodeStatus;
 import dev.ember.tuner.qualification.Qualifier;
 import dev.ember.tuner.qualification.SupportCatalog;
@@ -54,6 +55,16 @@ class TestEmberRuns {
     assertTrue(emberNodes.stream().allMatch(name -> name.startsWith("Ember") || name.equals("AQEShuffleRead")),
         emberNodes.toString());
     assertTrue(report.qualification().supportedShare() > 0);
+    // the Range node stays in Spark (Ember has no rule for it), and the report gives the planner's own reason,
+    // read from the plugin's dev.ember.plan.EmberFallbacks events in the log
+    List<NodeAssessment> ranges = report.qualification().executions().stream().flatMap(e -> e.nodes().stream())
+        .filter(node -> node.nodeName().equals("Range")).toList();
+    assertFalse(ranges.isEmpty(), "the workload reads spark.range");
+    for (NodeAssessment range : ranges) {
+      assertEquals(NodeStatus.UNSUPPORTED, range.status());
+      assertTrue(range.reasons().get(0).startsWith("Ember: ") && range.reasons().get(0).contains("RangeExec"),
+          range.reasons().toString());
+    }
     Recommendation host = find(report, "ember.hostDevice");
     assertEquals(Confidence.HIGH, host.confidence(), "the run asked for the host device");
     assertEquals("host", host.metrics().get("spark.ember.device"));

@@ -26,6 +26,11 @@ public final class ApplicationModelBuilder {
   private final ApplicationModel model;
   /** SQL metric accumulator id to the execution declaring it; only ids from plans are tracked. */
   private final Map<Long, SqlExecutionModel> accumulatorOwners = new HashMap<>();
+  /**
+   * Ember's fallbacks logged before their execution's start event (a command's plan is planned, and its
+   * fallbacks logged, before Spark announces the execution), by execution id; bounded like the reasons kept.
+   */
+  private final Map<Long, List<String[]>> pendingFallbacks = new HashMap<>();
 
   public ApplicationModelBuilder(String source) {
     this.model = new ApplicationModel(requireNonNull(source, "source is null"));
@@ -90,6 +95,7 @@ public final class ApplicationModelBuilder {
       case "SparkListenerSQLExecutionEnd" -> sqlEnd(event);
       case "SparkListenerDriverAccumUpdates" -> driverAccumulatorUpdates(event);
       case "dev.ember.EmberDeviceChosen" -> emberDeviceChosen(event);
+      case "dev.ember.plan.EmberFallbacks" -> emberFallbacks(event);
       default -> model.readStatistics.addIgnored(type);
     }
   }
@@ -121,6 +127,30 @@ public final class ApplicationModelBuilder {
     String previous = model.sparkProperties.get("spark.ember.device.chosen");
     if (previous == null || "cuda".equals(previous)) {
       model.sparkProperties.put("spark.ember.device.chosen", kind);
+    }
+  }
+
+  /** Ember's planner logs the nodes of a SQL execution it left in Spark, with its reasons. */
+  private void emberFallbacks(JsonNode event) {
+    long id = longOf(event, "executionId", -1);
+    if (id < 0) {
+      return;
+    }
+    SqlExecutionModel execution = model.sqlExecutions.get(id);
+    for (JsonNode fallback : event.path("fallbacks")) {
+      String node = textOf(fallback, "node", "").trim();
+      String reason = textOf(fallback, "reason", "");
+      if (node.isEmpty() || reason.isEmpty()) {
+        continue;
+      }
+      if (execution != null) {
+        execution.addEmberFallback(node, reason);
+      } else {
+        List<String[]> pending = pendingFallbacks.computeIfAbsent(id, key -> new ArrayList<>());
+        if (pending.size() < 1000) {
+          pending.add(new String[] {node, reason});
+        }
+      }
     }
   }
 
@@ -333,6 +363,10 @@ public final class ApplicationModelBuilder {
     long time = longOf(event, "time", 0);
     SqlExecutionModel execution = new SqlExecutionModel(id, textOf(event, "description", ""), time);
     model.sqlExecutions.put(id, execution);
+    for (String[] fallback : pendingFallbacks.getOrDefault(id, List.of())) {
+      execution.addEmberFallback(fallback[0], fallback[1]);
+    }
+    pendingFallbacks.remove(id);
     JsonNode plan = event.get("sparkPlanInfo");
     if (plan != null) {
       execution.setPlan(planOf(plan, execution), textOf(event, "physicalPlanDescription", ""), false);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +30,8 @@ public final class SqlExecutionModel {
   private final Map<Long, Long> metricValues = new HashMap<>();
   private final Map<Long, Set<Integer>> metricStages = new HashMap<>();
   private final List<Integer> jobIds = new ArrayList<>();
+  /** Node name → the distinct reasons Ember's planner gave for leaving such a node in Spark (first seen first). */
+  private final Map<String, Set<String>> emberFallbacks = new HashMap<>();
 
   public SqlExecutionModel(long executionId, String description, long startTime) {
     this.executionId = executionId;
@@ -60,6 +63,21 @@ public final class SqlExecutionModel {
 
   void addMetricStage(long accumulatorId, int stageId) {
     metricStages.computeIfAbsent(accumulatorId, id -> new TreeSet<>()).add(stageId);
+  }
+
+  /** At most this many distinct reasons are kept per node name (adaptive execution plans a node many times). */
+  static final int MAX_REASONS_PER_NODE = 8;
+
+  void addEmberFallback(String nodeName, String reason) {
+    Set<String> reasons = emberFallbacks.computeIfAbsent(nodeName, name -> new LinkedHashSet<>());
+    if (reasons.size() < MAX_REASONS_PER_NODE) {
+      reasons.add(reason);
+    }
+  }
+
+  /** The reasons Ember's planner logged for leaving nodes of this name in Spark; empty when it logged none. */
+  public List<String> emberFallbackReasons(String nodeName) {
+    return List.copyOf(emberFallbacks.getOrDefault(nodeName, Set.of()));
   }
 
   void addJob(int jobId) {

@@ -93,7 +93,8 @@ public final class Qualifier {
     double transitionTime = 0;
     Map<String, UnsupportedOperator> unsupported = new LinkedHashMap<>();
     for (PlanNode node : execution.plan().flatten()) {
-      verdicts.put(node, assess(node, time.getOrDefault(node, 0.0), emberRun));
+      verdicts.put(node, assess(node, time.getOrDefault(node, 0.0), emberRun,
+          emberRun ? execution.emberFallbackReasons(node.nodeName().trim()) : List.of()));
     }
     carry(execution.plan(), null, verdicts, emberRun);
     for (PlanNode node : execution.plan().flatten()) {
@@ -138,7 +139,11 @@ public final class Qualifier {
         supportedTime, transitionTime, crossings.size(), transitionRows, unsupportedList, nodes, estimates);
   }
 
-  NodeAssessment assess(PlanNode node, double taskTime, boolean emberRun) {
+  /**
+   * The verdict on one node. {@code pluginReasons}: for a run with Ember, the reasons its planner logged
+   * ({@code dev.ember.plan.EmberFallbacks} events) for leaving nodes of this name in Spark.
+   */
+  NodeAssessment assess(PlanNode node, double taskTime, boolean emberRun, List<String> pluginReasons) {
     OperatorCategory category = OperatorCategory.of(node.nodeName());
     if (category == OperatorCategory.WRAPPER) {
       return new NodeAssessment(node.nodeName(), category, NodeStatus.NOT_AN_OPERATOR, List.of(), taskTime);
@@ -150,6 +155,10 @@ public final class Qualifier {
       return new NodeAssessment(node.nodeName(), category, NodeStatus.ON_EMBER, List.of(), taskTime);
     }
     String name = node.nodeName().trim();
+    if (emberRun && !pluginReasons.isEmpty()) {
+      return new NodeAssessment(name, category, NodeStatus.UNSUPPORTED,
+          pluginReasons.stream().map(reason -> "Ember: " + reason).toList(), taskTime);
+    }
     Optional<SupportCatalog.Exec> exec = catalog.exec(name);
     if (exec.isEmpty()) {
       return new NodeAssessment(name, category, NodeStatus.UNSUPPORTED,
