@@ -58,6 +58,25 @@ class TestDoctor {
     }
 
     @Test
+    void onACoherentUnifiedDeviceLikeGb10ItMakesNoPrefetchAndLeavesTheCpuItsShare() throws Exception {
+        assumeTrue(EmulatorLibrary.isPackaged(),
+                "the CUDA driver emulator was not built (no g++ at build time): doctor --device emulator skipped");
+        long seed = Long.getLong("ember.test.seed", System.nanoTime());
+        // the emulator reports GB10's memory attributes and compute capability
+        Run run = doctor(Map.of("EMBER_EMULATOR_COHERENT_UNIFIED", "1", "EMBER_EMULATOR_COMPUTE_CAPABILITY", "12.1"),
+                "--device", "emulator", "--seed", Long.toString(seed));
+        String text = run.text();
+        Matcher summary = SUMMARY.matcher(run.lastLine());
+        assertTrue(summary.matches(), "the report ends with the summary line:\n" + text);
+        assertEquals(0, Integer.parseInt(summary.group(2)), "seed " + seed + ":\n" + text);
+        assertEquals(0, run.exitCode(), text);
+        assertTrue(text.contains("compute capability 12.1 (sm_121)"), text);
+        assertTrue(text.contains("memory: coherent unified"), text);
+        assertTrue(text.contains("at most (1 - spark.ember.memory.unified.cpuShare=0.3) of the total"), text);
+        assertTrue(text.contains("managed memory: 0 prefetches during the suite (coherent unified)"), text);
+    }
+
+    @Test
     void withoutAUsableGpuItSaysWhatAutoDoesAndFails() throws Exception {
         assumeTrue(EmulatorLibrary.isPackaged(), "the CUDA driver emulator was not built: no emulator to stand in");
         // The emulator reporting no device stands in for a machine without a GPU, whatever this machine has.
