@@ -89,13 +89,60 @@ check_committed_ptx() {  # sources-dir committed-dir work-dir
     return $failed
 }
 
-validate_with_ptxas() {  # ptx files...
-    local ptx arch
+# ptxas checks every PTX file for every architecture; with -v it also reports, per kernel, the registers,
+# stack frame, local-memory spill stores and loads and static shared memory, which land in a table
+# (<build dir>/ptxas-stats.tsv: file, kernel, arch, registers, stack, spill stores, spill loads, shared).
+validate_with_ptxas() {  # stats-file ptx files...
+    local stats="$1" ptx arch log
+    shift
+    log="$(mktemp)"
+    printf 'file\tkernel\tarch\tregisters\tstack_bytes\tspill_store_bytes\tspill_load_bytes\tshared_bytes\n' > "$stats.tmp"
     for ptx in "$@"; do
         for arch in 75 $SASS_ARCHS; do
-            ptxas -arch="sm_$arch" -o /dev/null "$ptx" || { echo "[ember kernels] ERROR: ptxas rejects $ptx for sm_$arch" >&2; return 1; }
+            if ! ptxas -v -arch="sm_$arch" -o /dev/null "$ptx" 2> "$log"; then
+                cat "$log" >&2
+                echo "[ember kernels] ERROR: ptxas rejects $ptx for sm_$arch" >&2
+                rm -f "$log" "$stats.tmp"
+                return 1
+            fi
+            awk -v file="$(basename "$ptx" .ptx)" -v arch="sm_$arch" '
+                /Compiling entry function/ { split($0, quoted, "'\''"); kernel = quoted[2]; stack = 0; stores = 0; loads = 0 }
+                /bytes stack frame/ { stack = $1; stores = $5; loads = $9 }
+                /Used [0-9]+ registers/ {
+                    registers = 0; shared = 0
+                    for (i = 1; i <= NF; i++) {
+                        if ($i == "registers,") registers = $(i - 1)
+                        if ($i == "smem" || $i == "smem,") shared = $(i - 2)
+                    }
+                    printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", file, kernel, arch, registers, stack, stores, loads, shared
+                }' "$log" >> "$stats.tmp"
         done
     done
+    rm -f "$log"
+    mv "$stats.tmp" "$stats"
+}
+
+# One line per kernel of the given files: its registers per architecture, and its largest spill and shared
+# memory over them; a kernel that spills to local memory is named in a warning.
+print_ptxas_stats() {  # stats-file file-names...
+    awk -F '\t' -v archs="sm_75 sm_${SASS_ARCHS// / sm_}" -v files=" $* " '
+        NR == 1 { next }
+        index(files, " " $1 " ") == 0 { next }
+        {
+            key = $1 "." $2
+            if (!(key in registers)) { order[++count] = key }
+            registers[key] = registers[key] (registers[key] == "" ? "" : "/") $4
+            if ($6 + $7 > spill[key]) spill[key] = $6 + $7
+            if ($8 > shared[key]) shared[key] = $8
+        }
+        END {
+            gsub(" ", "/", archs)
+            for (i = 1; i <= count; i++) {
+                key = order[i]
+                printf "[ember kernels] ptxas %s: registers %s (%s), spill %d B, shared %d B\n", key, registers[key], archs, spill[key], shared[key]
+                if (spill[key] > 0) printf "[ember kernels] WARNING: %s spills %d bytes to local memory on some architecture\n", key, spill[key]
+            }
+        }' "$1"
 }
 
 build_fatbins() {  # out-dir
@@ -220,9 +267,12 @@ case "$command" in
             check_committed_ptx "$CUDA_SOURCES" "$COMMITTED_PTX" "$build/ptx"
             check_committed_ptx "$TEST_CUDA_SOURCES" "$COMMITTED_TEST_PTX" "$build/test-ptx"
             if stale "$build/ptx/.validated" "$build"/ptx/*.ptx "$build"/test-ptx/*.ptx; then
-                validate_with_ptxas "$build"/ptx/*.ptx "$build"/test-ptx/*.ptx
+                validate_with_ptxas "$build/ptxas-stats.tsv" "$build"/ptx/*.ptx "$build"/test-ptx/*.ptx
                 touch "$build/ptx/.validated"
-                say "PTX is current and ptxas accepts it for sm_75 and sm_${SASS_ARCHS// /, sm_}"
+                say "PTX is current and ptxas accepts it for sm_75 and sm_${SASS_ARCHS// /, sm_}; per kernel (the table: $build/ptxas-stats.tsv):"
+                main_files=()
+                for ptx in "$build"/ptx/*.ptx; do main_files+=("$(basename "$ptx" .ptx)"); done
+                print_ptxas_stats "$build/ptxas-stats.tsv" "${main_files[@]}"
             fi
             build_fatbins "$classes/dev/ember/kernels/fatbin"
         else
