@@ -122,8 +122,9 @@ validate_with_ptxas() {  # stats-file ptx files...
     mv "$stats.tmp" "$stats"
 }
 
-# One line per kernel of the given files: its registers per architecture, and its largest spill and shared
-# memory over them; a kernel that spills to local memory is named in a warning.
+# One line per kernel of the given files: its registers per architecture, and its largest stack frame (local
+# memory the kernel asks for, e.g. an array indexed at run time), spill and shared memory over them; a kernel
+# that spills to local memory is named in a warning.
 print_ptxas_stats() {  # stats-file file-names...
     awk -F '\t' -v archs="sm_75 sm_${SASS_ARCHS// / sm_}" -v files=" $* " '
         NR == 1 { next }
@@ -132,6 +133,7 @@ print_ptxas_stats() {  # stats-file file-names...
             key = $1 "." $2
             if (!(key in registers)) { order[++count] = key }
             registers[key] = registers[key] (registers[key] == "" ? "" : "/") $4
+            if ($5 > stack[key]) stack[key] = $5
             if ($6 + $7 > spill[key]) spill[key] = $6 + $7
             if ($8 > shared[key]) shared[key] = $8
         }
@@ -139,7 +141,7 @@ print_ptxas_stats() {  # stats-file file-names...
             gsub(" ", "/", archs)
             for (i = 1; i <= count; i++) {
                 key = order[i]
-                printf "[ember kernels] ptxas %s: registers %s (%s), spill %d B, shared %d B\n", key, registers[key], archs, spill[key], shared[key]
+                printf "[ember kernels] ptxas %s: registers %s (%s), stack %d B, spill %d B, shared %d B\n", key, registers[key], archs, stack[key], spill[key], shared[key]
                 if (spill[key] > 0) printf "[ember kernels] WARNING: %s spills %d bytes to local memory on some architecture\n", key, spill[key]
             }
         }' "$1"
