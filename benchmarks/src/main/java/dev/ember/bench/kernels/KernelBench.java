@@ -108,7 +108,7 @@ public final class KernelBench {
     out.println();
     out.print(report.table());
     out.println("bytes: an estimate, each input and output Arrow buffer counted once; GB/s = bytes / median time;"
-        + " % of peak: of " + report.peakText());
+        + " % of peak: " + report.peakText());
     if (options.output().isPresent()) {
       Path file = report.writeJson(options.output().get());
       out.println("wrote " + file);

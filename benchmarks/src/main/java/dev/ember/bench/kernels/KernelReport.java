@@ -43,10 +43,11 @@ record KernelReport(String machine, String device, String deviceName, Optional<S
     return results.stream().allMatch(KernelResult::ok);
   }
 
-  /** The peak as text: {@code 3352.3 GB/s} or {@code peak unknown}. */
+  /** What the {@code % of peak} column is a share of: {@code of 3352.3 GB/s}, or why it holds {@code -}. */
   String peakText() {
     return peakBytesPerSecond.isPresent()
-        ? String.format(Locale.ROOT, "%.1f GB/s", peakBytesPerSecond.getAsDouble() / 1e9) : "peak unknown";
+        ? String.format(Locale.ROOT, "of %.1f GB/s", peakBytesPerSecond.getAsDouble() / 1e9)
+        : "- (peak unknown)";
   }
 
   /** The table: one line per primitive. */
