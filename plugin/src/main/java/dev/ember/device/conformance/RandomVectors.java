@@ -112,8 +112,9 @@ public final class RandomVectors {
 
     /**
      * A key column of {@code rows} values of {@code type} (int or bigint) drawn uniformly from
-     * {@code [0, distinct)}, so that joins match and groupings repeat at a chosen rate; each value is null
-     * with probability {@code nullShare}.
+     * {@code [0, distinct)}, so that joins match and groupings repeat at a chosen rate (or, with a large
+     * {@code distinct}, bigints that no small arithmetic overflows); each value is null with probability
+     * {@code nullShare}.
      */
     public FieldVector keys(DataType type, int rows, int distinct, double nullShare, BufferAllocator allocator) {
         if (distinct < 1) {
