@@ -44,9 +44,8 @@ public final class CudaInventory {
         /**
          * The device's theoretical peak memory bandwidth in bytes per second, from the two memory attributes:
          * clock (kHz) x 1000 x bus width (bits) / 8 x 2, the 2 because the memory transfers on both clock edges
-         * (DDR, as NVIDIA's bandwidth figures count it). Empty when either attribute is unknown. A datasheet
-         * figure can differ (HBM's reported clock is already the data rate on some boards); this is the number
-         * the driver's attributes give, not a measurement.
+         * (DDR, as NVIDIA's bandwidth figures count it). Empty when either attribute is unknown. The number the
+         * driver's attributes give, not a measurement; a datasheet can round it differently.
          */
         public OptionalDouble peakMemoryBytesPerSecond() {
             if (memoryClockKilohertz.isEmpty() || memoryBusWidthBits.isEmpty()) {
