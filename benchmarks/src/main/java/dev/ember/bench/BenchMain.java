@@ -1,11 +1,13 @@
 package dev.ember.bench;
 
+import dev.ember.bench.kernels.KernelBench;
 import dev.ember.bench.report.BenchReport;
 import dev.ember.bench.run.Benchmark;
 import java.util.List;
 
 /**
- * Entry point of {@code bin/ember bench [tpch|tpcds] [options]}; see {@link BenchOptions#USAGE}.
+ * Entry point of {@code bin/ember bench [tpch|tpcds] [options]}; see {@link BenchOptions#USAGE}; and of
+ * {@code bin/ember bench kernels [options]}, the device primitives' benchmark ({@link KernelBench}).
  *
  * <p>Exit status: 0 when every query ran in both modes with matching answers; 1 when a query failed
  * or an answer differs (the reports are written either way); 2 for bad command-line input.
@@ -14,11 +16,17 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] arguments) {
-    System.exit(run(arguments));
+    int status = run(arguments);
+    System.out.flush();
+    // exit explicitly: JCuda and Arrow may leave non-daemon threads behind
+    System.exit(status);
   }
 
   /** Runs the command and returns its exit status instead of exiting. */
   public static int run(String[] arguments) {
+    if (arguments.length > 0 && arguments[0].equals("kernels")) {
+      return KernelBench.run(List.of(arguments).subList(1, arguments.length), System.out, System.err);
+    }
     BenchOptions options;
     try {
       options = BenchOptions.parse(List.of(arguments), System.getenv());

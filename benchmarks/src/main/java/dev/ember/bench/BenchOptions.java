@@ -54,6 +54,7 @@ public record BenchOptions(
       String.join(
           "\n",
           "usage: bin/ember bench [tpch|tpcds] [options]",
+          "       bin/ember bench kernels [options]   each device primitive's GB/s (--help for its options)",
           "",
           "Generates the TPC-H-like (default) or TPC-DS-like data (cached), runs the queries with",
           "Ember off and on, checks that the answers match, and writes DIR/report.json, report.md",
@@ -178,11 +179,11 @@ public record BenchOptions(
     return new BenchOptions(suite, scale, queries, iterations, warmups, device, master, output, dataDirectory, sparkConf);
   }
 
-  /** Thrown by {@link #parse} for {@code -h} or {@code --help}. */
+  /** Thrown by {@link #parse} (and {@code KernelBenchOptions.parse}) for {@code -h} or {@code --help}. */
   public static final class HelpRequested extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    HelpRequested() {
+    public HelpRequested() {
       super("help requested");
     }
   }

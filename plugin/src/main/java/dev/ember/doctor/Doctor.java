@@ -11,7 +11,6 @@ import dev.ember.device.cuda.CudaException;
 import dev.ember.device.cuda.CudaInventory.DeviceInfo;
 import dev.ember.device.cuda.CudaInventory.Inventory;
 import dev.ember.device.cuda.CudaInventory;
-import dev.ember.device.cuda.DeviceOrdinal;
 import dev.ember.device.cuda.MemoryModel;
 import dev.ember.device.host.HostDevice;
 import dev.ember.plan.AutoDevicePolicy;
@@ -86,7 +85,7 @@ final class Doctor {
                     continue;  // the driver is unusable as a whole: said below
                 }
                 try {
-                    CudaDevices.Opened one = CudaDevices.open(settings(conf, device.ordinal()));
+                    CudaDevices.Opened one = CudaDevices.open(CudaDevices.Settings.of(emulator, device.ordinal(), conf));
                     opened.add(one);
                     out.println("     kernels: load (" + kernelImage(one.device()) + ")");
                     out.println("     memory pool: Ember may hold up to " + gib(one.memoryLimitBytes()) + " here ("
@@ -123,12 +122,6 @@ final class Doctor {
         } catch (CudaException | LinkageError e) {
             return Optional.of(e.getMessage());
         }
-    }
-
-    private CudaDevices.Settings settings(EmberConf conf, int ordinal) {
-        return new CudaDevices.Settings(options.emulator(), DeviceOrdinal.configured(ordinal),
-                conf.get(EmberConf.GPU_ALLOC_FRACTION), conf.get(EmberConf.CONCURRENT_GPU_TASKS), 0,
-                conf.get(EmberConf.GPU_MEMORY_CACHING), 0, conf.get(EmberConf.UNIFIED_MEMORY_CPU_SHARE));
     }
 
     private void describe(DeviceInfo device) {
@@ -186,10 +179,7 @@ final class Doctor {
         out.println("conformance suite on " + device.name().substring(0, device.name().indexOf(' ')) + " against the"
                 + " host device (seed " + options.seed() + "; rerun with --seed " + options.seed() + "):");
         ConformanceSuite.Report report;
-        try (RootAllocator root = new RootAllocator(RootAllocator.configBuilder()
-                .allocationManagerFactory(opened.memoryFactory())
-                .maxAllocation(opened.memoryLimitBytes())
-                .build())) {
+        try (RootAllocator root = opened.newRootAllocator()) {
             long prefetchesBefore = device.prefetchCount();
             report = ConformanceSuite.run(device, () -> root.newChildAllocator("doctor", 0, Long.MAX_VALUE),
                     options.seed(), result -> out.println(String.format(Locale.ROOT, "  %-4s %s (%d ms)%s",
@@ -209,23 +199,11 @@ final class Doctor {
         return usable;
     }
 
-    /**
-     * JCuda's loader failure in a line: it lists both attempts with their stack traces; what matters is
-     * which library was missing.
-     */
+    /** {@link CudaDevices#shortReason}, saying where the whole of a shortened message is. */
     static String shortReason(String reason) {
-        if (reason.contains("libcuda.so.1: cannot open shared object file")) {
-            return "the NVIDIA driver's libcuda.so.1 is not installed: this machine has no NVIDIA driver (no GPU)";
-        }
-        int newline = reason.indexOf('\n');
-        if (newline < 0) {
-            return reason;
-        }
-        String first = reason.substring(0, newline);
-        int linkError = reason.lastIndexOf("UnsatisfiedLinkError: ");
-        String cause = linkError < 0 ? "" : reason.substring(linkError + "UnsatisfiedLinkError: ".length());
-        cause = cause.contains("\n") ? cause.substring(0, cause.indexOf('\n')) : cause;
-        return first + (cause.isEmpty() ? "" : "): " + cause) + " (--verbose prints JCuda's whole message)";
+        String line = CudaDevices.shortReason(reason);
+        return line.equals(reason) || line.endsWith("(no GPU)") ? line
+                : line + " (--verbose prints JCuda's whole message)";
     }
 
     private static String gib(long bytes) {

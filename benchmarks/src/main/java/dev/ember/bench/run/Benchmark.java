@@ -248,7 +248,8 @@ public final class Benchmark {
         + String.format(Locale.ROOT, ", node share %d/%d", share.emberNodes(), share.operatorNodes());
   }
 
-  private static String machine() {
+  /** A one-line description of this machine: OS, architecture, cores, Java, heap. */
+  public static String machine() {
     Runtime runtime = Runtime.getRuntime();
     return String.format(
         Locale.ROOT, "%s %s, %d cores, Java %s, %.1f GiB max heap",

@@ -25,9 +25,11 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Seeded random Arrow vectors of every type Ember carries ({@link ArrowTypes}), with nulls, edge
- * values (minimum, maximum, NaN, -0.0, empty and multi-byte strings) and random bit patterns.
+ * values (minimum, maximum, NaN, -0.0, empty and multi-byte strings) and random bit patterns. Public for
+ * the inputs of {@code ember bench kernels}, which checks its results with the same comparison
+ * ({@link VectorAssertions#firstDifference}). Not thread-safe: one instance draws from one {@link Random}.
  */
-final class RandomVectors {
+public final class RandomVectors {
 
     /** Every Spark type of Ember's columnar path, one column each. */
     static final List<DataType> TYPES = List.of(DataTypes.BooleanType, DataTypes.ByteType, DataTypes.ShortType,
@@ -39,7 +41,7 @@ final class RandomVectors {
 
     private final Random random;
 
-    RandomVectors(long seed) {
+    public RandomVectors(long seed) {
         this.random = new Random(seed);
     }
 
@@ -48,7 +50,7 @@ final class RandomVectors {
     }
 
     /** A boolean column of {@code rows} values; {@code nullShare} and {@code trueShare} in [0, 1]. */
-    BitVector flags(int rows, double nullShare, double trueShare, BufferAllocator allocator) {
+    public BitVector flags(int rows, double nullShare, double trueShare, BufferAllocator allocator) {
         BitVector flags = new BitVector("flags", allocator);
         flags.allocateNew(rows);
         for (int row = 0; row < rows; row++) {
@@ -77,7 +79,7 @@ final class RandomVectors {
     }
 
     /** Indices into a column of {@code limit} rows, with repeats and in random order. */
-    IntVector indices(int count, int limit, BufferAllocator allocator) {
+    public IntVector indices(int count, int limit, BufferAllocator allocator) {
         IntVector indices = new IntVector("indices", allocator);
         indices.allocateNew(count);
         for (int i = 0; i < count; i++) {
@@ -88,7 +90,7 @@ final class RandomVectors {
     }
 
     /** One column of {@code type}; each value is null with probability {@code nullShare}. */
-    FieldVector column(DataType type, int rows, double nullShare, BufferAllocator allocator) {
+    public FieldVector column(DataType type, int rows, double nullShare, BufferAllocator allocator) {
         FieldVector vector = ArrowTypes.newVector(type.simpleString(), type, allocator);
         try {
             vector.setInitialCapacity(rows);
@@ -98,6 +100,40 @@ final class RandomVectors {
                     vector.setNull(row);
                 } else {
                     setRandom(vector, row);
+                }
+            }
+            vector.setValueCount(rows);
+            return vector;
+        } catch (RuntimeException e) {
+            vector.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A key column of {@code rows} values of {@code type} (int or bigint) drawn uniformly from
+     * {@code [0, distinct)}, so that joins match and groupings repeat at a chosen rate (or, with a large
+     * {@code distinct}, bigints that no small arithmetic overflows); each value is null with probability
+     * {@code nullShare}.
+     */
+    public FieldVector keys(DataType type, int rows, int distinct, double nullShare, BufferAllocator allocator) {
+        if (distinct < 1) {
+            throw new IllegalArgumentException("distinct must be at least 1, got " + distinct);
+        }
+        if (!type.equals(DataTypes.IntegerType) && !type.equals(DataTypes.LongType)) {
+            throw new IllegalArgumentException("keys are int or bigint, not " + type.simpleString());
+        }
+        FieldVector vector = ArrowTypes.newVector("key", type, allocator);
+        try {
+            vector.setInitialCapacity(rows);
+            vector.allocateNew();
+            for (int row = 0; row < rows; row++) {
+                if (random.nextDouble() < nullShare) {
+                    vector.setNull(row);
+                } else if (vector instanceof IntVector ints) {
+                    ints.set(row, random.nextInt(distinct));
+                } else {
+                    ((BigIntVector) vector).set(row, random.nextInt(distinct));
                 }
             }
             vector.setValueCount(rows);

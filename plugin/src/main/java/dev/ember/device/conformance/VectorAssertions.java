@@ -4,6 +4,7 @@ import dev.ember.device.Device;
 import dev.ember.expr.Program;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -11,11 +12,37 @@ import org.apache.arrow.vector.FieldVector;
 /**
  * Row-by-row equality of Arrow vectors: same type, count, nulls and values (floats by Float.equals and
  * Double.equals). A difference throws an {@link AssertionError} naming the context and the first row that
- * differs, which JUnit reports as a failed test and {@link ConformanceSuite} as a failed check.
+ * differs, which JUnit reports as a failed test and {@link ConformanceSuite} as a failed check. Public only
+ * through {@link #firstDifference}: tools that compare a device's result with the host's outside the
+ * conformance checks ({@code ember bench kernels}) use the same comparison.
  */
-final class VectorAssertions {
+public final class VectorAssertions {
 
     private VectorAssertions() {}
+
+    /**
+     * The first difference between the host's columns and a device's, as the conformance checks describe it
+     * ({@code context}, column, row, expected and actual value), or empty when they are identical.
+     */
+    public static Optional<String> firstDifference(List<? extends FieldVector> expected,
+            List<? extends FieldVector> actual, String context) {
+        try {
+            assertSameColumns(expected, actual, context);
+            return Optional.empty();
+        } catch (AssertionError e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** As {@link #firstDifference(List, List, String)} for one value, such as a row or group count. */
+    public static Optional<String> firstDifference(Object expected, Object actual, String context) {
+        try {
+            assertEquals(expected, actual, context);
+            return Optional.empty();
+        } catch (AssertionError e) {
+            return Optional.of(e.getMessage());
+        }
+    }
 
     static void assertEquals(Object expected, Object actual, String context) {
         if (!Objects.equals(expected, actual)) {

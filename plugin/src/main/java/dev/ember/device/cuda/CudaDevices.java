@@ -9,6 +9,7 @@ import dev.ember.kernels.EmulatorLibrary;
 import java.util.Optional;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
+import org.apache.arrow.memory.RootAllocator;
 
 /**
  * The entry point the device selector calls: opens the CUDA device of this executor (a real GPU
@@ -56,6 +57,18 @@ public final class CudaDevices {
         public String memoryLimitSetting() {
             return ALLOC_FRACTION_SETTING;
         }
+
+        /**
+         * A new root allocator of the device's managed memory, capped at {@link #memoryLimitBytes()}, as an
+         * executor's is: every buffer it gives can be read by the device's kernels. The caller owns it and
+         * closes it before the device; closing it fails when a buffer is still open.
+         */
+        public RootAllocator newRootAllocator() {
+            return new RootAllocator(RootAllocator.configBuilder()
+                    .allocationManagerFactory(memoryFactory)
+                    .maxAllocation(memoryLimitBytes)
+                    .build());
+        }
     }
 
     /**
@@ -99,6 +112,17 @@ public final class CudaDevices {
         public static Settings of(boolean emulator, double allocFraction, int concurrentGpuTasks) {
             return new Settings(emulator, DeviceOrdinal.configured(0), allocFraction, concurrentGpuTasks, 0, true, 0,
                     EmberConf.UNIFIED_MEMORY_CPU_SHARE.defaultValue());
+        }
+
+        /**
+         * Device {@code ordinal} with the memory and concurrency settings of {@code conf}, as an executor reads
+         * them ({@code ember doctor} and {@code ember bench kernels} open their device so), default grids.
+         */
+        public static Settings of(boolean emulator, int ordinal, EmberConf conf) {
+            requireNonNull(conf, "conf is null");
+            return new Settings(emulator, DeviceOrdinal.configured(ordinal), conf.get(EmberConf.GPU_ALLOC_FRACTION),
+                    conf.get(EmberConf.CONCURRENT_GPU_TASKS), 0, conf.get(EmberConf.GPU_MEMORY_CACHING), 0,
+                    conf.get(EmberConf.UNIFIED_MEMORY_CPU_SHARE));
         }
 
         public Settings withOrdinal(DeviceOrdinal newOrdinal) {
@@ -224,6 +248,26 @@ public final class CudaDevices {
             return Optional.of(e.getMessage());
         }
         return checkDriver();
+    }
+
+    /**
+     * Why CUDA cannot be used, in a line for a command's report: JCuda's loader failure lists both attempts
+     * with their stack traces, and what matters is which library was missing. Other reasons pass unchanged
+     * when they are one line; a longer one keeps its first line and the linker's message.
+     */
+    public static String shortReason(String reason) {
+        if (reason.contains("libcuda.so.1: cannot open shared object file")) {
+            return "the NVIDIA driver's libcuda.so.1 is not installed: this machine has no NVIDIA driver (no GPU)";
+        }
+        int newline = reason.indexOf('\n');
+        if (newline < 0) {
+            return reason;
+        }
+        String first = reason.substring(0, newline);
+        int linkError = reason.lastIndexOf("UnsatisfiedLinkError: ");
+        String cause = linkError < 0 ? "" : reason.substring(linkError + "UnsatisfiedLinkError: ".length());
+        cause = cause.contains("\n") ? cause.substring(0, cause.indexOf('\n')) : cause;
+        return first + (cause.isEmpty() ? "" : "): " + cause);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
@@ -25,12 +26,32 @@ public final class CudaInventory {
      * One device as the driver reports it.
      *
      * @param totalBytes {@code cuDeviceTotalMem}: the device's memory, on a coherent device the shared memory
+     * @param memoryClockKilohertz {@code CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE}, the peak memory clock in kHz;
+     *     empty when the driver does not report it or reports 0 (Ember's emulator reports neither memory
+     *     attribute)
+     * @param memoryBusWidthBits {@code CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH}, the global memory bus width
+     *     in bits; empty as the clock
      */
     public record DeviceInfo(int ordinal, String name, int computeMajor, int computeMinor, int multiprocessors,
             long totalBytes, boolean managedMemory, boolean integrated, boolean hostPageTables,
-            boolean concurrentManagedAccess) {
+            boolean concurrentManagedAccess, OptionalInt memoryClockKilohertz, OptionalInt memoryBusWidthBits) {
         public DeviceInfo {
             requireNonNull(name, "name is null");
+            requireNonNull(memoryClockKilohertz, "memoryClockKilohertz is null");
+            requireNonNull(memoryBusWidthBits, "memoryBusWidthBits is null");
+        }
+
+        /**
+         * The device's theoretical peak memory bandwidth in bytes per second, from the two memory attributes:
+         * clock (kHz) x 1000 x bus width (bits) / 8 x 2, the 2 because the memory transfers on both clock edges
+         * (DDR, as NVIDIA's bandwidth figures count it). Empty when either attribute is unknown. The number the
+         * driver's attributes give, not a measurement; a datasheet can round it differently.
+         */
+        public OptionalDouble peakMemoryBytesPerSecond() {
+            if (memoryClockKilohertz.isEmpty() || memoryBusWidthBits.isEmpty()) {
+                return OptionalDouble.empty();
+            }
+            return OptionalDouble.of(memoryClockKilohertz.getAsInt() * 1000.0 * memoryBusWidthBits.getAsInt() / 8 * 2);
         }
 
         /** {@code sm_121} for compute capability 12.1. */
@@ -123,7 +144,19 @@ public final class CudaInventory {
                 attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_INTEGRATED) != 0,
                 attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_PAGEABLE_MEMORY_ACCESS_USES_HOST_PAGE_TABLES)
                         != 0,
-                attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CONCURRENT_MANAGED_ACCESS) != 0);
+                attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CONCURRENT_MANAGED_ACCESS) != 0,
+                optionalAttribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE),
+                optionalAttribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH));
+    }
+
+    /**
+     * An attribute that only describes the device: a driver that does not support it (the emulator), or
+     * reports 0 for it, leaves it unknown instead of failing the whole inventory.
+     */
+    private static OptionalInt optionalAttribute(CUdevice device, int attribute) {
+        int[] value = new int[1];
+        int result = JCudaDriver.cuDeviceGetAttribute(value, attribute, device);
+        return result == CUresult.CUDA_SUCCESS && value[0] > 0 ? OptionalInt.of(value[0]) : OptionalInt.empty();
     }
 
     private static int attribute(CUdevice device, int attribute) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.device.conformance.EmulatorDevice;
 import java.util.List;
+import java.util.OptionalInt;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
@@ -30,6 +31,19 @@ class TestDeviceMemoryModel {
         CudaInventory.Inventory inventory = CudaInventory.read(true);
         assertEquals(device.memoryModel(), inventory.devices().get(0).memoryModel());
         assertEquals(coherentEmulator(), inventory.devices().get(0).hostPageTables());
+    }
+
+    @Test
+    void thePeakBandwidthComesFromTheMemoryAttributesWhenTheDriverReportsThem() {
+        // the emulator reports neither memory clock nor bus width: the peak is unknown, not invented
+        CudaInventory.DeviceInfo emulated = CudaInventory.read(true).devices().get(0);
+        assertTrue(emulated.memoryClockKilohertz().isEmpty(), emulated.toString());
+        assertTrue(emulated.memoryBusWidthBits().isEmpty(), emulated.toString());
+        assertTrue(emulated.peakMemoryBytesPerSecond().isEmpty(), emulated.toString());
+        // H100 SXM's attributes: 2,619 MHz, 5,120 bits, double data rate: NVIDIA's 3.35 TB/s
+        CudaInventory.DeviceInfo h100 = new CudaInventory.DeviceInfo(0, "NVIDIA H100 80GB HBM3", 9, 0, 132, 80L << 30,
+                true, false, false, true, OptionalInt.of(2_619_000), OptionalInt.of(5120));
+        assertEquals(3352.32e9, h100.peakMemoryBytesPerSecond().getAsDouble(), 1e3);
     }
 
     @Test
