@@ -133,26 +133,9 @@ public record BenchOptions(
     Path output = null;
     String dataDirectory = defaultDataDirectory(suite, environment);
     Map<String, String> sparkConf = new LinkedHashMap<>();
-    for (int index = 0; index < rest.size(); index++) {
-      String option = rest.get(index);
-      String value = null;
-      int equals = option.indexOf('=');
-      if (option.startsWith("--") && equals > 0) {
-        value = option.substring(equals + 1);
-        option = option.substring(0, equals);
-      }
-      if (option.equals("-h") || option.equals("--help")) {
-        throw new HelpRequested();
-      }
-      if (!OPTIONS_WITH_VALUES.contains(option)) {
-        throw new UsageException("unknown option '" + option + "'");
-      }
-      if (value == null) {
-        if (index + 1 >= rest.size()) {
-          throw new UsageException(option + " needs a value");
-        }
-        value = rest.get(++index);
-      }
+    for (OptionValues.OptionValue pair : OptionValues.of(rest, OPTIONS_WITH_VALUES)) {
+      String option = pair.option();
+      String value = pair.value();
       switch (option) {
         case "--scale" -> scale = parseScale(value);
         case "--queries" -> queries = parseQueries(suite, value);

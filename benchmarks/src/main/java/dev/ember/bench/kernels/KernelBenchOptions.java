@@ -3,6 +3,7 @@ package dev.ember.bench.kernels;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.bench.BenchOptions;
+import dev.ember.bench.OptionValues;
 import dev.ember.bench.UsageException;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,26 +89,9 @@ public record KernelBenchOptions(DeviceKind device, int rows, int iterations, lo
     int iterations = DEFAULT_ITERATIONS;
     long seed = defaultSeed;
     Path output = null;
-    for (int index = 0; index < arguments.size(); index++) {
-      String option = arguments.get(index);
-      String value = null;
-      int equals = option.indexOf('=');
-      if (option.startsWith("--") && equals > 0) {
-        value = option.substring(equals + 1);
-        option = option.substring(0, equals);
-      }
-      if (option.equals("-h") || option.equals("--help")) {
-        throw new BenchOptions.HelpRequested();
-      }
-      if (!OPTIONS_WITH_VALUES.contains(option)) {
-        throw new UsageException("unknown option '" + option + "'");
-      }
-      if (value == null) {
-        if (index + 1 >= arguments.size()) {
-          throw new UsageException(option + " needs a value");
-        }
-        value = arguments.get(++index);
-      }
+    for (OptionValues.OptionValue pair : OptionValues.of(arguments, OPTIONS_WITH_VALUES)) {
+      String option = pair.option();
+      String value = pair.value();
       switch (option) {
         case "--device" -> device = parseDevice(value);
         case "--rows" -> rows = parseInt(option, value);

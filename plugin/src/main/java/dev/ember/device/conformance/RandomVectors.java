@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
@@ -91,23 +92,8 @@ public final class RandomVectors {
 
     /** One column of {@code type}; each value is null with probability {@code nullShare}. */
     public FieldVector column(DataType type, int rows, double nullShare, BufferAllocator allocator) {
-        FieldVector vector = ArrowTypes.newVector(type.simpleString(), type, allocator);
-        try {
-            vector.setInitialCapacity(rows);
-            vector.allocateNew();
-            for (int row = 0; row < rows; row++) {
-                if (random.nextDouble() < nullShare) {
-                    vector.setNull(row);
-                } else {
-                    setRandom(vector, row);
-                }
-            }
-            vector.setValueCount(rows);
-            return vector;
-        } catch (RuntimeException e) {
-            vector.close();
-            throw e;
-        }
+        return filled(ArrowTypes.newVector(type.simpleString(), type, allocator), rows, nullShare,
+                row -> setRandom(row.vector(), row.index()));
     }
 
     /**
@@ -123,17 +109,31 @@ public final class RandomVectors {
         if (!type.equals(DataTypes.IntegerType) && !type.equals(DataTypes.LongType)) {
             throw new IllegalArgumentException("keys are int or bigint, not " + type.simpleString());
         }
-        FieldVector vector = ArrowTypes.newVector("key", type, allocator);
+        return filled(ArrowTypes.newVector("key", type, allocator), rows, nullShare, row -> {
+            if (row.vector() instanceof IntVector ints) {
+                ints.set(row.index(), random.nextInt(distinct));
+            } else {
+                ((BigIntVector) row.vector()).set(row.index(), random.nextInt(distinct));
+            }
+        });
+    }
+
+    /** A row of a vector being filled. */
+    private record Row(FieldVector vector, int index) {}
+
+    /**
+     * Fills {@code rows} rows of a new vector: null with probability {@code nullShare}, else by {@code setValue};
+     * closes the vector when filling fails.
+     */
+    private FieldVector filled(FieldVector vector, int rows, double nullShare, Consumer<Row> setValue) {
         try {
             vector.setInitialCapacity(rows);
             vector.allocateNew();
             for (int row = 0; row < rows; row++) {
                 if (random.nextDouble() < nullShare) {
                     vector.setNull(row);
-                } else if (vector instanceof IntVector ints) {
-                    ints.set(row, random.nextInt(distinct));
                 } else {
-                    ((BigIntVector) vector).set(row, random.nextInt(distinct));
+                    setValue.accept(new Row(vector, row));
                 }
             }
             vector.setValueCount(rows);
