@@ -161,7 +161,10 @@ final class Doctor {
     /** Reports the host fallback and what the planner does then; the GPU path is not usable. */
     private boolean noGpu(String reason) {
         out.println("spark.ember.device=auto: would choose the host: " + reason);
-        String host = new HostDevice().name();
+        String host;
+        try (HostDevice device = new HostDevice()) {
+            host = device.name();
+        }
         Optional<String> planner = AutoDevicePolicy.leaveToSpark("auto", EmberConf.AUTO_WITHOUT_GPU.defaultValue(), true,
                 Optional.of(host), Optional.empty(), "0");
         out.println("  then, with " + EmberConf.AUTO_WITHOUT_GPU.key() + "=" + EmberConf.AUTO_WITHOUT_GPU.defaultValue()

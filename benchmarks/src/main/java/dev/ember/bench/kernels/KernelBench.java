@@ -89,10 +89,9 @@ public final class KernelBench {
     }
     String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     KernelReport report;
-    try (BenchDevice device = BenchDevice.open(options.device())) {
+    try (BenchDevice device = BenchDevice.open(options.device()); Device host = new HostDevice()) {
       out.println("device: " + device.device().name());
       out.println("peak memory bandwidth: " + peakLine(device));
-      Device host = new HostDevice();
       List<KernelResult> results = new ArrayList<>();
       for (Primitive primitive : KernelCases.PRIMITIVES) {
         KernelResult result = measure(primitive, device, host);
