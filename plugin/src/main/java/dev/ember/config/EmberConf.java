@@ -102,6 +102,15 @@ public final class EmberConf {
                     + " m, g suffixes); 0 means Spark's spark.memory.offHeap.size when off-heap memory is enabled,"
                     + " else a quarter of the JVM's maximum heap.");
 
+    public static final ConfigEntry<Long> HOST_SPILL_BYTES = ConfigEntry.longEntry(
+            PREFIX + "memory.spill.hostBytes", -1L, -1L, Long.MAX_VALUE, STARTUP,
+            "On a discrete GPU, the most host memory per executor that keeps what Ember's operators spill to free"
+                    + " GPU memory, before spills go to disk in spark.local.dir (device, then host, then disk;"
+                    + " accepts k, m, g suffixes). When it is full, the oldest spills nobody reads move to disk."
+                    + " -1 (the default) means 1 GiB or a quarter of the JVM's maximum heap, whichever is smaller, on"
+                    + " a discrete GPU, and 0 on the host device and on a GPU that shares one coherent memory with the"
+                    + " CPU (GB10), whose memory is host memory already. 0 sends every spill straight to disk.");
+
     public static final ConfigEntry<Boolean> REPLACE_SORT_MERGE_JOIN = ConfigEntry.booleanEntry(
             PREFIX + "replaceSortMergeJoin", true, SESSION,
             "Runs Spark's sort-merge joins as Ember shuffled hash joins (the sort below each side is dropped). Each"
@@ -176,7 +185,7 @@ public final class EmberConf {
     public static final List<ConfigEntry<?>> ENTRIES = List.of(ENABLED, EXPLAIN, MODE, DEVICE, AUTO_WITHOUT_GPU,
             BATCH_SIZE_ROWS,
             BATCH_SIZE_BYTES, GPU_ALLOC_FRACTION, GPU_MEMORY_CACHING, UNIFIED_MEMORY_CPU_SHARE, CUDA_DEVICE_ORDINAL, CONCURRENT_GPU_TASKS,
-            HOST_MEMORY_LIMIT, REPLACE_SORT_MERGE_JOIN, JOIN_SPILL_ENABLED, JOIN_SPILL_PARTITIONS, JOIN_SPILL_MAX_DEPTH,
+            HOST_MEMORY_LIMIT, HOST_SPILL_BYTES, REPLACE_SORT_MERGE_JOIN, JOIN_SPILL_ENABLED, JOIN_SPILL_PARTITIONS, JOIN_SPILL_MAX_DEPTH,
             AGGREGATE_SPILL_ENABLED, AGGREGATE_SPILL_PARTITIONS, AGGREGATE_SPILL_MAX_DEPTH, SORT_SPILL_ENABLED,
             SORT_SPILL_MERGE_WIDTH, TEST_STRICT, TEST_INJECT_OOM);
 

@@ -69,6 +69,7 @@ public final class SharedSpark {
                     // an Ember bug while planning fails the test instead of hiding as a fallback
                     .config("spark.ember.test.strict", "true")
                     .config("spark.ember.memory.host.limitBytes", System.getProperty("ember.test.hostLimitBytes", "0"))
+                    .config("spark.ember.memory.spill.hostBytes", System.getProperty("ember.test.hostSpillBytes", "-1"))
                     .config("spark.ember.test.injectOom", injectedOom());
             String batchSizeRows = System.getProperty("ember.test.batchSizeRows");
             if (batchSizeRows != null) {

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * The spill files of one operator in one task, in Spark's local directories.
  *
  * <p>Files are named by Spark's {@code DiskBlockManager} as temporary local blocks, so they live where
- * Spark's own spills live ({@code spark.local.dir}). Each file is deleted when its owner is done with it
+ * Spark's own spills live ({@code spark.local.dir}); on a discrete GPU a file's bytes may stay in host memory
+ * under its name instead ({@link HostSpillTier}). Each file is deleted when its owner is done with it
  * ({@link #delete}) and, at the latest, when the task completes, successfully or not: {@link #forTask}
  * registers a task completion listener that closes this registry. Outside a Spark task (unit tests) the
  * files go to the JVM's temporary directory.
@@ -78,7 +79,7 @@ public final class SpillFiles implements AutoCloseable {
         return live.size();
     }
 
-    /** Deletes one file of this registry now. */
+    /** Deletes one file of this registry now, from disk or from the host spill tier. */
     public synchronized void delete(File file) {
         if (live.remove(file)) {
             deleteQuietly(file);
@@ -99,6 +100,7 @@ public final class SpillFiles implements AutoCloseable {
     }
 
     private static void deleteQuietly(File file) {
+        HostSpillTier.current().remove(file);
         if (file.exists() && !file.delete()) {
             LOG.warn("Ember could not delete spill file {}; delete it by hand", file);
         }

@@ -4,10 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ember.columnar.ArrowBatches;
 import dev.ember.memory.MemoryContext;
-import java.io.BufferedInputStream;
-import java.io.File;
-import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +20,7 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.AbstractIterator;
 
 /**
- * Reads a file of {@link SpillWriter} back as Ember batches, one record batch at a time, with buffers
+ * Reads a spill of {@link SpillWriter} back as Ember batches, from disk or from the {@link HostSpillTier}, one record batch at a time, with buffers
  * from the memory context's allocator (so the reader's memory counts against the limit; running out
  * of it raises the context's clear error).
  *
@@ -36,7 +34,7 @@ import scala.collection.AbstractIterator;
  * handed out (a truncated stream could otherwise read as a shorter, valid one).
  */
 public final class SpillReader extends AbstractIterator<ColumnarBatch> implements AutoCloseable {
-    private final File file;
+    private final HostSpillTier.Stored stored;
     private final MemoryContext memory;
     private final ArrowStreamReader reader;
     private final long expectedRows;
@@ -46,30 +44,28 @@ public final class SpillReader extends AbstractIterator<ColumnarBatch> implement
     private boolean done;
     private boolean closed;
 
-    /** A reader of a part, checked against its writer's record (see the class comment). */
+    /**
+     * A reader of a part, checked against its writer's record (see the class comment). The part stays
+     * where it is (host memory or disk) until the reader is closed.
+     */
     public SpillReader(SpilledPart part, MemoryContext memory) {
-        this(verified(part), part.rowCount(), memory);
-    }
-
-    /** A reader of a file whose writer's record is not at hand: nothing is checked. */
-    public SpillReader(File file, MemoryContext memory) {
-        this(file, -1, memory);
-    }
-
-    private SpillReader(File file, long expectedRows, MemoryContext memory) {
-        this.file = requireNonNull(file, "file is null");
         this.memory = requireNonNull(memory, "memory is null");
-        this.expectedRows = expectedRows;
-        if (file.length() == 0) {
-            this.reader = null;
-            this.done = true;
-            return;
-        }
+        this.expectedRows = part.rowCount();
+        this.stored = HostSpillTier.current().open(part.file());
         try {
-            this.reader = new ArrowStreamReader(new BufferedInputStream(new FileInputStream(file), 64 << 10),
-                    memory.allocator());
+            verify(stored, part);
+            if (stored.length() == 0) {
+                this.reader = null;
+                this.done = true;
+                return;
+            }
+            this.reader = new ArrowStreamReader(stored.newInputStream(), memory.allocator());
         } catch (IOException e) {
-            throw new UncheckedIOException("Ember could not open spill file " + file, e);
+            stored.close();
+            throw new UncheckedIOException("Ember could not open " + stored.describe(), e);
+        } catch (RuntimeException e) {
+            stored.close();
+            throw e;
         }
     }
 
@@ -93,41 +89,37 @@ public final class SpillReader extends AbstractIterator<ColumnarBatch> implement
     @Override
     public ColumnarBatch next() {
         if (!hasNext()) {
-            throw new NoSuchElementException("no more spilled batches in " + file);
+            throw new NoSuchElementException("no more spilled batches in " + stored.describe());
         }
         current = pending;
         pending = null;
         return current;
     }
 
-    /** The part's file after checking its length and checksum against the record. */
-    private static File verified(SpilledPart part) {
-        File file = part.file();
-        long length = file.length();
+    /** Checks the spill's length and checksum against the part's record. */
+    private static void verify(HostSpillTier.Stored stored, SpilledPart part) throws IOException {
+        long length = stored.length();
         if (length != part.bytes()) {
-            throw corrupt(file, "it holds " + length + " bytes where " + part.bytes() + " were written", null);
+            throw corrupt(stored, "it holds " + length + " bytes where " + part.bytes() + " were written", null);
         }
         if (part.checksum() == SpilledPart.NO_CHECKSUM) {
-            return file;
+            return;
         }
         CRC32C crc = new CRC32C();
         byte[] buffer = new byte[64 << 10];
-        try (FileInputStream in = new FileInputStream(file)) {
+        try (InputStream in = stored.newInputStream()) {
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
                 crc.update(buffer, 0, read);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Ember could not read spill file " + file, e);
         }
         if (crc.getValue() != part.checksum()) {
-            throw corrupt(file, "its CRC32C is " + Long.toHexString(crc.getValue()) + " where "
+            throw corrupt(stored, "its CRC32C is " + Long.toHexString(crc.getValue()) + " where "
                     + Long.toHexString(part.checksum()) + " was written", null);
         }
-        return file;
     }
 
-    private static CorruptSpillFileException corrupt(File file, String what, Throwable cause) {
-        return new CorruptSpillFileException("Ember's spill file " + file + " is damaged: " + what + ". Something"
+    private static CorruptSpillFileException corrupt(HostSpillTier.Stored stored, String what, Throwable cause) {
+        return new CorruptSpillFileException("Ember's " + stored.describe() + " is damaged: " + what + ". Something"
                 + " changed it after Ember wrote it (check the disks of spark.local.dir); Spark retries the task,"
                 + " which writes its spill files again.", cause);
     }
@@ -136,7 +128,7 @@ public final class SpillReader extends AbstractIterator<ColumnarBatch> implement
         try {
             if (!reader.loadNextBatch()) {
                 if (expectedRows >= 0 && rowsRead != expectedRows) {
-                    throw corrupt(file, "it holds " + rowsRead + " rows where " + expectedRows + " were written", null);
+                    throw corrupt(stored, "it holds " + rowsRead + " rows where " + expectedRows + " were written", null);
                 }
                 return null;
             }
@@ -158,7 +150,7 @@ public final class SpillReader extends AbstractIterator<ColumnarBatch> implement
             throw memory.limitExceeded(0, e);
         } catch (IOException | IllegalArgumentException | IndexOutOfBoundsException e) {
             // Arrow's reader reports damaged messages with any of these
-            throw corrupt(file, "Arrow cannot read it (" + e + ")", e);
+            throw corrupt(stored, "Arrow cannot read it (" + e + ")", e);
         }
     }
 
@@ -170,7 +162,7 @@ public final class SpillReader extends AbstractIterator<ColumnarBatch> implement
         }
     }
 
-    /** Releases the batch handed out last, any loaded one, and the file. */
+    /** Releases the batch handed out last, any loaded one, and the spill (which may then move to disk). */
     @Override
     public void close() {
         if (closed) {
@@ -184,12 +176,12 @@ public final class SpillReader extends AbstractIterator<ColumnarBatch> implement
             pending = null;
             batch.close();
         }
-        if (reader != null) {
-            try {
+        try (HostSpillTier.Stored spill = stored) {
+            if (reader != null) {
                 reader.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("Ember could not close spill file " + file, e);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Ember could not close " + stored.describe(), e);
         }
     }
 }

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.BufferedOutputStream;
 import java.io.File;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +24,8 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Writes batches of columns to one spill file in Arrow's IPC stream format: a schema message (from the
+ * Writes batches of columns to one spill file (on disk, or in host memory: {@link HostSpillTier}) in Arrow's
+ * IPC stream format: a schema message (from the
  * first batch's fields), one record batch message per {@link #write}, and the end-of-stream marker on
  * {@link #finish}. Every batch must have the same column types as the first.
  *
@@ -49,16 +49,14 @@ public final class SpillWriter implements AutoCloseable {
     private boolean finished;
     private long rowCount;
 
-    /** Opens {@code file} for writing (creating or truncating it). */
+    /**
+     * Opens the spill named {@code file} for writing: in the executor's {@link HostSpillTier} while it has
+     * room, else in the file (created or truncated).
+     */
     public SpillWriter(File file) {
         this.file = requireNonNull(file, "file is null");
-        try {
-            this.out = new BufferedOutputStream(new CheckedOutputStream(new FileOutputStream(file), checksum),
-                    BUFFER_BYTES);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Ember could not create spill file " + file
-                    + "; check that spark.local.dir has space and is writable", e);
-        }
+        this.out = new BufferedOutputStream(new CheckedOutputStream(HostSpillTier.current().create(file), checksum),
+                BUFFER_BYTES);
         this.channel = new WriteChannel(Channels.newChannel(out));
     }
 

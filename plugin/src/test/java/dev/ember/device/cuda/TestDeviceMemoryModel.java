@@ -3,7 +3,12 @@ package dev.ember.device.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ember.EmberExecutorPlugin;
+import dev.ember.config.EmberConf;
 import dev.ember.device.conformance.EmulatorDevice;
+import dev.ember.device.host.HostDevice;
+import java.util.Map;
+import java.util.Optional;
 import java.util.List;
 import java.util.OptionalInt;
 import org.apache.arrow.memory.BufferAllocator;
@@ -96,6 +101,24 @@ class TestDeviceMemoryModel {
             }
         } finally {
             opened.device().close();
+        }
+    }
+
+    @Test
+    void spillsKeepAHostTierOnlyWhereTheDeviceMemoryIsNotHostMemory() {
+        CudaDevice device = (CudaDevice) EmulatorDevice.opened().device();
+        EmberConf defaults = EmberConf.of(key -> Optional.empty());
+        long tier = EmberExecutorPlugin.hostSpillBytes(device, defaults);
+        if (coherentEmulator()) {
+            assertEquals(0, tier, "coherent unified memory is host memory: spills go straight to disk");
+        } else {
+            assertTrue(tier > 0 && tier <= 1L << 30, "a discrete card keeps up to 1 GiB of spills in host memory: " + tier);
+        }
+        try (HostDevice host = new HostDevice()) {
+            assertEquals(0, EmberExecutorPlugin.hostSpillBytes(host, defaults), "the host device spills to disk");
+            EmberConf set = EmberConf.of(key -> Optional.ofNullable(Map.of("spark.ember.memory.spill.hostBytes", "64m")
+                    .get(key)));
+            assertEquals(64L << 20, EmberExecutorPlugin.hostSpillBytes(host, set), "an explicit size wins");
         }
     }
 }
