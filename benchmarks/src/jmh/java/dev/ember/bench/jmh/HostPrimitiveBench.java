@@ -80,6 +80,7 @@ public class HostPrimitiveBench {
     private Program stringEquals;
     private Program stringIn;
     private Program longArithmetic;
+    private Program longArithmeticWrapping;
     private Program doubleArithmetic;
     private HostJoinTable joinTable;
 
@@ -156,6 +157,10 @@ public class HostPrimitiveBench {
         NumericEvalContext legacy = new NumericEvalContext(EvalMode$.MODULE$.LEGACY(), true);
         longArithmetic = compile(new Add(new Multiply(input.get(3), Literal.create(3L, DataTypes.LongType), legacy),
                 Literal.create(1L, DataTypes.LongType), legacy), input);
+        // a multiplier near 2^62: almost every row overflows and wraps, as legacy (non-ANSI) mode lets it
+        longArithmeticWrapping = compile(new Add(new Multiply(input.get(3),
+                Literal.create(0x5555_5555_5555_5555L, DataTypes.LongType), legacy),
+                Literal.create(1L, DataTypes.LongType), legacy), input);
         doubleArithmetic = compile(new Multiply(input.get(4), new Add(input.get(4),
                 Literal.create(1.0, DataTypes.DoubleType), legacy), legacy), input);
         joinTable = HostJoinTable.build(List.of(orderkey), ROWS);
@@ -221,6 +226,13 @@ public class HostPrimitiveBench {
     @OperationsPerInvocation(ROWS)
     public void longArithmetic(Blackhole blackhole) {
         evaluate(longArithmetic, blackhole);
+    }
+
+    /** orderkey * 0x5555555555555555 + 1 over longs in legacy mode: nearly every row overflows and wraps. */
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public void longArithmeticWrapping(Blackhole blackhole) {
+        evaluate(longArithmeticWrapping, blackhole);
     }
 
     /** price * (price + 1.0) over doubles. */
