@@ -73,7 +73,7 @@ final class KernelGroupBy implements Device.GroupBy {
     /** Per key column: a string column's stored offsets (groupCapacity + 1 ints), null for fixed width. */
     private final List<ArrowBuf> keyOffsets = new ArrayList<>();
     /** Per key column: the bytes of a string column's arena in use (its keyValues buffer holds them). */
-    private long[] arenaUsed;
+    private final long[] arenaUsed;
     private final List<ArrowBuf> stateValues = new ArrayList<>();
     private final List<ArrowBuf> stateFlags = new ArrayList<>();
     private final List<ArrowBuf> stateExtra = new ArrayList<>();
@@ -254,7 +254,8 @@ final class KernelGroupBy implements Device.GroupBy {
      * table; {@code anyKind}: a column of a kind no kernel reads is described by its validity alone.
      */
     private void describe(ArrowBuf table, int index, String name, FieldVector vector, int rowCount, boolean anyKind) {
-        int kind = inputKind(vector);
+        // COUNT (anyKind) reads only validity: a string input's offsets and bytes need not reach the device
+        int kind = anyKind && inputKind(vector) == ColumnKind.STRING.ordinal() ? -1 : inputKind(vector);
         long validity = vector.getValidityBuffer().memoryAddress();
         launcher.requireManaged(name + " validity", validity, (rowCount + 7L) / 8);
         launcher.prefetchToDevice(validity, (rowCount + 7L) / 8);
