@@ -4,15 +4,18 @@
 //
 // Per batch (dev.ember.device.cuda.KernelGroupBy drives it):
 //  1. group_by_hash_rows: a 64-bit hash per row over the key columns (NaN as one value, -0.0 as 0.0, null
-//     as a constant);
+//     as a constant, a string by its bytes);
 //  2. group_by_insert: open addressing over packed 64-bit slots, one atomicCAS each: the high 32 bits are a
 //     tag from the hash, the low 32 bits an existing group id or (bit 31 set) the batch row that claimed the
 //     slot for a new key. Keys are compared against the original columns: the stored keys of the groups and
 //     the input rows of this batch. Each row records its slot.
 //  3. group_by_first_rows + group_by_new_flags: the first row of every new key (atomicMin per slot), as a
 //     bitmap; stream compaction (compaction.cu) turns it into the new keys' first rows in row order;
-//  4. group_by_number_new: new group ids in that order, their keys and hashes stored; group_by_row_groups:
-//     each row's group id;
+//  4. group_by_number_new: new group ids in that order, their fixed-width keys, key validity and hashes
+//     stored; string keys: group_by_new_string_lengths -> exclusive_scan_tile_totals (scan.cu) ->
+//     group_by_store_new_strings append the new keys' bytes to the grouping's own arena (its stored offsets
+//     and bytes, Arrow's layout), since the batch is gone by the next call; group_by_row_groups: each row's
+//     group id;
 //  5. the rows sorted by group id, stably (sort.cu), cut into one segment per group (group_by_segment_flags +
 //     stream compaction), and group_by_fold_* folds each segment's rows in order on one thread: sums add
 //     in row order (so floating sums and ANSI overflow are the host's), min/max keep the first of equal
@@ -21,10 +24,11 @@
 // turns into Arrow vectors with group_by_flags_to_bits and the concatenate kernels.
 #include "ember_cuda.h"
 #include "column_kind.h"
+#include "string_keys.cuh"
 
 namespace {
 
-// Value kinds: column_kind.h (stored boolean keys and state: one byte, 0 or 1; no strings).
+// Value kinds: column_kind.h (stored boolean keys and state: one byte, 0 or 1; strings as keys only).
 
 // The operation kinds; must match Device.AggregateOperation.Kind's order.
 constexpr int kSumLong = 0;
@@ -125,51 +129,64 @@ __device__ inline unsigned long long mix(unsigned long long value) {
     return z ^ (z >> 31);
 }
 
-// A key table: per key column three 64-bit words, kind, values address, validity address (input columns:
-// Arrow validity bits; stored keys: one byte per group, 1 = non-null).
+// A key or input table: per column kKeyColumnWords 64-bit words, kind, values address, validity address,
+// offsets address (strings: int32 offsets, Arrow's layout, into the values bytes; 0 for other kinds).
+// Input columns: Arrow validity bits. Stored keys: one validity byte per group (1 = non-null); a string
+// column's offsets and bytes are the grouping's arena, a null key stored as an empty string.
+constexpr int kKeyColumnWords = 4;
+
 struct KeyColumn {
     int kind;
     const unsigned char* values;
     const unsigned char* validity;
+    const int* offsets;
 };
 
 __device__ inline KeyColumn key_column(const long long* table, int column) {
+    const long long* words = table + kKeyColumnWords * column;
     KeyColumn key;
-    key.kind = static_cast<int>(table[3 * column]);
-    key.values = reinterpret_cast<const unsigned char*>(table[3 * column + 1]);
-    key.validity = reinterpret_cast<const unsigned char*>(table[3 * column + 2]);
+    key.kind = static_cast<int>(words[0]);
+    key.values = reinterpret_cast<const unsigned char*>(words[1]);
+    key.validity = reinterpret_cast<const unsigned char*>(words[2]);
+    key.offsets = reinterpret_cast<const int*>(words[3]);
     return key;
 }
 
+__device__ inline const unsigned char* string_bytes(const KeyColumn& column, long long row) {
+    return column.values + column.offsets[row];
+}
+
+__device__ inline int string_length(const KeyColumn& column, long long row) {
+    return column.offsets[row + 1] - column.offsets[row];
+}
+
 // Whether input row `row` holds the same key as input row `other` (stored == false) or as stored group
-// `other` (stored == true); null equals null.
+// `other` (stored == true); null equals null, and an empty string is not null.
 __device__ inline bool same_key(const long long* inputs, const long long* stored_keys, int key_count, long long row,
                                 long long other, bool stored) {
     for (int column = 0; column < key_count; column++) {
         const KeyColumn input = key_column(inputs, column);
+        const KeyColumn others = stored ? key_column(stored_keys, column) : input;
         const bool row_valid = bit_at(input.validity, row);
-        bool other_valid;
-        Value other_value = {0, 0};
-        if (stored) {
-            const KeyColumn keys = key_column(stored_keys, column);
-            other_valid = keys.validity[other] != 0;
-            if (other_valid) {
-                other_value = key_normalized(keys.kind, read_value(keys.kind, keys.values, other, false));
-            }
-        } else {
-            other_valid = bit_at(input.validity, other);
-            if (other_valid) {
-                other_value = key_normalized(input.kind, read_value(input.kind, input.values, other, true));
-            }
-        }
+        const bool other_valid = stored ? others.validity[other] != 0 : bit_at(input.validity, other);
         if (row_valid != other_valid) {
             return false;
         }
-        if (row_valid) {
-            const Value value = key_normalized(input.kind, read_value(input.kind, input.values, row, true));
-            if (value.low != other_value.low || value.high != other_value.high) {
+        if (!row_valid) {
+            continue;
+        }
+        if (input.kind == kKindString) {
+            // stored strings share the input's layout (offsets into bytes), so one compare serves both
+            if (!ember::same_string_key(string_bytes(input, row), string_length(input, row),
+                                        string_bytes(others, other), string_length(others, other))) {
                 return false;
             }
+            continue;
+        }
+        const Value value = key_normalized(input.kind, read_value(input.kind, input.values, row, true));
+        const Value other_value = key_normalized(input.kind, read_value(input.kind, others.values, other, !stored));
+        if (value.low != other_value.low || value.high != other_value.high) {
+            return false;
         }
     }
     return true;
@@ -228,7 +245,11 @@ extern "C" __global__ void group_by_hash_rows(const long long* keys, int key_cou
         for (int column = 0; column < key_count; column++) {
             const KeyColumn key = key_column(keys, column);
             unsigned long long value_hash = kNullHash;
-            if (bit_at(key.validity, row)) {
+            if (!bit_at(key.validity, row)) {
+                // null: kNullHash
+            } else if (key.kind == kKindString) {
+                value_hash = mix(ember::string_key_hash(string_bytes(key, row), string_length(key, row)));
+            } else {
                 const Value value = key_normalized(key.kind, read_value(key.kind, key.values, row, true));
                 value_hash = mix(value.low ^ mix(value.high));
             }
@@ -319,7 +340,8 @@ extern "C" __global__ void group_by_new_flags(int count, const unsigned long lon
 EMBER_REGISTER_KERNEL(group_by_new_flags)
 
 // New group base + i for the key first seen at row new_rows[i]: the slot gets the group id, the group its
-// hash and its key (copied from the row into the stored keys, booleans as bytes).
+// hash and its key (copied from the row into the stored keys, booleans as bytes; of a string key only its
+// validity: group_by_store_new_strings appends the bytes).
 extern "C" __global__ void group_by_number_new(const int* new_rows, int new_count, int base, const int* row_slots,
                                                unsigned long long* slots, int* first_rows,
                                                const unsigned long long* hashes, unsigned long long* group_hashes,
@@ -333,10 +355,13 @@ extern "C" __global__ void group_by_number_new(const int* new_rows, int new_coun
         group_hashes[group] = hashes[row];
         for (int column = 0; column < key_count; column++) {
             const KeyColumn input = key_column(keys, column);
-            unsigned char* target = reinterpret_cast<unsigned char*>(stored_keys[3 * column + 1]);
-            unsigned char* target_valid = reinterpret_cast<unsigned char*>(stored_keys[3 * column + 2]);
+            unsigned char* target = reinterpret_cast<unsigned char*>(stored_keys[kKeyColumnWords * column + 1]);
+            unsigned char* target_valid = reinterpret_cast<unsigned char*>(stored_keys[kKeyColumnWords * column + 2]);
             const bool valid = bit_at(input.validity, row);
             target_valid[group] = valid ? 1 : 0;
+            if (input.kind == kKindString) {
+                continue;
+            }
             const int width = width_of(input.kind);
             if (input.kind == kKindBoolean) {
                 target[group] = valid ? static_cast<unsigned char>(bit_at(input.values, row)) : 0;
@@ -349,6 +374,43 @@ extern "C" __global__ void group_by_number_new(const int* new_rows, int new_coun
     }
 }
 EMBER_REGISTER_KERNEL(group_by_number_new)
+
+// lengths[i] = the byte length of string key column `column` at row new_rows[i], the first row of new group
+// base + i; 0 for a null key (stored as an empty string, as the host stores it). lengths holds new_count + 1
+// words: exclusive_scan_tile_totals then turns them into each key's start and the total.
+extern "C" __global__ void group_by_new_string_lengths(const int* new_rows, int new_count, const long long* keys,
+                                                       int column, long long* lengths) {
+    const KeyColumn input = key_column(keys, column);
+    for (long long i = grid_start(); i < new_count; i += grid_stride()) {
+        const int row = new_rows[i];
+        lengths[i] = bit_at(input.validity, row) ? string_length(input, row) : 0;
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_new_string_lengths)
+
+// Appends the string keys of new groups base + i (first seen at rows new_rows[i]) to the stored keys of
+// column `column`: key i takes bytes [used + starts[i], used + starts[i + 1]) of the arena (starts: the scanned
+// group_by_new_string_lengths), and stored offset base + i + 1 is its end (offset base already holds the end of
+// the groups before). The host has made the arena and the offsets large enough.
+extern "C" __global__ void group_by_store_new_strings(const int* new_rows, int new_count, const long long* keys,
+                                                      const long long* stored_keys, int column, int base, int used,
+                                                      const long long* starts) {
+    const KeyColumn input = key_column(keys, column);
+    const KeyColumn stored = key_column(stored_keys, column);
+    unsigned char* arena = const_cast<unsigned char*>(stored.values);
+    int* offsets = const_cast<int*>(stored.offsets);
+    for (long long i = grid_start(); i < new_count; i += grid_stride()) {
+        const int row = new_rows[i];
+        const long long start = used + starts[i];
+        const long long end = used + starts[i + 1];
+        offsets[base + i + 1] = static_cast<int>(end);
+        const unsigned char* bytes = string_bytes(input, row);
+        for (long long at = start; at < end; at++) {
+            arena[at] = bytes[at - start];
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_store_new_strings)
 
 // group_ids[row] = the group id now in the row's slot.
 extern "C" __global__ void group_by_row_groups(int count, const unsigned long long* slots, const int* row_slots,

@@ -27,6 +27,7 @@
 //                       scanned counts: balanced however many matches one key has.
 #include "ember_cuda.h"
 #include "column_kind.h"
+#include "string_keys.cuh"
 
 namespace {
 
@@ -108,12 +109,7 @@ __device__ inline unsigned long long value_hash(const KeyColumn& column, long lo
         }
         case kKindString: {
             const int begin = column.offsets[row];
-            const int end = column.offsets[row + 1];
-            unsigned long long hash = static_cast<unsigned long long>(end - begin);
-            for (int at = begin; at < end; at++) {  // strings start at any byte: read byte by byte
-                hash = hash * 0x100000001B3ull + column.values[at];
-            }
-            return mix(hash);
+            return mix(ember::string_key_hash(column.values + begin, column.offsets[row + 1] - begin));
         }
         default:
             return mix(static_cast<unsigned long long>(integral_value(column, row)));
@@ -166,15 +162,10 @@ __device__ inline bool same_key(const KeyColumn* left, long long row, const KeyC
             }
             case kKindString: {
                 const int begin = a.offsets[row];
-                const int length = a.offsets[row + 1] - begin;
                 const int other_begin = b.offsets[other_row];
-                if (b.offsets[other_row + 1] - other_begin != length) {
+                if (!ember::same_string_key(a.values + begin, a.offsets[row + 1] - begin, b.values + other_begin,
+                                            b.offsets[other_row + 1] - other_begin)) {
                     return false;
-                }
-                for (int at = 0; at < length; at++) {
-                    if (a.values[begin + at] != b.values[other_begin + at]) {
-                        return false;
-                    }
                 }
                 break;
             }

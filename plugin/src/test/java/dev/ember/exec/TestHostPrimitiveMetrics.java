@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Where each primitive ran, as explain output and the per-node SQL metric {@code number of primitive
  * calls on the host (GPU device)} say: on a CUDA device (the emulator run of this class) the filter and
- * a sort on short keys run as kernels and count none, while inputs the kernels refuse (a sort on 300-byte
- * strings, a grouping by a string key) are counted on their node; on the host device the metric stays 0
+ * a sort on short keys and groupings by fixed-width or string keys run as kernels and count none, while
+ * inputs the kernels refuse (a sort on 300-byte strings, a string min) are counted on their node; on the host
+ * device the metric stays 0
  * everywhere (running on the host is what that device is for).
  */
 class TestHostPrimitiveMetrics {
@@ -120,12 +121,14 @@ class TestHostPrimitiveMetrics {
     }
 
     @Test
-    void aggregationsCountHostCallsOnlyForStringKeys() {
-        // fixed-width keys run on the group-by kernels; a string key sends the grouping to the host, counted
+    void aggregationsCountHostCallsOnlyForStringMinMax() {
+        // fixed-width and string keys run on the group-by kernels; a string min sends the grouping to the host,
+        // counted
         String fixed = "SELECT a % 7 AS k, count(*), sum(c), min(c), max(a) FROM metric_t GROUP BY a % 7";
-        String strings = "SELECT s, count(*), sum(c) FROM metric_t GROUP BY s";
+        String stringKeys = "SELECT s, a % 3 AS k, count(*), sum(c), count(s) FROM metric_t GROUP BY s, a % 3";
+        String strings = "SELECT a % 7 AS k, min(s), count(*) FROM metric_t GROUP BY a % 7";
         SharedSpark.withConf(Map.of("spark.ember.explain", "ALL"), () -> {
-            for (String sql : List.of(fixed, strings)) {
+            for (String sql : List.of(fixed, stringKeys, strings)) {
                 EmberQueryCheck.sql(sql).assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
                 Dataset<Row> query = SharedSpark.session().sql(sql);
                 query.collectAsList();
@@ -136,7 +139,7 @@ class TestHostPrimitiveMetrics {
                     }
                 }
                 if (onCudaDevice() && sql.equals(strings)) {
-                    assertTrue(onHost > 0, "a string-keyed grouping runs on the host: " + onHost);
+                    assertTrue(onHost > 0, "a grouping with a string min runs on the host: " + onHost);
                 } else {
                     assertEquals(0, onHost, "no host calls for " + sql);
                 }

@@ -19,7 +19,8 @@ import org.apache.spark.sql.types.DecimalType;
 
 /**
  * The conformance checks of {@code newGroupBy}: both devices group the same seeded rows, added in two
- * calls, which must give the same groups in the same order (first appearance), the same keys and the same
+ * calls (the second repeats the first's keys), which must give the same groups in the same order (first
+ * appearance), the same keys (string keys byte for byte, the empty string apart from null) and the same
  * state for every operation, or the same ANSI overflow error (an {@link AssertionError} names the first
  * difference and the seed). The operations: counts, long sums with and without ANSI overflow, double sums
  * over integral, float and double inputs, decimal sums with the "is empty" buffer, min and max of every
@@ -45,21 +46,24 @@ final class GroupByChecks {
     private GroupByChecks() {}
 
     /**
-     * Groupings of seeded rows of {@code shape}: by each fixed-width key alone, by two sets of three keys and
-     * by no key, with every operation; with ANSI sums by an int key and by no key; and by a string and an
-     * int key with the first operations. On a {@link CudaDevice} the fixed-width groupings must run on the
-     * kernels and the string-keyed one on the host, counted once.
+     * Groupings of seeded rows of {@code shape}: by each key type alone (strings included), by sets of keys
+     * mixing fixed-width and string columns (two string columns in one) and by no key, with every operation;
+     * with ANSI sums by an int key and by no key; and with string min/max by a string and an int key. On a
+     * {@link CudaDevice} every grouping but the last must run on the kernels, and the last on the host,
+     * counted once.
      */
     static void groupings(DevicePair pair, int rows, RowShape shape) {
         RandomVectors random = new RandomVectors(pair.seed() ^ (rows * 31L) ^ shape.ordinal());
         List<FieldVector> columns = EdgeValues.rows(random, rows, shape, pair.host(), pair.allocator());
         try {
             List<List<Integer>> keySets = new ArrayList<>();
-            for (int column = 0; column < STRING; column++) {
+            for (int column = 0; column <= STRING; column++) {
                 keySets.add(List.of(column));
             }
             keySets.add(List.of(BOOLEAN, FLOAT, DECIMAL_38));
             keySets.add(List.of(DOUBLE, INT, TIMESTAMP));
+            keySets.add(List.of(STRING, INT));
+            keySets.add(List.of(BOOLEAN, STRING, DECIMAL_38, STRING));
             keySets.add(List.of());
             long hostCallsBefore = pair.hostCalls(Primitive.GROUP_BY);
             for (List<Integer> keys : keySets) {
@@ -68,16 +72,19 @@ final class GroupByChecks {
             String where = ", " + rows + " rows, seed " + pair.seed();
             if (pair.device() instanceof CudaDevice) {
                 assertEquals(hostCallsBefore, pair.hostCalls(Primitive.GROUP_BY),
-                        "fixed-width groupings run on the kernels" + where);
+                        "fixed-width and string-keyed groupings run on the kernels" + where);
             }
             // ANSI sums: the same answer, or the same overflow error
             sameGrouping(pair, columns, List.of(INT), folds(true), rows);
             sameGrouping(pair, columns, List.of(), folds(true), rows);
-            // string keys: on the host by design, and still the same answer
-            sameGrouping(pair, columns, List.of(STRING, INT), folds(false).subList(0, 5), rows);
+            // string min/max: no kernel folds strings, so on the host, and still the same answer
+            List<Fold> stringExtremes = new ArrayList<>(folds(false).subList(0, 5));
+            stringExtremes.add(new Fold(op(Kind.MIN, DataTypes.StringType, false), STRING));
+            stringExtremes.add(new Fold(op(Kind.MAX, DataTypes.StringType, false), STRING));
+            sameGrouping(pair, columns, List.of(STRING, INT), stringExtremes, rows);
             if (pair.device() instanceof CudaDevice) {
                 assertEquals(hostCallsBefore + 1, pair.hostCalls(Primitive.GROUP_BY),
-                        "a string-keyed grouping runs on the host, counted once" + where);
+                        "a grouping with string min/max runs on the host, counted once" + where);
             }
         } finally {
             columns.forEach(FieldVector::close);

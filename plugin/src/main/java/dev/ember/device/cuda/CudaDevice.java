@@ -233,7 +233,7 @@ public final class CudaDevice implements Device {
         requireNonNull(operations, "operations is null");
         requireNonNull(allocator, "allocator is null");
         if (KernelGroupBy.unsupportedReason(keyTypes, operations).isPresent()) {
-            // string keys or string min/max/first/last: the whole grouping runs on the host (one call counted)
+            // string min/max/first/last or moments: the whole grouping runs on the host (one call counted)
             onHost(Primitive.GROUP_BY);
             return host.newGroupBy(keyTypes, operations, allocator);
         }
@@ -355,10 +355,11 @@ public final class CudaDevice implements Device {
                     + " reason in HOST_REASONS");
             case GROUP_BY -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels group_by_hash_rows,"
                     + " group_by_insert (open addressing, one atomicCAS per packed slot), group_by_first_rows,"
-                    + " group_by_new_flags, selectTrue's, group_by_number_new, group_by_row_groups (groups numbered in"
-                    + " first-appearance order), the radix sort by group id, group_by_segment_flags, group_by_fold (each"
-                    + " group's rows in input order); the host over unified memory for groupings with string keys or"
-                    + " string min/max/first/last");
+                    + " group_by_new_flags, selectTrue's, group_by_number_new, group_by_new_string_lengths,"
+                    + " exclusive_scan_tile_totals, group_by_store_new_strings (string keys kept in the grouping's"
+                    + " arena), group_by_row_groups (groups numbered in first-appearance order), the radix sort by"
+                    + " group id, group_by_segment_flags, group_by_fold (each group's rows in input order); the host"
+                    + " over unified memory for groupings with string min/max/first/last or stddev/variance moments");
         };
     }
 

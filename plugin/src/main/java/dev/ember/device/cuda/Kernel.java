@@ -98,6 +98,8 @@ enum Kernel {
     GROUP_BY_FIRST_ROWS("group_by", "group_by_first_rows", false, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS),
     GROUP_BY_NEW_FLAGS("group_by", "group_by_new_flags", false, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS),
     GROUP_BY_NUMBER_NEW("group_by", "group_by_number_new", false, Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT),
+    GROUP_BY_NEW_STRING_LENGTHS("group_by", "group_by_new_string_lengths", false, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS),
+    GROUP_BY_STORE_NEW_STRINGS("group_by", "group_by_store_new_strings", false, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.INT, Parameter.ADDRESS),
     GROUP_BY_ROW_GROUPS("group_by", "group_by_row_groups", false, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS),
     GROUP_BY_SEGMENT_FLAGS("group_by", "group_by_segment_flags", false, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS),
     GROUP_BY_FOLD("group_by", "group_by_fold", false, Parameter.INT, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS),

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DecimalVector;
@@ -27,6 +28,7 @@ import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 
@@ -37,18 +39,24 @@ import org.apache.spark.sql.types.TimestampType;
  * rows after a stable sort of the batch by group id), so floating sums round as the host's do, ANSI long
  * overflow is found where the host finds it, and first/last see rows in order.
  *
- * <p>Covers fixed-width keys (boolean, integral, date, timestamp, floating, decimal) and every operation over
- * fixed-width values; {@link #unsupportedReason} names what it does not cover (string keys, string
- * min/max/first/last), which the caller runs on the host. All state is in buffers of the allocator the
- * grouping was created with (managed memory): {@link #heapBytes()} is 0.
+ * <p>Covers fixed-width keys (boolean, integral, date, timestamp, floating, decimal), string keys (the default
+ * UTF8_BINARY collation: equal when their bytes are; an empty string is not null), any mix of them, and every
+ * operation over fixed-width values; {@link #unsupportedReason} names what it does not cover (string
+ * min/max/first/last, moments), which the caller runs on the host. All state is in buffers of the allocator
+ * the grouping was created with (managed memory): {@link #heapBytes()} is 0. A string key column's stored keys
+ * are the grouping's own arena (int32 offsets per group and the keys' bytes, Arrow's VarChar layout, a null
+ * key stored empty), appended to as new keys arrive, because each batch is closed after its {@link #add}; it
+ * holds at most 2^31 - 1 bytes of keys per column, as one Arrow VarChar vector does.
  *
  * <p>Not thread-safe: one task uses it. {@link #keys} and {@link #state} are called once each, after the
  * last {@link #add}.
  */
 final class KernelGroupBy implements Device.GroupBy {
 
-    /** Value kinds of group_by.cu; the ordinals are the kernel's codes. */
     private static final int INITIAL_GROUPS = 64;
+    private static final long INITIAL_ARENA_BYTES = 1024;
+    /** 64-bit words per column of a key or input table: kind, values, validity, offsets (group_by.cu). */
+    private static final int TABLE_WORDS = 4;
 
     private final KernelLauncher launcher;
     private final StreamCompaction compaction;
@@ -62,6 +70,10 @@ final class KernelGroupBy implements Device.GroupBy {
 
     private final List<ArrowBuf> keyValues = new ArrayList<>();
     private final List<ArrowBuf> keyValid = new ArrayList<>();
+    /** Per key column: a string column's stored offsets (groupCapacity + 1 ints), null for fixed width. */
+    private final List<ArrowBuf> keyOffsets = new ArrayList<>();
+    /** Per key column: the bytes of a string column's arena in use (its keyValues buffer holds them). */
+    private final long[] arenaUsed;
     private final List<ArrowBuf> stateValues = new ArrayList<>();
     private final List<ArrowBuf> stateFlags = new ArrayList<>();
     private final List<ArrowBuf> stateExtra = new ArrayList<>();
@@ -76,9 +88,9 @@ final class KernelGroupBy implements Device.GroupBy {
     /** Why the kernels cannot run this grouping (the caller then uses the host's), or empty. */
     static Optional<String> unsupportedReason(List<DataType> keyTypes, List<AggregateOperation> operations) {
         for (DataType type : keyTypes) {
-            if (kindOf(type) == null) {
+            if (keyKindOf(type) == null) {
                 return Optional.of("group key of type " + type.simpleString() + " (the group-by kernels take"
-                        + " fixed-width keys only)");
+                        + " fixed-width and UTF8_BINARY string keys only)");
             }
         }
         for (AggregateOperation operation : operations) {
@@ -111,8 +123,9 @@ final class KernelGroupBy implements Device.GroupBy {
         this.operations = List.copyOf(operations);
         this.decimalLimits = new long[operations.size() * 2];
         for (DataType type : this.keyTypes) {
-            keyKinds.add(requireNonNull(kindOf(type), "unsupported key type"));
+            keyKinds.add(requireNonNull(keyKindOf(type), "unsupported key type"));
         }
+        this.arenaUsed = new long[this.keyTypes.size()];
         for (int i = 0; i < this.operations.size(); i++) {
             AggregateOperation operation = this.operations.get(i);
             ColumnKind kind = switch (operation.kind()) {
@@ -135,7 +148,7 @@ final class KernelGroupBy implements Device.GroupBy {
         }
         launcher.enter();
         try {
-            storedKeyTable = allocator.buffer(Math.max(1, keyKinds.size()) * 3L * Long.BYTES);
+            storedKeyTable = allocator.buffer(Math.max(1, keyKinds.size()) * (long) TABLE_WORDS * Long.BYTES);
             growGroups(INITIAL_GROUPS);
             if (keyKinds.isEmpty()) {
                 groupCount = 1;
@@ -147,6 +160,16 @@ final class KernelGroupBy implements Device.GroupBy {
         }
     }
 
+    /** The kind of a key type: fixed-width or a UTF8_BINARY string; null for a type no group-by kernel keys by. */
+    private static ColumnKind keyKindOf(DataType type) {
+        if (type instanceof StringType) {
+            // collated strings compare by collation, not by bytes (and Ember's columnar path refuses them)
+            return ArrowTypes.isSupported(type) ? ColumnKind.STRING : null;
+        }
+        return kindOf(type);
+    }
+
+    /** The kind of a fixed-width type (the kernels fold these), or null. */
     private static ColumnKind kindOf(DataType type) {
         if (type instanceof BooleanType) {
             return ColumnKind.BOOLEAN;
@@ -168,10 +191,10 @@ final class KernelGroupBy implements Device.GroupBy {
         return null;
     }
 
-    /** The kind of an input vector, or -1 for a vector whose values no kernel reads (COUNT's strings). */
+    /** The kind of an input vector, or -1 for a vector whose values no kernel reads. */
     private static int inputKind(FieldVector vector) {
         ColumnKind kind = ColumnKind.of(vector);
-        return kind == null || kind == ColumnKind.STRING ? -1 : kind.ordinal();
+        return kind == null ? -1 : kind.ordinal();
     }
 
     @Override
@@ -186,7 +209,8 @@ final class KernelGroupBy implements Device.GroupBy {
         launcher.enter();
         List<AutoCloseable> scratch = new ArrayList<>();
         try {
-            ArrowBuf inputKeyTable = track(scratch, allocator.buffer(Math.max(1, keys.size()) * 3L * Long.BYTES));
+            ArrowBuf inputKeyTable = track(scratch, allocator.buffer(
+                    Math.max(1, keys.size()) * (long) TABLE_WORDS * Long.BYTES));
             for (int k = 0; k < keys.size(); k++) {
                 FieldVector key = keys.get(k);
                 if (inputKind(key) != keyKinds.get(k).ordinal()) {
@@ -225,25 +249,44 @@ final class KernelGroupBy implements Device.GroupBy {
         return resource;
     }
 
-    /** Writes column {@code index}'s kind, values and validity addresses into a key or input table. */
+    /**
+     * Writes column {@code index}'s kind and values, validity and (strings) offsets addresses into a key or input
+     * table; {@code anyKind}: a column of a kind no kernel reads is described by its validity alone.
+     */
     private void describe(ArrowBuf table, int index, String name, FieldVector vector, int rowCount, boolean anyKind) {
-        int kind = inputKind(vector);
+        // COUNT (anyKind) reads only validity: a string input's offsets and bytes need not reach the device
+        int kind = anyKind && inputKind(vector) == ColumnKind.STRING.ordinal() ? -1 : inputKind(vector);
         long validity = vector.getValidityBuffer().memoryAddress();
         launcher.requireManaged(name + " validity", validity, (rowCount + 7L) / 8);
         launcher.prefetchToDevice(validity, (rowCount + 7L) / 8);
         long values = validity;
-        if (kind >= 0) {
+        long offsets = 0;
+        if (kind == ColumnKind.STRING.ordinal()) {
+            offsets = vector.getOffsetBuffer().memoryAddress();
+            launcher.requireManaged(name + " offsets", offsets, (rowCount + 1L) * Integer.BYTES);
+            launcher.prefetchToDevice(offsets, (rowCount + 1L) * Integer.BYTES);
+            values = vector.getDataBuffer().memoryAddress();
+            long bytes = vector.getOffsetBuffer().getInt((long) rowCount * Integer.BYTES);
+            launcher.requireManaged(name + " bytes", values, bytes);
+            launcher.prefetchToDevice(values, bytes);
+        } else if (kind >= 0) {
             values = vector.getDataBuffer().memoryAddress();
             long bytes = ColumnKind.values()[kind].valueBytes(rowCount);
             launcher.requireManaged(name + " values", values, bytes);
             launcher.prefetchToDevice(values, bytes);
         } else if (!anyKind) {
             throw new IllegalArgumentException(name + " of Arrow type " + vector.getField().getType()
-                    + " is not a fixed-width column the group-by kernels read");
+                    + " is not a column the group-by kernels read");
         }
-        table.setLong(index * 3L * Long.BYTES, kind);
-        table.setLong((index * 3L + 1) * Long.BYTES, values);
-        table.setLong((index * 3L + 2) * Long.BYTES, validity);
+        setColumn(table, index, kind, values, validity, offsets);
+    }
+
+    private static void setColumn(ArrowBuf table, int index, long kind, long values, long validity, long offsets) {
+        long at = (long) index * TABLE_WORDS * Long.BYTES;
+        table.setLong(at, kind);
+        table.setLong(at + Long.BYTES, values);
+        table.setLong(at + 2L * Long.BYTES, validity);
+        table.setLong(at + 3L * Long.BYTES, offsets);
     }
 
     private void assignGroups(ArrowBuf inputKeyTable, int keyCount, int rowCount, long ids, List<AutoCloseable> scratch) {
@@ -285,11 +328,51 @@ final class KernelGroupBy implements Device.GroupBy {
                     .address("hashes", hashes.memoryAddress()).address("groupHashes", groupHashes.memoryAddress())
                     .address("keys", inputKeyTable.memoryAddress())
                     .address("storedKeys", storedKeyTable.memoryAddress()).integer("keyCount", keyCount));
+            for (int k = 0; k < keyCount; k++) {
+                if (keyKinds.get(k) == ColumnKind.STRING) {
+                    storeNewStrings(k, inputKeyTable, newRows, newCount, scratch);
+                }
+            }
         }
         launcher.launch(Kernel.GROUP_BY_ROW_GROUPS, blocks, new KernelArguments().integer("count", rowCount)
                 .address("slots", slots.memoryAddress()).address("rowSlots", rowSlots.memoryAddress())
                 .address("groupIds", ids));
         groupCount += newCount;
+    }
+
+    /**
+     * Appends the string keys of the batch's new groups ({@code groupCount} on, first seen at {@code newRows}) to
+     * key column {@code k}'s arena: their lengths, scanned into starts, size the arena, then one thread per new
+     * key copies its bytes and writes its end offset.
+     */
+    private void storeNewStrings(int k, ArrowBuf inputKeyTable, IntVector newRows, int newCount,
+            List<AutoCloseable> scratch) {
+        ArrowBuf starts = track(scratch, allocator.buffer((newCount + 1L) * Long.BYTES));
+        launcher.requireManaged("the new string keys' starts", starts.memoryAddress(), starts.capacity());
+        long rows = newRows.getDataBuffer().memoryAddress();
+        launcher.launch(Kernel.GROUP_BY_NEW_STRING_LENGTHS, launcher.blocksFor(newCount), new KernelArguments()
+                .address("newRows", rows).integer("newCount", newCount).address("keys", inputKeyTable.memoryAddress())
+                .integer("column", k).address("lengths", starts.memoryAddress()));
+        launcher.launch(Kernel.EXCLUSIVE_SCAN_TILE_TOTALS, 1, new KernelArguments()
+                .address("values", starts.memoryAddress()).integer("count", newCount));
+        launcher.synchronize("sizing " + newCount + " new string group keys");
+        long added = starts.getLong((long) newCount * Long.BYTES);
+        long used = arenaUsed[k];
+        if (used + added > Integer.MAX_VALUE) {
+            throw new IllegalStateException("the string group keys of column " + k + " take " + (used + added)
+                    + " bytes, more than one Arrow string vector holds (2^31 - 1)");
+        }
+        ArrowBuf arena = keyValues.get(k);
+        if (used + added > arena.capacity()) {
+            long capacity = Math.min(Integer.MAX_VALUE, Math.max(used + added, 2 * arena.capacity()));
+            keyValues.set(k, grownBytes(arena, used, capacity));
+            describeStoredKey(k);
+        }
+        launcher.launch(Kernel.GROUP_BY_STORE_NEW_STRINGS, launcher.blocksFor(newCount), new KernelArguments()
+                .address("newRows", rows).integer("newCount", newCount).address("keys", inputKeyTable.memoryAddress())
+                .address("storedKeys", storedKeyTable.memoryAddress()).integer("column", k)
+                .integer("base", groupCount).integer("used", (int) used).address("starts", starts.memoryAddress()));
+        arenaUsed[k] = used + added;
     }
 
     private void fold(List<List<FieldVector>> inputs, IntVector groupIds, int rowCount, List<AutoCloseable> scratch) {
@@ -313,7 +396,8 @@ final class KernelGroupBy implements Device.GroupBy {
         for (int op = 0; op < operations.size(); op++) {
             AggregateOperation operation = operations.get(op);
             List<FieldVector> opInputs = inputs.get(op);
-            ArrowBuf table = track(scratch, allocator.buffer(Math.max(1, opInputs.size()) * 3L * Long.BYTES));
+            ArrowBuf table = track(scratch, allocator.buffer(
+                    Math.max(1, opInputs.size()) * (long) TABLE_WORDS * Long.BYTES));
             for (int i = 0; i < opInputs.size(); i++) {
                 FieldVector input = opInputs.get(i);
                 if (input.getValueCount() < rowCount) {
@@ -396,12 +480,21 @@ final class KernelGroupBy implements Device.GroupBy {
             if (keyValues.size() <= k) {
                 keyValues.add(null);
                 keyValid.add(null);
+                keyOffsets.add(null);
             }
-            keyValues.set(k, grown(keyValues.get(k), keyKinds.get(k).width, capacity));
+            if (keyKinds.get(k) == ColumnKind.STRING) {
+                // the arena grows by its bytes (storeNewStrings); the offsets by the groups, one more than they
+                if (keyValues.get(k) == null) {
+                    keyValues.set(k, grownBytes(null, 0, INITIAL_ARENA_BYTES));
+                }
+                ArrowBuf offsets = keyOffsets.get(k);
+                keyOffsets.set(k, grownBytes(offsets, offsets == null ? 0 : (groupCapacity + 1L) * Integer.BYTES,
+                        (capacity + 1L) * Integer.BYTES));
+            } else {
+                keyValues.set(k, grown(keyValues.get(k), keyKinds.get(k).width, capacity));
+            }
             keyValid.set(k, grown(keyValid.get(k), 1, capacity));
-            storedKeyTable.setLong(k * 3L * Long.BYTES, keyKinds.get(k).ordinal());
-            storedKeyTable.setLong((k * 3L + 1) * Long.BYTES, keyValues.get(k).memoryAddress());
-            storedKeyTable.setLong((k * 3L + 2) * Long.BYTES, keyValid.get(k).memoryAddress());
+            describeStoredKey(k);
         }
         for (int op = 0; op < operations.size(); op++) {
             if (stateValues.size() <= op) {
@@ -416,16 +509,30 @@ final class KernelGroupBy implements Device.GroupBy {
         groupCapacity = capacity;
     }
 
+    /** Points the stored key table's column {@code k} at its current buffers. */
+    private void describeStoredKey(int k) {
+        ArrowBuf offsets = keyOffsets.get(k);
+        setColumn(storedKeyTable, k, keyKinds.get(k).ordinal(), keyValues.get(k).memoryAddress(),
+                keyValid.get(k).memoryAddress(), offsets == null ? 0 : offsets.memoryAddress());
+    }
+
     /** A zeroed buffer of {@code capacity} elements of {@code width} bytes holding {@code old}'s groups. */
     private ArrowBuf grown(ArrowBuf old, int width, int capacity) {
-        long bytes = ((long) capacity * width + 7) & ~7L;
+        return grownBytes(old, old == null ? 0 : (long) groupCapacity * width, (long) capacity * width);
+    }
+
+    /**
+     * A zeroed buffer of at least {@code minimumBytes} (rounded up to 8) holding the first {@code oldBytes} of
+     * {@code old}, which it closes; {@code old} may be null.
+     */
+    private ArrowBuf grownBytes(ArrowBuf old, long oldBytes, long minimumBytes) {
+        long bytes = (minimumBytes + 7) & ~7L;
         ArrowBuf buffer = allocator.buffer(bytes);
         try {
             launcher.requireManaged("group-by state", buffer.memoryAddress(), bytes);
             launcher.launch(Kernel.GROUP_BY_FILL_LONGS, launcher.blocksFor(bytes / 8), new KernelArguments()
                     .address("target", buffer.memoryAddress()).integer("count", (int) (bytes / 8)).integer("value", 0));
             if (old != null) {
-                long oldBytes = (long) groupCapacity * width;
                 if (oldBytes > 0) {
                     launcher.launch(Kernel.CONCATENATE_FIXED_1, launcher.blocksFor(oldBytes), new KernelArguments()
                             .address("source", old.memoryAddress()).integer("count", (int) oldBytes)
@@ -459,7 +566,11 @@ final class KernelGroupBy implements Device.GroupBy {
             for (int k = 0; k < keyKinds.size(); k++) {
                 FieldVector vector = ArrowTypes.newVector("key" + k, keyTypes.get(k), target);
                 out.add(vector);
-                fill(vector, keyKinds.get(k), keyValues.get(k), keyValid.get(k), false);
+                if (keyKinds.get(k) == ColumnKind.STRING) {
+                    fillStrings((BaseVariableWidthVector) vector, k);
+                } else {
+                    fill(vector, keyKinds.get(k), keyValues.get(k), keyValid.get(k), false);
+                }
             }
             launcher.synchronize("copying out " + groupCount + " group keys");
             return out;
@@ -550,11 +661,42 @@ final class KernelGroupBy implements Device.GroupBy {
         vector.setValueCount(groupCount);
     }
 
+    /** Fills {@code vector} with the {@link #groupCount} stored keys of string key column {@code k}. */
+    private void fillStrings(BaseVariableWidthVector vector, int k) {
+        long bytes = arenaUsed[k];
+        vector.allocateNew(Math.max(bytes, 1), Math.max(groupCount, 1));
+        if (groupCount == 0) {
+            vector.setValueCount(0);
+            return;
+        }
+        long offsets = vector.getOffsetBuffer().memoryAddress();
+        long validity = vector.getValidityBuffer().memoryAddress();
+        launcher.requireManaged("a group-by key's offsets", offsets, (groupCount + 1L) * Integer.BYTES);
+        launcher.requireManaged("a group-by key's validity", validity, (groupCount + 7L) / 8);
+        launcher.launch(Kernel.CONCATENATE_FIXED_4, launcher.blocksFor(groupCount + 1L), new KernelArguments()
+                .address("source", keyOffsets.get(k).memoryAddress()).integer("count", groupCount + 1)
+                .address("target", offsets));
+        if (bytes > 0) {
+            long data = vector.getDataBuffer().memoryAddress();
+            launcher.requireManaged("a group-by key's bytes", data, bytes);
+            launcher.launch(Kernel.CONCATENATE_BYTES, launcher.blocksFor(bytes), new KernelArguments()
+                    .address("source", keyValues.get(k).memoryAddress()).integer("count", (int) bytes)
+                    .address("target", data));
+        }
+        launcher.launch(Kernel.GROUP_BY_FLAGS_TO_BITS, launcher.blocksFor((groupCount + 7L) / 8), new KernelArguments()
+                .address("flags", keyValid.get(k).memoryAddress()).integer("count", groupCount).integer("invert", 0)
+                .address("bitmap", validity));
+        // the offsets are written: setValueCount must not fill them in as holes after the last set row
+        vector.setLastSet(groupCount - 1);
+        vector.setValueCount(groupCount);
+    }
+
     @Override
     public void close() {
         List<ArrowBuf> all = new ArrayList<>();
         all.addAll(keyValues);
         all.addAll(keyValid);
+        all.addAll(keyOffsets);
         all.addAll(stateValues);
         all.addAll(stateFlags);
         all.addAll(stateExtra);
@@ -569,6 +711,7 @@ final class KernelGroupBy implements Device.GroupBy {
         }
         keyValues.clear();
         keyValid.clear();
+        keyOffsets.clear();
         stateValues.clear();
         stateFlags.clear();
         stateExtra.clear();

@@ -12,10 +12,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with and without ANSI overflow (the same error), double sums in row order over integral, float and double
  * inputs, decimal sums with Spark's overflow to null and the "is empty" buffer, min and max of every
  * fixed-width type (NaN greatest, -0.0 and 0.0 equal, the first of equal values kept), first and last with
- * and without ignoring nulls, in update and merge form — for each fixed-width key type alone, several keys,
- * and no key, over seeded random rows with nulls, NaN of several bit patterns, -0.0, extreme values, many
- * duplicates and one hot key, added in two calls; sizes from empty through one row to more than one grid.
- * A grouping with string keys runs on the host, named and counted. The comparisons live in
+ * and without ignoring nulls, in update and merge form — for each key type alone (strings included), several
+ * keys mixing fixed-width and string columns, and no key, over seeded random rows with nulls, NaN of several
+ * bit patterns, -0.0, extreme values, empty, multi-byte and 300-byte strings, many duplicates and one hot key,
+ * added in two calls whose keys repeat; sizes from empty through one row to more than one grid. A grouping
+ * with string min/max runs on the host, named and counted. The comparisons live in
  * {@link GroupByChecks}, which {@code ember doctor} runs too.
  */
 class TestGroupByConformance extends EmulatorConformance {

@@ -126,8 +126,16 @@ class TestHostFallbacks {
                     List.of(org.apache.spark.sql.types.DataTypes.StringType), count, allocator)) {
                 assertEquals(0, groupBy.groupCount());
             }
+            assertEquals(reported, sink.onHost.size(), "a string-keyed grouping runs as kernels: " + sink.onHost);
+            List<dev.ember.device.Device.AggregateOperation> stringMin = List.of(new dev.ember.device.Device
+                    .AggregateOperation(dev.ember.device.Device.AggregateOperation.Kind.MIN,
+                            org.apache.spark.sql.types.DataTypes.StringType, 0, 0, false));
+            try (dev.ember.device.Device.GroupBy groupBy = device().newGroupBy(
+                    List.of(org.apache.spark.sql.types.DataTypes.IntegerType), stringMin, allocator)) {
+                assertEquals(0, groupBy.groupCount());
+            }
             assertEquals(Primitive.GROUP_BY, sink.onHost.get(sink.onHost.size() - 1),
-                    "a string-keyed grouping runs on the host, reported");
+                    "a grouping with a string min runs on the host, reported");
         }
     }
 
