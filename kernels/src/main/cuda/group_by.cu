@@ -202,6 +202,16 @@ __device__ inline double double_from_bits(unsigned long long bits) {
 #endif
 }
 
+__device__ inline unsigned long long double_bits(double value) {
+#ifdef __CUDACC__
+    return static_cast<unsigned long long>(__double_as_longlong(value));
+#else
+    unsigned long long bits;
+    __builtin_memcpy(&bits, &value, sizeof bits);
+    return bits;
+#endif
+}
+
 __device__ inline double float_from_bits(unsigned bits) {
 #ifdef __CUDACC__
     return static_cast<double>(__uint_as_float(bits));
@@ -461,23 +471,6 @@ __device__ inline int compare_values(int kind, Value left, Value right) {
     return left.low == right.low ? 0 : (left.low < right.low ? -1 : 1);
 }
 
-// Copies the value of input row `row` into state slot `group` (width bytes; booleans as one byte).
-__device__ inline void take_value(int kind, const unsigned char* values, long long row, unsigned char* state,
-                                  long long group) {
-    const int width = width_of(kind);
-    if (kind == kKindBoolean) {
-        state[group] = static_cast<unsigned char>(bit_at(values, row));
-        return;
-    }
-    for (int b = 0; b < width; b++) {
-        state[group * width + b] = values[row * width + b];
-    }
-}
-
-__device__ inline Value state_value(int kind, const unsigned char* state, long long group) {
-    return read_value(kind, state, group, false);
-}
-
 // |value| < 10^precision for a 128-bit two's complement value; limit is 10^precision.
 __device__ inline bool within_limit(unsigned long long low, long long high, unsigned long long limit_low,
                                     long long limit_high) {
@@ -491,193 +484,245 @@ __device__ inline bool within_limit(unsigned long long low, long long high, unsi
     return high < limit_high || (high == limit_high && low < limit_low);
 }
 
+
+// One operation as a fold reads it: the kind, its inputs (per input column three words, kind, values,
+// validity: Arrow layout) and constants [value kind, ansi, 10^precision low, 10^precision high].
+struct Fold {
+    int operation;
+    int value_kind;
+    bool ansi;
+    unsigned long long limit_low;
+    long long limit_high;
+    const long long* inputs;
+    int input_count;
+    KeyColumn input;
+};
+
+__device__ inline Fold fold_of(int operation, const long long* inputs, int input_count, const long long* constants) {
+    Fold fold;
+    fold.operation = operation;
+    fold.value_kind = static_cast<int>(constants[0]);
+    fold.ansi = constants[1] != 0;
+    fold.limit_low = static_cast<unsigned long long>(constants[2]);
+    fold.limit_high = constants[3];
+    fold.inputs = inputs;
+    fold.input_count = input_count;
+    fold.input = input_count > 0 ? key_column(inputs, 0) : KeyColumn{0, nullptr, nullptr, nullptr};
+    return fold;
+}
+
+// The state of one operation over the rows folded so far, in registers. value: SUM_LONG and COUNT the
+// long, SUM_DOUBLE the double's bits, SUM_DECIMAL the 128-bit sum, MIN/MAX/FIRST/LAST the value as
+// read_value reads it. flag and extra: the state's flag bytes (see group_by_fold).
+struct FoldState {
+    Value value;
+    bool flag;
+    bool extra;
+};
+
+// Stores a value of a kind into slot `slot` of a state array (width bytes; booleans one byte).
+__device__ inline void write_value(int kind, Value value, unsigned char* state, long long slot) {
+    if (kind == kKindBoolean) {
+        state[slot] = static_cast<unsigned char>(value.low & 1u);
+        return;
+    }
+    const int width = width_of(kind);
+    for (int b = 0; b < width; b++) {
+        state[slot * width + b] = static_cast<unsigned char>((b < 8 ? value.low >> (8 * b) : value.high >> (8 * (b - 8))) & 0xffu);
+    }
+}
+
+__device__ inline FoldState load_state(const Fold& fold, const unsigned char* values, const unsigned char* flags,
+                                       const unsigned char* extra, long long slot) {
+    FoldState state;
+    state.flag = flags[slot] != 0;
+    state.extra = extra[slot] != 0;
+    switch (fold.operation) {
+        case kSumLong: case kCount: case kSumDouble:
+            state.value = Value{reinterpret_cast<const unsigned long long*>(values)[slot], 0};
+            break;
+        case kSumDecimal:
+            state.value = Value{reinterpret_cast<const unsigned long long*>(values)[2 * slot],
+                                reinterpret_cast<const unsigned long long*>(values)[2 * slot + 1]};
+            break;
+        default:
+            state.value = read_value(fold.value_kind, values, slot, false);
+    }
+    return state;
+}
+
+__device__ inline void store_state(const Fold& fold, const FoldState& state, unsigned char* values,
+                                   unsigned char* flags, unsigned char* extra, long long slot) {
+    switch (fold.operation) {
+        case kSumLong: case kCount: case kSumDouble:
+            reinterpret_cast<unsigned long long*>(values)[slot] = state.value.low;
+            break;
+        case kSumDecimal:
+            reinterpret_cast<unsigned long long*>(values)[2 * slot] = state.value.low;
+            reinterpret_cast<unsigned long long*>(values)[2 * slot + 1] = state.value.high;
+            break;
+        default:
+            write_value(fold.value_kind, state.value, values, slot);
+    }
+    flags[slot] = state.flag ? 1 : 0;
+    extra[slot] = state.extra ? 1 : 0;
+}
+
+// Folds input row `row` into `state`, as the host's accumulator adds a row; false on an ANSI long overflow
+// (the state is then left as it was: the host throws).
+__device__ inline bool fold_row(const Fold& fold, FoldState& state, long long row) {
+    const KeyColumn& input = fold.input;
+    switch (fold.operation) {
+        case kCount: {
+            bool all = true;
+            for (int i = 0; i < fold.input_count && all; i++) {
+                all = bit_at(key_column(fold.inputs, i).validity, row);
+            }
+            state.value.low += all ? 1 : 0;
+            return true;
+        }
+        case kSumLong: {
+            if (!bit_at(input.validity, row)) {
+                return true;
+            }
+            const long long sum = static_cast<long long>(state.value.low);
+            const long long value = static_cast<long long>(read_value(input.kind, input.values, row, true).low);
+            const long long next = static_cast<long long>(static_cast<unsigned long long>(sum)
+                                                          + static_cast<unsigned long long>(value));
+            if (fold.ansi && ((sum ^ next) & (value ^ next)) < 0) {
+                return false;
+            }
+            state.value.low = static_cast<unsigned long long>(next);
+            state.flag = true;
+            return true;
+        }
+        case kSumDouble: {
+            if (!bit_at(input.validity, row)) {
+                return true;
+            }
+            const Value value = read_value(input.kind, input.values, row, true);
+            double term;
+            if (input.kind == kKindDouble) {
+                term = double_from_bits(value.low);
+            } else if (input.kind == kKindFloat) {
+                term = float_from_bits(static_cast<unsigned>(value.low));
+            } else {
+                term = static_cast<double>(static_cast<long long>(value.low));
+            }
+            const double sum = double_from_bits(state.value.low) + term;
+            state.value.low = double_bits(sum);
+            state.flag = true;
+            return true;
+        }
+        case kSumDecimal: {
+            const bool is_value = bit_at(input.validity, row);
+            if (fold.input_count > 1) {
+                const KeyColumn empty = key_column(fold.inputs, 1);
+                if (bit_at(empty.validity, row) && bit_at(empty.values, row)) {
+                    return true;
+                }
+                state.flag = true;
+                if (!is_value) {
+                    state.extra = true;
+                    return true;
+                }
+            } else {
+                if (!is_value) {
+                    return true;
+                }
+                state.flag = true;
+            }
+            if (state.extra) {
+                return true;
+            }
+            const unsigned long long* value = reinterpret_cast<const unsigned long long*>(input.values) + 2 * row;
+            const unsigned long long high = state.value.high;
+            const unsigned long long sum_low = state.value.low + value[0];
+            const unsigned long long carry = sum_low < value[0] ? 1 : 0;
+            const long long sum_high = static_cast<long long>(high + value[1] + carry);
+            const bool wrapped = ((static_cast<long long>(high) ^ sum_high) & (static_cast<long long>(value[1]) ^ sum_high)) < 0;
+            state.value.low = sum_low;
+            state.value.high = static_cast<unsigned long long>(sum_high);
+            if (wrapped || !within_limit(sum_low, sum_high, fold.limit_low, fold.limit_high)) {
+                state.extra = true;
+            }
+            return true;
+        }
+        case kMin:
+        case kMax: {
+            if (!bit_at(input.validity, row)) {
+                return true;
+            }
+            const Value value = read_value(fold.value_kind, input.values, row, true);
+            const int order = state.flag ? compare_values(fold.value_kind, value, state.value) : 0;
+            if (!state.flag || (fold.operation == kMin ? order < 0 : order > 0)) {
+                state.value = value;
+                state.flag = true;
+            }
+            return true;
+        }
+        case kFirst:
+        case kFirstIgnoreNulls:
+        case kLast:
+        case kLastIgnoreNulls: {
+            const bool first = fold.operation == kFirst || fold.operation == kFirstIgnoreNulls;
+            const bool ignore_nulls = fold.operation == kFirstIgnoreNulls || fold.operation == kLastIgnoreNulls;
+            const bool valid = bit_at(input.validity, row);
+            if (fold.input_count > 1) {
+                const KeyColumn flags = key_column(fold.inputs, 1);
+                const bool row_set = bit_at(flags.validity, row) && bit_at(flags.values, row);
+                if (first) {
+                    if (!state.flag) {
+                        state.value = read_value(fold.value_kind, input.values, row, true);
+                        state.extra = valid;
+                        state.flag = row_set;
+                    }
+                } else if (row_set) {
+                    state.value = read_value(fold.value_kind, input.values, row, true);
+                    state.extra = valid;
+                    state.flag = true;
+                }
+                return true;
+            }
+            if ((first && state.flag) || (ignore_nulls && !valid)) {
+                return true;
+            }
+            state.value = read_value(fold.value_kind, input.values, row, true);
+            state.extra = valid;
+            state.flag = true;
+            return true;
+        }
+        default:
+            __trap();  // the host checks the operation before the launch
+            return false;
+    }
+}
+
 }  // namespace
 
 // Folds one operation over every group's segment, rows in input order (see the operation kinds in
-// Device.AggregateOperation). inputs: per input column three words, kind, values, validity (Arrow layout).
+// Device.AggregateOperation), continuing from each group's state. inputs and constants: see Fold.
 // state_values: width bytes per group; state_flags: one byte per group (SUM*: a value came; decimal: a row
 // counted; MIN/MAX: non-null; FIRST/LAST: value set); state_extra: one byte per group (decimal: overflowed;
-// FIRST/LAST: the value is non-null). constants: [value kind, ansi, 10^precision low, 10^precision high].
-// error: set to 1 on an ANSI long overflow (the host throws).
+// FIRST/LAST: the value is non-null). error: set to 1 on an ANSI long overflow (the host throws).
 extern "C" __global__ void group_by_fold(int operation, const long long* inputs, int input_count,
                                          const long long* constants, const int* positions, const int* group_ids,
                                          const int* segment_starts, int segments, int count,
                                          unsigned char* state_values, unsigned char* state_flags,
                                          unsigned char* state_extra, int* error) {
-    const int value_kind = static_cast<int>(constants[0]);
-    const bool ansi = constants[1] != 0;
+    const Fold fold = fold_of(operation, inputs, input_count, constants);
     for (long long segment = grid_start(); segment < segments; segment += grid_stride()) {
         const long long begin = segment_starts[segment];
         const long long end = segment + 1 < segments ? segment_starts[segment + 1] : count;
         const long long group = group_ids[positions[begin]];
-        const KeyColumn input = input_count > 0 ? key_column(inputs, 0) : KeyColumn{0, nullptr, nullptr};
-        switch (operation) {
-            case kCount: {
-                long long counted = reinterpret_cast<long long*>(state_values)[group];
-                for (long long at = begin; at < end; at++) {
-                    const long long row = positions[at];
-                    bool all = true;
-                    for (int i = 0; i < input_count && all; i++) {
-                        all = bit_at(key_column(inputs, i).validity, row);
-                    }
-                    counted += all ? 1 : 0;
-                }
-                reinterpret_cast<long long*>(state_values)[group] = counted;
+        FoldState state = load_state(fold, state_values, state_flags, state_extra, group);
+        for (long long at = begin; at < end; at++) {
+            if (!fold_row(fold, state, positions[at])) {
+                atomicExch(error, 1);
                 break;
             }
-            case kSumLong: {
-                long long sum = reinterpret_cast<long long*>(state_values)[group];
-                bool seen = state_flags[group] != 0;
-                for (long long at = begin; at < end; at++) {
-                    const long long row = positions[at];
-                    if (!bit_at(input.validity, row)) {
-                        continue;
-                    }
-                    const long long value = static_cast<long long>(read_value(input.kind, input.values, row, true).low);
-                    const long long next = static_cast<long long>(static_cast<unsigned long long>(sum)
-                                                                  + static_cast<unsigned long long>(value));
-                    if (ansi && ((sum ^ next) & (value ^ next)) < 0) {
-                        atomicExch(error, 1);
-                        break;
-                    }
-                    sum = next;
-                    seen = true;
-                }
-                reinterpret_cast<long long*>(state_values)[group] = sum;
-                state_flags[group] = seen ? 1 : 0;
-                break;
-            }
-            case kSumDouble: {
-                double sum = double_from_bits(reinterpret_cast<unsigned long long*>(state_values)[group]);
-                bool seen = state_flags[group] != 0;
-                for (long long at = begin; at < end; at++) {
-                    const long long row = positions[at];
-                    if (!bit_at(input.validity, row)) {
-                        continue;
-                    }
-                    const Value value = read_value(input.kind, input.values, row, true);
-                    double term;
-                    if (input.kind == kKindDouble) {
-                        term = double_from_bits(value.low);
-                    } else if (input.kind == kKindFloat) {
-                        term = float_from_bits(static_cast<unsigned>(value.low));
-                    } else {
-                        term = static_cast<double>(static_cast<long long>(value.low));
-                    }
-                    sum += term;
-                    seen = true;
-                }
-                reinterpret_cast<double*>(state_values)[group] = sum;
-                state_flags[group] = seen ? 1 : 0;
-                break;
-            }
-            case kSumDecimal: {
-                unsigned long long* words = reinterpret_cast<unsigned long long*>(state_values) + 2 * group;
-                unsigned long long low = words[0];
-                long long high = static_cast<long long>(words[1]);
-                bool seen = state_flags[group] != 0;
-                bool overflowed = state_extra[group] != 0;
-                const bool with_empty = input_count > 1;
-                const KeyColumn empty = with_empty ? key_column(inputs, 1) : input;
-                const unsigned long long limit_low = static_cast<unsigned long long>(constants[2]);
-                const long long limit_high = constants[3];
-                for (long long at = begin; at < end; at++) {
-                    const long long row = positions[at];
-                    const bool is_value = bit_at(input.validity, row);
-                    if (with_empty) {
-                        if (bit_at(empty.validity, row) && bit_at(empty.values, row)) {
-                            continue;
-                        }
-                        seen = true;
-                        if (!is_value) {
-                            overflowed = true;
-                            continue;
-                        }
-                    } else {
-                        if (!is_value) {
-                            continue;
-                        }
-                        seen = true;
-                    }
-                    if (overflowed) {
-                        continue;
-                    }
-                    const unsigned long long* value = reinterpret_cast<const unsigned long long*>(input.values) + 2 * row;
-                    const unsigned long long sum_low = low + value[0];
-                    const unsigned long long carry = sum_low < value[0] ? 1 : 0;
-                    const long long sum_high = static_cast<long long>(static_cast<unsigned long long>(high) + value[1] + carry);
-                    const bool wrapped = ((high ^ sum_high) & (static_cast<long long>(value[1]) ^ sum_high)) < 0;
-                    low = sum_low;
-                    high = sum_high;
-                    if (wrapped || !within_limit(sum_low, sum_high, limit_low, limit_high)) {
-                        overflowed = true;
-                    }
-                }
-                words[0] = low;
-                words[1] = static_cast<unsigned long long>(high);
-                state_flags[group] = seen ? 1 : 0;
-                state_extra[group] = overflowed ? 1 : 0;
-                break;
-            }
-            case kMin:
-            case kMax: {
-                bool has = state_flags[group] != 0;
-                Value best = has ? state_value(value_kind, state_values, group) : Value{0, 0};
-                for (long long at = begin; at < end; at++) {
-                    const long long row = positions[at];
-                    if (!bit_at(input.validity, row)) {
-                        continue;
-                    }
-                    const Value value = read_value(value_kind, input.values, row, true);
-                    const int order = has ? compare_values(value_kind, value, best) : 0;
-                    if (!has || (operation == kMin ? order < 0 : order > 0)) {
-                        take_value(value_kind, input.values, row, state_values, group);
-                        best = value;
-                        has = true;
-                    }
-                }
-                state_flags[group] = has ? 1 : 0;
-                break;
-            }
-            case kFirst:
-            case kFirstIgnoreNulls:
-            case kLast:
-            case kLastIgnoreNulls: {
-                const bool first = operation == kFirst || operation == kFirstIgnoreNulls;
-                const bool ignore_nulls = operation == kFirstIgnoreNulls || operation == kLastIgnoreNulls;
-                bool value_set = state_flags[group] != 0;
-                for (long long at = begin; at < end; at++) {
-                    const long long row = positions[at];
-                    const bool valid = bit_at(input.validity, row);
-                    if (input_count > 1) {
-                        const KeyColumn flags = key_column(inputs, 1);
-                        const bool row_set = bit_at(flags.validity, row) && bit_at(flags.values, row);
-                        if (first) {
-                            if (!value_set) {
-                                take_value(value_kind, input.values, row, state_values, group);
-                                state_extra[group] = valid ? 1 : 0;
-                                value_set = row_set;
-                            }
-                        } else if (row_set) {
-                            take_value(value_kind, input.values, row, state_values, group);
-                            state_extra[group] = valid ? 1 : 0;
-                            value_set = true;
-                        }
-                        continue;
-                    }
-                    if ((first && value_set) || (ignore_nulls && !valid)) {
-                        continue;
-                    }
-                    take_value(value_kind, input.values, row, state_values, group);
-                    state_extra[group] = valid ? 1 : 0;
-                    value_set = true;
-                }
-                state_flags[group] = value_set ? 1 : 0;
-                break;
-            }
-            default:
-                __trap();  // the host checks the operation before the launch
         }
+        store_state(fold, state, state_values, state_flags, state_extra, group);
     }
 }
 EMBER_REGISTER_KERNEL(group_by_fold)
@@ -698,3 +743,147 @@ extern "C" __global__ void group_by_flags_to_bits(const unsigned char* flags, in
     }
 }
 EMBER_REGISTER_KERNEL(group_by_flags_to_bits)
+
+// ---- windows: the same folds over each row's window frame (Device.window; host twin HostWindow) ----
+//
+// window_key_change_flags marks the rows whose keys differ from the previous row's (Device.keyChanges: key
+// equality as the group-by's, null equal to null, NaN to NaN, -0.0 to 0.0, strings by bytes); stream
+// compaction turns the bitmap into the partition or peer starts. Rows come sorted so that each partition is a run starting at a position of partition_starts and each
+// peer group a run starting at a position of peer_starts (every partition start is a peer start).
+//  - window_rank: ROW_NUMBER, RANK, DENSE_RANK, one thread per row, which finds its partition and peer
+//    group by binary search;
+//  - window_fold_growing: frames that start at the partition's first row, one thread per partition, which
+//    walks its rows in order, folds the rows up to each row's frame end into one running state and stores
+//    that state as the row's, as Spark grows such a frame;
+//  - window_fold_sliding: ROWS BETWEEN a AND b, one thread per row, which folds its frame's rows from the
+//    first, as Spark recomputes a moving frame.
+// States are stored per row in the group-by's state layout (group_by_fold), so the same copies turn them
+// into Arrow vectors. A partition is one thread's work: a single huge partition runs serially, as the fold
+// of one huge group does.
+
+namespace {
+
+// The ranking kinds; must match Device.WindowOperation.Kind's order.
+constexpr int kRowNumber = 0;
+constexpr int kRank = 1;
+
+// The frame end kinds; must match Device.WindowFrame.Bound's order.
+constexpr int kBoundUnbounded = 0;
+constexpr int kBoundPeers = 1;
+
+// The index of the last start at or before `row` (starts rise from 0).
+__device__ inline int run_of(const int* starts, int count, long long row) {
+    int low = 0;
+    int high = count - 1;
+    while (low < high) {
+        const int middle = low + (high - low + 1) / 2;
+        if (starts[middle] <= row) {
+            low = middle;
+        } else {
+            high = middle - 1;
+        }
+    }
+    return low;
+}
+
+__device__ inline long long clamp_row(long long value, long long low, long long high) {
+    return value < low ? low : (value > high ? high : value);
+}
+
+}  // namespace
+
+// bitmap bit i = row i starts a run of equal keys (row 0 always); one thread per output byte.
+extern "C" __global__ void window_key_change_flags(const long long* keys, int key_count, int count,
+                                                   unsigned char* flags) {
+    const long long bytes = (static_cast<long long>(count) + 7) / 8;
+    for (long long at = grid_start(); at < bytes; at += grid_stride()) {
+        unsigned char byte = 0;
+        for (int bit = 0; bit < 8; bit++) {
+            const long long row = at * 8 + bit;
+            if (row < count && (row == 0 || !same_key(keys, nullptr, key_count, row, row - 1, false))) {
+                byte |= static_cast<unsigned char>(1u << bit);
+            }
+        }
+        flags[at] = byte;
+    }
+}
+EMBER_REGISTER_KERNEL(window_key_change_flags)
+
+extern "C" __global__ void window_rank(int kind, const int* partition_starts, int partitions, const int* peer_starts,
+                                       int peers, int count, int* out) {
+    for (long long row = grid_start(); row < count; row += grid_stride()) {
+        const long long partition_start = partition_starts[run_of(partition_starts, partitions, row)];
+        const int peer = run_of(peer_starts, peers, row);
+        if (kind == kRowNumber) {
+            out[row] = static_cast<int>(row - partition_start + 1);
+        } else if (kind == kRank) {
+            out[row] = static_cast<int>(peer_starts[peer] - partition_start + 1);
+        } else {
+            out[row] = peer - run_of(peer_starts, peers, partition_start) + 1;
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(window_rank)
+
+// upper: the frame's end bound (UNBOUNDED, PEERS or ROWS with upper_offset); operation, inputs, constants
+// and the state arrays as group_by_fold's, one state per row.
+extern "C" __global__ void window_fold_growing(int operation, const long long* inputs, int input_count,
+                                               const long long* constants, const int* partition_starts,
+                                               int partitions, const int* peer_starts, int peers, int count,
+                                               int upper, int upper_offset, unsigned char* state_values,
+                                               unsigned char* state_flags, unsigned char* state_extra, int* error) {
+    const Fold fold = fold_of(operation, inputs, input_count, constants);
+    for (long long partition = grid_start(); partition < partitions; partition += grid_stride()) {
+        const long long start = partition_starts[partition];
+        const long long end = partition + 1 < partitions ? partition_starts[partition + 1] : count;
+        FoldState state = FoldState{Value{0, 0}, false, false};
+        long long added = start;
+        int peer = run_of(peer_starts, peers, start);
+        for (long long row = start; row < end; row++) {
+            long long frame_end;
+            if (upper == kBoundUnbounded) {
+                frame_end = end;
+            } else if (upper == kBoundPeers) {
+                while (peer + 1 < peers && peer_starts[peer + 1] <= row) {
+                    peer++;
+                }
+                frame_end = peer + 1 < peers ? peer_starts[peer + 1] : count;
+            } else {
+                frame_end = clamp_row(row + upper_offset + 1, start, end);
+            }
+            while (added < frame_end) {
+                if (!fold_row(fold, state, added++)) {
+                    atomicExch(error, 1);
+                    return;
+                }
+            }
+            store_state(fold, state, state_values, state_flags, state_extra, row);
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(window_fold_growing)
+
+// ROWS BETWEEN lower_offset AND upper_offset, clamped to the partition (empty when they cross).
+extern "C" __global__ void window_fold_sliding(int operation, const long long* inputs, int input_count,
+                                               const long long* constants, const int* partition_starts,
+                                               int partitions, int count, int lower_offset, int upper_offset,
+                                               unsigned char* state_values, unsigned char* state_flags,
+                                               unsigned char* state_extra, int* error) {
+    const Fold fold = fold_of(operation, inputs, input_count, constants);
+    for (long long row = grid_start(); row < count; row += grid_stride()) {
+        const int partition = run_of(partition_starts, partitions, row);
+        const long long start = partition_starts[partition];
+        const long long end = partition + 1 < partitions ? partition_starts[partition + 1] : count;
+        const long long from = clamp_row(row + lower_offset, start, end);
+        const long long to = clamp_row(row + upper_offset + 1, start, end);
+        FoldState state = FoldState{Value{0, 0}, false, false};
+        for (long long at = from; at < to; at++) {
+            if (!fold_row(fold, state, at)) {
+                atomicExch(error, 1);
+                break;
+            }
+        }
+        store_state(fold, state, state_values, state_flags, state_extra, row);
+    }
+}
+EMBER_REGISTER_KERNEL(window_fold_sliding)

@@ -42,20 +42,25 @@ import scala.jdk.javaapi.CollectionConverters;
  * operators: a payload of an int key, a bigint, a double and a string column; a filter's comparison of
  * ANSI arithmetic over three bigint columns; 200 shuffle partitions; a join whose build and probe keys draw from
  * as many values as there are rows (about 63% of probe rows match, one build row each on average); a
- * grouping into rows / 16 groups with a sum, count, min and max of a bigint.
+ * grouping into rows / 16 groups with a sum, count, min and max of a bigint; key changes over rows sorted in
+ * runs of 16; and a window over partitions of 1,024 rows and peer groups of 16 (rankings, a running sum, a
+ * sliding sum and a partition count).
  */
 final class KernelCases {
 
   /** The primitives measured, in the order they run. */
   static final List<Primitive> PRIMITIVES = List.of(Primitive.EVALUATE, Primitive.SELECT_TRUE, Primitive.GATHER,
       Primitive.GATHER_OR_NULL, Primitive.CONCATENATE, Primitive.HASH_PARTITION, Primitive.SPLIT_BY_PARTITION,
-      Primitive.SORT_INDICES, Primitive.BUILD_JOIN_TABLE, Primitive.PROBE_JOIN_TABLE, Primitive.GROUP_BY);
+      Primitive.SORT_INDICES, Primitive.BUILD_JOIN_TABLE, Primitive.PROBE_JOIN_TABLE, Primitive.GROUP_BY,
+      Primitive.KEY_CHANGES, Primitive.WINDOW);
 
   /** Spark's default {@code spark.sql.shuffle.partitions}. */
   static final int PARTITIONS = 200;
   static final double NULL_SHARE = 0.1;
   /** Rows per group of the grouping. */
   static final int ROWS_PER_GROUP = 16;
+  /** Rows per window partition in the window case. */
+  static final int ROWS_PER_PARTITION = 1024;
   static final int CONCATENATED_PARTS = 4;
 
   private KernelCases() {}
@@ -86,7 +91,8 @@ final class KernelCases {
         case BUILD_JOIN_TABLE -> buildJoinTable(random, rows, allocator, created);
         case PROBE_JOIN_TABLE -> probeJoinTable(random, rows, allocator, created);
         case GROUP_BY -> groupBy(random, rows, allocator, created);
-        case KEY_CHANGES, WINDOW -> throw new IllegalArgumentException(primitive.methodName() + " has no kernel");
+        case KEY_CHANGES -> keyChanges(random, rows, allocator, created);
+        case WINDOW -> window(random, rows, allocator, created);
       };
     } catch (RuntimeException e) {
       for (int index = created.size() - 1; index >= 0; index--) {
@@ -264,6 +270,79 @@ final class KernelCases {
       }
       return new KernelOutput(columns, Map.of(), 0, List.of());
     }, created);
+  }
+
+  /** Rows sorted by an int key in runs of {@value #ROWS_PER_GROUP} rows (nulls first), as a window sees them. */
+  private static KernelCase keyChanges(RandomVectors random, int rows, BufferAllocator allocator,
+      List<AutoCloseable> created) {
+    IntVector key = track(created, sortedRuns(rows, ROWS_PER_GROUP, allocator));
+    FieldVector order = track(created, random.column(DataTypes.DoubleType, rows, NULL_SHARE, allocator));
+    return new KernelCase(Primitive.KEY_CHANGES, rows, List.of(key, order), (device, output) -> KernelOutput.of(
+        "changes", List.of(device.keyChanges(List.of(key, order), rows, output))), created);
+  }
+
+  /**
+   * Partitions of {@value #ROWS_PER_PARTITION} rows with peer groups of {@value #ROWS_PER_GROUP}: the three
+   * rankings, a running double sum to the peers' end, a long sum over ROWS -2..2 and a count over the whole
+   * partition. The starts are inputs (computed here, not timed).
+   */
+  private static KernelCase window(RandomVectors random, int rows, BufferAllocator allocator,
+      List<AutoCloseable> created) {
+    IntVector partitions = track(created, starts("partitions", rows, ROWS_PER_PARTITION, allocator));
+    IntVector peers = track(created, starts("peers", rows, ROWS_PER_GROUP, allocator));
+    FieldVector real = track(created, random.column(DataTypes.DoubleType, rows, NULL_SHARE, allocator));
+    FieldVector number = track(created, random.column(DataTypes.LongType, rows, NULL_SHARE, allocator));
+    List<Device.WindowOperation> operations = List.of(
+        Device.WindowOperation.ranking(Device.WindowOperation.Kind.ROW_NUMBER),
+        Device.WindowOperation.ranking(Device.WindowOperation.Kind.RANK),
+        Device.WindowOperation.ranking(Device.WindowOperation.Kind.DENSE_RANK),
+        new Device.WindowOperation(Device.WindowOperation.Kind.AGGREGATE,
+            new AggregateOperation(Kind.SUM_DOUBLE, DataTypes.DoubleType, 0, 0, false),
+            new Device.WindowFrame(Device.WindowFrame.Bound.UNBOUNDED, 0, Device.WindowFrame.Bound.PEERS, 0)),
+        new Device.WindowOperation(Device.WindowOperation.Kind.AGGREGATE,
+            new AggregateOperation(Kind.SUM_LONG, DataTypes.LongType, 0, 0, false),
+            new Device.WindowFrame(Device.WindowFrame.Bound.ROWS, -2, Device.WindowFrame.Bound.ROWS, 2)),
+        new Device.WindowOperation(Device.WindowOperation.Kind.AGGREGATE,
+            new AggregateOperation(Kind.COUNT, DataTypes.LongType, 0, 0, false), Device.WindowFrame.PARTITION));
+    List<List<FieldVector>> inputs = List.of(List.of(), List.of(), List.of(), List.of(real), List.of(number),
+        List.of(real));
+    return new KernelCase(Primitive.WINDOW, rows, List.of(partitions, peers, real, number), (device, output) -> {
+      List<List<FieldVector>> results = device.window(partitions, peers, operations, inputs, rows, output);
+      Map<String, List<FieldVector>> named = new LinkedHashMap<>();
+      for (int i = 0; i < results.size(); i++) {
+        Device.WindowOperation operation = operations.get(i);
+        named.put(i + " " + (operation.aggregate() == null ? operation.kind() : operation.aggregate().kind() + " "
+            + operation.frame()), results.get(i));
+      }
+      return new KernelOutput(named, Map.of(), 0, List.of());
+    }, created);
+  }
+
+  /** An int column of {@code rows} values rising by one every {@code run} rows, the first run null. */
+  private static IntVector sortedRuns(int rows, int run, BufferAllocator allocator) {
+    IntVector vector = new IntVector("key", allocator);
+    vector.allocateNew(Math.max(rows, 1));
+    for (int row = 0; row < rows; row++) {
+      if (row < run) {
+        vector.setNull(row);
+      } else {
+        vector.set(row, row / run);
+      }
+    }
+    vector.setValueCount(rows);
+    return vector;
+  }
+
+  /** The starts of runs of {@code run} rows over {@code rows} rows: 0, run, 2 run, ... */
+  private static IntVector starts(String name, int rows, int run, BufferAllocator allocator) {
+    int count = rows == 0 ? 0 : (rows + run - 1) / run;
+    IntVector vector = new IntVector(name, allocator);
+    vector.allocateNew(Math.max(count, 1));
+    for (int i = 0; i < count; i++) {
+      vector.set(i, i * run);
+    }
+    vector.setValueCount(count);
+    return vector;
   }
 
   /** An int key with {@code rows} distinct values, a bigint, a double and a string column, in that order. */

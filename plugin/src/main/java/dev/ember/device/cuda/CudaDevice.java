@@ -53,12 +53,6 @@ public final class CudaDevice implements Device {
     private static Map<Primitive, String> hostReasons() {
         Map<Primitive, String> reasons = new EnumMap<>(Primitive.class);
         // a primitive added without kernels gets its reason here
-        reasons.put(Primitive.KEY_CHANGES, "no kernel yet: the HostDevice compares each row's keys with the"
-                + " previous row's over the unified-memory buffers (a flags kernel and the compaction kernels"
-                + " would do it)");
-        reasons.put(Primitive.WINDOW, "no kernel yet: the HostDevice walks each window partition over the"
-                + " unified-memory buffers (ranks, growing frames with one running state per partition, row"
-                + " frames folded per row, as Spark folds them)");
         return Map.copyOf(reasons);
     }
 
@@ -75,6 +69,7 @@ public final class CudaDevice implements Device {
     private final HashJoin hashJoin;
     private final ColumnConcatenate concatenate;
     private final RadixSort sort;
+    private final KernelWindow windows;
     private final ExpressionKernel expressions;
     private final String name;
 
@@ -90,6 +85,7 @@ public final class CudaDevice implements Device {
         this.hashJoin = new HashJoin(launcher);
         this.concatenate = new ColumnConcatenate(launcher);
         this.sort = new RadixSort(launcher);
+        this.windows = new KernelWindow(launcher, compaction);
         this.expressions = new ExpressionKernel(launcher, host);
         for (Primitive primitive : Primitive.values()) {
             hostCalls.put(primitive, new AtomicLong());
@@ -272,6 +268,10 @@ public final class CudaDevice implements Device {
 
     @Override
     public IntVector keyChanges(List<FieldVector> keys, int rowCount, BufferAllocator allocator) {
+        requireNonNull(keys, "keys is null");
+        if (KernelWindow.keyChangesUnsupportedReason(keys).isEmpty()) {
+            return windows.keyChanges(List.copyOf(keys), rowCount, allocator);
+        }
         onHost(Primitive.KEY_CHANGES);
         return host.keyChanges(keys, rowCount, allocator);
     }
@@ -280,6 +280,16 @@ public final class CudaDevice implements Device {
     public List<List<FieldVector>> window(IntVector partitionStarts, IntVector peerStarts,
             List<WindowOperation> operations, List<List<FieldVector>> inputs, int rowCount,
             BufferAllocator allocator) {
+        requireNonNull(operations, "operations is null");
+        if (KernelWindow.unsupportedReason(operations).isEmpty()) {
+            Optional<List<List<FieldVector>>> out = windows.window(partitionStarts, peerStarts, List.copyOf(operations),
+                    List.copyOf(inputs), rowCount, allocator);
+            if (out.isPresent()) {
+                return out.get();
+            }
+            // an ANSI long overflow: the host runs the window again and throws Spark's error at the same row
+        }
+        // min or max over strings, or the overflow's replay
         onHost(Primitive.WINDOW);
         return host.window(partitionStarts, peerStarts, operations, inputs, rowCount, allocator);
     }
@@ -351,8 +361,16 @@ public final class CudaDevice implements Device {
                     + " sort_digit_scatter (a stable LSD radix sort on normalized keys), concatenate_fixed_4; top-N sorts"
                     + " every row and keeps the first N; the host over unified memory for string keys longer than "
                     + RadixSort.MAX_STRING_KEY_BYTES + " bytes");
-            case KEY_CHANGES, WINDOW -> throw new IllegalStateException(primitive + " runs on the host for a"
-                    + " reason in HOST_REASONS");
+            case KEY_CHANGES -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels"
+                    + " window_key_change_flags (each row's keys against the previous row's, as the group-by compares"
+                    + " keys), then selectTrue's; the host over unified memory for keys of an Arrow type the kernels do"
+                    + " not read");
+            case WINDOW -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels window_rank (ROW_NUMBER,"
+                    + " RANK, DENSE_RANK: one thread per row, binary search of the starts), window_fold_growing (frames"
+                    + " from the partition's first row: one thread per partition, one running state),"
+                    + " window_fold_sliding (ROWS frames: one thread per row, the frame folded from its first row),"
+                    + " the group-by's fold and state copies; the host over unified memory for min and max over"
+                    + " strings, and to raise an ANSI long overflow at Spark's row");
             case GROUP_BY -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels group_by_hash_rows,"
                     + " group_by_insert (open addressing, one atomicCAS per packed slot), group_by_first_rows,"
                     + " group_by_new_flags, selectTrue's, group_by_number_new, group_by_new_string_lengths,"

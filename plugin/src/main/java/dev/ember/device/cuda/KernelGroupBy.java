@@ -5,32 +5,17 @@ import static java.util.Objects.requireNonNull;
 import dev.ember.columnar.ArrowTypes;
 import dev.ember.device.Device;
 import dev.ember.device.Device.AggregateOperation;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseVariableWidthVector;
-import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DateType;
-import org.apache.spark.sql.types.DecimalType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StringType;
-import org.apache.spark.sql.types.TimestampNTZType;
-import org.apache.spark.sql.types.TimestampType;
 
 /**
  * The group-by aggregate on the GPU (kernels of {@code group_by.cu}), equal to
@@ -56,7 +41,8 @@ final class KernelGroupBy implements Device.GroupBy {
     private static final int INITIAL_GROUPS = 64;
     private static final long INITIAL_ARENA_BYTES = 1024;
     /** 64-bit words per column of a key or input table: kind, values, validity, offsets (group_by.cu). */
-    private static final int TABLE_WORDS = 4;
+    /** Words per column of a key or input table (group_by.cu's KeyColumn: kind, values, validity, offsets). */
+    static final int TABLE_WORDS = 4;
 
     private final KernelLauncher launcher;
     private final StreamCompaction compaction;
@@ -66,7 +52,6 @@ final class KernelGroupBy implements Device.GroupBy {
     private final List<ColumnKind> keyKinds = new ArrayList<>();
     private final List<AggregateOperation> operations;
     private final List<ColumnKind> valueKinds = new ArrayList<>();
-    private final long[] decimalLimits;
 
     private final List<ArrowBuf> keyValues = new ArrayList<>();
     private final List<ArrowBuf> keyValid = new ArrayList<>();
@@ -96,7 +81,7 @@ final class KernelGroupBy implements Device.GroupBy {
         for (AggregateOperation operation : operations) {
             switch (operation.kind()) {
                 case MIN, MAX, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> {
-                    if (kindOf(operation.type()) == null) {
+                    if (FoldStates.fixedWidthKind(operation.type()) == null) {
                         return Optional.of(operation.kind() + " over " + operation.type().simpleString()
                                 + " (the group-by kernels fold fixed-width values only)");
                     }
@@ -121,30 +106,13 @@ final class KernelGroupBy implements Device.GroupBy {
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.keyTypes = List.copyOf(keyTypes);
         this.operations = List.copyOf(operations);
-        this.decimalLimits = new long[operations.size() * 2];
         for (DataType type : this.keyTypes) {
             keyKinds.add(requireNonNull(keyKindOf(type), "unsupported key type"));
         }
         this.arenaUsed = new long[this.keyTypes.size()];
-        for (int i = 0; i < this.operations.size(); i++) {
-            AggregateOperation operation = this.operations.get(i);
-            ColumnKind kind = switch (operation.kind()) {
-                case SUM_LONG, COUNT -> ColumnKind.LONG;
-                case SUM_DOUBLE -> ColumnKind.DOUBLE;
-                case SUM_DECIMAL -> ColumnKind.DECIMAL;
-                case MIN, MAX, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> kindOf(operation.type());
-                case MOMENTS -> null;
-            };
-            valueKinds.add(requireNonNull(kind, "unsupported value type"));
-            if (operation.kind() == AggregateOperation.Kind.SUM_DECIMAL) {
-                if (operation.precision() < 1 || operation.precision() > 38) {
-                    throw new IllegalArgumentException("decimal sum precision must be 1 to 38, not "
-                            + operation.precision());
-                }
-                BigInteger limit = BigInteger.TEN.pow(operation.precision());
-                decimalLimits[2 * i] = limit.longValue();
-                decimalLimits[2 * i + 1] = limit.shiftRight(64).longValue();
-            }
+        for (AggregateOperation operation : this.operations) {
+            valueKinds.add(requireNonNull(FoldStates.valueKind(operation), "unsupported value type"));
+            FoldStates.checkOperation(operation);
         }
         launcher.enter();
         try {
@@ -166,29 +134,7 @@ final class KernelGroupBy implements Device.GroupBy {
             // collated strings compare by collation, not by bytes (and Ember's columnar path refuses them)
             return ArrowTypes.isSupported(type) ? ColumnKind.STRING : null;
         }
-        return kindOf(type);
-    }
-
-    /** The kind of a fixed-width type (the kernels fold these), or null. */
-    private static ColumnKind kindOf(DataType type) {
-        if (type instanceof BooleanType) {
-            return ColumnKind.BOOLEAN;
-        } else if (type instanceof ByteType) {
-            return ColumnKind.BYTE;
-        } else if (type instanceof ShortType) {
-            return ColumnKind.SHORT;
-        } else if (type instanceof IntegerType || type instanceof DateType) {
-            return ColumnKind.INT;
-        } else if (type instanceof LongType || type instanceof TimestampType || type instanceof TimestampNTZType) {
-            return ColumnKind.LONG;
-        } else if (type instanceof FloatType) {
-            return ColumnKind.FLOAT;
-        } else if (type instanceof DoubleType) {
-            return ColumnKind.DOUBLE;
-        } else if (type instanceof DecimalType) {
-            return ColumnKind.DECIMAL;
-        }
-        return null;
+        return FoldStates.fixedWidthKind(type);
     }
 
     /** The kind of an input vector, or -1 for a vector whose values no kernel reads. */
@@ -254,6 +200,16 @@ final class KernelGroupBy implements Device.GroupBy {
      * table; {@code anyKind}: a column of a kind no kernel reads is described by its validity alone.
      */
     private void describe(ArrowBuf table, int index, String name, FieldVector vector, int rowCount, boolean anyKind) {
+        describeColumn(launcher, table, index, name, vector, rowCount, anyKind);
+    }
+
+    /**
+     * Writes column {@code index} of a key or input table (see {@link #TABLE_WORDS}): its kind and buffer
+     * addresses, checked to be managed memory and prefetched; {@code anyKind} (COUNT's inputs) lets a column
+     * whose values no kernel reads be described by its validity alone.
+     */
+    static void describeColumn(KernelLauncher launcher, ArrowBuf table, int index, String name, FieldVector vector,
+            int rowCount, boolean anyKind) {
         // COUNT (anyKind) reads only validity: a string input's offsets and bytes need not reach the device
         int kind = anyKind && inputKind(vector) == ColumnKind.STRING.ordinal() ? -1 : inputKind(vector);
         long validity = vector.getValidityBuffer().memoryAddress();
@@ -407,11 +363,7 @@ final class KernelGroupBy implements Device.GroupBy {
                 describe(table, i, operation.kind() + " input " + i, input, rowCount,
                         operation.kind() == AggregateOperation.Kind.COUNT);
             }
-            ArrowBuf constants = track(scratch, allocator.buffer(4L * Long.BYTES));
-            constants.setLong(0, valueKinds.get(op).ordinal());
-            constants.setLong(Long.BYTES, operation.ansi() ? 1 : 0);
-            constants.setLong(2L * Long.BYTES, decimalLimits[2 * op]);
-            constants.setLong(3L * Long.BYTES, decimalLimits[2 * op + 1]);
+            ArrowBuf constants = track(scratch, FoldStates.constants(operation, valueKinds.get(op), allocator));
             launcher.launch(Kernel.GROUP_BY_FOLD, launcher.blocksFor(segments), new KernelArguments()
                     .integer("operation", operation.kind().ordinal()).address("inputs", table.memoryAddress())
                     .integer("inputCount", opInputs.size()).address("constants", constants.memoryAddress())
@@ -569,7 +521,7 @@ final class KernelGroupBy implements Device.GroupBy {
                 if (keyKinds.get(k) == ColumnKind.STRING) {
                     fillStrings((BaseVariableWidthVector) vector, k);
                 } else {
-                    fill(vector, keyKinds.get(k), keyValues.get(k), keyValid.get(k), false);
+                    FoldStates.fill(launcher, vector, keyKinds.get(k), keyValues.get(k), keyValid.get(k), false, groupCount);
                 }
             }
             launcher.synchronize("copying out " + groupCount + " group keys");
@@ -582,83 +534,15 @@ final class KernelGroupBy implements Device.GroupBy {
 
     @Override
     public List<FieldVector> state(int operation, BufferAllocator target) {
-        AggregateOperation op = operations.get(operation);
-        List<FieldVector> out = new ArrayList<>(2);
+        List<FieldVector> out = FoldStates.columns(launcher, operations.get(operation), valueKinds.get(operation),
+                stateValues.get(operation), stateFlags.get(operation), stateExtra.get(operation), groupCount, target);
         try {
-            ArrowBuf values = stateValues.get(operation);
-            ArrowBuf flags = stateFlags.get(operation);
-            ArrowBuf extra = stateExtra.get(operation);
-            switch (op.kind()) {
-                case SUM_LONG -> fill(add(out, new BigIntVector("sum", target)), ColumnKind.LONG, values, flags, false);
-                case SUM_DOUBLE -> fill(add(out, new Float8Vector("sum", target)), ColumnKind.DOUBLE, values, flags, false);
-                case COUNT -> fill(add(out, new BigIntVector("count", target)), ColumnKind.LONG, values, null, false);
-                case SUM_DECIMAL -> {
-                    fill(add(out, new DecimalVector("sum", target, 38, op.scale())), ColumnKind.DECIMAL, values, extra, true);
-                    fill(add(out, new BitVector("nonEmpty", target)), ColumnKind.BOOLEAN, flags, null, false);
-                }
-                case MIN, MAX -> fill(add(out, ArrowTypes.newVector("extreme", op.type(), target)),
-                        valueKinds.get(operation), values, flags, false);
-                case FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> {
-                    fill(add(out, ArrowTypes.newVector("value", op.type(), target)), valueKinds.get(operation), values,
-                            extra, false);
-                    fill(add(out, new BitVector("valueSet", target)), ColumnKind.BOOLEAN, flags, null, false);
-                }
-            }
             launcher.synchronize("copying out the state of " + groupCount + " groups");
             return out;
         } catch (RuntimeException e) {
             out.forEach(FieldVector::close);
             throw e;
         }
-    }
-
-    private static FieldVector add(List<FieldVector> out, FieldVector vector) {
-        out.add(vector);
-        return vector;
-    }
-
-    /**
-     * Fills {@code vector} with {@link #groupCount} values of {@code kind} from {@code values} (booleans one
-     * byte each) and validity from the flag bytes {@code valid} (null: every value valid; {@code invert}: a set
-     * flag means null).
-     */
-    private void fill(FieldVector vector, ColumnKind kind, ArrowBuf values, ArrowBuf valid, boolean invert) {
-        vector.setInitialCapacity(Math.max(groupCount, 1));
-        vector.allocateNew();
-        if (groupCount == 0) {
-            vector.setValueCount(0);
-            return;
-        }
-        long data = vector.getDataBuffer().memoryAddress();
-        long validity = vector.getValidityBuffer().memoryAddress();
-        long bitmapBytes = (groupCount + 7L) / 8;
-        launcher.requireManaged("a group-by output's validity", validity, bitmapBytes);
-        if (kind == ColumnKind.BOOLEAN) {
-            launcher.requireManaged("a group-by output's values", data, bitmapBytes);
-            launcher.launch(Kernel.GROUP_BY_FLAGS_TO_BITS, launcher.blocksFor(bitmapBytes), new KernelArguments()
-                    .address("flags", values.memoryAddress()).integer("count", groupCount).integer("invert", 0)
-                    .address("bitmap", data));
-        } else {
-            launcher.requireManaged("a group-by output's values", data, (long) groupCount * kind.width);
-            Kernel copy = switch (kind.width) {
-                case 1 -> Kernel.CONCATENATE_FIXED_1;
-                case 2 -> Kernel.CONCATENATE_FIXED_2;
-                case 4 -> Kernel.CONCATENATE_FIXED_4;
-                case 8 -> Kernel.CONCATENATE_FIXED_8;
-                default -> Kernel.CONCATENATE_FIXED_16;
-            };
-            launcher.launch(copy, launcher.blocksFor(groupCount), new KernelArguments()
-                    .address("source", values.memoryAddress()).integer("count", groupCount).address("target", data));
-        }
-        if (valid == null) {
-            launcher.launch(Kernel.SET_VALID_BITS, launcher.blocksFor(bitmapBytes), new KernelArguments()
-                    .address("bitmap", validity).integer("count", groupCount));
-        } else {
-            launcher.launch(Kernel.GROUP_BY_FLAGS_TO_BITS, launcher.blocksFor(bitmapBytes), new KernelArguments()
-                    .address("flags", valid.memoryAddress()).integer("count", groupCount)
-                    .integer("invert", invert ? 1 : 0).address("bitmap", validity));
-        }
-        vector.setValueCount(groupCount);
     }
 
     /** Fills {@code vector} with the {@link #groupCount} stored keys of string key column {@code k}. */
