@@ -8,7 +8,11 @@
 //  2. group_by_insert: open addressing over packed 64-bit slots, one atomicCAS each: the high 32 bits are a
 //     tag from the hash, the low 32 bits an existing group id or (bit 31 set) the batch row that claimed the
 //     slot for a new key. Keys are compared against the original columns: the stored keys of the groups and
-//     the input rows of this batch. Each row records its slot.
+//     the input rows of this batch (strings byte by byte, from the grouping's arena or the batch). Each row
+//     records its slot. No thread waits for another: a claim names its row, whose key the batch already
+//     holds, so a compare needs nothing another thread has yet to write (safe in any thread order, and on
+//     the emulator, which runs a block's threads one after another or as fibers switching only at barriers
+//     and warp operations, where a spin on another thread's progress would never end).
 //  3. group_by_first_rows + group_by_new_flags: the first row of every new key (atomicMin per slot), as a
 //     bitmap; stream compaction (compaction.cu) turns it into the new keys' first rows in row order;
 //  4. group_by_number_new: new group ids in that order, their fixed-width keys, key validity and hashes

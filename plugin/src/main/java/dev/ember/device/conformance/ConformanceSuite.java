@@ -201,6 +201,8 @@ public final class ConformanceSuite {
         }
         checks.add(groupBy(8193, RowShape.DISTINCT));
         checks.add(groupBy(8193, RowShape.HOT_KEY));
+        checks.add(new Check("newGroupBy string keys over batches closed after their add rows=8193 DISTINCT",
+                pair -> GroupByChecks.closedBatches(pair, 8193, RowShape.DISTINCT)));
     }
 
     private static Check groupBy(int rows, RowShape shape) {

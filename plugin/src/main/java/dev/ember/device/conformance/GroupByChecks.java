@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
@@ -91,6 +92,77 @@ final class GroupByChecks {
         }
     }
 
+    /**
+     * Groupings by string and mixed keys fed three batches that are closed right after their {@code add}, as an
+     * operator's input batches are: the first half of the rows, then the rows from the first quarter on (keys
+     * seen before and new ones), then every row in reverse order. Each batch is a fresh copy, so a grouping that
+     * kept pointers into an earlier batch reads memory that was freed and may already hold the next batch.
+     */
+    static void closedBatches(DevicePair pair, int rows, RowShape shape) {
+        RandomVectors random = new RandomVectors(pair.seed() ^ (rows * 131L) ^ shape.ordinal());
+        List<FieldVector> columns = EdgeValues.rows(random, rows, shape, pair.host(), pair.allocator());
+        try {
+            long hostCallsBefore = pair.hostCalls(Primitive.GROUP_BY);
+            int[][] batches = {range(0, rows / 2, false), range(rows / 4, rows, false), range(0, rows, true)};
+            for (List<Integer> keys : List.of(List.of(STRING), List.of(INT, STRING), List.of(STRING, DOUBLE, STRING))) {
+                sameGroupingOfBatches(pair, columns, keys, folds(false).subList(0, 10), batches);
+            }
+            if (pair.device() instanceof CudaDevice) {
+                assertEquals(hostCallsBefore, pair.hostCalls(Primitive.GROUP_BY),
+                        "string-keyed groupings run on the kernels, " + rows + " rows, seed " + pair.seed());
+            }
+        } finally {
+            columns.forEach(FieldVector::close);
+        }
+    }
+
+    private static int[] range(int from, int to, boolean reversed) {
+        int[] rows = new int[to - from];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = reversed ? to - 1 - i : from + i;
+        }
+        return rows;
+    }
+
+    private static void sameGroupingOfBatches(DevicePair pair, List<FieldVector> columns, List<Integer> keyColumns,
+            List<Fold> folds, int[][] batches) {
+        BufferAllocator allocator = pair.allocator();
+        List<DataType> keyTypes = keyColumns.stream().map(RandomVectors.TYPES::get).toList();
+        List<AggregateOperation> operations = folds.stream().map(Fold::operation).toList();
+        String what = "keys " + keyTypes + " in closed batches of " + columns.get(0).getValueCount() + " rows, seed "
+                + pair.seed();
+        try (Device.GroupBy expected = pair.host().newGroupBy(keyTypes, operations, allocator);
+                Device.GroupBy actual = pair.device().newGroupBy(keyTypes, operations, allocator)) {
+            for (int[] rows : batches) {
+                List<FieldVector> batch = batchOf(pair, columns, rows);
+                try {
+                    List<FieldVector> keys = keyColumns.stream().map(batch::get).toList();
+                    List<List<FieldVector>> inputs = new ArrayList<>();
+                    for (Fold fold : folds) {
+                        inputs.add(Arrays.stream(fold.inputs()).mapToObj(batch::get).toList());
+                    }
+                    expected.add(keys, inputs, rows.length);
+                    actual.add(keys, inputs, rows.length);
+                } finally {
+                    batch.forEach(FieldVector::close);
+                }
+            }
+            sameResults(expected, actual, operations, folds, allocator, what);
+        }
+    }
+
+    /** A copy of {@code rows} of every column, owned by the caller. */
+    private static List<FieldVector> batchOf(DevicePair pair, List<FieldVector> columns, int[] rows) {
+        try (IntVector indices = new IntVector("rows", pair.allocator())) {
+            indices.allocateNew(Math.max(rows.length, 1));
+            for (int i = 0; i < rows.length; i++) {
+                indices.set(i, rows[i]);
+            }
+            indices.setValueCount(rows.length);
+            return pair.host().gather(columns, indices, pair.allocator());
+        }
+    }
+
     private static List<Fold> folds(boolean ansi) {
         List<Fold> folds = new ArrayList<>();
         folds.add(new Fold(op(Kind.COUNT, DataTypes.LongType, false)));
@@ -150,25 +222,31 @@ final class GroupByChecks {
             if (hostError != null) {
                 return;
             }
-            assertEquals(expected.groupCount(), actual.groupCount(), "group count of " + what);
-            List<FieldVector> expectedKeys = expected.keys(allocator);
-            List<FieldVector> actualKeys = actual.keys(allocator);
+            sameResults(expected, actual, operations, folds, allocator, what);
+        }
+    }
+
+    /** The same group count, keys and state of every operation. */
+    private static void sameResults(Device.GroupBy expected, Device.GroupBy actual, List<AggregateOperation> operations,
+            List<Fold> folds, BufferAllocator allocator, String what) {
+        assertEquals(expected.groupCount(), actual.groupCount(), "group count of " + what);
+        List<FieldVector> expectedKeys = expected.keys(allocator);
+        List<FieldVector> actualKeys = actual.keys(allocator);
+        try {
+            assertSameColumns(expectedKeys, actualKeys, "group keys of " + what);
+        } finally {
+            expectedKeys.forEach(FieldVector::close);
+            actualKeys.forEach(FieldVector::close);
+        }
+        for (int op = 0; op < operations.size(); op++) {
+            List<FieldVector> expectedState = expected.state(op, allocator);
+            List<FieldVector> actualState = actual.state(op, allocator);
             try {
-                assertSameColumns(expectedKeys, actualKeys, "group keys of " + what);
+                assertSameColumns(expectedState, actualState, "state of " + operations.get(op) + " over columns "
+                        + Arrays.toString(folds.get(op).inputs()) + ", " + what);
             } finally {
-                expectedKeys.forEach(FieldVector::close);
-                actualKeys.forEach(FieldVector::close);
-            }
-            for (int op = 0; op < operations.size(); op++) {
-                List<FieldVector> expectedState = expected.state(op, allocator);
-                List<FieldVector> actualState = actual.state(op, allocator);
-                try {
-                    assertSameColumns(expectedState, actualState, "state of " + operations.get(op) + " over columns "
-                            + Arrays.toString(folds.get(op).inputs()) + ", " + what);
-                } finally {
-                    expectedState.forEach(FieldVector::close);
-                    actualState.forEach(FieldVector::close);
-                }
+                expectedState.forEach(FieldVector::close);
+                actualState.forEach(FieldVector::close);
             }
         }
     }

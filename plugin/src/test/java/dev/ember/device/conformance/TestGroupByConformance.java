@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * keys mixing fixed-width and string columns, and no key, over seeded random rows with nulls, NaN of several
  * bit patterns, -0.0, extreme values, empty, multi-byte and 300-byte strings, many duplicates and one hot key,
  * added in two calls whose keys repeat; sizes from empty through one row to more than one grid. A grouping
- * with string min/max runs on the host, named and counted. The comparisons live in
+ * with string min/max runs on the host, named and counted. String and mixed keys are also fed in three batches
+ * closed after their add, so the grouping must keep the keys it stores. The comparisons live in
  * {@link GroupByChecks}, which {@code ember doctor} runs too.
  */
 class TestGroupByConformance extends EmulatorConformance {
@@ -31,5 +32,11 @@ class TestGroupByConformance extends EmulatorConformance {
     @MethodSource("cases")
     void everyKeyTypeAndOperationMatchesHost(int rows, RowShape shape) {
         GroupByChecks.groupings(new DevicePair(host, cuda, allocator, seed), rows, shape);
+    }
+
+    @ParameterizedTest(name = "group-by of closed batches rows={0} shape={1}")
+    @MethodSource("cases")
+    void stringKeysOutliveTheirBatches(int rows, RowShape shape) {
+        GroupByChecks.closedBatches(new DevicePair(host, cuda, allocator, seed), rows, shape);
     }
 }
