@@ -891,3 +891,106 @@ extern "C" __global__ void window_fold_sliding(int operation, const long long* i
     }
 }
 EMBER_REGISTER_KERNEL(window_fold_sliding)
+
+// ---- few groups: a shared-memory pre-aggregation instead of the sort and the ordered fold ----
+//
+// For a grouping of at most kSharedGroups groups whose operations give the same state in any row order
+// (counts, sums of integers without ANSI's overflow check, which wrap modulo 2^64 as the host's do, and
+// min/max of booleans and integers, whose equal values are equal bits), each block folds its rows into a
+// shared-memory state per group with shared-memory atomics (group_by_shared_partials), writes that as its
+// partial, and one thread per group folds the blocks' partials into the group's state in block order
+// (group_by_merge_partials). No sort by group id and no segments: one pass over the rows per operation.
+// Floating and decimal sums, ANSI sums and first/last depend on the row order, so they keep the ordered fold.
+
+namespace {
+
+constexpr int kSharedGroups = 256;
+
+__device__ inline long long identity_of(int operation) {
+    if (operation == kMin) {
+        return 0x7fffffffffffffffll;
+    }
+    return operation == kMax ? static_cast<long long>(0x8000000000000000ull) : 0;
+}
+
+}  // namespace
+
+// partials: per block `groups` 8-byte values; partial_flags: per block `groups` bytes (a value came).
+extern "C" __global__ void group_by_shared_partials(int operation, const long long* inputs, int input_count,
+                                                   const long long* constants, const int* group_ids, int count,
+                                                   int groups, long long* partials, unsigned char* partial_flags) {
+    __shared__ long long values[kSharedGroups];
+    __shared__ int seen[kSharedGroups];
+    const Fold fold = fold_of(operation, inputs, input_count, constants);
+    for (int g = threadIdx.x; g < groups; g += blockDim.x) {
+        values[g] = identity_of(operation);
+        seen[g] = 0;
+    }
+    __syncthreads();
+    for (long long row = grid_start(); row < count; row += grid_stride()) {
+        const int group = group_ids[row];
+        if (operation == kCount) {
+            bool all = true;
+            for (int i = 0; i < input_count && all; i++) {
+                all = bit_at(key_column(inputs, i).validity, row);
+            }
+            if (all) {
+                atomicAdd(reinterpret_cast<unsigned long long*>(&values[group]), 1ull);
+            }
+            continue;
+        }
+        if (!bit_at(fold.input.validity, row)) {
+            continue;
+        }
+        const long long value = static_cast<long long>(read_value(fold.input.kind, fold.input.values, row, true).low);
+        if (operation == kSumLong) {
+            atomicAdd(reinterpret_cast<unsigned long long*>(&values[group]), static_cast<unsigned long long>(value));
+        } else if (operation == kMin) {
+            atomicMin(&values[group], value);
+        } else {
+            atomicMax(&values[group], value);
+        }
+        if (seen[group] == 0) {
+            atomicExch(&seen[group], 1);
+        }
+    }
+    __syncthreads();
+    for (int g = threadIdx.x; g < groups; g += blockDim.x) {
+        partials[static_cast<long long>(blockIdx.x) * groups + g] = values[g];
+        partial_flags[static_cast<long long>(blockIdx.x) * groups + g] = seen[g] != 0 ? 1 : 0;
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_shared_partials)
+
+// One thread per group: the blocks' partials folded into the group's state, in block order.
+extern "C" __global__ void group_by_merge_partials(int operation, const long long* constants,
+                                                  const long long* partials, const unsigned char* partial_flags,
+                                                  int blocks, int groups, unsigned char* state_values,
+                                                  unsigned char* state_flags, unsigned char* state_extra) {
+    const Fold fold = fold_of(operation, nullptr, 0, constants);
+    for (long long group = grid_start(); group < groups; group += grid_stride()) {
+        FoldState state = load_state(fold, state_values, state_flags, state_extra, group);
+        for (int block = 0; block < blocks; block++) {
+            const long long at = static_cast<long long>(block) * groups + group;
+            const long long value = partials[at];
+            if (operation == kCount) {
+                state.value.low += static_cast<unsigned long long>(value);
+                continue;
+            }
+            if (partial_flags[at] == 0) {
+                continue;
+            }
+            if (operation == kSumLong) {
+                state.value.low += static_cast<unsigned long long>(value);
+            } else {
+                const long long best = static_cast<long long>(state.value.low);
+                if (!state.flag || (operation == kMin ? value < best : value > best)) {
+                    state.value = Value{static_cast<unsigned long long>(value), value < 0 ? ~0ull : 0ull};
+                }
+            }
+            state.flag = true;
+        }
+        store_state(fold, state, state_values, state_flags, state_extra, group);
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_merge_partials)

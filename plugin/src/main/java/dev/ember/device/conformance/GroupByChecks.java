@@ -32,12 +32,15 @@ final class GroupByChecks {
 
     /** Column positions in {@link RandomVectors#TYPES}. */
     private static final int BOOLEAN = 0;
+    private static final int BYTE = 1;
+    private static final int SHORT = 2;
     private static final int INT = 3;
     private static final int LONG = 4;
     private static final int FLOAT = 5;
     private static final int DOUBLE = 6;
     private static final int DECIMAL_38 = 7;
     private static final int DECIMAL_9 = 8;
+    private static final int DATE = 9;
     private static final int TIMESTAMP = 10;
     private static final int STRING = 11;
 
@@ -74,6 +77,10 @@ final class GroupByChecks {
             if (pair.device() instanceof CudaDevice) {
                 assertEquals(hostCallsBefore, pair.hostCalls(Primitive.GROUP_BY),
                         "fixed-width and string-keyed groupings run on the kernels" + where);
+            }
+            // order-free operations only: few groups take the kernels' shared-memory path
+            for (List<Integer> keys : List.of(List.of(BOOLEAN), List.<Integer>of(), List.of(INT), List.of(STRING))) {
+                sameGrouping(pair, columns, keys, orderFreeFolds(), rows);
             }
             // ANSI sums: the same answer, or the same overflow error
             sameGrouping(pair, columns, List.of(INT), folds(true), rows);
@@ -189,6 +196,20 @@ final class GroupByChecks {
                 // the merge form: value and "value set" buffers
                 folds.add(new Fold(op(kind, type, false), column, BOOLEAN));
             }
+        }
+        return folds;
+    }
+
+    /**
+     * Counts, sums of integers without ANSI and min/max of booleans and integers: a grouping of these alone
+     * with few groups folds in shared memory on a CUDA device.
+     */
+    private static List<Fold> orderFreeFolds() {
+        List<Fold> folds = new ArrayList<>(folds(false).subList(0, 5));
+        for (int column : new int[] {BOOLEAN, BYTE, SHORT, INT, LONG, DATE, TIMESTAMP}) {
+            DataType type = RandomVectors.TYPES.get(column);
+            folds.add(new Fold(op(Kind.MIN, type, false), column));
+            folds.add(new Fold(op(Kind.MAX, type, false), column));
         }
         return folds;
     }

@@ -376,7 +376,9 @@ public final class CudaDevice implements Device {
                     + " group_by_new_flags, selectTrue's, group_by_number_new, group_by_new_string_lengths,"
                     + " exclusive_scan_tile_totals, group_by_store_new_strings (string keys kept in the grouping's"
                     + " arena), group_by_row_groups (groups numbered in first-appearance order), the radix sort by"
-                    + " group id, group_by_segment_flags, group_by_fold (each group's rows in input order); the host"
+                    + " group id, group_by_segment_flags, group_by_fold (each group's rows in input order), or for at"
+                    + " most 256 groups of order-free operations group_by_shared_partials and group_by_merge_partials"
+                    + " (shared-memory pre-aggregation); the host"
                     + " over unified memory for groupings with string min/max/first/last or stddev/variance moments");
         };
     }

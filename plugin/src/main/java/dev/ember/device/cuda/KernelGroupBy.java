@@ -43,6 +43,10 @@ final class KernelGroupBy implements Device.GroupBy {
     /** 64-bit words per column of a key or input table: kind, values, validity, offsets (group_by.cu). */
     /** Words per column of a key or input table (group_by.cu's KeyColumn: kind, values, validity, offsets). */
     static final int TABLE_WORDS = 4;
+    /** The most groups the few-groups path folds (group_by.cu's kSharedGroups: a block's shared states). */
+    private static final int SHARED_GROUPS = 256;
+    /** The most blocks of the few-groups path: each writes a partial per group. */
+    private static final int SHARED_BLOCKS = 128;
 
     private final KernelLauncher launcher;
     private final StreamCompaction compaction;
@@ -69,6 +73,7 @@ final class KernelGroupBy implements Device.GroupBy {
     private int tableCapacity;
     private int groupCapacity;
     private int groupCount;
+    private int sharedFolds;
 
     /** Why the kernels cannot run this grouping (the caller then uses the host's), or empty. */
     static Optional<String> unsupportedReason(List<DataType> keyTypes, List<AggregateOperation> operations) {
@@ -332,6 +337,10 @@ final class KernelGroupBy implements Device.GroupBy {
     }
 
     private void fold(List<List<FieldVector>> inputs, IntVector groupIds, int rowCount, List<AutoCloseable> scratch) {
+        if (groupCount <= SHARED_GROUPS && operations.stream().allMatch(KernelGroupBy::orderFree)) {
+            foldFewGroups(inputs, groupIds, rowCount, scratch);
+            return;
+        }
         // each group's rows contiguous, in input order
         IntVector positions = track(scratch, sort.sortIndices(List.of(groupIds),
                 List.of(new Device.SortKey(true, true)), rowCount, -1, allocator).orElseThrow());
@@ -352,17 +361,7 @@ final class KernelGroupBy implements Device.GroupBy {
         for (int op = 0; op < operations.size(); op++) {
             AggregateOperation operation = operations.get(op);
             List<FieldVector> opInputs = inputs.get(op);
-            ArrowBuf table = track(scratch, allocator.buffer(
-                    Math.max(1, opInputs.size()) * (long) TABLE_WORDS * Long.BYTES));
-            for (int i = 0; i < opInputs.size(); i++) {
-                FieldVector input = opInputs.get(i);
-                if (input.getValueCount() < rowCount) {
-                    throw new IllegalArgumentException("an aggregation input holds " + input.getValueCount()
-                            + " values, fewer than the " + rowCount + " rows added");
-                }
-                describe(table, i, operation.kind() + " input " + i, input, rowCount,
-                        operation.kind() == AggregateOperation.Kind.COUNT);
-            }
+            ArrowBuf table = track(scratch, inputTable(operation, opInputs, rowCount));
             ArrowBuf constants = track(scratch, FoldStates.constants(operation, valueKinds.get(op), allocator));
             launcher.launch(Kernel.GROUP_BY_FOLD, launcher.blocksFor(segments), new KernelArguments()
                     .integer("operation", operation.kind().ordinal()).address("inputs", table.memoryAddress())
@@ -378,6 +377,84 @@ final class KernelGroupBy implements Device.GroupBy {
         if (error.getInt(0) != 0) {
             throw new ArithmeticException("long overflow");  // Math.addExact's message, as the host throws
         }
+    }
+
+    /** The input table of one operation's inputs (see {@link #TABLE_WORDS}), owned by the caller. */
+    private ArrowBuf inputTable(AggregateOperation operation, List<FieldVector> opInputs, int rowCount) {
+        ArrowBuf table = allocator.buffer(Math.max(1, opInputs.size()) * (long) TABLE_WORDS * Long.BYTES);
+        try {
+            for (int i = 0; i < opInputs.size(); i++) {
+                FieldVector input = opInputs.get(i);
+                if (input.getValueCount() < rowCount) {
+                    throw new IllegalArgumentException("an aggregation input holds " + input.getValueCount()
+                            + " values, fewer than the " + rowCount + " rows added");
+                }
+                describe(table, i, operation.kind() + " input " + i, input, rowCount,
+                        operation.kind() == AggregateOperation.Kind.COUNT);
+            }
+            return table;
+        } catch (RuntimeException e) {
+            table.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Whether an operation's state is the same in any row order, so the few-groups path may fold it: counts,
+     * sums of integers without ANSI's overflow check (they wrap modulo 2^64, as the host's do) and min/max of
+     * booleans and integers (equal values are equal bits). Floating and decimal sums round or overflow by
+     * order, ANSI sums fail at the first overflowing row, first/last pick by order: they keep the ordered fold.
+     */
+    private static boolean orderFree(AggregateOperation operation) {
+        return switch (operation.kind()) {
+            case COUNT -> true;
+            case SUM_LONG -> !operation.ansi();
+            case MIN, MAX -> {
+                ColumnKind kind = FoldStates.valueKind(operation);
+                yield kind == ColumnKind.BOOLEAN || kind == ColumnKind.BYTE || kind == ColumnKind.SHORT
+                        || kind == ColumnKind.INT || kind == ColumnKind.LONG;
+            }
+            default -> false;
+        };
+    }
+
+    /**
+     * The few-groups path (at most {@link #SHARED_GROUPS} groups, order-free operations): per operation,
+     * each block folds its rows into shared-memory states with atomics, then one thread per group folds the
+     * blocks' partials into the group's state; no sort by group id.
+     */
+    private void foldFewGroups(List<List<FieldVector>> inputs, IntVector groupIds, int rowCount,
+            List<AutoCloseable> scratch) {
+        int blocks = Math.min(launcher.blocksFor(rowCount), SHARED_BLOCKS);
+        ArrowBuf partials = track(scratch, allocator.buffer((long) blocks * groupCount * Long.BYTES));
+        ArrowBuf partialFlags = track(scratch, allocator.buffer(Math.max(8, (long) blocks * groupCount)));
+        launcher.requireManaged("the partial states", partials.memoryAddress(), (long) blocks * groupCount * Long.BYTES);
+        launcher.requireManaged("the partial flags", partialFlags.memoryAddress(), (long) blocks * groupCount);
+        for (int op = 0; op < operations.size(); op++) {
+            AggregateOperation operation = operations.get(op);
+            ArrowBuf table = track(scratch, inputTable(operation, inputs.get(op), rowCount));
+            ArrowBuf constants = track(scratch, FoldStates.constants(operation, valueKinds.get(op), allocator));
+            launcher.launch(Kernel.GROUP_BY_SHARED_PARTIALS, blocks, new KernelArguments()
+                    .integer("operation", operation.kind().ordinal()).address("inputs", table.memoryAddress())
+                    .integer("inputCount", inputs.get(op).size()).address("constants", constants.memoryAddress())
+                    .address("groupIds", groupIds.getDataBuffer().memoryAddress()).integer("count", rowCount)
+                    .integer("groups", groupCount).address("partials", partials.memoryAddress())
+                    .address("partialFlags", partialFlags.memoryAddress()));
+            launcher.launch(Kernel.GROUP_BY_MERGE_PARTIALS, launcher.blocksFor(groupCount), new KernelArguments()
+                    .integer("operation", operation.kind().ordinal()).address("constants", constants.memoryAddress())
+                    .address("partials", partials.memoryAddress()).address("partialFlags", partialFlags.memoryAddress())
+                    .integer("blocks", blocks).integer("groups", groupCount)
+                    .address("values", stateValues.get(op).memoryAddress())
+                    .address("flags", stateFlags.get(op).memoryAddress())
+                    .address("extra", stateExtra.get(op).memoryAddress()));
+        }
+        launcher.synchronize("folding " + rowCount + " rows into " + groupCount + " groups in shared memory");
+        sharedFolds++;
+    }
+
+    /** How many {@link #add} calls took the few-groups path (for tests). */
+    int sharedFolds() {
+        return sharedFolds;
     }
 
     /** Makes the hash table hold {@code entries} keys at a load of at most one half. */
