@@ -130,3 +130,23 @@ SELECT a0.k AS o0, try_multiply(try_cast(a1.o1 AS INT), CASE WHEN (a0.c4 = a1.o1
 --   t2 (0 rows, 1 partition): k INT, c1 STRING, c2 DOUBLE, c3 DECIMAL(38,10), c4 TINYINT
 --   t3 (29 rows, 1 partition): k INT, c1 DATE, c2 BOOLEAN, c3 TINYINT, c4 TIMESTAMP, c5 BOOLEAN
 WITH w AS ((SELECT CAST(a0.c6 AS INT) AS o0, a0.k AS o1, a0.c3 AS o2, CAST(CAST('Infinity' AS DOUBLE) AS STRING) AS o3 FROM t1 AS a0 WHERE ((NOT (a0.c5 >= a0.c5)) OR (NOT (3 <> a0.c1)))) UNION (SELECT count(try_cast(a1.c1 AS BIGINT)) AS o0, min(IF((a1.c4 = CAST(-3 AS TINYINT)), a1.k, a1.c4)) AS o1, min(try_multiply(a1.k, a1.k)) AS o2, min(substring(a1.c1, -2, 2)) AS o3 FROM t2 AS a1 WHERE (a1.c3 BETWEEN -0.25 AND CAST(99999.99 AS DECIMAL(18,4))))) SELECT a3.o0 AS o0, IF((a3.o0 <> a2.o3), a2.o0, a2.o0) AS o1, month(date_add(DATE '2000-02-27', 1)) AS o2, 'B' AS o3 FROM w AS a2 RIGHT OUTER JOIN ((SELECT IF((CAST(NULL AS INT) = a4.o0), '日本語', CAST(NULL AS STRING)) AS o0 FROM w AS a4) INTERSECT ALL (SELECT COALESCE(substring(a5.c1, 1, 0), CAST(a5.c2 AS STRING)) AS o0 FROM t2 AS a5 WHERE (CAST(TRUE AS INT) IN (SELECT a6.k FROM t3 AS a6)))) AS a3 ON a2.o3 = a3.o0 WHERE ((NOT (a2.o0 <> a2.o0)) OR (EXISTS (SELECT 1 FROM t0 AS a7 WHERE (a7.c4 IS NOT NULL)))) AND (a2.o2 > -0.0D);
+
+-- name: a-cast-under-a-limit-fails-on-rows-spark-never-reaches
+-- fixed: (2026-12-05) the Ember limit moves below the deterministic Ember projections under it (LocalLimitRule.belowProjections): Spark evaluates a projection under a limit only up to the limit
+-- difference: EMBER_FAILED: Spark answered 3 rows; Ember failed: org.apache.spark.SparkArithmeticException[CAST_OVERFLOW]: [CAST_OVERFLOW] The value Infinity of the type "DOUBLE" cannot be cast to "TINYINT" due to an overflow. Use `try_cast` to tolerate overflow and return NULL instead. SQLSTATE: 22003
+-- tables: seed=-7979898116379501730 tables=4 maxRows=40 t0=5..10
+-- origin: fuzz seed 20261207, query 2691 (query seed 2831146988546198151)
+-- shapes: AGGREGATE,AGGREGATE_FILTER,CAST_OVERFLOW,DERIVED_TABLE,JOIN,ORDER_LIMIT,SEMI_ANTI_JOIN,WINDOW
+-- ordered: false
+--   t0 (5 rows, 1 partition): k INT, c1 TIMESTAMP, c2 BIGINT, c3 FLOAT, c4 SMALLINT, c5 STRING
+SELECT IF((a0.o0 > 3.0F), a0.o0, a0.o0) AS o1, dense_rank() OVER (PARTITION BY a0.o0 ORDER BY a0.o0 DESC NULLS LAST) AS o2 FROM (SELECT CAST(a1.o3 AS TINYINT) AS o0 FROM (SELECT a2.c5 AS o0, min((a2.c3 + -2.125D)) AS o3 FROM t0 AS a2 GROUP BY a2.c5, a2.c3 ORDER BY o0 ASC NULLS FIRST, o3 DESC NULLS LAST LIMIT 3) AS a1) AS a0;
+
+-- name: two-errors-in-one-task-surface-in-batch-order
+-- known: the final aggregate overflows a decimal sum on one group and the filter above fails a cast on another; Spark evaluates group by group and raises whichever comes first in its row order, Ember's columnar aggregate evaluates every group of the batch before the filter sees any, so it raises the sum's error. Both fail; only the error class differs. Matching it needs errors deferred per row across operators (open, 2026-12-05)
+-- difference: DIFFERENT_ERROR: Spark failed with org.apache.spark.SparkArithmeticException[NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION]: [NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION]  -9999999999999999999999999999.9999999999 cannot be represented as Decimal(5, 2). If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error, and return NULL instead. SQLSTATE: 22003; Ember with org.apache.spark.SparkArithmeticException[ARITHMETIC_OVERFLOW]: [ARITHMETIC_OVERFLOW] Overflow in sum of decimals. Use 'try_sum' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003
+-- tables: seed=-2549631400194197203 tables=4 maxRows=40 t3=1..15
+-- origin: fuzz seed 20261207, query 7190 (query seed -8230811774336473108)
+-- shapes: DECIMAL_OVERFLOW,NESTED_AGGREGATE,WINDOW
+-- ordered: false
+--   t3 (14 rows, 2 partitions, extremes): k INT, c1 TINYINT, c2 TIMESTAMP, c3 FLOAT, c4 DECIMAL(5,2), c5 DECIMAL(38,10)
+SELECT count(*) OVER (PARTITION BY a1.o0) AS o0 FROM (SELECT a0.k AS o0, sum(a0.c5) AS o2 FROM t3 AS a0 GROUP BY a0.k) AS a1 WHERE (try_multiply(a1.o0, a1.o0) <> CAST(a1.o2 AS DECIMAL(5,2)));

@@ -21,6 +21,7 @@ public final class GlobalLimitRule extends ExecRule<GlobalLimitExec> {
 
     @Override
     protected SparkPlan convertNode(GlobalLimitExec plan, List<SparkPlan> children, PlanContext context) {
-        return new EmberLimitExec(plan.limit(), plan.offset(), true, children.get(0));
+        return LocalLimitRule.belowProjections(children.get(0),
+                child -> new EmberLimitExec(plan.limit(), plan.offset(), true, child));
     }
 }
