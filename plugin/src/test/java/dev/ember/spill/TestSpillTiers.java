@@ -10,12 +10,13 @@ import dev.ember.exec.spill.HostSpillTier;
 import dev.ember.memory.EmberMemory;
 import dev.ember.testkit.EmberQueryCheck;
 import dev.ember.testkit.SharedSpark;
-import java.io.File;
+import dev.ember.testkit.SpillFilesLeft;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.spark.SparkEnv;
+
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -82,14 +83,7 @@ class TestSpillTiers {
 
     @AfterEach
     void nothingIsLeft() {
-        List<String> left = new ArrayList<>();
-        for (File file : scala.jdk.javaapi.CollectionConverters.asJava(
-                SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
-            if (file.getName().startsWith("temp_local_")) {
-                left.add(file.getPath());
-            }
-        }
-        assertEquals(List.of(), left, "spill files left after the query");
+        assertEquals(List.of(), SpillFilesLeft.paths(), "spill files left after the query");
         assertEquals(0, HostSpillTier.current().statistics().heldBytes(), "the host spill tier still holds spills");
         assertEquals(0, EmberMemory.awaitReleased(10_000_000_000L), "Ember still holds memory after the query");
     }

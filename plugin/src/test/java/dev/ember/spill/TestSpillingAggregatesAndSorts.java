@@ -9,7 +9,8 @@ import dev.ember.testkit.EmberQueryCheck;
 import dev.ember.testkit.RowComparison;
 import dev.ember.testkit.RowComparison;
 import dev.ember.testkit.SharedSpark;
-import java.io.File;
+import dev.ember.testkit.SpillFilesLeft;
+
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -17,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.spark.SparkEnv;
+
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -130,14 +131,7 @@ class TestSpillingAggregatesAndSorts {
 
     @AfterEach
     void noSpillFileIsLeft() {
-        List<String> left = new ArrayList<>();
-        for (File file : scala.jdk.javaapi.CollectionConverters.asJava(
-                SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
-            if (file.getName().startsWith("temp_local_")) {
-                left.add(file.getPath());
-            }
-        }
-        assertEquals(List.of(), left, "spill files left after the query");
+        assertEquals(List.of(), SpillFilesLeft.paths(), "spill files left after the query");
         // a failed query's job ends when its first task fails; Spark kills the others meanwhile, and they
         // release their memory as they stop (a loaded CI machine, 2026-12-03: 419,904 bytes still held)
         assertEquals(0, EmberMemory.awaitReleased(10_000_000_000L), "Ember still holds memory after the query");

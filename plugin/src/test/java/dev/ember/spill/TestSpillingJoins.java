@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ember.memory.EmberMemory;
 import dev.ember.testkit.EmberQueryCheck;
 import dev.ember.testkit.SharedSpark;
-import java.io.File;
+import dev.ember.testkit.SpillFilesLeft;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.spark.SparkEnv;
+
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -101,14 +102,7 @@ class TestSpillingJoins {
 
     @AfterEach
     void noSpillFileIsLeft() {
-        List<String> left = new ArrayList<>();
-        for (File file : scala.jdk.javaapi.CollectionConverters.asJava(
-                SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
-            if (file.getName().startsWith("temp_local_")) {
-                left.add(file.getPath());
-            }
-        }
-        assertEquals(List.of(), left, "spill files left after the query");
+        assertEquals(List.of(), SpillFilesLeft.paths(), "spill files left after the query");
     }
 
     private static String select(String joinType) {

@@ -1,5 +1,17 @@
 package dev.ember.device.conformance;
 
+import static dev.ember.device.conformance.RandomVectors.Column.BOOLEAN;
+import static dev.ember.device.conformance.RandomVectors.Column.BYTE;
+import static dev.ember.device.conformance.RandomVectors.Column.DATE;
+import static dev.ember.device.conformance.RandomVectors.Column.DECIMAL_38;
+import static dev.ember.device.conformance.RandomVectors.Column.DECIMAL_9;
+import static dev.ember.device.conformance.RandomVectors.Column.DOUBLE;
+import static dev.ember.device.conformance.RandomVectors.Column.FLOAT;
+import static dev.ember.device.conformance.RandomVectors.Column.INT;
+import static dev.ember.device.conformance.RandomVectors.Column.LONG;
+import static dev.ember.device.conformance.RandomVectors.Column.SHORT;
+import static dev.ember.device.conformance.RandomVectors.Column.STRING;
+import static dev.ember.device.conformance.RandomVectors.Column.TIMESTAMP;
 import static dev.ember.device.conformance.VectorAssertions.assertEquals;
 import static dev.ember.device.conformance.VectorAssertions.assertSameColumns;
 
@@ -29,20 +41,6 @@ import org.apache.spark.sql.types.DecimalType;
  * {@code TestGroupByConformance} calls these with many sizes; {@link ConformanceSuite} with a few.
  */
 final class GroupByChecks {
-
-    /** Column positions in {@link RandomVectors#TYPES}. */
-    private static final int BOOLEAN = 0;
-    private static final int BYTE = 1;
-    private static final int SHORT = 2;
-    private static final int INT = 3;
-    private static final int LONG = 4;
-    private static final int FLOAT = 5;
-    private static final int DOUBLE = 6;
-    private static final int DECIMAL_38 = 7;
-    private static final int DECIMAL_9 = 8;
-    private static final int DATE = 9;
-    private static final int TIMESTAMP = 10;
-    private static final int STRING = 11;
 
     /** An operation and the columns (positions in {@link RandomVectors#TYPES}) it reads. */
     private record Fold(AggregateOperation operation, int... inputs) {}

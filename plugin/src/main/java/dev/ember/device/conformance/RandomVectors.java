@@ -38,6 +38,24 @@ public final class RandomVectors {
             DataTypes.createDecimalType(38, 10), DataTypes.createDecimalType(9, 2), DataTypes.DateType,
             DataTypes.TimestampType, DataTypes.StringType);
 
+    /** Column positions in {@link #TYPES}, as the checks name them. */
+    static final class Column {
+        static final int BOOLEAN = 0;
+        static final int BYTE = 1;
+        static final int SHORT = 2;
+        static final int INT = 3;
+        static final int LONG = 4;
+        static final int FLOAT = 5;
+        static final int DOUBLE = 6;
+        static final int DECIMAL_38 = 7;
+        static final int DECIMAL_9 = 8;
+        static final int DATE = 9;
+        static final int TIMESTAMP = 10;
+        static final int STRING = 11;
+
+        private Column() {}
+    }
+
     private static final String[] WORDS = {"", "a", "ß", "日本語", "emoji 😀", "padded  ", "x".repeat(300)};
 
     private final Random random;

@@ -1,5 +1,14 @@
 package dev.ember.device.conformance;
 
+import static dev.ember.device.conformance.RandomVectors.Column.BOOLEAN;
+import static dev.ember.device.conformance.RandomVectors.Column.DATE;
+import static dev.ember.device.conformance.RandomVectors.Column.DECIMAL_38;
+import static dev.ember.device.conformance.RandomVectors.Column.DECIMAL_9;
+import static dev.ember.device.conformance.RandomVectors.Column.DOUBLE;
+import static dev.ember.device.conformance.RandomVectors.Column.FLOAT;
+import static dev.ember.device.conformance.RandomVectors.Column.INT;
+import static dev.ember.device.conformance.RandomVectors.Column.LONG;
+import static dev.ember.device.conformance.RandomVectors.Column.STRING;
 import static dev.ember.device.conformance.VectorAssertions.assertEquals;
 import static dev.ember.device.conformance.VectorAssertions.assertSameColumns;
 import static dev.ember.device.conformance.VectorAssertions.assertSameVector;
@@ -29,16 +38,6 @@ import org.apache.spark.sql.types.DataTypes;
  * them all on its kernels. The JUnit test {@code TestWindowConformance} checks both devices against oracles.
  */
 final class WindowChecks {
-    // positions in RandomVectors.TYPES
-    private static final int BOOLEAN = 0;
-    private static final int INT = 3;
-    private static final int LONG = 4;
-    private static final int FLOAT = 5;
-    private static final int DOUBLE = 6;
-    private static final int DECIMAL_38 = 7;
-    private static final int DECIMAL_9 = 8;
-    private static final int DATE = 9;
-    private static final int STRING = 11;
 
     private static final List<WindowFrame> FRAMES = List.of(WindowFrame.PARTITION,
             new WindowFrame(Bound.UNBOUNDED, 0, Bound.PEERS, 0), new WindowFrame(Bound.UNBOUNDED, 0, Bound.ROWS, 2),
