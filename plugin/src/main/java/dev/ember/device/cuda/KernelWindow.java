@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.ember.device.Device.AggregateOperation;
 import dev.ember.device.Device.WindowFrame;
 import dev.ember.device.Device.WindowOperation;
+import dev.ember.device.WindowStarts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -112,8 +113,8 @@ final class KernelWindow {
         if (inputs.size() != operations.size()) {
             throw new IllegalArgumentException(operations.size() + " operations but " + inputs.size() + " input lists");
         }
-        int partitions = checkStarts(partitionStarts, rowCount, "partition");
-        int peers = checkStarts(peerStarts, rowCount, "peer");
+        int partitions = WindowStarts.read(partitionStarts, rowCount, "partition").length;
+        int peers = WindowStarts.read(peerStarts, rowCount, "peer").length;
         checkPartitionsStartPeers(partitionStarts, partitions, peerStarts, peers);
         List<List<FieldVector>> out = new ArrayList<>(operations.size());
         launcher.enter();
@@ -239,33 +240,6 @@ final class KernelWindow {
     private static <T extends AutoCloseable> T track(List<AutoCloseable> scratch, T resource) {
         scratch.add(resource);
         return resource;
-    }
-
-    /** The count of starts after checking that they rise from 0 below {@code rowCount}, as the host checks. */
-    private static int checkStarts(IntVector vector, int rowCount, String what) {
-        if (rowCount < 0) {
-            throw new IllegalArgumentException("rowCount must not be negative: " + rowCount);
-        }
-        int count = vector.getValueCount();
-        if (rowCount == 0) {
-            if (count != 0) {
-                throw new IllegalArgumentException(what + " starts given for no rows");
-            }
-            return 0;
-        }
-        if (count == 0) {
-            throw new IllegalArgumentException("no " + what + " start for " + rowCount + " rows");
-        }
-        int previous = -1;
-        for (int i = 0; i < count; i++) {
-            int start = vector.get(i);
-            if (i == 0 ? start != 0 : start <= previous || start >= rowCount) {
-                throw new IllegalArgumentException(what + " starts must rise from 0 below " + rowCount
-                        + "; position " + i + " is " + start);
-            }
-            previous = start;
-        }
-        return count;
     }
 
     /** Every partition start must start a peer group: peers never span partitions. */

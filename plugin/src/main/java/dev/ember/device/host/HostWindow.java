@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ember.device.Device.WindowFrame;
 import dev.ember.device.Device.WindowOperation;
+import dev.ember.device.WindowStarts;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -94,8 +95,8 @@ final class HostWindow {
                 throw new IllegalArgumentException("rowCount must not be negative: " + rowCount);
             }
             this.rowCount = rowCount;
-            int[] partitions = starts(partitionStarts, rowCount, "partition");
-            int[] peers = starts(peerStarts, rowCount, "peer");
+            int[] partitions = WindowStarts.read(partitionStarts, rowCount, "partition");
+            int[] peers = WindowStarts.read(peerStarts, rowCount, "peer");
             partitionEnds = new int[partitions.length];
             for (int p = 0; p < partitions.length; p++) {
                 partitionEnds[p] = p + 1 < partitions.length ? partitions[p + 1] : rowCount;
@@ -115,28 +116,6 @@ final class HostWindow {
                     throw new IllegalArgumentException("partition start " + start + " is not a peer start");
                 }
             }
-        }
-
-        private static int[] starts(IntVector vector, int rowCount, String what) {
-            int count = vector.getValueCount();
-            if (rowCount == 0) {
-                if (count != 0) {
-                    throw new IllegalArgumentException(what + " starts given for no rows");
-                }
-                return new int[0];
-            }
-            int[] starts = new int[count];
-            for (int i = 0; i < count; i++) {
-                starts[i] = vector.get(i);
-                if (i == 0 ? starts[i] != 0 : starts[i] <= starts[i - 1] || starts[i] >= rowCount) {
-                    throw new IllegalArgumentException(what + " starts must rise from 0 below " + rowCount
-                            + "; position " + i + " is " + starts[i]);
-                }
-            }
-            if (count == 0) {
-                throw new IllegalArgumentException("no " + what + " start for " + rowCount + " rows");
-            }
-            return starts;
         }
     }
 
