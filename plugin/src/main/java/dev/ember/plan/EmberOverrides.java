@@ -3,6 +3,7 @@ package dev.ember.plan;
 import dev.ember.catalog.rules.ExecRule;
 import dev.ember.catalog.rules.PlanContext;
 import dev.ember.catalog.SupportCatalog;
+import dev.ember.catalog.rules.LocalLimitRule;
 import dev.ember.expr.SupportLevel;
 import dev.ember.config.EmberConf;
 import dev.ember.config.InvalidConfigException;
@@ -176,6 +177,10 @@ public final class EmberOverrides extends ColumnarRule {
                 }
             }
             SparkPlan kept = childrenChanged ? plan.withNewChildren(Seqs.from(children)) : plan;
+            if (execute) {
+                // a limit left in Spark reads only its first rows: Ember projections under it must not see more
+                kept = LocalLimitRule.underSparkLimit(kept);
+            }
             // explainOnly keeps a compatible node as it is, its explain line set above
             if (plan instanceof UnionExec union) {
                 List<SparkPlan> rowInputs = EmberUnionExec.rowInputsWhenPartitioned(union, children);

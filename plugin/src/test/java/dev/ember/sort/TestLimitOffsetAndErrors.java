@@ -43,6 +43,23 @@ class TestLimitOffsetAndErrors {
                 + " (4, CAST(123456789123456789.0 AS DECIMAL(38,18)), CAST(1.123456789123456789 AS DECIMAL(38,18)))"
                 + " AS t(id, a, b)").write().mode("overwrite").parquet(directory.resolve("t").toString());
         session.read().parquet(directory.resolve("t").toString()).createOrReplaceTempView("limit_decimals");
+        // one partition: the first 5 rows hold numbers, the rest text that no cast to INT takes
+        session.range(0, 40, 1, 1).selectExpr("CAST(id AS INT) AS id",
+                "IF(id < 5, CAST(id AS STRING), CONCAT('row ', id)) AS s").createOrReplaceTempView("limit_casts");
+    }
+
+    @Test
+    void aCastUnderALimitIsEvaluatedOnlyOnTheRowsSparkReads() {
+        // Spark evaluates a projection under a limit row by row and stops at the limit: the cast never sees
+        // the text rows. Here the limit is Spark's TakeOrderedAndProject (Ember's top-N projects after it
+        // keeps its rows) and CollectLimit; the LocalLimit-over-Project form that the fuzzer found (seed
+        // 20261207, query 2691) replays from the bundled fuzz regressions in TestFuzzer.
+        EmberQueryCheck.sql("SELECT v, dense_rank() OVER (PARTITION BY v ORDER BY v DESC) AS r FROM"
+                + " (SELECT CAST(s AS INT) AS v FROM (SELECT s, min(id) AS m FROM limit_casts GROUP BY s"
+                + " ORDER BY m LIMIT 3))").assertSameAnswer().assertEmberRan("EmberTopNExec");
+        EmberQueryCheck.sql("SELECT v + 1 FROM (SELECT CAST(s AS INT) AS v, id FROM"
+                + " (SELECT * FROM limit_casts ORDER BY id) LIMIT 3)").assertSameAnswer();
+        EmberQueryCheck.sql("SELECT CAST(s AS INT) AS v FROM limit_casts LIMIT 3").assertSameAnswer();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.ember.exec.sort.EmberLimitExec;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.execution.CollectLimitExec;
 import org.apache.spark.sql.execution.LocalLimitExec;
 import org.apache.spark.sql.execution.SparkPlan;
 
@@ -34,11 +35,34 @@ public final class LocalLimitRule extends ExecRule<LocalLimitExec> {
      * never fails there; a columnar projection evaluates whole batches, so above the limit it would raise
      * Spark's error where Spark answers (fuzz seed 20261207, query 2691).
      */
-    static SparkPlan belowProjections(SparkPlan child, UnaryOperator<SparkPlan> limit) {
+    public static SparkPlan belowProjections(SparkPlan child, UnaryOperator<SparkPlan> limit) {
         if (child instanceof EmberProjectExec project
                 && Seqs.toList(project.projectList()).stream().allMatch(expression -> ((Expression) expression).deterministic())) {
             return new EmberProjectExec(project.projectList(), belowProjections(project.child(), limit));
         }
         return limit.apply(child);
+    }
+
+    /**
+     * A limit that stays in Spark ({@code CollectLimitExec}, which has no Ember operator, or a local limit
+     * left to Spark) over Ember projections: the same rows, with a per-partition Ember limit of its row count
+     * placed below those projections, so that they evaluate only the rows Spark's limit reads (see
+     * {@link #belowProjections}). Any other plan is returned as it is.
+     */
+    public static SparkPlan underSparkLimit(SparkPlan plan) {
+        int rows;
+        if (plan instanceof CollectLimitExec collect && collect.limit() >= 0) {
+            rows = (int) Math.min(Integer.MAX_VALUE, (long) collect.limit() + collect.offset());
+        } else if (plan instanceof LocalLimitExec local) {
+            rows = local.limit();
+        } else {
+            return plan;
+        }
+        SparkPlan child = plan.children().head();
+        if (!(child instanceof EmberProjectExec)) {
+            return plan;
+        }
+        SparkPlan limited = belowProjections(child, below -> new EmberLimitExec(rows, 0, false, below));
+        return plan.withNewChildren(Seqs.of(limited));
     }
 }
