@@ -20,7 +20,7 @@ public final class KernelImages {
 
     /** The kernel families, one per source file in {@code kernels/src/main/cuda}. */
     public static final List<String> FAMILIES = List.of("compaction", "concatenate", "expression", "gather", "group_by",
-            "hash_join", "hash_partition", "scan", "sort");
+            "hash_join", "hash_partition", "scan", "sort", "window");
 
     private static final String PTX_FOLDER = "/dev/ember/kernels/ptx/";
     private static final String FATBIN_FOLDER = "/dev/ember/kernels/fatbin/";

@@ -18,7 +18,7 @@ import org.apache.arrow.vector.IntVector;
 /**
  * The window primitives on the GPU: {@code keyChanges} (kernel {@code window_key_change_flags} and stream
  * compaction) and {@code window} (kernels {@code window_rank}, {@code window_fold_growing} and
- * {@code window_fold_sliding} of {@code group_by.cu}), equal to {@code dev.ember.device.host.HostWindow}
+ * {@code window_fold_sliding} of {@code window.cu}, with the group-by's folds of {@code group_fold.cuh}), equal to {@code dev.ember.device.host.HostWindow}
  * row for row: rankings from the partition and peer starts; each aggregate's state over a row's frame, folded
  * in row order with the group-by's fold, so sums round and overflow as the host's do.
  *

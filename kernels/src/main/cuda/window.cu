@@ -1,0 +1,148 @@
+// Window primitives on the GPU (Java side KernelWindow; host twin HostWindow): key changes, rankings and the
+// group-by's folds over each row's window frame (group_fold.cuh).
+#include "group_fold.cuh"
+
+// ---- windows: the same folds over each row's window frame (Device.window; host twin HostWindow) ----
+//
+// window_key_change_flags marks the rows whose keys differ from the previous row's (Device.keyChanges: key
+// equality as the group-by's, null equal to null, NaN to NaN, -0.0 to 0.0, strings by bytes); stream
+// compaction turns the bitmap into the partition or peer starts. Rows come sorted so that each partition is a run starting at a position of partition_starts and each
+// peer group a run starting at a position of peer_starts (every partition start is a peer start).
+//  - window_rank: ROW_NUMBER, RANK, DENSE_RANK, one thread per row, which finds its partition and peer
+//    group by binary search;
+//  - window_fold_growing: frames that start at the partition's first row, one thread per partition, which
+//    walks its rows in order, folds the rows up to each row's frame end into one running state and stores
+//    that state as the row's, as Spark grows such a frame;
+//  - window_fold_sliding: ROWS BETWEEN a AND b, one thread per row, which folds its frame's rows from the
+//    first, as Spark recomputes a moving frame.
+// States are stored per row in the group-by's state layout (group_by_fold), so the same copies turn them
+// into Arrow vectors. A partition is one thread's work: a single huge partition runs serially, as the fold
+// of one huge group does.
+
+namespace {
+
+// The ranking kinds; must match Device.WindowOperation.Kind's order.
+constexpr int kRowNumber = 0;
+constexpr int kRank = 1;
+
+// The frame end kinds; must match Device.WindowFrame.Bound's order.
+constexpr int kBoundUnbounded = 0;
+constexpr int kBoundPeers = 1;
+
+// The index of the last start at or before `row` (starts rise from 0).
+__device__ inline int run_of(const int* starts, int count, long long row) {
+    int low = 0;
+    int high = count - 1;
+    while (low < high) {
+        const int middle = low + (high - low + 1) / 2;
+        if (starts[middle] <= row) {
+            low = middle;
+        } else {
+            high = middle - 1;
+        }
+    }
+    return low;
+}
+
+__device__ inline long long clamp_row(long long value, long long low, long long high) {
+    return value < low ? low : (value > high ? high : value);
+}
+
+}  // namespace
+
+// bitmap bit i = row i starts a run of equal keys (row 0 always); one thread per output byte.
+extern "C" __global__ void window_key_change_flags(const long long* keys, int key_count, int count,
+                                                   unsigned char* flags) {
+    const long long bytes = (static_cast<long long>(count) + 7) / 8;
+    for (long long at = grid_start(); at < bytes; at += grid_stride()) {
+        unsigned char byte = 0;
+        for (int bit = 0; bit < 8; bit++) {
+            const long long row = at * 8 + bit;
+            if (row < count && (row == 0 || !same_key(keys, nullptr, key_count, row, row - 1, false))) {
+                byte |= static_cast<unsigned char>(1u << bit);
+            }
+        }
+        flags[at] = byte;
+    }
+}
+EMBER_REGISTER_KERNEL(window_key_change_flags)
+
+extern "C" __global__ void window_rank(int kind, const int* partition_starts, int partitions, const int* peer_starts,
+                                       int peers, int count, int* out) {
+    for (long long row = grid_start(); row < count; row += grid_stride()) {
+        const long long partition_start = partition_starts[run_of(partition_starts, partitions, row)];
+        const int peer = run_of(peer_starts, peers, row);
+        if (kind == kRowNumber) {
+            out[row] = static_cast<int>(row - partition_start + 1);
+        } else if (kind == kRank) {
+            out[row] = static_cast<int>(peer_starts[peer] - partition_start + 1);
+        } else {
+            out[row] = peer - run_of(peer_starts, peers, partition_start) + 1;
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(window_rank)
+
+// upper: the frame's end bound (UNBOUNDED, PEERS or ROWS with upper_offset); operation, inputs, constants
+// and the state arrays as group_by_fold's, one state per row.
+extern "C" __global__ void window_fold_growing(int operation, const long long* inputs, int input_count,
+                                               const long long* constants, const int* partition_starts,
+                                               int partitions, const int* peer_starts, int peers, int count,
+                                               int upper, int upper_offset, unsigned char* state_values,
+                                               unsigned char* state_flags, unsigned char* state_extra, int* error) {
+    const Fold fold = fold_of(operation, inputs, input_count, constants);
+    for (long long partition = grid_start(); partition < partitions; partition += grid_stride()) {
+        const long long start = partition_starts[partition];
+        const long long end = partition + 1 < partitions ? partition_starts[partition + 1] : count;
+        FoldState state = FoldState{Value{0, 0}, false, false};
+        long long added = start;
+        int peer = run_of(peer_starts, peers, start);
+        for (long long row = start; row < end; row++) {
+            long long frame_end;
+            if (upper == kBoundUnbounded) {
+                frame_end = end;
+            } else if (upper == kBoundPeers) {
+                while (peer + 1 < peers && peer_starts[peer + 1] <= row) {
+                    peer++;
+                }
+                frame_end = peer + 1 < peers ? peer_starts[peer + 1] : count;
+            } else {
+                frame_end = clamp_row(row + upper_offset + 1, start, end);
+            }
+            while (added < frame_end) {
+                if (!fold_row(fold, state, added++)) {
+                    atomicExch(error, 1);
+                    return;
+                }
+            }
+            store_state(fold, state, state_values, state_flags, state_extra, row);
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(window_fold_growing)
+
+// ROWS BETWEEN lower_offset AND upper_offset, clamped to the partition (empty when they cross).
+extern "C" __global__ void window_fold_sliding(int operation, const long long* inputs, int input_count,
+                                               const long long* constants, const int* partition_starts,
+                                               int partitions, int count, int lower_offset, int upper_offset,
+                                               unsigned char* state_values, unsigned char* state_flags,
+                                               unsigned char* state_extra, int* error) {
+    const Fold fold = fold_of(operation, inputs, input_count, constants);
+    for (long long row = grid_start(); row < count; row += grid_stride()) {
+        const int partition = run_of(partition_starts, partitions, row);
+        const long long start = partition_starts[partition];
+        const long long end = partition + 1 < partitions ? partition_starts[partition + 1] : count;
+        const long long from = clamp_row(row + lower_offset, start, end);
+        const long long to = clamp_row(row + upper_offset + 1, start, end);
+        FoldState state = FoldState{Value{0, 0}, false, false};
+        for (long long at = from; at < to; at++) {
+            if (!fold_row(fold, state, at)) {
+                atomicExch(error, 1);
+                break;
+            }
+        }
+        store_state(fold, state, state_values, state_flags, state_extra, row);
+    }
+}
+EMBER_REGISTER_KERNEL(window_fold_sliding)
+
