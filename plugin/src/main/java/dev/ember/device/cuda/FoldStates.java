@@ -26,7 +26,7 @@ import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
- * The states of aggregate folds as the kernels of {@code group_by.cu} keep them ({@code Fold}, {@code FoldState}):
+ * The states of aggregate folds as the kernels of {@code group_by.cu} and {@code window.cu} keep them ({@code group_fold.cuh}: {@code Fold}, {@code FoldState}):
  * per operation three arrays with one state per slot (values of the operation's width, a flag byte and an
  * extra byte), and their turning into the Arrow state columns that {@code Device.GroupBy.state} returns. The
  * group-by ({@link KernelGroupBy}) keeps a state per group, the window ({@link KernelWindow}) one per row.
