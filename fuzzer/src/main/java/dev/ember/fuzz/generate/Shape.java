@@ -34,7 +34,9 @@ public enum Shape {
     DISTINCT(null),
     ORDER_LIMIT(null),
     LIMIT_OFFSET(null),
+    /** Integer arithmetic and negation, long sums, wide decimal sums. */
     ARITHMETIC_OVERFLOW("ARITHMETIC_OVERFLOW"),
+    /** Decimal products, quotients and narrowing casts, wide decimal averages. */
     DECIMAL_OVERFLOW("NUMERIC_VALUE_OUT_OF_RANGE"),
     REMAINDER_BY_ZERO("REMAINDER_BY_ZERO"),
     CAST_OVERFLOW("CAST_OVERFLOW"),

@@ -63,7 +63,7 @@ public final class Fuzzer {
                 }
                 replayed++;
                 FuzzSession.register(session, TableSet.generate(fuzzCase.tables()));
-                Outcome outcome = runner.run(fuzzCase.sql(), fuzzCase.ordered());
+                Outcome outcome = runner.run(fuzzCase.sql(), fuzzCase.ordered(), entry.eitherError());
                 if (settings.verbose()) {
                     out.println("fuzz: regression '" + entry.name() + "': " + outcome);
                 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The checked-in list of differences the fuzzer found: {@code dev/ember/fuzz/regressions.sql}, replayed
@@ -20,7 +21,8 @@ import java.util.Set;
  *
  * <p>An entry is a reproducer as {@link FuzzCase#reproducer(String)} prints it: {@code -- key: value}
  * header lines (at least {@code tables:}; also {@code origin:}, {@code shapes:}, {@code ordered:}, and
- * any others, such as {@code difference:} or {@code known:}, kept as notes), then the SQL, which ends
+ * {@code errors:}, the errors a case that holds two error conditions may end with; any others, such as
+ * {@code difference:} or {@code known:}, kept as notes), then the SQL, which ends
  * with a line ending in {@code ;}. Header lines that start {@code --   } (table descriptions) and blank
  * lines between entries are ignored.
  */
@@ -34,6 +36,17 @@ public final class Regressions {
     public record Entry(FuzzCase fuzzCase, Map<String, String> notes) {
         public Entry {
             notes = Map.copyOf(notes);
+        }
+
+        /**
+         * The errors either run may end with, from the {@code errors:} note (identities separated by
+         * {@code |}): a case that holds two error conditions (see {@link DifferentialRunner#run(String,
+         * boolean, java.util.Set)}); empty for every other case.
+         */
+        public Set<String> eitherError() {
+            String listed = notes.getOrDefault("errors", "");
+            return listed.isBlank() ? Set.of()
+                    : Arrays.stream(listed.split("\\|")).map(String::strip).collect(Collectors.toSet());
         }
 
         /** The entry's name for reports: its {@code name:} note, else its origin. */

@@ -29,6 +29,15 @@ class TestRegressions {
     }
 
     @Test
+    void anErrorsLineListsTheErrorsEitherRunMayEndWith() {
+        String text = "-- errors: a.B[X] | a.C[Y.Z]\n-- tables: seed=1 tables=1 maxRows=1\nSELECT 1;\n\n"
+                + "-- tables: seed=1 tables=1 maxRows=1\nSELECT 2;";
+        List<Regressions.Entry> entries = Regressions.parse(text);
+        assertEquals(Set.of("a.B[X]", "a.C[Y.Z]"), entries.get(0).eitherError());
+        assertEquals(Set.of(), entries.get(1).eitherError());
+    }
+
+    @Test
     void theBundledEntriesParse() {
         List<Regressions.Entry> entries = Regressions.bundled();
         assertFalse(entries.isEmpty(), "the checked-in regressions are empty");
