@@ -36,6 +36,13 @@ import scala.collection.immutable.Seq;
  * before it kept: Spark's filter never evaluates a conjunct on a row an earlier one rejected, so the error
  * stands only if such a row raises it (fuzz seed 20261204, query 454: an invalid cast in a conjunct after
  * one that was null on that row).
+ *
+ * <p>An error that stands is raised where Spark's row-by-row filter raises it: after the rows before the
+ * failing one. The filter finds the longest prefix of the batch that filters without error (a binary search
+ * over prefixes: whether a prefix fails only grows with its length), hands on the rows of that prefix that
+ * pass, and raises the error when asked for the next batch. A limit above that already has its rows never
+ * asks, so, as in Spark, a row past the limit cannot fail the query ({@code SELECT id FROM t WHERE CAST(s AS
+ * INT) >= 0 LIMIT 3} where the fourth row's text is no number).
  */
 public final class EmberFilterExec extends EmberUnaryExec {
     private static final long serialVersionUID = 1L;
@@ -111,6 +118,8 @@ public final class EmberFilterExec extends EmberUnaryExec {
         private final OperatorMetrics metrics;
         private final Device device = Devices.current();
         private final BufferAllocator allocator = EmberMemory.taskAllocator();
+        /** The error of a batch's failing row, raised on the call after the rows before it were handed on. */
+        private RuntimeException pending;
 
         FilterSource(Iterator<ColumnarBatch> input, Program predicate, List<Program> steps, OperatorMetrics metrics) {
             this.input = input;
@@ -121,6 +130,11 @@ public final class EmberFilterExec extends EmberUnaryExec {
 
         @Override
         public ColumnarBatch next() {
+            if (pending != null) {
+                RuntimeException error = pending;
+                pending = null;
+                throw error;
+            }
             while (input.hasNext()) {
                 ColumnarBatch batch = input.next();
                 long start = System.nanoTime();
@@ -143,19 +157,69 @@ public final class EmberFilterExec extends EmberUnaryExec {
                 return null;
             }
             List<FieldVector> columns = ArrowBatches.vectors(batch);
+            try {
+                return filterRows(columns, rows, rows);
+            } catch (MemoryContext.LimitExceededException | OutOfMemoryException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                return rowsBeforeTheFailingRow(columns, rows, e);
+            }
+        }
+
+        /**
+         * After the batch failed with {@code error}: the rows of the longest prefix that filters without
+         * error that pass (null when none), with the failing row's error left {@link #pending}.
+         */
+        private ColumnarBatch rowsBeforeTheFailingRow(List<FieldVector> columns, int rows, RuntimeException error) {
+            int good = 0;  // a prefix of this many rows filters without error
+            int bad = rows;  // a prefix of this many rows fails
+            RuntimeException firstError = error;
+            while (bad - good > 1) {
+                int middle = good + (bad - good) / 2;
+                try {
+                    ColumnarBatch probe = filterRows(columns, middle, rows);
+                    if (probe != null) {
+                        probe.close();
+                    }
+                    good = middle;
+                } catch (MemoryContext.LimitExceededException | OutOfMemoryException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    bad = middle;
+                    firstError = e;
+                }
+            }
+            if (good == 0) {
+                throw firstError;
+            }
+            ColumnarBatch before = filterRows(columns, good, rows);
+            pending = firstError;
+            if (before == null) {
+                // no row before the failing one passes: nothing to hand on first
+                pending = null;
+                throw firstError;
+            }
+            return before;
+        }
+
+        /**
+         * The rows among the first {@code count} of the batch ({@code rows} rows) whose condition is true, or
+         * null when none; throws the error of the first row (in Spark's conjunct order) whose condition fails.
+         */
+        private ColumnarBatch filterRows(List<FieldVector> columns, int count, int rows) {
             FieldVector evaluated;
             try {
-                evaluated = device.evaluate(predicate, columns, rows, allocator);
+                evaluated = device.evaluate(predicate, columns, count, allocator);
             } catch (MemoryContext.LimitExceededException | OutOfMemoryException e) {
                 throw e;
             } catch (RuntimeException e) {
                 if (steps.size() < 2) {
                     throw e;
                 }
-                return filterStepByStep(columns, rows);
+                return filterStepByStep(columns, count, rows);
             }
             try (FieldVector flags = evaluated;
-                    IntVector positions = device.selectTrue((BitVector) flags, rows, allocator)) {
+                    IntVector positions = device.selectTrue((BitVector) flags, count, allocator)) {
                 int kept = positions.getValueCount();
                 if (kept == 0) {
                     return null;
@@ -172,10 +236,14 @@ public final class EmberFilterExec extends EmberUnaryExec {
             }
         }
 
-        /** The batch filtered by one conjunct after another, each over the rows the ones before it kept. */
-        private ColumnarBatch filterStepByStep(List<FieldVector> columns, int rows) {
+        /**
+         * The first {@code count} rows of the batch ({@code rows} rows) filtered by one conjunct after another,
+         * each over the rows the ones before it kept.
+         */
+        private ColumnarBatch filterStepByStep(List<FieldVector> columns, int count, int rows) {
             List<FieldVector> current = Vectors.shareAll(columns, allocator);
-            int currentRows = rows;
+            int currentRows = count;
+            int held = rows;  // the rows current's vectors hold (more than currentRows until the first gather)
             try {
                 for (Program step : steps) {
                     try (FieldVector flags = device.evaluate(step, current, currentRows, allocator);
@@ -184,11 +252,12 @@ public final class EmberFilterExec extends EmberUnaryExec {
                         if (kept == 0) {
                             return null;
                         }
-                        if (kept < currentRows) {
+                        if (kept < held) {
                             List<FieldVector> gathered = device.gather(current, positions, allocator);
                             ArrowBatches.closeAll(current);
                             current = gathered;
                             currentRows = kept;
+                            held = kept;
                         }
                     }
                 }

@@ -63,6 +63,20 @@ class TestLimitOffsetAndErrors {
     }
 
     @Test
+    void aConditionUnderALimitIsEvaluatedOnlyOnTheRowsSparkReads() {
+        // Spark evaluates a filter under a limit row by row and stops once the limit has its rows: the
+        // cast in the condition never sees the text rows. Ember's filter evaluates a batch at a time; it
+        // hands on the rows that passed before the first row whose condition fails, and raises the error
+        // only if the limit asks for more.
+        EmberQueryCheck.sql("SELECT id FROM limit_casts WHERE CAST(s AS INT) >= 0 LIMIT 3").assertSameAnswer()
+                .assertEmberRan("EmberFilterExec");
+        EmberQueryCheck.sql("SELECT id, s FROM limit_casts WHERE CAST(s AS INT) % 2 = 0 LIMIT 2").assertSameAnswer()
+                .assertEmberRan("EmberFilterExec");
+        // the limit needs a row past the failing one: both fail, at the same row
+        EmberQueryCheck.sql("SELECT id FROM limit_casts WHERE CAST(s AS INT) >= 0 LIMIT 6").assertSameAnswer();
+    }
+
+    @Test
     void offsetInsideInSubqueryKeepsTheRowsAfterTheOffset() {
         EmberQueryCheck.sql("SELECT * FROM limit_t1 WHERE c IN (SELECT c FROM limit_t2 WHERE b >= 8 LIMIT 2 OFFSET 2)")
                 .assertSameAnswer()
