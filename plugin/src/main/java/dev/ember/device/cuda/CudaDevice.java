@@ -363,9 +363,9 @@ public final class CudaDevice implements Device {
                     + " sort_identity, then per 8-bit digit sort_digit_tile_counts, exclusive_scan_tile_totals,"
                     + " sort_digit_scatter (a stable LSD radix sort on normalized keys, strings on their first "
                     + RadixSort.STRING_PREFIX_BYTES + " bytes), and for string keys longer than that sort_run_starts,"
-                    + " selectTrue's, sort_tie_break (each run of rows that tie on the prefix merge-sorted over the"
-                    + " full keys, one thread per run), then concatenate_fixed_4; top-N sorts every row and keeps the"
-                    + " first N");
+                    + " selectTrue's, sort_tie_break (each run of rows that tie up to the first such key merge-sorted"
+                    + " over the full keys, one thread per run), then concatenate_fixed_4; top-N sorts every row and"
+                    + " keeps the first N");
             case KEY_CHANGES -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels"
                     + " window_key_change_flags (each row's keys against the previous row's, as the group-by compares"
                     + " keys), then selectTrue's; the host over unified memory for keys of an Arrow type the kernels do"
