@@ -182,7 +182,11 @@ public final class ConformanceSuite {
         }
         checks.add(sortSeveralKeys(20_000, RowShape.HOT_KEY));
         checks.add(new Check("sortIndices no keys", SortChecks::noKeys));
-        checks.add(new Check("sortIndices a 300-byte string key", SortChecks::longStringKey));
+        checks.add(new Check("sortIndices 300-byte string keys", SortChecks::longStringKey));
+        for (RowShape shape : RowShape.values()) {
+            checks.add(new Check("sortIndices long strings past the radix prefix rows=1025 " + shape,
+                    pair -> SortChecks.longStrings(pair, 1025, shape, 4)));
+        }
     }
 
     private static Check sortEachKey(int rows, RowShape shape) {

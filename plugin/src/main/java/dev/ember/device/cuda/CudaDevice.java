@@ -84,7 +84,7 @@ public final class CudaDevice implements Device {
         this.hashPartition = new HashPartition(launcher);
         this.hashJoin = new HashJoin(launcher);
         this.concatenate = new ColumnConcatenate(launcher);
-        this.sort = new RadixSort(launcher);
+        this.sort = new RadixSort(launcher, compaction);
         this.windows = new KernelWindow(launcher, compaction);
         this.expressions = new ExpressionKernel(launcher, host);
         for (Primitive primitive : Primitive.values()) {
@@ -172,13 +172,16 @@ public final class CudaDevice implements Device {
         requireNonNull(keys, "keys is null");
         requireNonNull(orders, "orders is null");
         requireNonNull(allocator, "allocator is null");
-        Optional<IntVector> sorted = sort.sortIndices(List.copyOf(keys), List.copyOf(orders), rowCount, limit, allocator);
-        if (sorted.isPresent()) {
-            return sorted.get();
-        }
-        // a string key longer than the kernels sort (one pass per byte): the host's merge sort compares it whole
-        onHost(Primitive.SORT_INDICES);
-        return host.sortIndices(keys, orders, rowCount, limit, allocator);
+        return sort.sortIndices(List.copyOf(keys), List.copyOf(orders), rowCount, limit, allocator);
+    }
+
+    /**
+     * A radix sort over this device's launcher that reads {@code stringPrefixBytes} bytes of each string key,
+     * so that tests can run the tie-break on short strings; {@link #sortIndices} reads
+     * {@link RadixSort#STRING_PREFIX_BYTES}.
+     */
+    RadixSort radixSort(int stringPrefixBytes) {
+        return new RadixSort(launcher, compaction, stringPrefixBytes);
     }
 
     @Override
@@ -356,11 +359,13 @@ public final class CudaDevice implements Device {
                     + " exclusive_scan_tile_totals, join_radix_scatter (the rows grouped by key), join_build_segments");
             case PROBE_JOIN_TABLE -> new Implementation(Placement.KERNELS, "kernels join_probe_count,"
                     + " exclusive_scan_tile_totals, join_probe_cutoff, join_probe_fill (count, then fill)");
-            case SORT_INDICES -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels sort_key_spread,"
+            case SORT_INDICES -> new Implementation(Placement.KERNELS, "kernels sort_key_spread,"
                     + " sort_identity, then per 8-bit digit sort_digit_tile_counts, exclusive_scan_tile_totals,"
-                    + " sort_digit_scatter (a stable LSD radix sort on normalized keys), concatenate_fixed_4; top-N sorts"
-                    + " every row and keeps the first N; the host over unified memory for string keys longer than "
-                    + RadixSort.MAX_STRING_KEY_BYTES + " bytes");
+                    + " sort_digit_scatter (a stable LSD radix sort on normalized keys, strings on their first "
+                    + RadixSort.STRING_PREFIX_BYTES + " bytes), and for string keys longer than that sort_run_starts,"
+                    + " selectTrue's, sort_tie_break (each run of rows that tie up to the first such key merge-sorted"
+                    + " over the full keys, one thread per run), then concatenate_fixed_4; top-N sorts every row and"
+                    + " keeps the first N");
             case KEY_CHANGES -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels"
                     + " window_key_change_flags (each row's keys against the previous row's, as the group-by compares"
                     + " keys), then selectTrue's; the host over unified memory for keys of an Arrow type the kernels do"

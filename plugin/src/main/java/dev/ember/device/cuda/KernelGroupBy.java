@@ -343,7 +343,7 @@ final class KernelGroupBy implements Device.GroupBy {
         }
         // each group's rows contiguous, in input order
         IntVector positions = track(scratch, sort.sortIndices(List.of(groupIds),
-                List.of(new Device.SortKey(true, true)), rowCount, -1, allocator).orElseThrow());
+                List.of(new Device.SortKey(true, true)), rowCount, -1, allocator));
         BitVector segmentFlags = track(scratch, new BitVector("segments", allocator));
         segmentFlags.allocateNew(rowCount);
         launcher.launch(Kernel.GROUP_BY_SEGMENT_FLAGS, launcher.blocksFor((rowCount + 7L) / 8), new KernelArguments()

@@ -1,9 +1,12 @@
 package dev.ember.device.cuda;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.ember.device.Device;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -12,20 +15,32 @@ import org.apache.arrow.vector.VarCharVector;
 
 /**
  * {@code sortIndices} on the GPU (kernels of {@code sort.cu}): a stable least-significant-digit radix
- * sort of row positions over 8-bit digits of normalized keys, equal to
- * {@code dev.ember.device.host.HostSort}'s stable merge sort position for position.
+ * sort of row positions over 8-bit digits of normalized keys, then a tie-break of long strings, equal to
+ * {@code dev.ember.device.host.HostSort}'s stable merge sort position for position, for string keys of any
+ * length.
  *
  * <p>One {@code sort_key_spread} launch per key column finds which digits vary (a byte every row shares
  * needs no pass), whether the column has nulls, and the longest string; then each pass is a stable
  * counting sort: {@code sort_digit_tile_counts} → {@code exclusive_scan_tile_totals} →
- * {@code sort_digit_scatter}, ping-ponging between two position buffers. Top-N sorts every row and keeps
- * the first N. String keys longer than {@link #MAX_STRING_KEY_BYTES} (one pass per byte) are refused:
- * the caller runs them on the host. Stateless.
+ * {@code sort_digit_scatter}, ping-ponging between two position buffers. String keys are radix-sorted on a
+ * prefix only: their first {@code prefix} bytes ({@link #STRING_PREFIX_BYTES} unless a test picks another),
+ * then their length clamped to {@code prefix + 1}, an order consistent with the full one in which two strings
+ * longer than the prefix that share it tie. When some string key is longer than the prefix,
+ * {@link SortTieBreak} then sorts each run of tied rows over the full keys on the GPU. Top-N sorts every row
+ * and keeps the first N (the tie-break skips the runs that start past N). Thread-safe; holds only a counter of
+ * tie-breaks.
  */
 final class RadixSort {
 
-    /** Longest string key the kernels sort: each byte position is one pass over every row. */
-    static final int MAX_STRING_KEY_BYTES = 256;
+    /**
+     * Bytes of a string key the radix passes read. Each byte is one counting-sort pass over every row (three
+     * launches), so the passes of a batch with long strings grow with this; what lies past it costs nothing
+     * unless two rows share the whole prefix, and then only those rows go to the tie-break's merge sort, one
+     * thread per run of tied rows. 32 bytes sort most real keys (names, codes, dates and timestamps as text,
+     * short labels) exactly in at most 33 passes, where the old limit of one pass per byte up to 256 bytes
+     * took up to 257; keys that commonly share longer prefixes (URLs, paths) pay in the tie-break instead.
+     */
+    static final int STRING_PREFIX_BYTES = 32;
 
     /** Most cells of the 256 x tiles count matrix, which one block scans (as in {@link HashPartition}). */
     private static final long MAX_COUNT_CELLS = 1L << 20;
@@ -37,17 +52,37 @@ final class RadixSort {
     private static final int FLAG_DESCENDING = 1;
     private static final int FLAG_NULLS_FIRST = 2;
 
-    /** The key kinds of sort.cu; the ordinals are the kernel's kind codes, the width the normalized bytes. */
     /** One key column's buffers (for strings, {@code values} is the byte buffer). */
-    private record Column(ColumnKind kind, long values, long offsets, long validity) {}
+    record Column(ColumnKind kind, long values, long offsets, long validity) {}
 
     /** One counting-sort pass: the column, which digit, and the direction flags. */
     private record Pass(Column column, int spec, int flags) {}
 
     private final KernelLauncher launcher;
+    private final SortTieBreak tieBreak;
+    private final int prefix;
+    private final AtomicLong tieBreaks = new AtomicLong();
 
-    RadixSort(KernelLauncher launcher) {
-        this.launcher = launcher;
+    RadixSort(KernelLauncher launcher, StreamCompaction compaction) {
+        this(launcher, compaction, STRING_PREFIX_BYTES);
+    }
+
+    /**
+     * A radix sort that reads {@code prefix} bytes of each string key (tests force tiny prefixes so that the
+     * tie-break runs on short strings; 0 leaves only empty against non-empty to the passes).
+     */
+    RadixSort(KernelLauncher launcher, StreamCompaction compaction, int prefix) {
+        if (prefix < 0) {
+            throw new IllegalArgumentException("the string prefix must not be negative: " + prefix);
+        }
+        this.launcher = requireNonNull(launcher, "launcher is null");
+        this.tieBreak = new SortTieBreak(launcher, requireNonNull(compaction, "compaction is null"));
+        this.prefix = prefix;
+    }
+
+    /** How many sorts since this instance was made ran the tie-break (a string key longer than the prefix). */
+    long tieBreaks() {
+        return tieBreaks.get();
     }
 
     /** Why {@code sortIndices} cannot sort {@code key} at all on this device, or empty when the kernels cover its type. */
@@ -57,11 +92,10 @@ final class RadixSort {
     }
 
     /**
-     * See {@link Device#sortIndices}: the sorted positions, or empty when a string key of these rows is longer
-     * than {@link #MAX_STRING_KEY_BYTES} (the caller then sorts on the host). The arguments are checked as the
-     * host checks them, with its messages; every key type must pass {@link #unsupportedType}.
+     * See {@link Device#sortIndices}: the sorted positions, for string keys of any length. The arguments are
+     * checked as the host checks them, with its messages; every key type must pass {@link #unsupportedType}.
      */
-    Optional<IntVector> sortIndices(List<FieldVector> keys, List<Device.SortKey> orders, int rowCount, int limit,
+    IntVector sortIndices(List<FieldVector> keys, List<Device.SortKey> orders, int rowCount, int limit,
             BufferAllocator allocator) {
         if (keys.size() != orders.size()) {
             throw new IllegalArgumentException(keys.size() + " sort keys but " + orders.size() + " orders");
@@ -77,7 +111,7 @@ final class RadixSort {
         }
         int kept = limit < 0 ? rowCount : Math.min(limit, rowCount);
         if (kept == 0) {
-            return Optional.of(positions(allocator, 0));
+            return positions(allocator, 0);
         }
         launcher.enter();
         List<Column> columns = new ArrayList<>(keys.size());
@@ -85,6 +119,8 @@ final class RadixSort {
             columns.add(column("sort key " + k + " (" + keys.get(k).getField().getName() + ")", keys.get(k), rowCount));
         }
         List<Pass> passes = new ArrayList<>();
+        // the first key column with a string longer than the prefix, or -1: the tie-break's runs end there
+        int firstLongColumn = -1;
         try (ArrowBuf spread = allocator.buffer(Math.max(1, columns.size()) * 3L * Long.BYTES)) {
             spread.setZero(0, spread.capacity());
             launcher.requireManaged("the key spreads (from the caller's allocator)", spread.memoryAddress(),
@@ -106,15 +142,17 @@ final class RadixSort {
                 long high = spread.getLong((k * 3L + 1) * Long.BYTES);
                 boolean anyNull = spread.getLong((k * 3L + 2) * Long.BYTES) != 0;
                 if (column.kind() == ColumnKind.STRING) {
-                    if (low > MAX_STRING_KEY_BYTES) {
-                        return Optional.empty();
+                    if (low > prefix) {
+                        firstLongColumn = k;  // the loop runs from the last key to the first
                     }
+                    // the kernels clamp each length to prefix + 1, so no clamped length exceeds this
+                    long longestClamped = Math.min(low, prefix + 1L);
                     for (int b = 0; b < STRING_LENGTH_BYTES; b++) {
-                        if ((low >>> (8 * b)) != 0) {  // a length byte above the longest length's is 0 everywhere
+                        if ((longestClamped >>> (8 * b)) != 0) {  // a higher length byte is 0 everywhere
                             passes.add(new Pass(column, b, flags));
                         }
                     }
-                    for (int position = (int) low - 1; position >= 0; position--) {
+                    for (int position = (int) Math.min(low, prefix) - 1; position >= 0; position--) {
                         passes.add(new Pass(column, STRING_LENGTH_BYTES + position, flags));
                     }
                 } else {
@@ -130,10 +168,15 @@ final class RadixSort {
                 }
             }
         }
-        return Optional.of(sortByPasses(passes, rowCount, kept, allocator));
+        if (firstLongColumn >= 0) {
+            tieBreaks.incrementAndGet();
+        }
+        return sortByPasses(passes, columns, orders, firstLongColumn, rowCount, kept, allocator);
     }
 
-    private IntVector sortByPasses(List<Pass> passes, int rowCount, int kept, BufferAllocator allocator) {
+    /** The passes, then the tie-break when {@code firstLongColumn} is a key column (see {@link SortTieBreak}). */
+    private IntVector sortByPasses(List<Pass> passes, List<Column> columns, List<Device.SortKey> orders,
+            int firstLongColumn, int rowCount, int kept, BufferAllocator allocator) {
         long tileRows = Math.max(Kernel.BLOCK_THREADS, ((long) rowCount * DIGITS + MAX_COUNT_CELLS - 1) / MAX_COUNT_CELLS);
         int tiles = (int) ((rowCount + tileRows - 1) / tileRows);
         long cells = (long) DIGITS * tiles;
@@ -155,7 +198,8 @@ final class RadixSort {
                         .integer("kind", column.kind().ordinal()).address("values", column.values())
                         .address("offsets", column.offsets()).address("validity", column.validity())
                         .address("positions", current).integer("count", rowCount).integer("spec", pass.spec())
-                        .integer("flags", pass.flags()).integer("tileRows", (int) tileRows).integer("tiles", tiles)
+                        .integer("flags", pass.flags()).integer("prefix", prefix)
+                        .integer("tileRows", (int) tileRows).integer("tiles", tiles)
                         .address("counts", counts.memoryAddress()));
                 launcher.launch(Kernel.EXCLUSIVE_SCAN_TILE_TOTALS, 1, new KernelArguments()
                         .address("values", counts.memoryAddress()).integer("count", (int) cells));
@@ -163,11 +207,17 @@ final class RadixSort {
                         .integer("kind", column.kind().ordinal()).address("values", column.values())
                         .address("offsets", column.offsets()).address("validity", column.validity())
                         .address("positionsIn", current).integer("count", rowCount).integer("spec", pass.spec())
-                        .integer("flags", pass.flags()).integer("tileRows", (int) tileRows).integer("tiles", tiles)
+                        .integer("flags", pass.flags()).integer("prefix", prefix)
+                        .integer("tileRows", (int) tileRows).integer("tiles", tiles)
                         .address("cursors", counts.memoryAddress()).address("positionsOut", other));
                 long swap = current;
                 current = other;
                 other = swap;
+            }
+            if (firstLongColumn >= 0) {
+                // the buffer the last pass read is free: the merges' scratch
+                tieBreak.sortRuns(columns, orders, firstLongColumn, prefix, current, other, rowCount, kept,
+                        allocator);
             }
             IntVector out = positions(allocator, kept);
             try {

@@ -21,16 +21,26 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (top-N), over seeded random rows with nulls, NaN of several bit patterns, -0.0, extreme values, decimals
  * around every byte boundary, many duplicates and one hot key; sizes from empty through one row to more than
  * one grid (of the per-row kernels; one test has more tiles than one grid of the per-tile kernels).
- * Strings: short ones with zero bytes, high bytes and shared prefixes run on the kernels; the edge values'
- * 300-byte string sends its sorts to the host (named and counted), with the same answer. The
+ * Strings of any length run on the kernels, with no call on the host: short ones with zero bytes, high bytes
+ * and shared prefixes; the edge values' 300-byte string; and long ones that share stems past the kernels'
+ * 32-byte radix prefix and past 256 bytes, differ only after them, only in length or in trailing zero bytes,
+ * alone and with other keys, which the tie-break kernel orders. {@code TestSortTieBreakConformance} runs the
+ * same suites with a prefix of a few bytes, so that the tie-break decides almost every case. The
  * comparisons live in {@link SortChecks}, which {@code ember doctor} runs too.
  */
 class TestSortConformance extends EmulatorConformance {
 
     private static final int[] SIZES = {0, 1, 7, 257, 1025, 8193, 20_000};
 
+    /** Long-string sizes: 1,500 rows pass one grid of the per-row kernels and of the tie-break's runs. */
+    private static final int[] LONG_STRING_SIZES = {1, 7, 257, 1500, 8193};
+
     static Stream<Arguments> cases() {
         return sizesByShape(SIZES);
+    }
+
+    static Stream<Arguments> longStringCases() {
+        return sizesByShape(LONG_STRING_SIZES);
     }
 
     @ParameterizedTest(name = "each key alone rows={0} shape={1}")
@@ -43,6 +53,12 @@ class TestSortConformance extends EmulatorConformance {
     @MethodSource("cases")
     void severalKeysAndLimitsMatchHost(int rows, RowShape shape) {
         SortChecks.severalKeysAndLimits(pair(), rows, shape, 6);
+    }
+
+    @ParameterizedTest(name = "long strings past the radix prefix rows={0} shape={1}")
+    @MethodSource("longStringCases")
+    void longStringsMatchHost(int rows, RowShape shape) {
+        SortChecks.longStrings(pair(), rows, shape, 6);
     }
 
     @Test
@@ -73,7 +89,7 @@ class TestSortConformance extends EmulatorConformance {
     }
 
     @Test
-    void aLongStringKeyRunsOnTheHostAndIsCounted() {
+    void longStringKeysRunOnTheKernels() {
         SortChecks.longStringKey(pair());
     }
 
