@@ -232,6 +232,15 @@ final class SortChecks {
                 pool[i][j] = alphabet[draw.nextInt(alphabet.length)];
             }
         }
+        return stringColumn(name, pool, rows, shape, draw, allocator);
+    }
+
+    /**
+     * A string column of {@code rows} values drawn from {@code pool} as {@code shape} repeats them (an eighth
+     * of them null).
+     */
+    private static VarCharVector stringColumn(String name, byte[][] pool, int rows, RowShape shape, Random draw,
+            BufferAllocator allocator) {
         VarCharVector strings = new VarCharVector(name, allocator);
         try {
             strings.allocateNew();
@@ -271,24 +280,10 @@ final class SortChecks {
                 pool[i][j] = alphabet[draw.nextInt(alphabet.length)];
             }
         }
-        VarCharVector strings = new VarCharVector("short_strings", allocator);
+        VarCharVector strings;
         try {
-            strings.allocateNew();
-            for (int row = 0; row < rows; row++) {
-                int pick = switch (shape) {
-                    case DISTINCT -> draw.nextInt(pool.length);
-                    case FEW_KEYS -> draw.nextInt(3);
-                    case HOT_KEY -> draw.nextInt(10) == 0 ? draw.nextInt(pool.length) : 7;
-                };
-                if (draw.nextInt(8) == 0) {
-                    strings.setNull(row);
-                } else {
-                    strings.setSafe(row, pool[pick]);
-                }
-            }
-            strings.setValueCount(rows);
+            strings = stringColumn("short_strings", pool, rows, shape, draw, allocator);
         } catch (RuntimeException e) {
-            strings.close();
             columns.forEach(FieldVector::close);
             throw e;
         }
