@@ -39,9 +39,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * (adaptive execution off, the exchange's dependency submitted as a map stage), so the damage always
  * lands before the reduce side reads.
  *
- * <p>Runs in a JVM of its own (the {@code corrupt-shuffle} execution of {@code plugin/pom.xml}): a failed
- * fetch makes Spark drop the local executor's block manager, which local mode cannot register again, and
- * ten minutes later that stops the SparkContext under whatever test runs then.
+ * <p>Runs in a JVM of its own (the {@code corrupt-shuffle} execution of {@code plugin/pom.xml}, and on the CUDA
+ * emulator {@code emulator-corrupt-shuffle}): a failed fetch makes Spark drop the local executor's block
+ * manager, which local mode cannot register again, and ten minutes later that stops the SparkContext under
+ * whatever test runs then.
  */
 class TestCorruptShuffleFiles {
     private static final String QUERY = "SELECT k % 10 AS g, count(*) AS n, sum(v % 100000) AS total, max(s) AS top"

@@ -41,7 +41,9 @@ import org.junit.jupiter.api.Test;
  * spill file may be left, and with spilling off the task fails with the error naming the limit.
  *
  * <p>Runs in its own JVM (the {@code spilling-joins} execution of {@code plugin/pom.xml}) whose session has
- * {@code spark.ember.memory.host.limitBytes} = 2 MiB; in a JVM with a larger limit it is skipped. Doubles
+ * {@code spark.ember.memory.host.limitBytes} = 2 MiB, and again on the CUDA emulator with about 2 MiB of device
+ * memory ({@code emulator-spilling}, where the errors name {@code spark.ember.memory.gpu.allocFraction}); in a JVM
+ * with a larger limit it is skipped. Doubles
  * are halves in a small range (plus NaN, infinities, -0.0 and nulls) so that sums are exact whatever order
  * the spilled parts merge in.
  */
@@ -230,12 +232,12 @@ class TestSpillingAggregatesAndSorts {
         String aggregate = "SELECT k, count(*), sum(i32), min(s) FROM spill_agg GROUP BY k";
         String message = messages(withSmallBatches(() -> SharedSpark.withConf(
                 Map.of("spark.ember.aggregate.spill.enabled", "false"), () -> emberFailure(aggregate))));
-        assertTrue(message.contains("spark.ember.memory.host.limitBytes"), message);
+        assertTrue(message.contains(EmberMemory.limitSetting()), message);
         assertTrue(message.contains("spark.ember.aggregate.spill.enabled"), message);
         String sort = "SELECT * FROM spill_agg ORDER BY s, id";
         message = messages(withSmallBatches(() -> SharedSpark.withConf(
                 Map.of("spark.ember.sort.spill.enabled", "false"), () -> emberFailure(sort))));
-        assertTrue(message.contains("spark.ember.memory.host.limitBytes"), message);
+        assertTrue(message.contains(EmberMemory.limitSetting()), message);
         assertTrue(message.contains("spark.ember.sort.spill.enabled"), message);
     }
 

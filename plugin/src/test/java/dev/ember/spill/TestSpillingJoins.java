@@ -36,7 +36,9 @@ import org.junit.jupiter.api.Test;
  * limit; and no spill file is left in Spark's local directories afterwards, also after a failing query.
  *
  * <p>Runs in its own JVM (the {@code spilling-joins} execution of {@code plugin/pom.xml}) whose session
- * has {@code spark.ember.memory.host.limitBytes} = 2 MiB; in a JVM with a larger limit it is skipped.
+ * has {@code spark.ember.memory.host.limitBytes} = 2 MiB, and again on the CUDA emulator with about 2 MiB of
+ * device memory ({@code emulator-spilling}), where the limit and the setting the errors name are
+ * {@code spark.ember.memory.gpu.allocFraction}'s; in a JVM with a larger limit it is skipped.
  */
 class TestSpillingJoins {
     private static final long MAX_LIMIT = 8L << 20;
@@ -220,7 +222,7 @@ class TestSpillingJoins {
         Throwable error = withSmallBatches(() -> SharedSpark.withConf(
                 Map.of("spark.ember.join.spill.enabled", "false"), () -> emberFailure(sql)));
         String message = messages(error);
-        assertTrue(message.contains("spark.ember.memory.host.limitBytes"), message);
+        assertTrue(message.contains(EmberMemory.limitSetting()), message);
         assertTrue(message.contains("spark.ember.join.spill.enabled"), message);
         assertTrue(!message.contains("java.lang.OutOfMemoryError"), message);
     }
@@ -233,7 +235,7 @@ class TestSpillingJoins {
                 + " ON l.k = r.k";
         Throwable error = withSmallBatches(() -> emberFailure(sql));
         String message = messages(error);
-        assertTrue(message.contains("spark.ember.memory.host.limitBytes"), message);
+        assertTrue(message.contains(EmberMemory.limitSetting()), message);
         assertTrue(message.contains("spark.ember.join.spill.maxDepth"), message);
     }
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The set is {@code -Dember.fuzz.seed} and {@code -Dember.fuzz.queries} (defaults in the fuzzer's
  * pom); {@code -Dember.fuzz.exclude=SHAPE,...} leaves shapes out of the queries and skips the
- * regressions that hold them, and says so in the output.
+ * regressions that hold them, and says so in the output. {@code -Dember.fuzz.device} is Ember's device
+ * ({@code host} by default; the {@code emulator-fuzz} execution runs the same set on the CUDA emulator).
  */
 class TestFuzzer {
     @Test
@@ -25,11 +26,12 @@ class TestFuzzer {
         long seed = Long.parseLong(property("ember.fuzz.seed", "42"));
         int queries = Integer.parseInt(property("ember.fuzz.queries", "40"));
         Set<Shape> excluded = FuzzSettings.shapes(property("ember.fuzz.exclude", ""));
-        System.out.println("TestFuzzer: seed " + seed + ", " + queries + " queries"
+        String device = property("ember.fuzz.device", "host");
+        System.out.println("TestFuzzer: seed " + seed + ", " + queries + " queries on " + device
                 + (excluded.isEmpty() ? "" : ", excluding " + excluded)
                 + " (replay with -Dember.fuzz.seed=" + seed + " or bin/ember fuzz --seed " + seed + " --queries "
                 + queries + ")");
-        SparkSession session = FuzzSession.start("host");
+        SparkSession session = FuzzSession.start(device);
         FuzzSettings settings = new FuzzSettings(seed, 0, queries, 4, 40, 25, excluded, 1, 20, Regressions.bundled(), false,
                 false);
         FuzzReport report = new Fuzzer(session, settings, System.out).run();
