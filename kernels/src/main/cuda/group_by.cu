@@ -27,6 +27,7 @@
 // State lives in plain arrays (values of a fixed width, one flag byte per group and flag) that the host
 // turns into Arrow vectors with group_by_flags_to_bits and the concatenate kernels.
 #include "group_fold.cuh"
+#include "string_fold.cuh"
 
 
 namespace {
@@ -288,6 +289,90 @@ extern "C" __global__ void group_by_fold(int operation, const long long* inputs,
     }
 }
 EMBER_REGISTER_KERNEL(group_by_fold)
+
+// ---- string min/max/first/last: a state per group in the grouping's own string arena ----
+//
+// Per batch and string operation (after the sort and segments of the fixed-width fold):
+//  1. group_by_fold_strings: one thread per segment folds its group's rows in input order (string_fold.cuh),
+//     starting from the group's stored state, and writes the row whose string won (winners, -1: the stored
+//     string stays) and the new flag bytes;
+//  2. group_by_string_state_lengths -> exclusive_scan_tile_totals: every group's new length and start;
+//  3. group_by_store_string_states: every group's string copied into a new arena (from the batch's winning row
+//     or the old arena), with its end offset. The old arena is then freed: the state never points into a batch.
+
+// winners[group] = the batch row holding the group's string after this batch, or kStoredString (the host
+// fills winners with -1 before the launch: groups without rows in the batch keep theirs). state_offsets and
+// state_bytes: the arena of the groups' strings (int32 offsets, Arrow's layout); a string is read there only
+// while its group holds one (holds_string).
+extern "C" __global__ void group_by_fold_strings(int operation, const long long* inputs, int input_count,
+                                                 const long long* constants, const int* positions,
+                                                 const int* group_ids, const int* segment_starts, int segments,
+                                                 int count, const int* state_offsets, const unsigned char* state_bytes,
+                                                 unsigned char* state_flags, unsigned char* state_extra, int* winners) {
+    const Fold fold = fold_of(operation, inputs, input_count, constants);
+    for (long long segment = grid_start(); segment < segments; segment += grid_stride()) {
+        const long long begin = segment_starts[segment];
+        const long long end = segment + 1 < segments ? segment_starts[segment + 1] : count;
+        const long long group = group_ids[positions[begin]];
+        StringFoldState state = {kStoredString, state_flags[group] != 0, state_extra[group] != 0};
+        const bool stored = holds_string(operation, state.flag, state.extra);
+        const unsigned char* stored_bytes = state_bytes + (stored ? state_offsets[group] : 0);
+        const int stored_length = stored ? state_offsets[group + 1] - state_offsets[group] : 0;
+        for (long long at = begin; at < end; at++) {
+            fold_string_row(fold, state, stored_bytes, stored_length, positions[at]);
+        }
+        state_flags[group] = state.flag ? 1 : 0;
+        state_extra[group] = state.extra ? 1 : 0;
+        winners[group] = static_cast<int>(state.row);
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_fold_strings)
+
+// lengths[group] = the byte length of the group's string after the batch (0 for none or null), for groups
+// [0, group_count); lengths holds group_count + 1 words for the scan.
+extern "C" __global__ void group_by_string_state_lengths(int operation, const long long* inputs, const int* winners,
+                                                         int group_count, const int* state_offsets,
+                                                         const unsigned char* state_flags,
+                                                         const unsigned char* state_extra, long long* lengths) {
+    const KeyColumn input = key_column(inputs, 0);
+    for (long long group = grid_start(); group < group_count; group += grid_stride()) {
+        long long length = 0;
+        if (holds_string(operation, state_flags[group] != 0, state_extra[group] != 0)) {
+            const int winner = winners[group];
+            length = winner != kStoredString ? string_length(input, winner)
+                                             : state_offsets[group + 1] - state_offsets[group];
+        }
+        lengths[group] = length;
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_string_state_lengths)
+
+// Copies every group's string into the new arena: group g takes bytes [starts[g], starts[g + 1]) (the scanned
+// lengths) of new_bytes, from its winning batch row or from the old arena, and new_offsets[g + 1] is its end.
+extern "C" __global__ void group_by_store_string_states(const long long* inputs, const int* winners, int group_count,
+                                                        const int* state_offsets, const unsigned char* state_bytes,
+                                                        const long long* starts, int* new_offsets,
+                                                        unsigned char* new_bytes) {
+    const KeyColumn input = key_column(inputs, 0);
+    for (long long group = grid_start(); group < group_count; group += grid_stride()) {
+        const long long start = starts[group];
+        const long long end = starts[group + 1];
+        if (group == 0) {
+            new_offsets[0] = 0;
+        }
+        new_offsets[group + 1] = static_cast<int>(end);
+        if (end == start) {
+            continue;
+        }
+        const int winner = winners[group];
+        const unsigned char* bytes = winner != kStoredString ? string_bytes(input, winner)
+                                                             : state_bytes + state_offsets[group];
+        for (long long at = start; at < end; at++) {
+            new_bytes[at] = bytes[at - start];
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_store_string_states)
 
 // bitmap bit g = (flags[g] != 0) != invert, for groups [0, count); one thread per output byte.
 extern "C" __global__ void group_by_flags_to_bits(const unsigned char* flags, int count, int invert,

@@ -1,6 +1,7 @@
 // Window primitives on the GPU (Java side KernelWindow; host twin HostWindow): key changes, rankings and the
 // group-by's folds over each row's window frame (group_fold.cuh).
 #include "group_fold.cuh"
+#include "string_fold.cuh"
 
 // ---- windows: the same folds over each row's window frame (Device.window; host twin HostWindow) ----
 //
@@ -146,3 +147,65 @@ extern "C" __global__ void window_fold_sliding(int operation, const long long* i
 }
 EMBER_REGISTER_KERNEL(window_fold_sliding)
 
+
+// ---- min and max over strings: the winning row per output row, whose string the host then gathers ----
+//
+// A string state has no fixed-width slot, so these write for every row the row of its frame that holds the
+// frame's min or max (-1 when the frame has no non-null value); ColumnGather's gather-or-null then copies the
+// strings. The frames and the walk are window_fold_growing's and window_fold_sliding's, and fold_string_row
+// keeps the first of equal strings, as the host's frame state does.
+
+// operation: kMin or kMax; inputs: one string column (a key table of one column); upper and upper_offset as
+// window_fold_growing's. One thread per partition.
+extern "C" __global__ void window_string_extreme_growing(int operation, const long long* inputs,
+                                                         const long long* constants, const int* partition_starts,
+                                                         int partitions, const int* peer_starts, int peers, int count,
+                                                         int upper, int upper_offset, int* winners) {
+    const Fold fold = fold_of(operation, inputs, 1, constants);
+    for (long long partition = grid_start(); partition < partitions; partition += grid_stride()) {
+        const long long start = partition_starts[partition];
+        const long long end = partition + 1 < partitions ? partition_starts[partition + 1] : count;
+        StringFoldState state = {-1, false, false};
+        long long added = start;
+        int peer = run_of(peer_starts, peers, start);
+        for (long long row = start; row < end; row++) {
+            long long frame_end;
+            if (upper == kBoundUnbounded) {
+                frame_end = end;
+            } else if (upper == kBoundPeers) {
+                while (peer + 1 < peers && peer_starts[peer + 1] <= row) {
+                    peer++;
+                }
+                frame_end = peer + 1 < peers ? peer_starts[peer + 1] : count;
+            } else {
+                frame_end = clamp_row(row + upper_offset + 1, start, end);
+            }
+            while (added < frame_end) {
+                fold_string_row(fold, state, nullptr, 0, added++);
+            }
+            winners[row] = state.flag ? static_cast<int>(state.row) : -1;
+        }
+    }
+}
+EMBER_REGISTER_KERNEL(window_string_extreme_growing)
+
+// ROWS BETWEEN lower_offset AND upper_offset as window_fold_sliding's; one thread per row.
+extern "C" __global__ void window_string_extreme_sliding(int operation, const long long* inputs,
+                                                         const long long* constants, const int* partition_starts,
+                                                         int partitions, int count, int lower_offset,
+                                                         int upper_offset, int* winners) {
+    const Fold fold = fold_of(operation, inputs, 1, constants);
+    for (long long row = grid_start(); row < count; row += grid_stride()) {
+        const int partition = run_of(partition_starts, partitions, row);
+        const long long start = partition_starts[partition];
+        const long long end = partition + 1 < partitions ? partition_starts[partition + 1] : count;
+        const long long from = clamp_row(row + lower_offset, start, end);
+        const long long to = clamp_row(row + upper_offset + 1, start, end);
+        StringFoldState state = {-1, false, false};
+        for (long long at = from; at < to; at++) {
+            fold_string_row(fold, state, nullptr, 0, at);
+        }
+        winners[row] = state.flag ? static_cast<int>(state.row) : -1;
+    }
+}
+EMBER_REGISTER_KERNEL(window_string_extreme_sliding)

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Where each primitive ran, as explain output and the per-node SQL metric {@code number of primitive
  * calls on the host (GPU device)} say: on a CUDA device (the emulator run of this class) the filter,
- * sorts on short keys and on 300-byte strings, and groupings by fixed-width or string keys run as kernels and
- * count none, while inputs the kernels refuse (a string min) are counted on their node; on the host
+ * sorts on short keys and on 300-byte strings, and groupings by fixed-width or string keys or with a string min
+ * run as kernels and count none, while inputs the kernels refuse (stddev's moments) are counted on their node;
+ * on the host
  * device the metric stays 0
  * everywhere (running on the host is what that device is for).
  */
@@ -117,14 +118,15 @@ class TestHostPrimitiveMetrics {
     }
 
     @Test
-    void aggregationsCountHostCallsOnlyForStringMinMax() {
-        // fixed-width and string keys run on the group-by kernels; a string min sends the grouping to the host,
-        // counted
+    void aggregationsCountHostCallsOnlyForMoments() {
+        // fixed-width and string keys and a string min run on the group-by kernels; stddev's moments send the
+        // grouping to the host, counted
         String fixed = "SELECT a % 7 AS k, count(*), sum(c), min(c), max(a) FROM metric_t GROUP BY a % 7";
         String stringKeys = "SELECT s, a % 3 AS k, count(*), sum(c), count(s) FROM metric_t GROUP BY s, a % 3";
-        String strings = "SELECT a % 7 AS k, min(s), count(*) FROM metric_t GROUP BY a % 7";
+        String strings = "SELECT a % 7 AS k, min(s), max(s), count(*) FROM metric_t GROUP BY a % 7";
+        String moments = "SELECT a % 7 AS k, stddev(c), count(*) FROM metric_t GROUP BY a % 7";
         SharedSpark.withConf(Map.of("spark.ember.explain", "ALL"), () -> {
-            for (String sql : List.of(fixed, stringKeys, strings)) {
+            for (String sql : List.of(fixed, stringKeys, strings, moments)) {
                 EmberQueryCheck.sql(sql).assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
                 Dataset<Row> query = SharedSpark.session().sql(sql);
                 query.collectAsList();
@@ -134,8 +136,8 @@ class TestHostPrimitiveMetrics {
                         onHost += node.metrics().apply(EmberExec.HOST_PRIMITIVE_CALLS).value();
                     }
                 }
-                if (onCudaDevice() && sql.equals(strings)) {
-                    assertTrue(onHost > 0, "a grouping with a string min runs on the host: " + onHost);
+                if (onCudaDevice() && sql.equals(moments)) {
+                    assertTrue(onHost > 0, "a grouping with stddev's moments runs on the host: " + onHost);
                 } else {
                     assertEquals(0, onHost, "no host calls for " + sql);
                 }

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The report's host primitive calls, read from real plans on Ember's CUDA driver emulator
  * ({@code spark.ember.device=emulator}) through the benchmark's query runner into {@code report.json}: a
- * grouping with a string min (no kernel folds strings) runs on the host and is counted on its aggregate node; a grouping by a
- * fixed-width key runs on the group-by kernels and counts nothing, so its {@code host_primitives} is empty.
+ * grouping with stddev (no kernel folds Spark's moments) runs on the host and is counted on its aggregate node; a
+ * grouping by a fixed-width key, with a string min, runs on the group-by kernels and counts nothing, so its
+ * {@code host_primitives} is empty.
  *
  * <p>Runs in its own JVM (the surefire execution {@code emulator-host-primitives}): a JVM chooses its
  * device once, and the other tests of this module run on the host device.
@@ -62,28 +63,28 @@ class TestHostPrimitivesOnEmulator {
   }
 
   @Test
-  void aStringKeyedGroupingCountsHostCallsAndAFixedWidthOneNone() throws Exception {
+  void aMomentsGroupingCountsHostCallsAndAKernelOneNone() throws Exception {
     String device = DeviceProbe.chosenDevice(spark);
     assertFalse(device.startsWith("host"), "the test must run on the emulator, not " + device);
-    QueryResult fixed = result(new Query("fixed", "SELECT k, count(*), sum(v) FROM keys GROUP BY k"));
-    QueryResult strings = result(new Query("strings", "SELECT k, min(s), count(*) FROM keys GROUP BY k"));
+    QueryResult fixed = result(new Query("fixed", "SELECT k, count(*), sum(v), min(s) FROM keys GROUP BY k"));
+    QueryResult moments = result(new Query("moments", "SELECT k, stddev(v), count(*) FROM keys GROUP BY k"));
     System.out.println("host primitive calls on " + device + ": fixed " + fixed.hostPrimitiveCalls()
-        + ", strings " + strings.hostPrimitiveCalls());
+        + ", moments " + moments.hostPrimitiveCalls());
 
     assertTrue(fixed.emberNodes().contains("EmberHashAggregateExec"), "Ember aggregated: " + fixed.emberNodes());
-    assertEquals(Map.of(), fixed.hostPrimitiveCalls(), "fixed-width keys group on the kernels");
-    assertTrue(strings.hostPrimitiveCalls().getOrDefault("EmberHashAggregateExec", 0L) > 0,
-        "a grouping with a string min runs on the host: " + strings.hostPrimitiveCalls());
-    assertTrue(strings.hostPrimitiveCalls().values().stream().allMatch(calls -> calls > 0),
-        "only node classes with calls: " + strings.hostPrimitiveCalls());
+    assertEquals(Map.of(), fixed.hostPrimitiveCalls(), "fixed-width keys and a string min group on the kernels");
+    assertTrue(moments.hostPrimitiveCalls().getOrDefault("EmberHashAggregateExec", 0L) > 0,
+        "a grouping with stddev runs on the host: " + moments.hostPrimitiveCalls());
+    assertTrue(moments.hostPrimitiveCalls().values().stream().allMatch(calls -> calls > 0),
+        "only node classes with calls: " + moments.hostPrimitiveCalls());
 
-    BenchReport report = new BenchReport(List.of(fixed, strings), "emulator", device, "0.01", spark.version(),
+    BenchReport report = new BenchReport(List.of(fixed, moments), "emulator", device, "0.01", spark.version(),
         "test", "local[2]", 1, 0, "2026-01-01T00:00:00Z", work.resolve("eventlogs").toString());
     JsonNode queries = new ObjectMapper().readTree(JsonReport.toJson(report)).get("queries");
     assertTrue(queries.get(0).get("host_primitives").isObject(), queries.get(0).toString());
     assertEquals(0, queries.get(0).get("host_primitives").size(), queries.get(0).toString());
     JsonNode counted = queries.get(1).get("host_primitives");
-    assertEquals(strings.hostPrimitiveCalls().get("EmberHashAggregateExec").longValue(),
+    assertEquals(moments.hostPrimitiveCalls().get("EmberHashAggregateExec").longValue(),
         counted.get("EmberHashAggregateExec").asLong(), counted.toString());
   }
 

@@ -207,8 +207,11 @@ public final class ConformanceSuite {
         }
         checks.add(groupBy(8193, RowShape.DISTINCT));
         checks.add(groupBy(8193, RowShape.HOT_KEY));
-        checks.add(new Check("newGroupBy string keys over batches closed after their add rows=8193 DISTINCT",
-                pair -> GroupByChecks.closedBatches(pair, 8193, RowShape.DISTINCT)));
+        checks.add(new Check("newGroupBy string keys and string min/max/first/last over batches closed after their"
+                + " add rows=8193 DISTINCT", pair -> GroupByChecks.closedBatches(pair, 8193, RowShape.DISTINCT)));
+        // one hot key: a group's string min/max/first/last merged across disjoint batches, long strings included
+        checks.add(new Check("newGroupBy string min/max/first/last over batches closed after their add rows=1025"
+                + " HOT_KEY", pair -> GroupByChecks.closedBatches(pair, 1025, RowShape.HOT_KEY)));
     }
 
     private static void addWindowChecks(List<Check> checks) {

@@ -23,6 +23,7 @@ import dev.ember.device.cuda.CudaDevice;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
@@ -37,7 +38,8 @@ import org.apache.spark.sql.types.DecimalType;
  * state for every operation, or the same ANSI overflow error (an {@link AssertionError} names the first
  * difference and the seed). The operations: counts, long sums with and without ANSI overflow, double sums
  * over integral, float and double inputs, decimal sums with the "is empty" buffer, min and max of every
- * fixed-width type, first and last with and without ignoring nulls, in update and merge form. The JUnit test
+ * fixed-width type and of strings, first and last with and without ignoring nulls, in update and merge form,
+ * over fixed-width values and strings ({@link FoldStrings}: zero and high bytes, shared prefixes, long strings). The JUnit test
  * {@code TestGroupByConformance} calls these with many sizes; {@link ConformanceSuite} with a few.
  */
 final class GroupByChecks {
@@ -50,13 +52,13 @@ final class GroupByChecks {
     /**
      * Groupings of seeded rows of {@code shape}: by each key type alone (strings included), by sets of keys
      * mixing fixed-width and string columns (two string columns in one) and by no key, with every operation;
-     * with ANSI sums by an int key and by no key; and with string min/max by a string and an int key. On a
-     * {@link CudaDevice} every grouping but the last must run on the kernels, and the last on the host,
-     * counted once.
+     * with ANSI sums by an int key and by no key; and with string min, max, first and last by string, int and no
+     * keys. On a {@link CudaDevice} every grouping must run on the kernels.
      */
     static void groupings(DevicePair pair, int rows, RowShape shape) {
         RandomVectors random = new RandomVectors(pair.seed() ^ (rows * 31L) ^ shape.ordinal());
-        List<FieldVector> columns = EdgeValues.rows(random, rows, shape, pair.host(), pair.allocator());
+        List<FieldVector> columns = withFoldStrings(random, EdgeValues.rows(random, rows, shape, pair.host(),
+                pair.allocator()), rows, pair.allocator());
         try {
             List<List<Integer>> keySets = new ArrayList<>();
             for (int column = 0; column <= STRING; column++) {
@@ -83,14 +85,14 @@ final class GroupByChecks {
             // ANSI sums: the same answer, or the same overflow error
             sameGrouping(pair, columns, List.of(INT), folds(true), rows);
             sameGrouping(pair, columns, List.of(), folds(true), rows);
-            // string min/max: no kernel folds strings, so on the host, and still the same answer
-            List<Fold> stringExtremes = new ArrayList<>(folds(false).subList(0, 5));
-            stringExtremes.add(new Fold(op(Kind.MIN, DataTypes.StringType, false), STRING));
-            stringExtremes.add(new Fold(op(Kind.MAX, DataTypes.StringType, false), STRING));
-            sameGrouping(pair, columns, List.of(STRING, INT), stringExtremes, rows);
+            // string min/max/first/last: each group's string kept across the two adds
+            List<Fold> strings = stringFolds();
+            for (List<Integer> keys : List.of(List.of(STRING, INT), List.of(INT), List.of(STRING), List.<Integer>of())) {
+                sameGrouping(pair, columns, keys, strings, rows);
+            }
             if (pair.device() instanceof CudaDevice) {
-                assertEquals(hostCallsBefore + 1, pair.hostCalls(Primitive.GROUP_BY),
-                        "a grouping with string min/max runs on the host, counted once" + where);
+                assertEquals(hostCallsBefore, pair.hostCalls(Primitive.GROUP_BY),
+                        "groupings with string min/max/first/last run on the kernels" + where);
             }
         } finally {
             columns.forEach(FieldVector::close);
@@ -100,17 +102,29 @@ final class GroupByChecks {
     /**
      * Groupings by string and mixed keys fed three batches that are closed right after their {@code add}, as an
      * operator's input batches are: the first half of the rows, then the rows from the first quarter on (keys
-     * seen before and new ones), then every row in reverse order. Each batch is a fresh copy, so a grouping that
-     * kept pointers into an earlier batch reads memory that was freed and may already hold the next batch.
+     * seen before and new ones), then every row in reverse order; and string min/max/first/last by string, int
+     * and no keys fed three disjoint thirds of the rows, so each group's string is merged across batches. Each
+     * batch is a fresh copy, so a grouping that kept pointers into an earlier batch reads memory that was freed
+     * and may already hold the next batch.
      */
     static void closedBatches(DevicePair pair, int rows, RowShape shape) {
         RandomVectors random = new RandomVectors(pair.seed() ^ (rows * 131L) ^ shape.ordinal());
-        List<FieldVector> columns = EdgeValues.rows(random, rows, shape, pair.host(), pair.allocator());
+        List<FieldVector> columns = withFoldStrings(random, EdgeValues.rows(random, rows, shape, pair.host(),
+                pair.allocator()), rows, pair.allocator());
         try {
             long hostCallsBefore = pair.hostCalls(Primitive.GROUP_BY);
             int[][] batches = {range(0, rows / 2, false), range(rows / 4, rows, false), range(0, rows, true)};
+            List<Fold> folds = new ArrayList<>(folds(false).subList(0, 10));
+            folds.addAll(stringFolds());
             for (List<Integer> keys : List.of(List.of(STRING), List.of(INT, STRING), List.of(STRING, DOUBLE, STRING))) {
-                sameGroupingOfBatches(pair, columns, keys, folds(false).subList(0, 10), batches);
+                sameGroupingOfBatches(pair, columns, keys, folds, batches);
+            }
+            // disjoint batches: a group's min or max may come from any batch, so the batch's winner must be
+            // merged with the stored string (in the batches above the last holds every row)
+            int[][] disjoint = {range(0, rows / 3, false), range(rows / 3, 2 * rows / 3, true),
+                range(2 * rows / 3, rows, false)};
+            for (List<Integer> keys : List.of(List.of(STRING), List.of(INT), List.<Integer>of())) {
+                sameGroupingOfBatches(pair, columns, keys, stringFolds(), disjoint);
             }
             if (pair.device() instanceof CudaDevice) {
                 assertEquals(hostCallsBefore, pair.hostCalls(Primitive.GROUP_BY),
@@ -119,6 +133,40 @@ final class GroupByChecks {
         } finally {
             columns.forEach(FieldVector::close);
         }
+    }
+
+    /** Position of the {@link FoldStrings} column that {@link #withFoldStrings} appends. */
+    private static final int FOLD_STRINGS = RandomVectors.TYPES.size();
+
+    /** {@code columns} (one per {@link RandomVectors#TYPES}) and a {@link FoldStrings} column at {@link #FOLD_STRINGS}. */
+    private static List<FieldVector> withFoldStrings(RandomVectors random, List<FieldVector> columns, int rows,
+            BufferAllocator allocator) {
+        List<FieldVector> all = new ArrayList<>(columns);
+        try {
+            all.add(FoldStrings.column(new Random(random.random().nextLong()), rows, allocator));
+            return all;
+        } catch (RuntimeException e) {
+            columns.forEach(FieldVector::close);
+            throw e;
+        }
+    }
+
+    /**
+     * Min, max, first and last (with and without ignoring nulls, update and merge form) over the
+     * {@link FoldStrings} column, and min and max over the edge rows' strings.
+     */
+    private static List<Fold> stringFolds() {
+        List<Fold> folds = new ArrayList<>();
+        folds.add(new Fold(op(Kind.COUNT, DataTypes.LongType, false), FOLD_STRINGS));
+        for (int column : new int[] {FOLD_STRINGS, STRING}) {
+            folds.add(new Fold(op(Kind.MIN, DataTypes.StringType, false), column));
+            folds.add(new Fold(op(Kind.MAX, DataTypes.StringType, false), column));
+        }
+        for (Kind kind : new Kind[] {Kind.FIRST, Kind.FIRST_IGNORE_NULLS, Kind.LAST, Kind.LAST_IGNORE_NULLS}) {
+            folds.add(new Fold(op(kind, DataTypes.StringType, false), FOLD_STRINGS));
+            folds.add(new Fold(op(kind, DataTypes.StringType, false), FOLD_STRINGS, BOOLEAN));
+        }
+        return folds;
     }
 
     private static int[] range(int from, int to, boolean reversed) {

@@ -32,7 +32,7 @@ import org.apache.spark.sql.types.DataTypes;
  * The conformance checks of the window primitives for {@link ConformanceSuite}: {@code keyChanges} over each
  * column of {@link EdgeValues#rows} alone (every type, NaN next to -0.0 and 0.0, nulls, empty and long
  * strings), and {@code window} over the same rows sorted by an int and a double key: the three rankings and
- * sums, counts, min and max of fixed-width columns over every frame shape (whole partition, growing to the
+ * sums, counts, min and max of fixed-width and string columns over every frame shape (whole partition, growing to the
  * peers' end or a row offset, sliding row offsets, an empty frame). Both devices run the same calls on the same
  * buffers, with the starts the host found; the results must be identical, and a CUDA device must have run
  * them all on its kernels. The JUnit test {@code TestWindowConformance} checks both devices against oracles.
@@ -73,7 +73,7 @@ final class WindowChecks {
             assertEquals(keyChangesOnHost, pair.hostCalls(Primitive.KEY_CHANGES),
                     "keyChanges runs on kernels, seed " + pair.seed());
             assertEquals(windowsOnHost, pair.hostCalls(Primitive.WINDOW),
-                    "window over fixed-width values runs on kernels, seed " + pair.seed());
+                    "window over fixed-width values and strings runs on kernels, seed " + pair.seed());
         } finally {
             columns.forEach(FieldVector::close);
             sorted.forEach(FieldVector::close);
@@ -110,6 +110,8 @@ final class WindowChecks {
             add(operations, inputs, frame, Kind.MIN, DataTypes.createDecimalType(38, 10), sorted.get(DECIMAL_38), 0, 0);
             add(operations, inputs, frame, Kind.MAX, DataTypes.DateType, sorted.get(DATE), 0, 0);
             add(operations, inputs, frame, Kind.MAX, DataTypes.BooleanType, sorted.get(BOOLEAN), 0, 0);
+            add(operations, inputs, frame, Kind.MIN, DataTypes.StringType, sorted.get(STRING), 0, 0);
+            add(operations, inputs, frame, Kind.MAX, DataTypes.StringType, sorted.get(STRING), 0, 0);
         }
         List<List<FieldVector>> expected = pair.host().window(partitions, peers, operations, inputs, rows,
                 pair.allocator());

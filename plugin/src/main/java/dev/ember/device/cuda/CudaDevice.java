@@ -232,7 +232,7 @@ public final class CudaDevice implements Device {
         requireNonNull(operations, "operations is null");
         requireNonNull(allocator, "allocator is null");
         if (KernelGroupBy.unsupportedReason(keyTypes, operations).isPresent()) {
-            // string min/max/first/last or moments: the whole grouping runs on the host (one call counted)
+            // moments or collated strings: the whole grouping runs on the host (one call counted)
             onHost(Primitive.GROUP_BY);
             return host.newGroupBy(keyTypes, operations, allocator);
         }
@@ -292,7 +292,7 @@ public final class CudaDevice implements Device {
             }
             // an ANSI long overflow: the host runs the window again and throws Spark's error at the same row
         }
-        // min or max over strings, or the overflow's replay
+        // a collated string's min or max, or the overflow's replay
         onHost(Primitive.WINDOW);
         return host.window(partitionStarts, peerStarts, operations, inputs, rowCount, allocator);
     }
@@ -374,8 +374,10 @@ public final class CudaDevice implements Device {
                     + " RANK, DENSE_RANK: one thread per row, binary search of the starts), window_fold_growing (frames"
                     + " from the partition's first row: one thread per partition, one running state),"
                     + " window_fold_sliding (ROWS frames: one thread per row, the frame folded from its first row),"
-                    + " the group-by's fold and state copies; the host over unified memory for min and max over"
-                    + " strings, and to raise an ANSI long overflow at Spark's row");
+                    + " the group-by's fold and state copies; min and max over strings: window_string_extreme_growing"
+                    + " or window_string_extreme_sliding (the row holding each frame's extreme, the same walks), then"
+                    + " the gather-or-null kernels copy its string; the host over unified memory to raise an ANSI long"
+                    + " overflow at Spark's row");
             case GROUP_BY -> new Implementation(Placement.KERNELS_WITH_HOST_FALLBACK, "kernels group_by_hash_rows,"
                     + " group_by_insert (open addressing, one atomicCAS per packed slot), group_by_first_rows,"
                     + " group_by_new_flags, selectTrue's, group_by_number_new, group_by_new_string_lengths,"
@@ -383,8 +385,11 @@ public final class CudaDevice implements Device {
                     + " arena), group_by_row_groups (groups numbered in first-appearance order), the radix sort by"
                     + " group id, group_by_segment_flags, group_by_fold (each group's rows in input order), or for at"
                     + " most 256 groups of order-free operations group_by_shared_partials and group_by_merge_partials"
-                    + " (shared-memory pre-aggregation); the host"
-                    + " over unified memory for groupings with string min/max/first/last or stddev/variance moments");
+                    + " (shared-memory pre-aggregation); string min/max/first/last: group_by_fold_strings (each group's"
+                    + " winning row, or its stored string kept), group_by_string_state_lengths,"
+                    + " exclusive_scan_tile_totals and group_by_store_string_states (the groups' strings copied into a"
+                    + " new arena the grouping owns); the host over unified memory for groupings with stddev/variance"
+                    + " moments");
         };
     }
 

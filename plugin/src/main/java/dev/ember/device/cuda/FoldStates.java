@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DecimalVector;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 
@@ -57,15 +59,27 @@ final class FoldStates {
     }
 
     /**
+     * The kind of a value that min, max, first and last fold: fixed-width, or a UTF8_BINARY string (a collated
+     * string compares by its collation, not by bytes); null for any other type.
+     */
+    static ColumnKind foldedKind(DataType type) {
+        if (type instanceof StringType) {
+            return ArrowTypes.isSupported(type) ? ColumnKind.STRING : null;
+        }
+        return fixedWidthKind(type);
+    }
+
+    /**
      * The kind of an operation's state value, or null when no kernel folds it (moments, or min, max, first
-     * and last over values that are not fixed-width).
+     * and last over values that are neither fixed-width nor UTF8_BINARY strings). A string state is not kept
+     * in the fixed-width state arrays: see {@link GroupStringState} and {@code KernelWindow}.
      */
     static ColumnKind valueKind(AggregateOperation operation) {
         return switch (operation.kind()) {
             case SUM_LONG, COUNT -> ColumnKind.LONG;
             case SUM_DOUBLE -> ColumnKind.DOUBLE;
             case SUM_DECIMAL -> ColumnKind.DECIMAL;
-            case MIN, MAX, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> fixedWidthKind(operation.type());
+            case MIN, MAX, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> foldedKind(operation.type());
             case MOMENTS -> null;
         };
     }
@@ -141,6 +155,44 @@ final class FoldStates {
     private static FieldVector add(List<FieldVector> out, FieldVector vector) {
         out.add(vector);
         return vector;
+    }
+
+    /**
+     * Fills {@code vector} with {@code count} strings of an arena in Arrow's layout ({@code offsets}: count + 1
+     * int32 offsets into {@code bytes}, of which {@code used} are in use; null offsets: every string empty) and
+     * validity from the flag bytes {@code valid} (a set flag means non-null); the caller synchronizes.
+     */
+    static void fillStrings(KernelLauncher launcher, BaseVariableWidthVector vector, ArrowBuf offsets, ArrowBuf bytes,
+            long used, ArrowBuf valid, int count) {
+        vector.allocateNew(Math.max(used, 1), Math.max(count, 1));
+        if (count == 0) {
+            vector.setValueCount(0);
+            return;
+        }
+        long targetOffsets = vector.getOffsetBuffer().memoryAddress();
+        long validity = vector.getValidityBuffer().memoryAddress();
+        launcher.requireManaged("a string output's offsets", targetOffsets, (count + 1L) * Integer.BYTES);
+        launcher.requireManaged("a string output's validity", validity, (count + 7L) / 8);
+        if (offsets == null) {
+            launcher.launch(Kernel.GROUP_BY_FILL_INTS, launcher.blocksFor(count + 1L), new KernelArguments()
+                    .address("target", targetOffsets).integer("count", count + 1).integer("value", 0));
+        } else {
+            launcher.launch(Kernel.CONCATENATE_FIXED_4, launcher.blocksFor(count + 1L), new KernelArguments()
+                    .address("source", offsets.memoryAddress()).integer("count", count + 1)
+                    .address("target", targetOffsets));
+        }
+        if (used > 0) {
+            long data = vector.getDataBuffer().memoryAddress();
+            launcher.requireManaged("a string output's bytes", data, used);
+            launcher.launch(Kernel.CONCATENATE_BYTES, launcher.blocksFor(used), new KernelArguments()
+                    .address("source", bytes.memoryAddress()).integer("count", (int) used).address("target", data));
+        }
+        launcher.launch(Kernel.GROUP_BY_FLAGS_TO_BITS, launcher.blocksFor((count + 7L) / 8), new KernelArguments()
+                .address("flags", valid.memoryAddress()).integer("count", count).integer("invert", 0)
+                .address("bitmap", validity));
+        // the offsets are written: setValueCount must not fill them in as holes after the last set row
+        vector.setLastSet(count - 1);
+        vector.setValueCount(count);
     }
 
     /**

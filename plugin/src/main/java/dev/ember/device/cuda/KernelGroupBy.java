@@ -26,8 +26,10 @@ import org.apache.spark.sql.types.StringType;
  *
  * <p>Covers fixed-width keys (boolean, integral, date, timestamp, floating, decimal), string keys (the default
  * UTF8_BINARY collation: equal when their bytes are; an empty string is not null), any mix of them, and every
- * operation over fixed-width values; {@link #unsupportedReason} names what it does not cover (string
- * min/max/first/last, moments), which the caller runs on the host. All state is in buffers of the allocator
+ * operation over fixed-width values, and min, max, first and last over UTF8_BINARY strings (compared as
+ * unsigned bytes, then by length; each group's string kept in a {@link GroupStringState} arena rebuilt after
+ * every batch); {@link #unsupportedReason} names what it does not cover (moments, collated strings), which the
+ * caller runs on the host. All state is in buffers of the allocator
  * the grouping was created with (managed memory): {@link #heapBytes()} is 0. A string key column's stored keys
  * are the grouping's own arena (int32 offsets per group and the keys' bytes, Arrow's VarChar layout, a null
  * key stored empty), appended to as new keys arrive, because each batch is closed after its {@link #add}; it
@@ -66,6 +68,8 @@ final class KernelGroupBy implements Device.GroupBy {
     private final List<ArrowBuf> stateValues = new ArrayList<>();
     private final List<ArrowBuf> stateFlags = new ArrayList<>();
     private final List<ArrowBuf> stateExtra = new ArrayList<>();
+    /** Per operation: the strings of a min/max/first/last over strings (its stateValues is null), else null. */
+    private final List<GroupStringState> stringStates = new ArrayList<>();
     private ArrowBuf groupHashes;
     private ArrowBuf storedKeyTable;
     private ArrowBuf slots;
@@ -86,9 +90,9 @@ final class KernelGroupBy implements Device.GroupBy {
         for (AggregateOperation operation : operations) {
             switch (operation.kind()) {
                 case MIN, MAX, FIRST, FIRST_IGNORE_NULLS, LAST, LAST_IGNORE_NULLS -> {
-                    if (FoldStates.fixedWidthKind(operation.type()) == null) {
+                    if (FoldStates.foldedKind(operation.type()) == null) {
                         return Optional.of(operation.kind() + " over " + operation.type().simpleString()
-                                + " (the group-by kernels fold fixed-width values only)");
+                                + " (the group-by kernels fold fixed-width values and UTF8_BINARY strings only)");
                     }
                 }
                 case SUM_LONG, SUM_DOUBLE, SUM_DECIMAL, COUNT -> {
@@ -121,6 +125,10 @@ final class KernelGroupBy implements Device.GroupBy {
         }
         launcher.enter();
         try {
+            for (int op = 0; op < this.operations.size(); op++) {
+                stringStates.add(valueKinds.get(op) == ColumnKind.STRING
+                        ? new GroupStringState(launcher, allocator, this.operations.get(op)) : null);
+            }
             storedKeyTable = allocator.buffer(Math.max(1, keyKinds.size()) * (long) TABLE_WORDS * Long.BYTES);
             growGroups(INITIAL_GROUPS);
             if (keyKinds.isEmpty()) {
@@ -363,6 +371,12 @@ final class KernelGroupBy implements Device.GroupBy {
             List<FieldVector> opInputs = inputs.get(op);
             ArrowBuf table = track(scratch, inputTable(operation, opInputs, rowCount));
             ArrowBuf constants = track(scratch, FoldStates.constants(operation, valueKinds.get(op), allocator));
+            if (stringStates.get(op) != null) {
+                stringStates.get(op).fold(table, opInputs.size(), constants, positions.getDataBuffer().memoryAddress(),
+                        groupIds.getDataBuffer().memoryAddress(), starts.getDataBuffer().memoryAddress(), segments,
+                        rowCount, stateFlags.get(op), stateExtra.get(op), groupCount);
+                continue;
+            }
             launcher.launch(Kernel.GROUP_BY_FOLD, launcher.blocksFor(segments), new KernelArguments()
                     .integer("operation", operation.kind().ordinal()).address("inputs", table.memoryAddress())
                     .integer("inputCount", opInputs.size()).address("constants", constants.memoryAddress())
@@ -531,7 +545,10 @@ final class KernelGroupBy implements Device.GroupBy {
                 stateFlags.add(null);
                 stateExtra.add(null);
             }
-            stateValues.set(op, grown(stateValues.get(op), valueKinds.get(op).width, capacity));
+            if (valueKinds.get(op) != ColumnKind.STRING) {
+                // a string state's values are its GroupStringState's arena, rebuilt whole by each fold
+                stateValues.set(op, grown(stateValues.get(op), valueKinds.get(op).width, capacity));
+            }
             stateFlags.set(op, grown(stateFlags.get(op), 1, capacity));
             stateExtra.set(op, grown(stateExtra.get(op), 1, capacity));
         }
@@ -596,7 +613,8 @@ final class KernelGroupBy implements Device.GroupBy {
                 FieldVector vector = ArrowTypes.newVector("key" + k, keyTypes.get(k), target);
                 out.add(vector);
                 if (keyKinds.get(k) == ColumnKind.STRING) {
-                    fillStrings((BaseVariableWidthVector) vector, k);
+                    FoldStates.fillStrings(launcher, (BaseVariableWidthVector) vector, keyOffsets.get(k),
+                            keyValues.get(k), arenaUsed[k], keyValid.get(k), groupCount);
                 } else {
                     FoldStates.fill(launcher, vector, keyKinds.get(k), keyValues.get(k), keyValid.get(k), false, groupCount);
                 }
@@ -611,7 +629,10 @@ final class KernelGroupBy implements Device.GroupBy {
 
     @Override
     public List<FieldVector> state(int operation, BufferAllocator target) {
-        List<FieldVector> out = FoldStates.columns(launcher, operations.get(operation), valueKinds.get(operation),
+        GroupStringState strings = stringStates.get(operation);
+        List<FieldVector> out = strings != null
+                ? strings.columns(stateFlags.get(operation), stateExtra.get(operation), groupCount, target)
+                : FoldStates.columns(launcher, operations.get(operation), valueKinds.get(operation),
                 stateValues.get(operation), stateFlags.get(operation), stateExtra.get(operation), groupCount, target);
         try {
             launcher.synchronize("copying out the state of " + groupCount + " groups");
@@ -620,36 +641,6 @@ final class KernelGroupBy implements Device.GroupBy {
             out.forEach(FieldVector::close);
             throw e;
         }
-    }
-
-    /** Fills {@code vector} with the {@link #groupCount} stored keys of string key column {@code k}. */
-    private void fillStrings(BaseVariableWidthVector vector, int k) {
-        long bytes = arenaUsed[k];
-        vector.allocateNew(Math.max(bytes, 1), Math.max(groupCount, 1));
-        if (groupCount == 0) {
-            vector.setValueCount(0);
-            return;
-        }
-        long offsets = vector.getOffsetBuffer().memoryAddress();
-        long validity = vector.getValidityBuffer().memoryAddress();
-        launcher.requireManaged("a group-by key's offsets", offsets, (groupCount + 1L) * Integer.BYTES);
-        launcher.requireManaged("a group-by key's validity", validity, (groupCount + 7L) / 8);
-        launcher.launch(Kernel.CONCATENATE_FIXED_4, launcher.blocksFor(groupCount + 1L), new KernelArguments()
-                .address("source", keyOffsets.get(k).memoryAddress()).integer("count", groupCount + 1)
-                .address("target", offsets));
-        if (bytes > 0) {
-            long data = vector.getDataBuffer().memoryAddress();
-            launcher.requireManaged("a group-by key's bytes", data, bytes);
-            launcher.launch(Kernel.CONCATENATE_BYTES, launcher.blocksFor(bytes), new KernelArguments()
-                    .address("source", keyValues.get(k).memoryAddress()).integer("count", (int) bytes)
-                    .address("target", data));
-        }
-        launcher.launch(Kernel.GROUP_BY_FLAGS_TO_BITS, launcher.blocksFor((groupCount + 7L) / 8), new KernelArguments()
-                .address("flags", keyValid.get(k).memoryAddress()).integer("count", groupCount).integer("invert", 0)
-                .address("bitmap", validity));
-        // the offsets are written: setValueCount must not fill them in as holes after the last set row
-        vector.setLastSet(groupCount - 1);
-        vector.setValueCount(groupCount);
     }
 
     @Override
@@ -670,6 +661,12 @@ final class KernelGroupBy implements Device.GroupBy {
                 buffer.close();
             }
         }
+        for (GroupStringState strings : stringStates) {
+            if (strings != null) {
+                strings.close();
+            }
+        }
+        stringStates.clear();
         keyValues.clear();
         keyValid.clear();
         keyOffsets.clear();

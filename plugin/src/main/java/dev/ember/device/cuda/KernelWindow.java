@@ -22,18 +22,21 @@ import org.apache.arrow.vector.IntVector;
  * row for row: rankings from the partition and peer starts; each aggregate's state over a row's frame, folded
  * in row order with the group-by's fold, so sums round and overflow as the host's do.
  *
- * <p>Covers ROW_NUMBER, RANK, DENSE_RANK and every window aggregate over fixed-width values;
- * {@link #unsupportedReason} names what it does not cover (min and max over strings), which the caller runs on
- * the host. An ANSI long overflow makes {@link #window} return empty: the caller then lets the host run the
+ * <p>Covers ROW_NUMBER, RANK, DENSE_RANK, every window aggregate over fixed-width values, and min and max
+ * over UTF8_BINARY strings (kernels {@code window_string_extreme_growing} and {@code _sliding} find the row
+ * holding each frame's extreme, then {@link ColumnGather}'s gather-or-null copies its string);
+ * {@link #unsupportedReason} names what it does not cover (collated strings), which the caller runs on the host. An ANSI long overflow makes {@link #window} return empty: the caller then lets the host run the
  * same window, which throws Spark's error at the same row.
  */
 final class KernelWindow {
     private final KernelLauncher launcher;
     private final StreamCompaction compaction;
+    private final ColumnGather gather;
 
     KernelWindow(KernelLauncher launcher, StreamCompaction compaction) {
         this.launcher = requireNonNull(launcher, "launcher is null");
         this.compaction = requireNonNull(compaction, "compaction is null");
+        this.gather = new ColumnGather(launcher);
     }
 
     /** Why the kernels cannot compare these keys (the caller then uses the host's), or empty. */
@@ -93,7 +96,7 @@ final class KernelWindow {
             if (operation.kind() == WindowOperation.Kind.AGGREGATE
                     && FoldStates.valueKind(operation.aggregate()) == null) {
                 return Optional.of(operation.aggregate().kind() + " over " + operation.aggregate().type().simpleString()
-                        + " (the window kernels fold fixed-width values only)");
+                        + " (the window kernels fold fixed-width values and UTF8_BINARY strings only)");
             }
         }
         return Optional.empty();
@@ -178,6 +181,10 @@ final class KernelWindow {
             int partitions, long peerStarts, int peers, int rowCount, ArrowBuf error, BufferAllocator allocator) {
         AggregateOperation aggregate = operation.aggregate();
         ColumnKind valueKind = requireNonNull(FoldStates.valueKind(aggregate), "unsupported value type");
+        if (valueKind == ColumnKind.STRING) {
+            return stringExtreme(operation, opInputs, partitionStarts, partitions, peerStarts, peers, rowCount,
+                    allocator);
+        }
         List<AutoCloseable> scratch = new ArrayList<>();
         try {
             ArrowBuf table = track(scratch, allocator.buffer(
@@ -228,6 +235,58 @@ final class KernelWindow {
                     throw new IllegalStateException("closing window scratch", e);
                 }
             }
+        }
+    }
+
+    /**
+     * Min or max over strings: window_string_extreme_growing or _sliding writes the row holding each row's
+     * frame extreme (-1: none), then the gather-or-null copies those rows' strings.
+     */
+    private List<FieldVector> stringExtreme(WindowOperation operation, List<FieldVector> opInputs,
+            long partitionStarts, int partitions, long peerStarts, int peers, int rowCount, BufferAllocator allocator) {
+        AggregateOperation aggregate = operation.aggregate();
+        if (aggregate.kind() != AggregateOperation.Kind.MIN && aggregate.kind() != AggregateOperation.Kind.MAX) {
+            throw new IllegalArgumentException(aggregate.kind() + " over strings is not a window aggregate");
+        }
+        FieldVector input = opInputs.get(0);
+        if (input.getValueCount() < rowCount) {
+            throw new IllegalArgumentException("a window input holds " + input.getValueCount()
+                    + " values, fewer than the " + rowCount + " rows");
+        }
+        try (ArrowBuf table = allocator.buffer((long) KernelGroupBy.TABLE_WORDS * Long.BYTES);
+                ArrowBuf constants = FoldStates.constants(aggregate, ColumnKind.STRING, allocator);
+                IntVector winners = new IntVector("winners", allocator)) {
+            winners.allocateNew(Math.max(rowCount, 1));
+            if (rowCount > 0) {
+                KernelGroupBy.describeColumn(launcher, table, 0, aggregate.kind() + " input", input, rowCount, false);
+                long rows = winners.getDataBuffer().memoryAddress();
+                launcher.requireManaged("the frames' winning rows", rows, rowCount * 4L);
+                launcher.requireManaged("the winning rows' validity", winners.getValidityBuffer().memoryAddress(),
+                        (rowCount + 7L) / 8);
+                WindowFrame frame = operation.frame();
+                KernelArguments arguments = new KernelArguments().integer("operation", aggregate.kind().ordinal())
+                        .address("inputs", table.memoryAddress()).address("constants", constants.memoryAddress())
+                        .address("partitionStarts", partitionStarts).integer("partitions", partitions);
+                if (frame.lower() == WindowFrame.Bound.UNBOUNDED) {
+                    launcher.launch(Kernel.WINDOW_STRING_EXTREME_GROWING, launcher.blocksFor(partitions), arguments
+                            .address("peerStarts", peerStarts).integer("peers", peers).integer("count", rowCount)
+                            .integer("upper", frame.upper().ordinal()).integer("upperOffset", frame.upperOffset())
+                            .address("winners", rows));
+                } else {
+                    launcher.launch(Kernel.WINDOW_STRING_EXTREME_SLIDING, launcher.blocksFor(rowCount), arguments
+                            .integer("count", rowCount).integer("lowerOffset", frame.lowerOffset())
+                            .integer("upperOffset", frame.upperOffset()).address("winners", rows));
+                }
+                launcher.launch(Kernel.SET_VALID_BITS, launcher.blocksFor((rowCount + 7L) / 8), new KernelArguments()
+                        .address("bitmap", winners.getValidityBuffer().memoryAddress()).integer("count", rowCount));
+            }
+            winners.setValueCount(rowCount);
+            // the gather checks the rows on the host before its kernels run
+            launcher.synchronize("finding a window's string extremes");
+            List<FieldVector> strings = gather.gatherOrNull(List.of(input), winners, allocator);
+            // the gather's kernels read the winning rows, which go back to the pool when this returns
+            launcher.synchronize("gathering a window's string extremes");
+            return strings;
         }
     }
 

@@ -15,9 +15,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and without ignoring nulls, in update and merge form — for each key type alone (strings included), several
  * keys mixing fixed-width and string columns, and no key, over seeded random rows with nulls, NaN of several
  * bit patterns, -0.0, extreme values, empty, multi-byte and 300-byte strings, many duplicates and one hot key,
- * added in two calls whose keys repeat; sizes from empty through one row to more than one grid. A grouping
- * with string min/max runs on the host, named and counted. String and mixed keys are also fed in three batches
- * closed after their add, so the grouping must keep the keys it stores. The comparisons live in
+ * added in two calls whose keys repeat; sizes from empty through one row to more than one grid. String min,
+ * max, first and last (update and merge form) run on the kernels too, over strings with zero and high bytes,
+ * shared prefixes and lengths over 256 bytes. String and mixed keys, and no key, are also fed in three batches
+ * closed after their add, so the grouping must keep the keys and the string states it stores. The comparisons live in
  * {@link GroupByChecks}, which {@code ember doctor} runs too.
  */
 class TestGroupByConformance extends EmulatorConformance {

@@ -134,8 +134,16 @@ class TestHostFallbacks {
                     List.of(org.apache.spark.sql.types.DataTypes.IntegerType), stringMin, allocator)) {
                 assertEquals(0, groupBy.groupCount());
             }
+            assertEquals(reported, sink.onHost.size(), "a grouping with a string min runs as kernels: " + sink.onHost);
+            List<dev.ember.device.Device.AggregateOperation> moments = List.of(new dev.ember.device.Device
+                    .AggregateOperation(dev.ember.device.Device.AggregateOperation.Kind.MOMENTS,
+                            org.apache.spark.sql.types.DataTypes.DoubleType, 0, 0, false));
+            try (dev.ember.device.Device.GroupBy groupBy = device().newGroupBy(
+                    List.of(org.apache.spark.sql.types.DataTypes.IntegerType), moments, allocator)) {
+                assertEquals(0, groupBy.groupCount());
+            }
             assertEquals(Primitive.GROUP_BY, sink.onHost.get(sink.onHost.size() - 1),
-                    "a grouping with a string min runs on the host, reported");
+                    "a grouping with stddev/variance moments runs on the host, reported");
         }
     }
 
