@@ -84,6 +84,23 @@ extern "C" __global__ void window_rank(int kind, const int* partition_starts, in
 }
 EMBER_REGISTER_KERNEL(window_rank)
 
+// The end (exclusive) of a growing frame's rows for `row` of the partition [start, end): the partition's end,
+// the end of the row's peers (advancing `peer`, the row's run of peer_starts, as rows go forward), or the row's
+// offset clamped to the partition.
+__device__ long long growing_frame_end(int upper, long long upper_offset, long long row, long long start,
+        long long end, long long count, const int* peer_starts, int peers, int& peer) {
+    if (upper == kBoundUnbounded) {
+        return end;
+    }
+    if (upper == kBoundPeers) {
+        while (peer + 1 < peers && peer_starts[peer + 1] <= row) {
+            peer++;
+        }
+        return peer + 1 < peers ? peer_starts[peer + 1] : count;
+    }
+    return clamp_row(row + upper_offset + 1, start, end);
+}
+
 // upper: the frame's end bound (UNBOUNDED, PEERS or ROWS with upper_offset); operation, inputs, constants
 // and the state arrays as group_by_fold's, one state per row.
 extern "C" __global__ void window_fold_growing(int operation, const long long* inputs, int input_count,
@@ -99,17 +116,8 @@ extern "C" __global__ void window_fold_growing(int operation, const long long* i
         long long added = start;
         int peer = run_of(peer_starts, peers, start);
         for (long long row = start; row < end; row++) {
-            long long frame_end;
-            if (upper == kBoundUnbounded) {
-                frame_end = end;
-            } else if (upper == kBoundPeers) {
-                while (peer + 1 < peers && peer_starts[peer + 1] <= row) {
-                    peer++;
-                }
-                frame_end = peer + 1 < peers ? peer_starts[peer + 1] : count;
-            } else {
-                frame_end = clamp_row(row + upper_offset + 1, start, end);
-            }
+            const long long frame_end = growing_frame_end(upper, upper_offset, row, start, end, count, peer_starts,
+                    peers, peer);
             while (added < frame_end) {
                 if (!fold_row(fold, state, added++)) {
                     atomicExch(error, 1);
@@ -169,17 +177,8 @@ extern "C" __global__ void window_string_extreme_growing(int operation, const lo
         long long added = start;
         int peer = run_of(peer_starts, peers, start);
         for (long long row = start; row < end; row++) {
-            long long frame_end;
-            if (upper == kBoundUnbounded) {
-                frame_end = end;
-            } else if (upper == kBoundPeers) {
-                while (peer + 1 < peers && peer_starts[peer + 1] <= row) {
-                    peer++;
-                }
-                frame_end = peer + 1 < peers ? peer_starts[peer + 1] : count;
-            } else {
-                frame_end = clamp_row(row + upper_offset + 1, start, end);
-            }
+            const long long frame_end = growing_frame_end(upper, upper_offset, row, start, end, count, peer_starts,
+                    peers, peer);
             while (added < frame_end) {
                 fold_string_row(fold, state, nullptr, 0, added++);
             }
