@@ -38,6 +38,7 @@
 // SortTieBreak.
 #include "ember_cuda.h"
 #include "column_kind.h"
+#include "string_keys.cuh"
 
 namespace {
 
@@ -324,15 +325,8 @@ __device__ inline int compare_keys(const long long* keys, int key_count, int a, 
         if (key.kind == kKindString) {
             const int a_begin = key.offsets[a];
             const int b_begin = key.offsets[b];
-            const int a_length = key.offsets[a + 1] - a_begin;
-            const int b_length = key.offsets[b + 1] - b_begin;
-            const int common = a_length < b_length ? a_length : b_length;
-            for (int at = 0; at < common && order == 0; at++) {
-                order = static_cast<int>(key.values[a_begin + at]) - static_cast<int>(key.values[b_begin + at]);
-            }
-            if (order == 0) {
-                order = a_length < b_length ? -1 : (a_length > b_length ? 1 : 0);
-            }
+            order = ember::compare_strings(key.values + a_begin, key.offsets[a + 1] - a_begin, key.values + b_begin,
+                                           key.offsets[b + 1] - b_begin);
         } else {
             const Normalized a_value = normalized(key.kind, key.values, a);
             const Normalized b_value = normalized(key.kind, key.values, b);

@@ -12,19 +12,6 @@ namespace {
 // The state's string is the one stored before this batch (not a row of it).
 constexpr long long kStoredString = -1;
 
-// Spark's UTF8_BINARY order: bytes compared as unsigned, then the shorter string first (a prefix of another
-// sorts before it, and the empty string before every other).
-__device__ inline int compare_strings(const unsigned char* left, int left_length, const unsigned char* right,
-                                      int right_length) {
-    const int common = left_length < right_length ? left_length : right_length;
-    for (int at = 0; at < common; at++) {
-        if (left[at] != right[at]) {
-            return left[at] < right[at] ? -1 : 1;
-        }
-    }
-    return left_length == right_length ? 0 : (left_length < right_length ? -1 : 1);
-}
-
 // One string operation's state over the rows folded so far: row is the row whose string is the state's value
 // (kStoredString: the stored one); flag and extra are the state's flag bytes as group_by_fold keeps them
 // (MIN/MAX: flag = a non-null value came; FIRST/LAST: flag = value set, extra = the value is non-null).
@@ -54,7 +41,7 @@ __device__ inline void fold_string_row(const Fold& fold, StringFoldState& state,
             }
             if (state.flag) {
                 const bool stored_best = state.row == kStoredString;
-                const int order = compare_strings(string_bytes(input, row), string_length(input, row),
+                const int order = ember::compare_strings(string_bytes(input, row), string_length(input, row),
                                                   stored_best ? stored : string_bytes(input, state.row),
                                                   stored_best ? stored_length : string_length(input, state.row));
                 if (fold.operation == kMin ? order >= 0 : order <= 0) {
