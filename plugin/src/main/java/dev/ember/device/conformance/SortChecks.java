@@ -79,15 +79,7 @@ final class SortChecks {
                     keys.add(columns.get(draw.nextInt(columns.size())));
                     orders.add(ORDERS.get(draw.nextInt(ORDERS.size())));
                 }
-                int limit = switch (round % 3) {
-                    case 0 -> -1;
-                    case 1 -> draw.nextInt(Math.max(rows, 1) + 3);
-                    default -> Math.min(rows, 1 + draw.nextInt(10));
-                };
-                String what = keys.stream().map(key -> key.getField().getName()).toList() + " " + orders;
-                sameSort(pair, keys, orders, rows, limit, what);
-                // rowCount may be below the keys' value count
-                sameSort(pair, keys, orders, rows / 2, limit, what + ", first half of the rows");
+                sameSortWithLimit(pair, keys, orders, rows, round, draw);
             }
         } finally {
             columns.forEach(FieldVector::close);
@@ -179,14 +171,7 @@ final class SortChecks {
                 for (int k = 0; k < keys.size(); k++) {
                     orders.add(ORDERS.get(draw.nextInt(ORDERS.size())));
                 }
-                int limit = switch (round % 3) {
-                    case 0 -> -1;
-                    case 1 -> draw.nextInt(Math.max(rows, 1) + 3);
-                    default -> Math.min(rows, 1 + draw.nextInt(10));
-                };
-                String what = keys.stream().map(key -> key.getField().getName()).toList() + " " + orders;
-                sameSort(pair, keys, orders, rows, limit, what);
-                sameSort(pair, keys, orders, rows / 2, limit, what + ", first half of the rows");
+                sameSortWithLimit(pair, keys, orders, rows, round, draw);
             }
             assertEquals(hostCallsBefore, pair.hostCalls(Primitive.SORT_INDICES),
                     "long string keys sort on kernels, seed " + pair.seed());
@@ -233,6 +218,22 @@ final class SortChecks {
             }
         }
         return stringColumn(name, pool, rows, shape, draw, allocator);
+    }
+
+    /**
+     * {@link #sameSort} of all {@code rows} and of the first half (rowCount may be below the keys' value
+     * count), under a limit drawn by {@code round}: none, any up to past the rows, or a top-N of up to 10.
+     */
+    private static void sameSortWithLimit(DevicePair pair, List<FieldVector> keys, List<SortKey> orders,
+            int rows, int round, Random draw) {
+        int limit = switch (round % 3) {
+            case 0 -> -1;
+            case 1 -> draw.nextInt(Math.max(rows, 1) + 3);
+            default -> Math.min(rows, 1 + draw.nextInt(10));
+        };
+        String what = keys.stream().map(key -> key.getField().getName()).toList() + " " + orders;
+        sameSort(pair, keys, orders, rows, limit, what);
+        sameSort(pair, keys, orders, rows / 2, limit, what + ", first half of the rows");
     }
 
     /**
