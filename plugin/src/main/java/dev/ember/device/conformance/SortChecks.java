@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -39,8 +40,12 @@ final class SortChecks {
 
     private SortChecks() {}
 
-    /** Each column alone in each of {@link #ORDERS}; on a {@link CudaDevice}, every column sorts on the kernels. */
-    static void eachKeyInEveryDirection(DevicePair pair, int rows, RowShape shape) {
+    /**
+     * Each column alone in each of {@link #ORDERS}; on a {@link CudaDevice}, every column sorts on the kernels.
+     * Returns the byte length of the longest string the columns hold (0 with none), so that a caller can tell
+     * whether a sort on a string prefix of a given length had ties to break.
+     */
+    static int eachKeyInEveryDirection(DevicePair pair, int rows, RowShape shape) {
         RandomVectors random = new RandomVectors(pair.seed() ^ (rows * 7919L) ^ shape.ordinal());
         List<FieldVector> columns = withShortStrings(
                 EdgeValues.rows(random, rows, shape, pair.host(), pair.allocator()), random, rows, shape,
@@ -55,9 +60,24 @@ final class SortChecks {
                 assertEquals(hostCallsBefore, pair.hostCalls(Primitive.SORT_INDICES),
                         "column " + column.getField() + " sorts on kernels, seed " + pair.seed());
             }
+            return longestString(columns);
         } finally {
             columns.forEach(FieldVector::close);
         }
+    }
+
+    private static int longestString(List<FieldVector> columns) {
+        int longest = 0;
+        for (FieldVector column : columns) {
+            if (column instanceof BaseVariableWidthVector strings) {
+                for (int row = 0; row < strings.getValueCount(); row++) {
+                    if (!strings.isNull(row)) {
+                        longest = Math.max(longest, strings.getValueLength(row));
+                    }
+                }
+            }
+        }
+        return longest;
     }
 
     /**
