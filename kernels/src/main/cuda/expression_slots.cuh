@@ -8,6 +8,7 @@
 #include "expression_decimal.cuh"
 #include "expression_math.cuh"
 #include "expression_strings.cuh"
+#include "rounded_double.cuh"
 
 #ifndef __CUDACC__
 #include <math.h>
@@ -172,22 +173,13 @@ __device__ inline bool integral_arithmetic(int opcode, int kind, long long left,
 }
 
 __device__ inline double floating_arithmetic(int opcode, double left, double right) {
-#ifdef __CUDACC__
-    // Explicit rounding intrinsics keep nvcc from fusing a multiply and an add of two instructions.
+    // rounded after each operation (rounded_double.cuh): nvcc must not fuse a multiply and an add of two slots
     switch (opcode) {
-        case kAdd: return __dadd_rn(left, right);
-        case kSubtract: return __dsub_rn(left, right);
-        case kMultiply: return __dmul_rn(left, right);
-        default: return __ddiv_rn(left, right);
+        case kAdd: return ember::add_rn(left, right);
+        case kSubtract: return ember::subtract_rn(left, right);
+        case kMultiply: return ember::multiply_rn(left, right);
+        default: return ember::divide_rn(left, right);
     }
-#else
-    switch (opcode) {
-        case kAdd: return left + right;
-        case kSubtract: return left - right;
-        case kMultiply: return left * right;
-        default: return left / right;
-    }
-#endif
 }
 
 __device__ inline double canonical_nan() {

@@ -23,10 +23,12 @@
 //  5. the rows sorted by group id, stably (sort.cu), cut into one segment per group (group_by_segment_flags +
 //     stream compaction), and group_by_fold_* folds each segment's rows in order on one thread: sums add
 //     in row order (so floating sums and ANSI overflow are the host's), min/max keep the first of equal
-//     values, first/last see rows in order.
+//     values, first/last see rows in order, stddev/variance moments update or merge row by row with Spark's
+//     formulas, every double operation rounded on its own (rounded_double.cuh).
 // State lives in plain arrays (values of a fixed width, one flag byte per group and flag) that the host
 // turns into Arrow vectors with group_by_flags_to_bits and the concatenate kernels.
 #include "group_fold.cuh"
+#include "rounded_double.cuh"
 #include "string_fold.cuh"
 
 
@@ -268,6 +270,56 @@ EMBER_REGISTER_KERNEL(group_by_segment_flags)
 // state_values: width bytes per group; state_flags: one byte per group (SUM*: a value came; decimal: a row
 // counted; MIN/MAX: non-null; FIRST/LAST: value set); state_extra: one byte per group (decimal: overflowed;
 // FIRST/LAST: the value is non-null). error: set to 1 on an ANSI long overflow (the host throws).
+namespace {
+
+// Doubles per group of a MOMENTS state: the count n, the mean avg and the sum of squared deviations m2,
+// interleaved (group g's at 3g, 3g + 1, 3g + 2).
+constexpr int kMomentParts = 3;
+
+// Folds a group's rows positions[begin, end) into its MOMENTS state, in row order, with Spark's update (one
+// input: rows with a null value skipped) or merge (three inputs, Spark's buffer n, avg, m2: every row), each
+// operation rounded as the host's Java rounds it (see Device.AggregateOperation's contract).
+__device__ inline void fold_moments(const Fold& fold, const int* positions, long long begin, long long end,
+                                    double* state) {
+    double n = state[0];
+    double avg = state[1];
+    double m2 = state[2];
+    if (fold.input_count == 1) {
+        for (long long at = begin; at < end; at++) {
+            const long long row = positions[at];
+            if (!bit_at(fold.input.validity, row)) {
+                continue;
+            }
+            const double next_n = ember::add_rn(n, 1.0);
+            const double delta = ember::subtract_rn(input_double(fold.input, row), avg);
+            const double delta_n = ember::divide_rn(delta, next_n);
+            avg = ember::add_rn(avg, delta_n);
+            m2 = ember::add_rn(m2, ember::multiply_rn(delta, ember::subtract_rn(delta, delta_n)));
+            n = next_n;
+        }
+    } else {
+        const KeyColumn counts = key_column(fold.inputs, 0);
+        const KeyColumn means = key_column(fold.inputs, 1);
+        const KeyColumn squares = key_column(fold.inputs, 2);
+        for (long long at = begin; at < end; at++) {
+            const long long row = positions[at];
+            const double other_n = input_double(counts, row);
+            const double total = ember::add_rn(n, other_n);
+            const double delta = ember::subtract_rn(input_double(means, row), avg);
+            const double delta_n = total == 0.0 ? 0.0 : ember::divide_rn(delta, total);
+            avg = ember::add_rn(avg, ember::multiply_rn(delta_n, other_n));
+            const double spread = ember::multiply_rn(ember::multiply_rn(ember::multiply_rn(delta, delta_n), n), other_n);
+            m2 = ember::add_rn(ember::add_rn(m2, input_double(squares, row)), spread);
+            n = total;
+        }
+    }
+    state[0] = n;
+    state[1] = avg;
+    state[2] = m2;
+}
+
+}  // namespace
+
 extern "C" __global__ void group_by_fold(int operation, const long long* inputs, int input_count,
                                          const long long* constants, const int* positions, const int* group_ids,
                                          const int* segment_starts, int segments, int count,
@@ -278,6 +330,10 @@ extern "C" __global__ void group_by_fold(int operation, const long long* inputs,
         const long long begin = segment_starts[segment];
         const long long end = segment + 1 < segments ? segment_starts[segment + 1] : count;
         const long long group = group_ids[positions[begin]];
+        if (operation == kMoments) {
+            fold_moments(fold, positions, begin, end, reinterpret_cast<double*>(state_values) + kMomentParts * group);
+            continue;
+        }
         FoldState state = load_state(fold, state_values, state_flags, state_extra, group);
         for (long long at = begin; at < end; at++) {
             if (!fold_row(fold, state, positions[at])) {
@@ -289,6 +345,16 @@ extern "C" __global__ void group_by_fold(int operation, const long long* inputs,
     }
 }
 EMBER_REGISTER_KERNEL(group_by_fold)
+
+// target[g] = part `part` (0: n, 1: avg, 2: m2) of group g's MOMENTS state, for groups [0, count); copied as
+// bits, so a NaN keeps its payload.
+extern "C" __global__ void group_by_moment_part(const unsigned long long* state, int part, int count,
+                                                unsigned long long* target) {
+    for (long long group = grid_start(); group < count; group += grid_stride()) {
+        target[group] = state[kMomentParts * group + part];
+    }
+}
+EMBER_REGISTER_KERNEL(group_by_moment_part)
 
 // ---- string min/max/first/last: a state per group in the grouping's own string arena ----
 //

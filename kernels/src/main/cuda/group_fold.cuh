@@ -22,6 +22,7 @@ constexpr int kFirst = 6;
 constexpr int kFirstIgnoreNulls = 7;
 constexpr int kLast = 8;
 constexpr int kLastIgnoreNulls = 9;
+constexpr int kMoments = 10;
 
 
 struct Value {
@@ -192,6 +193,18 @@ __device__ inline double float_from_bits(unsigned bits) {
 #endif
 }
 
+// Input row `row` of a double, float or integral column as a double, as the host's doubleAt reads it
+// (a null row reads the value stored under it).
+__device__ inline double input_double(const KeyColumn& input, long long row) {
+    const Value value = read_value(input.kind, input.values, row, true);
+    if (input.kind == kKindDouble) {
+        return double_from_bits(value.low);
+    } else if (input.kind == kKindFloat) {
+        return float_from_bits(static_cast<unsigned>(value.low));
+    }
+    return static_cast<double>(static_cast<long long>(value.low));
+}
+
 __device__ inline long long grid_start() {
     return static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
 }
@@ -354,16 +367,7 @@ __device__ inline bool fold_row(const Fold& fold, FoldState& state, long long ro
             if (!bit_at(input.validity, row)) {
                 return true;
             }
-            const Value value = read_value(input.kind, input.values, row, true);
-            double term;
-            if (input.kind == kKindDouble) {
-                term = double_from_bits(value.low);
-            } else if (input.kind == kKindFloat) {
-                term = float_from_bits(static_cast<unsigned>(value.low));
-            } else {
-                term = static_cast<double>(static_cast<long long>(value.low));
-            }
-            const double sum = double_from_bits(state.value.low) + term;
+            const double sum = double_from_bits(state.value.low) + input_double(input, row);
             state.value.low = double_bits(sum);
             state.flag = true;
             return true;

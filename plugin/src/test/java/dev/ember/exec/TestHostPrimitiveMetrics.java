@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Where each primitive ran, as explain output and the per-node SQL metric {@code number of primitive
  * calls on the host (GPU device)} say: on a CUDA device (the emulator run of this class) the filter,
- * sorts on short keys and on 300-byte strings, and groupings by fixed-width or string keys or with a string min
- * run as kernels and count none, while inputs the kernels refuse (stddev's moments) are counted on their node;
+ * sorts on short keys and on 300-byte strings, and groupings by fixed-width or string keys, with a string min or
+ * with stddev's moments run as kernels and count none, while inputs the kernels refuse are counted on their node;
  * on the host
  * device the metric stays 0
  * everywhere (running on the host is what that device is for).
@@ -118,13 +118,13 @@ class TestHostPrimitiveMetrics {
     }
 
     @Test
-    void aggregationsCountHostCallsOnlyForMoments() {
-        // fixed-width and string keys and a string min run on the group-by kernels; stddev's moments send the
-        // grouping to the host, counted
+    void aggregationsRunOnKernels() {
+        // fixed-width and string keys, a string min and stddev's moments run on the group-by kernels (what the
+        // group-by kernels refuse, collated strings, Ember leaves to Spark at planning)
         String fixed = "SELECT a % 7 AS k, count(*), sum(c), min(c), max(a) FROM metric_t GROUP BY a % 7";
         String stringKeys = "SELECT s, a % 3 AS k, count(*), sum(c), count(s) FROM metric_t GROUP BY s, a % 3";
         String strings = "SELECT a % 7 AS k, min(s), max(s), count(*) FROM metric_t GROUP BY a % 7";
-        String moments = "SELECT a % 7 AS k, stddev(c), count(*) FROM metric_t GROUP BY a % 7";
+        String moments = "SELECT a % 7 AS k, stddev(c), variance(a), count(*) FROM metric_t GROUP BY a % 7";
         SharedSpark.withConf(Map.of("spark.ember.explain", "ALL"), () -> {
             for (String sql : List.of(fixed, stringKeys, strings, moments)) {
                 EmberQueryCheck.sql(sql).assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
@@ -136,11 +136,30 @@ class TestHostPrimitiveMetrics {
                         onHost += node.metrics().apply(EmberExec.HOST_PRIMITIVE_CALLS).value();
                     }
                 }
-                if (onCudaDevice() && sql.equals(moments)) {
-                    assertTrue(onHost > 0, "a grouping with stddev's moments runs on the host: " + onHost);
-                } else {
-                    assertEquals(0, onHost, "no host calls for " + sql);
+                assertEquals(0, onHost, "no host calls for " + sql);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aProjectionCountsTheExpressionsTheKernelRefuses() {
+        // a cast from a string runs on the host interpreter over unified memory, counted on the projection
+        String sql = "SELECT a, try_cast(s AS INT) AS n, length(s) AS l FROM metric_t";
+        SharedSpark.withConf(Map.of("spark.ember.explain", "ALL"), () -> {
+            EmberQueryCheck.sql(sql).assertSameAnswer().assertEmberRan("EmberProjectExec");
+            Dataset<Row> query = SharedSpark.session().sql(sql);
+            query.collectAsList();
+            long onHost = 0;
+            for (SparkPlan node : allNodes(query.queryExecution().executedPlan())) {
+                if (node instanceof EmberProjectExec) {
+                    onHost += node.metrics().apply(EmberExec.HOST_PRIMITIVE_CALLS).value();
                 }
+            }
+            if (onCudaDevice()) {
+                assertTrue(onHost > 0, "a cast from a string runs on the host, counted: " + onHost);
+            } else {
+                assertEquals(0, onHost, "the host device counts no host calls");
             }
             return null;
         });

@@ -39,7 +39,7 @@ import org.apache.spark.sql.types.DecimalType;
  * difference and the seed). The operations: counts, long sums with and without ANSI overflow, double sums
  * over integral, float and double inputs, decimal sums with the "is empty" buffer, min and max of every
  * fixed-width type and of strings, first and last with and without ignoring nulls, in update and merge form,
- * over fixed-width values and strings ({@link FoldStrings}: zero and high bytes, shared prefixes, long strings). The JUnit test
+ * stddev/variance moments in update and merge form (compared bit for bit), over fixed-width values and strings ({@link FoldStrings}: zero and high bytes, shared prefixes, long strings). The JUnit test
  * {@code TestGroupByConformance} calls these with many sizes; {@link ConformanceSuite} with a few.
  */
 final class GroupByChecks {
@@ -243,6 +243,12 @@ final class GroupByChecks {
                 folds.add(new Fold(op(kind, type, false), column, BOOLEAN));
             }
         }
+        // stddev/variance moments: the update over double, float and integral values (NaN, infinities and
+        // -0.0 among them), and the merge of (n, avg, m2) buffers, read as doubles from whatever rows hold
+        for (int column : new int[] {DOUBLE, FLOAT, LONG}) {
+            folds.add(new Fold(op(Kind.MOMENTS, DataTypes.DoubleType, false), column));
+        }
+        folds.add(new Fold(op(Kind.MOMENTS, DataTypes.DoubleType, false), INT, DOUBLE, FLOAT));
         return folds;
     }
 

@@ -232,7 +232,7 @@ public final class CudaDevice implements Device {
         requireNonNull(operations, "operations is null");
         requireNonNull(allocator, "allocator is null");
         if (KernelGroupBy.unsupportedReason(keyTypes, operations).isPresent()) {
-            // moments or collated strings: the whole grouping runs on the host (one call counted)
+            // collated strings: the whole grouping runs on the host (one call counted)
             onHost(Primitive.GROUP_BY);
             return host.newGroupBy(keyTypes, operations, allocator);
         }
@@ -383,13 +383,15 @@ public final class CudaDevice implements Device {
                     + " group_by_new_flags, selectTrue's, group_by_number_new, group_by_new_string_lengths,"
                     + " exclusive_scan_tile_totals, group_by_store_new_strings (string keys kept in the grouping's"
                     + " arena), group_by_row_groups (groups numbered in first-appearance order), the radix sort by"
-                    + " group id, group_by_segment_flags, group_by_fold (each group's rows in input order), or for at"
+                    + " group id, group_by_segment_flags, group_by_fold (each group's rows in input order; stddev and"
+                    + " variance moments by Spark's update and merge, each double operation rounded alone) and"
+                    + " group_by_moment_part, or for at"
                     + " most 256 groups of order-free operations group_by_shared_partials and group_by_merge_partials"
                     + " (shared-memory pre-aggregation); string min/max/first/last: group_by_fold_strings (each group's"
                     + " winning row, or its stored string kept), group_by_string_state_lengths,"
                     + " exclusive_scan_tile_totals and group_by_store_string_states (the groups' strings copied into a"
-                    + " new arena the grouping owns); the host over unified memory for groupings with stddev/variance"
-                    + " moments");
+                    + " new arena the grouping owns); the host over unified memory for groupings by a collated string"
+                    + " key or with the min, max, first or last of a collated string");
         };
     }
 

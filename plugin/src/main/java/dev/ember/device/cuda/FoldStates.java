@@ -84,6 +84,22 @@ final class FoldStates {
         };
     }
 
+    /** Doubles per group of a {@code MOMENTS} state ({@code group_by.cu}'s kMomentParts): n, avg and m2, interleaved. */
+    static final int MOMENT_PARTS = 3;
+
+    /**
+     * The kind of an operation's state value in a grouping: {@link #valueKind}, and double for {@code MOMENTS},
+     * whose three parts the group-by kernels keep (the window kernels do not fold moments).
+     */
+    static ColumnKind groupValueKind(AggregateOperation operation) {
+        return operation.kind() == AggregateOperation.Kind.MOMENTS ? ColumnKind.DOUBLE : valueKind(operation);
+    }
+
+    /** The bytes of one group's state values: {@link #MOMENT_PARTS} doubles for {@code MOMENTS}, else one value. */
+    static int stateWidth(AggregateOperation operation, ColumnKind valueKind) {
+        return operation.kind() == AggregateOperation.Kind.MOMENTS ? MOMENT_PARTS * Double.BYTES : valueKind.width;
+    }
+
     /** @throws IllegalArgumentException for a decimal sum whose precision is not 1 to 38 */
     static void checkOperation(AggregateOperation operation) {
         if (operation.kind() == AggregateOperation.Kind.SUM_DECIMAL
@@ -143,13 +159,37 @@ final class FoldStates {
                     fill(launcher, add(out, new BitVector("valueSet", target)), ColumnKind.BOOLEAN, flags, null, false,
                             count);
                 }
-                case MOMENTS -> throw new IllegalArgumentException("no kernel folds " + operation.kind());
+                case MOMENTS -> {
+                    String[] names = {"n", "avg", "m2"};
+                    for (int part = 0; part < MOMENT_PARTS; part++) {
+                        Float8Vector column = new Float8Vector(names[part], target);
+                        out.add(column);
+                        momentPart(launcher, column, values, part, count);
+                    }
+                }
             }
             return out;
         } catch (RuntimeException e) {
             out.forEach(FieldVector::close);
             throw e;
         }
+    }
+
+    /** Fills {@code vector} with part {@code part} of {@code count} interleaved moment states, every value valid. */
+    private static void momentPart(KernelLauncher launcher, Float8Vector vector, ArrowBuf values, int part, int count) {
+        vector.allocateNew(Math.max(count, 1));
+        if (count > 0) {
+            long data = vector.getDataBuffer().memoryAddress();
+            long validity = vector.getValidityBuffer().memoryAddress();
+            launcher.requireManaged("a moment part's values", data, (long) count * Double.BYTES);
+            launcher.requireManaged("a moment part's validity", validity, (count + 7L) / 8);
+            launcher.launch(Kernel.GROUP_BY_MOMENT_PART, launcher.blocksFor(count), new KernelArguments()
+                    .address("state", values.memoryAddress()).integer("part", part).integer("count", count)
+                    .address("target", data));
+            launcher.launch(Kernel.SET_VALID_BITS, launcher.blocksFor((count + 7L) / 8), new KernelArguments()
+                    .address("bitmap", validity).integer("count", count));
+        }
+        vector.setValueCount(count);
     }
 
     private static FieldVector add(List<FieldVector> out, FieldVector vector) {

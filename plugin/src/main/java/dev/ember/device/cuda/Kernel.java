@@ -107,6 +107,8 @@ enum Kernel {
     GROUP_BY_ROW_GROUPS("group_by", "group_by_row_groups", false, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS),
     GROUP_BY_SEGMENT_FLAGS("group_by", "group_by_segment_flags", false, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS),
     GROUP_BY_FOLD("group_by", "group_by_fold", false, Parameter.INT, Parameter.ADDRESS, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT, Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS),
+    GROUP_BY_MOMENT_PART("group_by", "group_by_moment_part", false, Parameter.ADDRESS, Parameter.INT, Parameter.INT,
+            Parameter.ADDRESS),
     GROUP_BY_FOLD_STRINGS("group_by", "group_by_fold_strings", false, Parameter.INT, Parameter.ADDRESS,
             Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.INT,
             Parameter.INT, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS, Parameter.ADDRESS,

@@ -26,9 +26,10 @@ import org.apache.spark.sql.types.StringType;
  *
  * <p>Covers fixed-width keys (boolean, integral, date, timestamp, floating, decimal), string keys (the default
  * UTF8_BINARY collation: equal when their bytes are; an empty string is not null), any mix of them, and every
- * operation over fixed-width values, and min, max, first and last over UTF8_BINARY strings (compared as
- * unsigned bytes, then by length; each group's string kept in a {@link GroupStringState} arena rebuilt after
- * every batch); {@link #unsupportedReason} names what it does not cover (moments, collated strings), which the
+ * operation over fixed-width values (stddev/variance moments too: three doubles per group), and min, max, first
+ * and last over UTF8_BINARY strings (compared as unsigned bytes, then by length; each group's string kept in a
+ * {@link GroupStringState} arena rebuilt after every batch); {@link #unsupportedReason} names what it does not
+ * cover (collated strings), which the
  * caller runs on the host. All state is in buffers of the allocator
  * the grouping was created with (managed memory): {@link #heapBytes()} is 0. A string key column's stored keys
  * are the grouping's own arena (int32 offsets per group and the keys' bytes, Arrow's VarChar layout, a null
@@ -95,12 +96,8 @@ final class KernelGroupBy implements Device.GroupBy {
                                 + " (the group-by kernels fold fixed-width values and UTF8_BINARY strings only)");
                     }
                 }
-                case SUM_LONG, SUM_DOUBLE, SUM_DECIMAL, COUNT -> {
-                    // fixed-width by contract
-                }
-                case MOMENTS -> {
-                    return Optional.of("stddev/variance moments (no group-by kernel folds Spark's moment update"
-                            + " yet; it must fold each group's rows strictly in order to give Spark's bits)");
+                case SUM_LONG, SUM_DOUBLE, SUM_DECIMAL, COUNT, MOMENTS -> {
+                    // fixed-width by contract (moments: doubles, folded in row order like the floating sums)
                 }
             }
         }
@@ -120,7 +117,7 @@ final class KernelGroupBy implements Device.GroupBy {
         }
         this.arenaUsed = new long[this.keyTypes.size()];
         for (AggregateOperation operation : this.operations) {
-            valueKinds.add(requireNonNull(FoldStates.valueKind(operation), "unsupported value type"));
+            valueKinds.add(requireNonNull(FoldStates.groupValueKind(operation), "unsupported value type"));
             FoldStates.checkOperation(operation);
         }
         launcher.enter();
@@ -547,7 +544,8 @@ final class KernelGroupBy implements Device.GroupBy {
             }
             if (valueKinds.get(op) != ColumnKind.STRING) {
                 // a string state's values are its GroupStringState's arena, rebuilt whole by each fold
-                stateValues.set(op, grown(stateValues.get(op), valueKinds.get(op).width, capacity));
+                stateValues.set(op, grown(stateValues.get(op), FoldStates.stateWidth(operations.get(op),
+                        valueKinds.get(op)), capacity));
             }
             stateFlags.set(op, grown(stateFlags.get(op), 1, capacity));
             stateExtra.set(op, grown(stateExtra.get(op), 1, capacity));
