@@ -128,15 +128,8 @@ class TestHostPrimitiveMetrics {
         SharedSpark.withConf(Map.of("spark.ember.explain", "ALL"), () -> {
             for (String sql : List.of(fixed, stringKeys, strings, moments)) {
                 EmberQueryCheck.sql(sql).assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
-                Dataset<Row> query = SharedSpark.session().sql(sql);
-                query.collectAsList();
-                long onHost = 0;
-                for (SparkPlan node : allNodes(query.queryExecution().executedPlan())) {
-                    if (node instanceof dev.ember.exec.aggregate.EmberHashAggregateExec) {
-                        onHost += node.metrics().apply(EmberExec.HOST_PRIMITIVE_CALLS).value();
-                    }
-                }
-                assertEquals(0, onHost, "no host calls for " + sql);
+                assertEquals(0, hostCallsOf(sql, dev.ember.exec.aggregate.EmberHashAggregateExec.class),
+                        "no host calls for " + sql);
             }
             return null;
         });
@@ -148,14 +141,7 @@ class TestHostPrimitiveMetrics {
         String sql = "SELECT a, try_cast(s AS INT) AS n, length(s) AS l FROM metric_t";
         SharedSpark.withConf(Map.of("spark.ember.explain", "ALL"), () -> {
             EmberQueryCheck.sql(sql).assertSameAnswer().assertEmberRan("EmberProjectExec");
-            Dataset<Row> query = SharedSpark.session().sql(sql);
-            query.collectAsList();
-            long onHost = 0;
-            for (SparkPlan node : allNodes(query.queryExecution().executedPlan())) {
-                if (node instanceof EmberProjectExec) {
-                    onHost += node.metrics().apply(EmberExec.HOST_PRIMITIVE_CALLS).value();
-                }
-            }
+            long onHost = hostCallsOf(sql, EmberProjectExec.class);
             if (onCudaDevice()) {
                 assertTrue(onHost > 0, "a cast from a string runs on the host, counted: " + onHost);
             } else {
@@ -163,6 +149,19 @@ class TestHostPrimitiveMetrics {
             }
             return null;
         });
+    }
+
+    /** Runs {@code sql} and sums the host-call metric of its nodes of class {@code nodes}. */
+    private static long hostCallsOf(String sql, Class<? extends SparkPlan> nodes) {
+        Dataset<Row> query = SharedSpark.session().sql(sql);
+        query.collectAsList();
+        long onHost = 0;
+        for (SparkPlan node : allNodes(query.queryExecution().executedPlan())) {
+            if (nodes.isInstance(node)) {
+                onHost += node.metrics().apply(EmberExec.HOST_PRIMITIVE_CALLS).value();
+            }
+        }
+        return onHost;
     }
 
     private static List<SparkPlan> allNodes(SparkPlan plan) {
