@@ -163,3 +163,15 @@ SELECT count(*) OVER (PARTITION BY a1.o0) AS o0 FROM (SELECT a0.k AS o0, sum(a0.
 --   t0 (1 rows, 1 partition): k INT, c1 DATE, c2 STRING, c3 FLOAT, c4 BOOLEAN, c5 DECIMAL(38,10), c6 TINYINT
 --   t2 (20 rows, 3 partitions, extremes): k INT, c1 DECIMAL(38,10), c2 SMALLINT, c3 DOUBLE, c4 DOUBLE
 WITH w AS (SELECT a0.c1 AS o0, a0.c4 AS o1 FROM t2 AS a0 GROUP BY a0.c1, a0.c4) SELECT sum(a1.o0) AS o1 FROM w AS a1 INNER JOIN t0 AS a2 ON a1.o1 = a2.c3 AND ((CAST(1 AS DECIMAL(38,10)) <> a2.c3) OR (0.125F <> a2.c6));
+
+-- name: except-with-an-empty-side-loses-the-null-row
+-- known: (2026-12-06, open) Spark answers [null, null, 0], Ember no row: EXCEPT of a one-row side holding nulls and scalar subqueries against an empty side; not investigated yet (found at the end of a session)
+-- difference: DIFFERENT_ANSWER: row counts differ: Spark 1, Ember 0; first extra row (Spark): [null, null, 0]
+-- tables: seed=-1514071841374396959 tables=4 maxRows=40 t0=0..0 t1=0..0
+-- origin: fuzz seed 20261207, query 36203 (query seed -3392018744064845229)
+-- shapes: DISTINCT,SCALAR_SUBQUERY,SET_OPERATION
+-- ordered: false
+--   t0 (0 rows, 1 partition): k INT, c1 DATE, c2 FLOAT, c3 SMALLINT, c4 BIGINT, c5 DATE, c6 DOUBLE, c7 TIMESTAMP
+--   t1 (0 rows, 1 partition): k INT, c1 STRING, c2 DECIMAL(38,10), c3 DECIMAL(25,5), c4 TINYINT, c5 TINYINT
+--   t2 (1 rows, 1 partition, extremes): k INT, c1 DECIMAL(18,4), c2 INT, c3 TIMESTAMP, c4 SMALLINT, c5 TIMESTAMP
+(SELECT CAST(contains('a', CAST(NULL AS STRING)) AS INT) AS o0, (SELECT max(a1.c5) FROM t2 AS a1) AS o1, (SELECT count(*) FROM t1 AS a2) AS o2 FROM t2 AS a0) EXCEPT (SELECT a3.c4 AS o0, TIMESTAMP '2000-02-29 01:59:58' AS o1, (SELECT count(*) FROM t0 AS a4 WHERE a4.c3 = a3.c4 AND (a4.c1 <= a4.c5)) AS o2 FROM t1 AS a3);
