@@ -265,11 +265,6 @@ extern "C" __global__ void group_by_segment_flags(int count, const int* position
 EMBER_REGISTER_KERNEL(group_by_segment_flags)
 
 
-// Folds one operation over every group's segment, rows in input order (see the operation kinds in
-// Device.AggregateOperation), continuing from each group's state. inputs and constants: see Fold.
-// state_values: width bytes per group; state_flags: one byte per group (SUM*: a value came; decimal: a row
-// counted; MIN/MAX: non-null; FIRST/LAST: value set); state_extra: one byte per group (decimal: overflowed;
-// FIRST/LAST: the value is non-null). error: set to 1 on an ANSI long overflow (the host throws).
 namespace {
 
 // Doubles per group of a MOMENTS state: the count n, the mean avg and the sum of squared deviations m2,
@@ -320,6 +315,11 @@ __device__ inline void fold_moments(const Fold& fold, const int* positions, long
 
 }  // namespace
 
+// Folds one operation over every group's segment, rows in input order (see the operation kinds in
+// Device.AggregateOperation), continuing from each group's state. inputs and constants: see Fold.
+// state_values: width bytes per group (MOMENTS: kMomentParts doubles); state_flags: one byte per group (SUM*: a value came; decimal: a row
+// counted; MIN/MAX: non-null; FIRST/LAST: value set); state_extra: one byte per group (decimal: overflowed;
+// FIRST/LAST: the value is non-null). error: set to 1 on an ANSI long overflow (the host throws).
 extern "C" __global__ void group_by_fold(int operation, const long long* inputs, int input_count,
                                          const long long* constants, const int* positions, const int* group_ids,
                                          const int* segment_starts, int segments, int count,

@@ -39,7 +39,8 @@ import org.apache.spark.sql.types.DecimalType;
  * difference and the seed). The operations: counts, long sums with and without ANSI overflow, double sums
  * over integral, float and double inputs, decimal sums with the "is empty" buffer, min and max of every
  * fixed-width type and of strings, first and last with and without ignoring nulls, in update and merge form,
- * stddev/variance moments in update and merge form (compared bit for bit), over fixed-width values and strings ({@link FoldStrings}: zero and high bytes, shared prefixes, long strings). The JUnit test
+ * stddev/variance moments in update and merge form (compared bit for bit), over fixed-width values and strings
+ * ({@link FoldStrings}: zero and high bytes, shared prefixes, long strings). The JUnit test
  * {@code TestGroupByConformance} calls these with many sizes; {@link ConformanceSuite} with a few.
  */
 final class GroupByChecks {
