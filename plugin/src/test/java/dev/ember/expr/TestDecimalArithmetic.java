@@ -80,7 +80,7 @@ class TestDecimalArithmetic {
     /** An unscaled value of at most {@code precision} digits, biased to the edges. */
     private BigInteger randomUnscaled(int precision) {
         BigInteger limit = BigInteger.TEN.pow(precision);
-        BigInteger value = switch (random.nextInt(12)) {
+        BigInteger drawn = switch (random.nextInt(12)) {
             case 0 -> BigInteger.ZERO;
             case 1 -> limit.subtract(BigInteger.ONE);
             case 2 -> BigInteger.valueOf(random.nextInt(21) - 10);
@@ -90,6 +90,8 @@ class TestDecimalArithmetic {
             case 6 -> limit.divide(BigInteger.TWO);
             default -> new BigInteger(precision * 4, random).mod(BigInteger.TEN.pow(1 + random.nextInt(precision)));
         };
+        // case 2 draws down to -10, out of range at precision 1: bound the magnitude here, draw the sign last
+        BigInteger value = drawn.abs();
         if (value.compareTo(limit) >= 0) {
             value = value.mod(limit);
         }
