@@ -165,7 +165,7 @@ SELECT count(*) OVER (PARTITION BY a1.o0) AS o0 FROM (SELECT a0.k AS o0, sum(a0.
 WITH w AS (SELECT a0.c1 AS o0, a0.c4 AS o1 FROM t2 AS a0 GROUP BY a0.c1, a0.c4) SELECT sum(a1.o0) AS o1 FROM w AS a1 INNER JOIN t0 AS a2 ON a1.o1 = a2.c3 AND ((CAST(1 AS DECIMAL(38,10)) <> a2.c3) OR (0.125F <> a2.c6));
 
 -- name: except-with-an-empty-side-loses-the-null-row
--- known: (2026-12-06, open) Spark answers [null, null, 0], Ember no row: EXCEPT of a one-row side holding nulls and scalar subqueries against an empty side; not investigated yet (found at the end of a session)
+-- fixed: (2026-12-06, ShuffleWrite counts the rows of a batch without columns) was: Spark answers [null, null, 0], Ember no row: the EXCEPT became an anti join on keys of constants and scalar subqueries over a projection of no columns, and Ember's hash exchange wrote each part's row count as its first column's length, 0 without columns, so both sides arrived empty
 -- difference: DIFFERENT_ANSWER: row counts differ: Spark 1, Ember 0; first extra row (Spark): [null, null, 0]
 -- tables: seed=-1514071841374396959 tables=4 maxRows=40 t0=0..0 t1=0..0
 -- origin: fuzz seed 20261207, query 36203 (query seed -3392018744064845229)

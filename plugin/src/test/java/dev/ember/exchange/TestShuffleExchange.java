@@ -136,6 +136,34 @@ class TestShuffleExchange {
         }
     }
 
+    /**
+     * A hash exchange over batches that have rows and no columns: what it hashes is constants or scalar
+     * subqueries. Each partition's rows are counted even so. Found by the fuzzer (seed 20261207, query
+     * 36203): an {@code EXCEPT} of a scalar subquery's value became an anti join on constant keys, and
+     * the exchanges below it wrote no row, so the answer lost its one row.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void rowsWithoutColumnsKeepTheirCount(boolean adaptive) {
+        // tables over RDDs, as the fuzzer's, and no broadcasts: the set operation becomes a shuffled join
+        SparkSession session = SharedSpark.session();
+        Dataset<Row> all = session.table("ex_all");
+        session.createDataFrame(all.javaRDD(), all.schema()).createOrReplaceTempView("ex_rdd_left");
+        session.createDataFrame(all.limit(40).javaRDD(), all.schema()).createOrReplaceTempView("ex_rdd_right");
+        List<String> queries = List.of(
+                "(SELECT (SELECT max(ts) FROM ex_all) AS o FROM ex_rdd_left)"
+                        + " EXCEPT (SELECT TIMESTAMP '2000-02-29 01:59:58' AS o FROM ex_rdd_right)",
+                "(SELECT (SELECT max(ts) FROM ex_all WHERE s = 'no such value') AS o FROM ex_rdd_left)"
+                        + " EXCEPT (SELECT TIMESTAMP '2000-02-29 01:59:58' AS o FROM ex_rdd_right)");
+        for (String query : queries) {
+            SharedSpark.withConf(Map.of("spark.sql.adaptive.enabled", String.valueOf(adaptive),
+                    "spark.sql.autoBroadcastJoinThreshold", "-1", "spark.sql.adaptive.autoBroadcastJoinThreshold", "-1"),
+                    () -> EmberQueryCheck.sql(query)
+                            .assertSameAnswer()
+                            .assertEmberRan(EXCHANGE, "EmberShuffledHashJoinExec"));
+        }
+    }
+
     @Test
     void withoutAdaptiveExecution() {
         SharedSpark.withConf(Map.of("spark.sql.adaptive.enabled", "false"), () -> {

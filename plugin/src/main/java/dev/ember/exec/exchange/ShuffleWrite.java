@@ -98,16 +98,21 @@ final class ShuffleWrite implements Rdds.PartitionFunction<ColumnarBatch, Produc
                 emit(0, columns, rows);
                 return;
             }
+            // A batch may have rows and no columns (what the exchange hashes is then constants or scalar
+            // subqueries, as in an EXCEPT of a subquery's value): the split carries the ids themselves then,
+            // so that each part's length is its row count. Splitting no columns would report every part empty.
+            boolean columnless = columns.isEmpty();
             List<List<FieldVector>> parts;
             try (IntVector ids = task.partitionIds(batch, columns, device, allocator)) {
-                parts = device.splitByPartition(columns, ids, routing.partitions(), allocator);
+                parts = device.splitByPartition(columnless ? List.of(ids) : columns, ids, routing.partitions(),
+                        allocator);
             }
             try {
                 for (int partition = 0; partition < parts.size(); partition++) {
                     List<FieldVector> part = parts.get(partition);
                     int partRows = part.isEmpty() ? 0 : part.get(0).getValueCount();
                     if (partRows > 0) {
-                        emit(partition, part, partRows);
+                        emit(partition, columnless ? List.of() : part, partRows);
                     }
                 }
             } finally {
