@@ -89,6 +89,21 @@ class TestEmberSort {
     }
 
     @Test
+    void takesTopRowsOfInputWithoutColumns() {
+        // the one sort key is a scalar subquery and count(*) reads no column: the top-N's input has rows and no
+        // columns, so its row count is carried apart from them (it was read from the first column, and failed)
+        for (String limit : List.of("7", "599")) {
+            EmberQueryCheck.sql("SELECT count(*) FROM (SELECT 1 AS x FROM sort_data"
+                            + " ORDER BY (SELECT max(i32) FROM sort_data) LIMIT " + limit + ")")
+                    .assertSameAnswer()
+                    .assertEmberRan("EmberTopNExec");
+        }
+        EmberQueryCheck.sql("SELECT count(*) FROM (SELECT 1 AS x FROM sort_empty"
+                        + " ORDER BY (SELECT max(i32) FROM sort_data) LIMIT 7)")
+                .assertSameAnswer();
+    }
+
+    @Test
     void limitsAndOffsets() {
         EmberQueryCheck.orderedSql("SELECT * FROM (SELECT id, s FROM sort_data ORDER BY id) LIMIT 25 OFFSET 10")
                 .assertSameAnswer();

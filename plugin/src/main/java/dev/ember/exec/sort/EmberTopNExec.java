@@ -141,6 +141,8 @@ public final class EmberTopNExec extends EmberExec {
         private final BufferAllocator allocator = EmberMemory.taskAllocator();
         private final MemoryContext memory = new MemoryContext("EmberTopNExec", allocator);
         private List<FieldVector> kept;
+        /** The rows of {@code kept}, counted apart from its columns: the input may have rows and no columns. */
+        private int keptRows;
         private boolean done;
 
         TopNSource(Iterator<ColumnarBatch> input, SortKeys keys, ExpressionColumns projection, int limit,
@@ -165,14 +167,14 @@ public final class EmberTopNExec extends EmberExec {
                     continue;
                 }
                 long start = System.nanoTime();
-                merge(ArrowBatches.vectors(batch));
+                merge(ArrowBatches.vectors(batch), batch.numRows());
                 metrics.operatorTime().add(System.nanoTime() - start);
             }
             if (kept == null) {
                 return null;
             }
             long start = System.nanoTime();
-            int rows = kept.isEmpty() ? 0 : kept.get(0).getValueCount();
+            int rows = keptRows;
             List<FieldVector> out = projection.evaluate(kept, rows, device, allocator);
             metrics.operatorTime().add(System.nanoTime() - start);
             ColumnarBatch result;
@@ -186,18 +188,24 @@ public final class EmberTopNExec extends EmberExec {
             return result;
         }
 
-        /** Keeps the top rows of what was kept and a new batch. */
-        private void merge(List<FieldVector> batch) {
+        /**
+         * Keeps the top rows of what was kept and a new batch of {@code batchRows} rows. The row counts are
+         * carried, not read from the first column: the sort keys may be constants or scalar subqueries over
+         * a child with no columns ({@code count(*)} over an ordered limit), and the gather then has none.
+         */
+        private void merge(List<FieldVector> batch, int batchRows) {
             List<FieldVector> candidates = kept == null
                     ? memory.run(() -> shareAll(batch))
                     : memory.run(() -> device.concatenate(List.of(kept, batch), kept, memory.allocator()));
             try {
-                int rows = candidates.get(0).getValueCount();
+                int rows = kept == null ? batchRows : Math.addExact(keptRows, batchRows);
                 List<FieldVector> keyColumns = keys.columns().evaluate(candidates, rows, device, memory.allocator());
                 List<FieldVector> top;
+                int topRows;
                 try (IntVector order = memory.run(() -> device.sortIndices(keyColumns, keys.directions(), rows, limit,
                         memory.allocator()))) {
                     top = memory.run(() -> device.gather(candidates, order, memory.allocator()));
+                    topRows = order.getValueCount();
                 } finally {
                     ArrowBatches.closeAll(keyColumns);
                 }
@@ -205,6 +213,7 @@ public final class EmberTopNExec extends EmberExec {
                     ArrowBatches.closeAll(kept);
                 }
                 kept = top;
+                keptRows = topRows;
             } finally {
                 ArrowBatches.closeAll(candidates);
             }
