@@ -66,8 +66,8 @@ public final class SupportCatalog {
      */
     private static final String MOMENTS = "any numeric type Spark casts to double; Spark's own update and merge"
             + " formulas, so the same rows in the same order give Spark's bits (rows merge in another order when"
-            + " partitions do: the last bits may differ); on a GPU the grouping runs on the host (no moment kernel"
-            + " yet); not over a window";
+            + " partitions do: the last bits may differ); on a GPU the group-by kernels fold the moments in input"
+            + " order with the same rounded operations; not over a window";
 
     private static final List<ExpressionEntry> AGGREGATE_FUNCTIONS = List.of(
             aggregate("Sum", "integral, floating, decimal (128-bit accumulators with Spark's overflow behaviour)"),

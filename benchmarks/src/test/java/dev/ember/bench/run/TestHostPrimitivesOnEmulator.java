@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The report's host primitive calls, read from real plans on Ember's CUDA driver emulator
  * ({@code spark.ember.device=emulator}) through the benchmark's query runner into {@code report.json}: a
- * grouping with stddev (no kernel folds Spark's moments) runs on the host and is counted on its aggregate node; a
- * grouping by a fixed-width key, with a string min, runs on the group-by kernels and counts nothing, so its
- * {@code host_primitives} is empty.
+ * cast from a string (which the expression kernel refuses) runs on the host and is counted on its projection;
+ * a grouping by a fixed-width key, with a string min and a stddev (the moments fold on the group-by kernels
+ * too), counts nothing, so its {@code host_primitives} is empty.
  *
  * <p>Runs in its own JVM (the surefire execution {@code emulator-host-primitives}): a JVM chooses its
  * device once, and the other tests of this module run on the host device.
@@ -63,29 +63,31 @@ class TestHostPrimitivesOnEmulator {
   }
 
   @Test
-  void aMomentsGroupingCountsHostCallsAndAKernelOneNone() throws Exception {
+  void aStringCastCountsHostCallsAndAKernelGroupingNone() throws Exception {
     String device = DeviceProbe.chosenDevice(spark);
     assertFalse(device.startsWith("host"), "the test must run on the emulator, not " + device);
-    QueryResult fixed = result(new Query("fixed", "SELECT k, count(*), sum(v), min(s) FROM keys GROUP BY k"));
-    QueryResult moments = result(new Query("moments", "SELECT k, stddev(v), count(*) FROM keys GROUP BY k"));
+    QueryResult fixed = result(new Query("fixed",
+        "SELECT k, count(*), sum(v), min(s), stddev(v) FROM keys GROUP BY k"));
+    QueryResult cast = result(new Query("cast", "SELECT k, try_cast(s AS INT) AS n FROM keys"));
     System.out.println("host primitive calls on " + device + ": fixed " + fixed.hostPrimitiveCalls()
-        + ", moments " + moments.hostPrimitiveCalls());
+        + ", cast " + cast.hostPrimitiveCalls());
 
     assertTrue(fixed.emberNodes().contains("EmberHashAggregateExec"), "Ember aggregated: " + fixed.emberNodes());
-    assertEquals(Map.of(), fixed.hostPrimitiveCalls(), "fixed-width keys and a string min group on the kernels");
-    assertTrue(moments.hostPrimitiveCalls().getOrDefault("EmberHashAggregateExec", 0L) > 0,
-        "a grouping with stddev runs on the host: " + moments.hostPrimitiveCalls());
-    assertTrue(moments.hostPrimitiveCalls().values().stream().allMatch(calls -> calls > 0),
-        "only node classes with calls: " + moments.hostPrimitiveCalls());
+    assertEquals(Map.of(), fixed.hostPrimitiveCalls(),
+        "fixed-width keys, a string min and stddev group on the kernels");
+    assertTrue(cast.hostPrimitiveCalls().getOrDefault("EmberProjectExec", 0L) > 0,
+        "a cast from a string runs on the host: " + cast.hostPrimitiveCalls());
+    assertTrue(cast.hostPrimitiveCalls().values().stream().allMatch(calls -> calls > 0),
+        "only node classes with calls: " + cast.hostPrimitiveCalls());
 
-    BenchReport report = new BenchReport(List.of(fixed, moments), "emulator", device, "0.01", spark.version(),
+    BenchReport report = new BenchReport(List.of(fixed, cast), "emulator", device, "0.01", spark.version(),
         "test", "local[2]", 1, 0, "2026-01-01T00:00:00Z", work.resolve("eventlogs").toString());
     JsonNode queries = new ObjectMapper().readTree(JsonReport.toJson(report)).get("queries");
     assertTrue(queries.get(0).get("host_primitives").isObject(), queries.get(0).toString());
     assertEquals(0, queries.get(0).get("host_primitives").size(), queries.get(0).toString());
     JsonNode counted = queries.get(1).get("host_primitives");
-    assertEquals(moments.hostPrimitiveCalls().get("EmberHashAggregateExec").longValue(),
-        counted.get("EmberHashAggregateExec").asLong(), counted.toString());
+    assertEquals(cast.hostPrimitiveCalls().get("EmberProjectExec").longValue(),
+        counted.get("EmberProjectExec").asLong(), counted.toString());
   }
 
   /** The query run once with Ember on, as the report would carry it (its answer compared with itself). */
