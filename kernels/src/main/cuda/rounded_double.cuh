@@ -1,7 +1,8 @@
 // Double arithmetic rounded after every operation, as Java rounds it. nvcc may fuse a multiply and the add
 // that follows it into one fused multiply-add (one rounding instead of two), which changes the last bit
-// against the host's Java; its _rn intrinsics are never fused. The emulator's g++ build is ISO C++
-// (-std=c++17), where GCC does not contract either, so plain operators give the same bits there.
+// against the host's Java; its _rn intrinsics are never fused. The emulator's g++ build passes
+// -ffp-contract=off (GCC contracts by default in C++, and does on aarch64), so plain operators give the
+// same bits there.
 #pragma once
 
 #include "ember_cuda.h"

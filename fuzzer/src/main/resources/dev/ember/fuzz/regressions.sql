@@ -175,3 +175,38 @@ WITH w AS (SELECT a0.c1 AS o0, a0.c4 AS o1 FROM t2 AS a0 GROUP BY a0.c1, a0.c4) 
 --   t1 (0 rows, 1 partition): k INT, c1 STRING, c2 DECIMAL(38,10), c3 DECIMAL(25,5), c4 TINYINT, c5 TINYINT
 --   t2 (1 rows, 1 partition, extremes): k INT, c1 DECIMAL(18,4), c2 INT, c3 TIMESTAMP, c4 SMALLINT, c5 TIMESTAMP
 (SELECT CAST(contains('a', CAST(NULL AS STRING)) AS INT) AS o0, (SELECT max(a1.c5) FROM t2 AS a1) AS o1, (SELECT count(*) FROM t1 AS a2) AS o2 FROM t2 AS a0) EXCEPT (SELECT a3.c4 AS o0, TIMESTAMP '2000-02-29 01:59:58' AS o1, (SELECT count(*) FROM t0 AS a4 WHERE a4.c3 = a3.c4 AND (a4.c1 <= a4.c5)) AS o2 FROM t1 AS a3);
+
+-- name: outer-limit-returns-more-rows-over-join-with-offset-subquery
+-- known: (2026-12-06, open, intermittent) Ember returns 3 rows for the outer ORDER BY ... LIMIT 2, Spark 2: replayed 3 times, 1 differed with adaptive execution on, 0 of 3 with it off; not investigated yet (found at the end of a session)
+-- difference: DIFFERENT_ANSWER: row counts differ: Spark 2, Ember 3; first extra row (Ember): [null]
+-- tables: seed=-528310863496974633 tables=4 maxRows=40
+-- origin: fuzz seed 20261207, query 38186 (query seed -2740532502973698978)
+-- shapes: AGGREGATE,DERIVED_TABLE,EXISTENCE_JOIN,JOIN,JOIN_HINT,LIMIT_OFFSET,ORDER_LIMIT,OUTER_JOIN,SEMI_ANTI_JOIN,SET_OPERATION
+-- ordered: true
+--   t0 (9 rows, 2 partitions): k INT, c1 TIMESTAMP, c2 INT, c3 FLOAT, c4 BOOLEAN, c5 FLOAT
+--   t2 (29 rows, 2 partitions): k INT, c1 DECIMAL(5,2), c2 BIGINT, c3 TINYINT, c4 STRING, c5 DECIMAL(18,4), c6 DECIMAL(25,5)
+--   t3 (10 rows, 2 partitions, extremes): k INT, c1 STRING, c2 DECIMAL(18,4), c3 DOUBLE, c4 BOOLEAN, c5 TIMESTAMP
+SELECT /*+ SHUFFLE_HASH(a7) */ a2.k AS o0 FROM t3 AS a2 RIGHT OUTER JOIN (SELECT a4.c4 AS o0, max(IF((a5.c3 <> a4.c5), -0.0D, a5.c3)) AS o3 FROM t0 AS a4 INNER JOIN t0 AS a5 ON a4.k = a5.k GROUP BY a4.c4) AS a3 ON a2.c3 = a3.o3 INNER JOIN (SELECT CAST(try_cast('ab' AS BIGINT) AS FLOAT) AS o1, a8.k AS o2, (EXISTS (SELECT 1 FROM t2 AS a9 WHERE (NOT (a9.c4 <= a9.c4)))) AS o3 FROM t0 AS a8 ORDER BY o1 DESC NULLS FIRST, o2 DESC NULLS FIRST, o3 ASC NULLS FIRST LIMIT 3 OFFSET 2) AS a7 ON a3.o0 = a7.o3 ORDER BY o0 DESC NULLS LAST LIMIT 2;
+
+-- name: cast-error-below-anti-join-on-true
+-- known: (2026-12-06, open) Spark answers 0 rows, Ember raises CAST_INVALID_INPUT from CAST(a3.c2 AS INT) below a LEFT ANTI JOIN ... ON TRUE whose right side has a row; differs on every replay; not investigated yet (Ember seems to evaluate a projection whose rows Spark never computes)
+-- difference: EMBER_FAILED: Spark answered 0 rows; Ember failed: org.apache.spark.SparkNumberFormatException[CAST_INVALID_INPUT]: [CAST_INVALID_INPUT] The value 'b' of the type "STRING" cannot be cast to "INT" because it is malformed. Correct the value as per the syntax, or change its target type. Use `try_cast` to tolerate malformed input and return NULL instead. SQLSTATE: 22018
+-- tables: seed=8411778109792202918 tables=4 maxRows=40 t2=1..2
+-- origin: fuzz seed 20261207, query 38233 (query seed 6971167993886997865)
+-- shapes: AGGREGATE,AGGREGATE_FILTER,CAST_INVALID_INPUT,CTE,DERIVED_TABLE,DISTINCT_AGGREGATE,JOIN,SCALAR_SUBQUERY,SEMI_ANTI_JOIN
+-- ordered: false
+--   t2 (1 rows, 3 partitions): k INT, c1 DECIMAL(5,2), c2 STRING, c3 TINYINT, c4 DECIMAL(18,4)
+--   t3 (1 rows, 1 partition): k INT, c1 FLOAT, c2 DECIMAL(38,10), c3 DATE, c4 DECIMAL(38,10), c5 INT
+WITH w AS (SELECT sum(a1.c1) FILTER (WHERE (DATE '2000-03-01' IS NOT NULL)) AS o0 FROM t3 AS a1) SELECT avg(CAST(a2.o3 AS DECIMAL(20,0))) AS o2 FROM (SELECT (SELECT max(a5.c4) FROM t3 AS a5) AS o0, CAST(a3.c2 AS INT) AS o3 FROM t2 AS a3) AS a2 LEFT ANTI JOIN w AS a6 ON TRUE GROUP BY a2.o0;
+
+-- name: union-with-limit-offset-branch-under-outer-limit
+-- known: (2026-12-06, open, intermittent) found as Spark 2 rows, Ember 6 under an outer LIMIT 2; the shrinker's run saw Spark 6, Ember 2 (Spark returning more rows than the LIMIT: suspect the harness as well as Ember); did not differ when replayed once; not investigated yet
+-- difference: DIFFERENT_ANSWER: row counts differ: Spark 6, Ember 2; first extra row (Spark): [1970-01-01, 1]
+-- tables: seed=-5377588567174945703 tables=4 maxRows=40 t3=0..0
+-- origin: fuzz seed 20261207, query 40754 (query seed 3214266277619837690)
+-- shapes: JOIN,LIMIT_OFFSET,ORDER_LIMIT,OUTER_JOIN,SCALAR_SUBQUERY,SET_OPERATION
+-- ordered: true
+--   t0 (31 rows, 2 partitions): k INT, c1 BOOLEAN, c2 DECIMAL(25,5), c3 STRING, c4 TIMESTAMP, c5 TIMESTAMP, c6 TIMESTAMP, c7 BOOLEAN
+--   t1 (33 rows, 2 partitions): k INT, c1 DECIMAL(5,2), c2 SMALLINT, c3 DOUBLE, c4 DATE, c5 DECIMAL(18,4)
+--   t3 (0 rows, 2 partitions): k INT, c1 FLOAT, c2 INT, c3 DECIMAL(38,10), c4 DECIMAL(25,5), c5 DECIMAL(25,5)
+(SELECT a0.c4 AS o0, a0.k AS o1 FROM t1 AS a0 LEFT OUTER JOIN t3 AS a1 ON a0.c3 = a1.c1 AND ((a1.k < a0.c2) AND (a1.c5 <=> a0.c1)) WHERE ((a1.c1 * a1.c2) IN (CAST(NULL AS DOUBLE), CAST('NaN' AS DOUBLE))) AND (try_subtract(a0.c2, a1.c2) <= (SELECT count(*) FROM t0 AS a2))) UNION ALL (SELECT DATE '1970-01-01' AS o0, 1 AS o1 FROM t1 AS a3 ORDER BY o0 ASC NULLS LAST, o1 DESC NULLS LAST LIMIT 6 OFFSET 4) ORDER BY o0 DESC NULLS LAST, o1 ASC NULLS LAST LIMIT 2;
