@@ -157,7 +157,8 @@ class TestShuffleExchange {
                         + " EXCEPT (SELECT TIMESTAMP '2000-02-29 01:59:58' AS o FROM ex_rdd_right)");
         for (String query : queries) {
             SharedSpark.withConf(Map.of("spark.sql.adaptive.enabled", String.valueOf(adaptive),
-                    "spark.sql.autoBroadcastJoinThreshold", "-1", "spark.sql.adaptive.autoBroadcastJoinThreshold", "-1"),
+                    "spark.sql.autoBroadcastJoinThreshold", "-1",
+                    "spark.sql.adaptive.autoBroadcastJoinThreshold", "-1"),
                     () -> EmberQueryCheck.sql(query)
                             .assertSameAnswer()
                             .assertEmberRan(EXCHANGE, "EmberShuffledHashJoinExec"));

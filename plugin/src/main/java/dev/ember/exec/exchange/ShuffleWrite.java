@@ -110,7 +110,7 @@ final class ShuffleWrite implements Rdds.PartitionFunction<ColumnarBatch, Produc
             try {
                 for (int partition = 0; partition < parts.size(); partition++) {
                     List<FieldVector> part = parts.get(partition);
-                    int partRows = part.isEmpty() ? 0 : part.get(0).getValueCount();
+                    int partRows = part.get(0).getValueCount(); // never empty: the ids travel when columns don't
                     if (partRows > 0) {
                         emit(partition, columnless ? List.of() : part, partRows);
                     }

@@ -198,7 +198,7 @@ public final class EmberTopNExec extends EmberExec {
                     ? memory.run(() -> shareAll(batch))
                     : memory.run(() -> device.concatenate(List.of(kept, batch), kept, memory.allocator()));
             try {
-                int rows = kept == null ? batchRows : Math.addExact(keptRows, batchRows);
+                int rows = Math.addExact(keptRows, batchRows);
                 List<FieldVector> keyColumns = keys.columns().evaluate(candidates, rows, device, memory.allocator());
                 List<FieldVector> top;
                 int topRows;
