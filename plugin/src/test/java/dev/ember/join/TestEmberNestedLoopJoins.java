@@ -1,5 +1,7 @@
 package dev.ember.join;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.ember.testkit.EmberQueryCheck;
 import dev.ember.testkit.RandomData;
 import dev.ember.testkit.SharedSpark;
@@ -98,6 +100,46 @@ class TestEmberNestedLoopJoins {
         assertRuns("SELECT l.id, l.i8, l.i8 NOT IN (SELECT r.i8 FROM nl_small r) AS ni FROM nl_big l");
         assertRuns("SELECT l.id, l.i8, l.i8 NOT IN (SELECT r.i8 FROM nl_small r WHERE r.i8 IS NOT NULL) AS ni"
                 + " FROM nl_big l");
+    }
+
+    /**
+     * Fuzz seed 20261207, query 38233: an anti join without a condition (or {@code ON TRUE}) whose build side
+     * has a row answers nothing, and Spark answers it without evaluating its stream's columns. A stream whose
+     * projection raises an error on every row (an ANSI cast of a non-numeric string) must not raise it with
+     * Ember on either; the same stream under a semi join, which outputs it, fails alike.
+     */
+    @Test
+    void antiJoinWithoutConditionDoesNotReadItsStreamWhenTheBuildHasARow() {
+        // every row fails with the same message ('x' is no INT), whichever task reads first. Without ON TRUE
+        // the optimizer pushes the join below the projection, so the stream holds no cast
+        String failingStream = "(SELECT l.id, CAST(substr(concat('x', l.s), 1, 1) AS INT) AS bad,"
+                + " (SELECT max(m.id) FROM nl_small m) AS top FROM nl_big l)";
+        SharedSpark.withConf(NO_ADAPTIVE, () -> {
+            assertAnswersEmpty("SELECT /*+ BROADCAST(r) */ f.id, f.bad FROM " + failingStream
+                    + " f LEFT ANTI JOIN nl_small r");
+            assertAnswersEmpty("SELECT /*+ BROADCAST(r) */ f.id, f.bad FROM " + failingStream
+                    + " f LEFT ANTI JOIN nl_small r ON TRUE");
+            assertAnswersEmpty("SELECT /*+ BROADCAST(r) */ f.bad, count(*) AS c FROM " + failingStream
+                    + " f LEFT ANTI JOIN nl_small r GROUP BY f.bad");
+            // no build row: the semi join answers nothing unread, the anti join reads (and fails) alike
+            assertAnswersEmpty("SELECT /*+ BROADCAST(r) */ f.id, f.bad FROM " + failingStream
+                    + " f LEFT SEMI JOIN nl_none r");
+            EmberQueryCheck.sql("SELECT /*+ BROADCAST(r) */ f.id, f.bad FROM " + failingStream
+                    + " f LEFT ANTI JOIN nl_none r").assertSameError().assertEmberRan(NODE);
+            EmberQueryCheck.sql("SELECT /*+ BROADCAST(r) */ f.id, f.bad FROM " + failingStream
+                    + " f LEFT SEMI JOIN nl_small r").assertSameError().assertEmberRan(NODE);
+            return null;
+        });
+    }
+
+    /** Spark answers no row and no error, Ember the same, and Ember's nested loop join ran. */
+    private static void assertAnswersEmpty(String sql) {
+        EmberQueryCheck check = EmberQueryCheck.sql(sql);
+        check.spark().error().ifPresent(e -> {
+            throw new AssertionError(sql + ": Spark failed, so the check is moot: " + e, e);
+        });
+        assertTrue(check.spark().rows().isEmpty(), sql + ": Spark answered rows: " + check.spark().rows());
+        check.assertSameAnswer().assertEmberRan(NODE);
     }
 
     @Test

@@ -69,7 +69,8 @@ public final class Fuzzer {
                 }
                 if (outcome.difference() || outcome.kind() == Outcome.Kind.INVALID) {
                     String text = "regression '" + entry.name() + "' still differs\n"
-                            + fuzzCase.reproducer(outcome.toString());
+                            + fuzzCase.reproducer(outcome.toString())
+                            + (settings.explain() ? "\n" + runner.explain(fuzzCase.sql()) : "");
                     out.println("fuzz: " + text);
                     (outcome.difference() ? differences : invalid).add(text);
                 }

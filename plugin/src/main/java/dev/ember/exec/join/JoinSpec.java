@@ -13,6 +13,7 @@ import java.util.Locale;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
 import org.apache.spark.sql.catalyst.optimizer.BuildSide;
 import org.apache.spark.sql.catalyst.plans.Cross$;
@@ -195,7 +196,9 @@ public record JoinSpec(Kind kind, boolean buildLeft, ExpressionColumns streamKey
         ExpressionColumns rightColumns = ExpressionColumns.bind(rightKeys, rightOutput);
         ExpressionColumns bound = null;
         int[] conditionColumns = null;
-        if (condition.isDefined()) {
+        // ON TRUE is no condition: planned as none, a semi, anti or existence join answers from whether the
+        // build side has a row, without evaluating the stream's columns, as Spark's generated code does
+        if (condition.isDefined() && !isTrue(condition.get())) {
             // bound over the columns it reads only: the candidate pairs gather just those
             List<Attribute> all = both(leftOutput, rightOutput);
             AttributeSet references = condition.get().references();
@@ -212,6 +215,10 @@ public record JoinSpec(Kind kind, boolean buildLeft, ExpressionColumns streamKey
         }
         return new JoinSpec(kindOf(joinType), buildLeft, buildLeft ? rightColumns : leftColumns,
                 buildLeft ? leftColumns : rightColumns, bound, conditionColumns, nullAwareAnti);
+    }
+
+    private static boolean isTrue(Expression condition) {
+        return condition instanceof Literal literal && Boolean.TRUE.equals(literal.value());
     }
 
     private static List<Attribute> both(List<Attribute> left, List<Attribute> right) {

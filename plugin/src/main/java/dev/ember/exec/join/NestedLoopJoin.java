@@ -28,7 +28,9 @@ import scala.collection.Iterator;
  * carries whether it matched into the next. When a stream row's last pair is done, the row is emitted as
  * the join type says: with nulls for the build side (outer, no match), alone (semi with a match, anti
  * without one), or flagged (existence). Without a condition, a semi, anti or existence join only asks
- * whether the build side has a row, so it compares each stream row with one build row at most.
+ * whether the build side has a row, so it compares each stream row with one build row at most; and where
+ * that answer leaves no output (an inner or semi join with no build row, an anti join with one), the stream
+ * is not read at all, as in Spark.
  *
  * <p>Output batches hold at most {@code maxRows} rows. The step's working vectors (positions, gathered
  * condition columns) and arrays are counted in the operator's {@link MemoryContext}; output batches belong
@@ -89,6 +91,12 @@ final class NestedLoopJoin implements BatchIterator.Source {
     private ColumnarBatch nextBatch() {
         if (comparedRows == 0 && (spec.kind() == JoinSpec.Kind.INNER || spec.kind() == JoinSpec.Kind.LEFT_SEMI)) {
             // no build row: nothing can match, and these kinds keep matches only
+            return null;
+        }
+        if (comparedRows > 0 && spec.kind() == JoinSpec.Kind.LEFT_ANTI && spec.condition() == null) {
+            // every stream row matches the build side's first row, so an anti join keeps none. Spark does not
+            // read the stream side here either, and must not be seen to: reading it would evaluate the stream's
+            // expressions, and one that raises an error (an ANSI cast) would fail a query Spark answers
             return null;
         }
         while (true) {
