@@ -8,12 +8,21 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The fuzzer's Spark session: {@code local[2]}, bound to 127.0.0.1, Ember's plugin loaded on the host
- * device, adaptive execution on, times in UTC and as {@code java.time} values. Ember is switched on and
- * off per query ({@link DifferentialRunner}).
+ * device, adaptive execution on (less one rule with a Spark bug, {@link #ELIMINATE_LIMITS}), times in UTC and as
+ * {@code java.time} values. Ember is switched on and off per query ({@link DifferentialRunner}).
  */
 public final class FuzzSession {
     /** The plugin class that loads Ember. */
     public static final String PLUGIN_CLASS = "dev.ember.EmberPlugin";
+    /**
+     * Left out of adaptive execution's optimizer in both runs. Spark 4.1's adaptive {@code EliminateLimits}
+     * drops a {@code LIMIT} whose input's most rows it takes from a query stage that has not run yet, whose
+     * figure is an estimate (SPARK-57956): the query then returns more rows than its limit, or not, by which
+     * stages finished before the plan was optimized again. Fuzz seed 20261207, queries 38186 and 40754 did so
+     * in Spark without Ember's plugin loaded in 21 and 27 of 30 runs. Without the rule in adaptive execution
+     * (the static optimizer keeps it, with exact bounds) both runs answer within the limit every time.
+     */
+    public static final String ELIMINATE_LIMITS = "org.apache.spark.sql.catalyst.optimizer.EliminateLimits";
 
     private FuzzSession() {}
 
@@ -32,6 +41,7 @@ public final class FuzzSession {
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.sql.adaptive.enabled", "true")
+                .config("spark.sql.adaptive.optimizer.excludedRules", ELIMINATE_LIMITS)
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.sql.datetime.java8API.enabled", "true")
                 .config("spark.plugins", PLUGIN_CLASS)
