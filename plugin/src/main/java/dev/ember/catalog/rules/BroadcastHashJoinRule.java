@@ -8,7 +8,10 @@ import dev.ember.exec.Seqs;
 import dev.ember.exec.broadcast.EmberBroadcastExchangeExec;
 import dev.ember.exec.join.EmberBroadcastHashJoinExec;
 import dev.ember.exec.join.JoinSpec;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
@@ -57,8 +60,18 @@ public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec>
         if (broadcast instanceof BroadcastExchangeExec spark) {
             broadcast = EmberBroadcastExchangeExec.over(spark).withTransitions();
         }
-        return new EmberBroadcastHashJoinExec(plan.leftKeys(), plan.rightKeys(), plan.joinType(), plan.buildSide(),
-                plan.condition(), plan.isNullAwareAntiJoin(), stream, broadcast);
+        List<Expression> readers = new ArrayList<>(Seqs.toList(buildLeft ? plan.rightKeys() : plan.leftKeys()));
+        if (plan.condition().isDefined()) {
+            readers.add(plan.condition().get());
+        }
+        Optional<LateStreamProjection> late = LateStreamProjection.of(plan, stream, readers);
+        if (late.isPresent()) {
+            stream = late.get().stream(stream);
+        }
+        SparkPlan join = new EmberBroadcastHashJoinExec(plan.leftKeys(), plan.rightKeys(), plan.joinType(),
+                plan.buildSide(), plan.condition(), plan.isNullAwareAntiJoin(), stream, broadcast);
+        // Spark's generated code computes the stream's other columns on output rows only; so does Ember
+        return late.isPresent() ? late.get().above(join, Seqs.toList(plan.output())) : join;
     }
 
     /** The broadcast plan itself: the planner wrapped it for a columnar reader, which it must not get. */
