@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * A broadcast join's stream side projects a column that raises an error (an ANSI cast of a non-numeric
  * string) on the rows the join drops only. Spark's generated code computes such a column on output rows only,
  * and answers; Ember computes it above its join ({@code LateStreamProjection}) and answers alike. Where Spark
- * computes it on every row (a key, an outer join's preserved rows, whole-stage code generation off), both fail.
+ * computes it on every row (a key, a condition's column, an outer join's preserved rows, whole-stage code
+ * generation off), both fail.
  *
  * <p>Fixed data, not random: which rows fail is the point. {@code lp_stream} has 300 rows over 3 partitions;
  * ids 0 to 9 (and a null id) hold numeric strings or a null, every other row {@code 'x'}. {@code lp_build} holds
@@ -73,6 +74,9 @@ class TestLateStreamProjection {
         // a key is computed for every stream row
         assertFailsAlike("SELECT /*+ BROADCAST(b) */ f.id FROM " + STREAM + " f JOIN lp_build b ON f.n = b.id",
                 HASH_JOIN);
+        // so is a column the condition reads: Spark evaluates the condition's columns before its join
+        assertFailsAlike("SELECT /*+ BROADCAST(b) */ f.id FROM " + STREAM
+                + " f JOIN lp_build b ON f.id = b.id AND f.n > b.id - 100", HASH_JOIN);
         // a left outer join outputs every stream row
         assertFailsAlike("SELECT /*+ BROADCAST(b) */ f.id, f.n FROM " + STREAM
                 + " f LEFT JOIN lp_build b ON f.id = b.id", HASH_JOIN);

@@ -33,8 +33,8 @@ import org.apache.spark.sql.internal.SQLConf;
  * and literals, non-deterministic columns (which Spark evaluates for every row too) and struct columns built
  * for Spark; it passes on the input columns the moved ones read. The upper projection computes the moved
  * columns, each with its name and expression id, and puts the join's output back in its order. A column that
- * the join's condition reads is still computed for every stream row, where Spark computes it only for rows with
- * matching keys: that difference remains.
+ * the join's condition reads is computed for every stream row, as in Spark: its generated code evaluates the
+ * columns a join's condition uses before the join, so such a cast fails there too.
  */
 final class LateStreamProjection {
     private final List<NamedExpression> lower;
