@@ -10,7 +10,6 @@ import dev.ember.exec.join.EmberBroadcastHashJoinExec;
 import dev.ember.exec.join.JoinSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
 import org.apache.spark.sql.execution.SparkPlan;
@@ -64,14 +63,11 @@ public final class BroadcastHashJoinRule extends ExecRule<BroadcastHashJoinExec>
         if (plan.condition().isDefined()) {
             readers.add(plan.condition().get());
         }
-        Optional<LateStreamProjection> late = LateStreamProjection.of(plan, stream, readers);
-        if (late.isPresent()) {
-            stream = late.get().stream(stream);
-        }
-        SparkPlan join = new EmberBroadcastHashJoinExec(plan.leftKeys(), plan.rightKeys(), plan.joinType(),
-                plan.buildSide(), plan.condition(), plan.isNullAwareAntiJoin(), stream, broadcast);
+        SparkPlan build = broadcast;
         // Spark's generated code computes the stream's other columns on output rows only; so does Ember
-        return late.isPresent() ? late.get().above(join, Seqs.toList(plan.output())) : join;
+        return LateStreamProjection.around(plan, stream, readers, input -> new EmberBroadcastHashJoinExec(
+                plan.leftKeys(), plan.rightKeys(), plan.joinType(), plan.buildSide(), plan.condition(),
+                plan.isNullAwareAntiJoin(), input, build));
     }
 
     /** The broadcast plan itself: the planner wrapped it for a columnar reader, which it must not get. */

@@ -8,7 +8,6 @@ import dev.ember.exec.join.EmberBroadcastNestedLoopJoinExec;
 import dev.ember.exec.join.JoinSpec;
 import dev.ember.expr.SupportLevel;
 import java.util.List;
-import java.util.Optional;
 import org.apache.spark.sql.catalyst.optimizer.BuildLeft$;
 import org.apache.spark.sql.execution.ApplyColumnarRulesAndInsertTransitions;
 import org.apache.spark.sql.execution.ColumnarRule;
@@ -55,16 +54,12 @@ public final class BroadcastNestedLoopJoinRule extends ExecRule<BroadcastNestedL
             placed.copyTagsFrom(spark);
             broadcast = placed;
         }
-        Optional<LateStreamProjection> late = LateStreamProjection.of(plan, stream,
-                Seqs.toList(plan.condition().toList()));
-        if (late.isPresent()) {
-            stream = late.get().stream(stream);
-        }
-        SparkPlan join = new EmberBroadcastNestedLoopJoinExec(plan.joinType(), plan.buildSide(), plan.condition(),
-                stream, broadcast);
+        SparkPlan build = broadcast;
         // where Spark generates code for the join, it computes the stream's other columns on output rows only;
         // where it does not (existence joins), it projects every stream row first, and so does Ember
-        return late.isPresent() ? late.get().above(join, Seqs.toList(plan.output())) : join;
+        return LateStreamProjection.around(plan, stream, Seqs.toList(plan.condition().toList()),
+                input -> new EmberBroadcastNestedLoopJoinExec(plan.joinType(), plan.buildSide(), plan.condition(),
+                        input, build));
     }
 
     /** The broadcast plan itself: the planner wrapped it for a columnar reader, which it must not get. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.ExprId;
@@ -37,31 +38,39 @@ import org.apache.spark.sql.internal.SQLConf;
  * columns a join's condition uses before the join, so such a cast fails there too.
  */
 final class LateStreamProjection {
+    private final SparkPlan input;
     private final List<NamedExpression> lower;
     private final Map<ExprId, Alias> moved;
 
-    private LateStreamProjection(List<NamedExpression> lower, Map<ExprId, Alias> moved) {
+    private LateStreamProjection(SparkPlan input, List<NamedExpression> lower, Map<ExprId, Alias> moved) {
+        this.input = input;
         this.lower = lower;
         this.moved = moved;
     }
 
     /**
-     * The split of {@code stream} when it is an Ember projection with a column to move; empty otherwise.
+     * {@code join} of the stream side, with the stream's projection split around it where it has a column to
+     * move: the join built over the lower projection, under the upper one.
      *
-     * @param join Spark's join, to ask whether Spark generates its code (else Spark projects every stream row
-     *     before the join sees it, and so must Ember)
+     * @param spark Spark's join, to ask whether Spark generates its code (else Spark projects every stream row
+     *     before the join sees it, and so must Ember), and for its output
      * @param readers the join's stream keys and its condition, if any: the columns they reference stay below
+     * @param join builds Ember's join over the stream side it is given
      */
-    static Optional<LateStreamProjection> of(CodegenSupport join, SparkPlan stream, List<Expression> readers) {
-        if (!(stream instanceof EmberProjectExec projection) || !sparkFusesStream(join, projection)) {
+    static SparkPlan around(SparkPlan spark, SparkPlan stream, List<Expression> readers,
+            Function<SparkPlan, SparkPlan> join) {
+        Optional<LateStreamProjection> late = of(spark, stream, readers);
+        if (late.isEmpty()) {
+            return join.apply(stream);
+        }
+        return late.get().above(join.apply(late.get().below()), Seqs.toList(spark.output()));
+    }
+
+    private static Optional<LateStreamProjection> of(SparkPlan spark, SparkPlan stream, List<Expression> readers) {
+        if (!(stream instanceof EmberProjectExec projection) || !sparkFusesStream(spark, projection)) {
             return Optional.empty();
         }
-        Set<ExprId> read = new HashSet<>();
-        for (Expression reader : readers) {
-            for (Attribute attribute : Seqs.toList(reader.references().toSeq())) {
-                read.add(attribute.exprId());
-            }
-        }
+        Set<ExprId> read = exprIds(readers);
         List<NamedExpression> kept = new ArrayList<>();
         Map<ExprId, Alias> moved = new HashMap<>();
         for (NamedExpression expression : Seqs.toList(projection.projectList())) {
@@ -79,21 +88,31 @@ final class LateStreamProjection {
             carried.add(expression.exprId());
         }
         // the input columns the moved expressions read, in the input's order, once each
-        for (Attribute input : Seqs.toList(projection.child().output())) {
-            boolean needed = moved.values().stream().anyMatch(alias -> alias.references().contains(input));
-            if (needed && carried.add(input.exprId())) {
-                kept.add(input);
+        Set<ExprId> needed = exprIds(new ArrayList<>(moved.values()));
+        for (Attribute column : Seqs.toList(projection.child().output())) {
+            if (needed.contains(column.exprId()) && carried.add(column.exprId())) {
+                kept.add(column);
             }
         }
-        return Optional.of(new LateStreamProjection(kept, moved));
+        return Optional.of(new LateStreamProjection(projection.child(), kept, moved));
+    }
+
+    private static Set<ExprId> exprIds(List<? extends Expression> expressions) {
+        Set<ExprId> ids = new HashSet<>();
+        for (Expression expression : expressions) {
+            for (Attribute attribute : Seqs.toList(expression.references().toSeq())) {
+                ids.add(attribute.exprId());
+            }
+        }
+        return ids;
     }
 
     /** Whether Spark's whole-stage code generation puts the join and its stream's projection in one loop. */
-    private static boolean sparkFusesStream(CodegenSupport join, EmberProjectExec projection) {
+    private static boolean sparkFusesStream(SparkPlan join, EmberProjectExec projection) {
         SQLConf conf = SQLConf.get();
         int maxFields = conf.wholeStageMaxNumFields();
-        return conf.wholeStageEnabled() && join.supportCodegen()
-                && ((SparkPlan) join).output().size() <= maxFields && projection.output().size() <= maxFields;
+        return conf.wholeStageEnabled() && join instanceof CodegenSupport codegen && codegen.supportCodegen()
+                && join.output().size() <= maxFields && projection.output().size() <= maxFields;
     }
 
     private static boolean movable(NamedExpression expression, Set<ExprId> read) {
@@ -106,15 +125,12 @@ final class LateStreamProjection {
     }
 
     /** The join's new stream side: the kept columns and the inputs of the moved ones, over the old input. */
-    SparkPlan stream(SparkPlan oldStream) {
-        return new EmberProjectExec(Seqs.from(lower), ((EmberProjectExec) oldStream).child());
+    private SparkPlan below() {
+        return new EmberProjectExec(Seqs.from(lower), input);
     }
 
-    /**
-     * The projection above the join: {@code output} (the join's output as planned with the old stream side), the
-     * moved columns computed from the columns carried through the join.
-     */
-    SparkPlan above(SparkPlan join, List<Attribute> output) {
+    /** Above the join: {@code output} (Spark's join's), the moved columns computed from those carried through. */
+    private SparkPlan above(SparkPlan join, List<Attribute> output) {
         List<NamedExpression> columns = new ArrayList<>(output.size());
         for (Attribute attribute : output) {
             Alias alias = moved.get(attribute.exprId());

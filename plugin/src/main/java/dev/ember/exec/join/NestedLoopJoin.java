@@ -47,6 +47,8 @@ final class NestedLoopJoin implements BatchIterator.Source {
     private final MemoryContext memory;
     /** Build rows each stream row is compared with: 0 leaves every stream row unmatched. */
     private final int comparedRows;
+    /** The build side alone decides that nothing is output, so the stream is never read. */
+    private final boolean answeredByBuild;
     private List<FieldVector> streamColumns;
     private int streamRows;
     private long nextPair;
@@ -71,6 +73,12 @@ final class NestedLoopJoin implements BatchIterator.Source {
         this.memory = new MemoryContext("EmberBroadcastNestedLoopJoinExec", allocator);
         boolean existsOnly = !spec.emitsPairs() && spec.condition() == null;
         this.comparedRows = existsOnly ? Math.min(build.rowCount(), 1) : build.rowCount();
+        JoinSpec.Kind kind = spec.kind();
+        // no build row: inner and semi joins keep matches only. A build row without a condition: every stream
+        // row matches it, so an anti join keeps none; Spark does not read the stream here either, and must not
+        // be seen to, as reading it evaluates the stream's expressions and one may raise an error (an ANSI cast)
+        this.answeredByBuild = (comparedRows == 0 && (kind == JoinSpec.Kind.INNER || kind == JoinSpec.Kind.LEFT_SEMI))
+                || (comparedRows > 0 && kind == JoinSpec.Kind.LEFT_ANTI && spec.condition() == null);
     }
 
     /**
@@ -89,14 +97,7 @@ final class NestedLoopJoin implements BatchIterator.Source {
     }
 
     private ColumnarBatch nextBatch() {
-        if (comparedRows == 0 && (spec.kind() == JoinSpec.Kind.INNER || spec.kind() == JoinSpec.Kind.LEFT_SEMI)) {
-            // no build row: nothing can match, and these kinds keep matches only
-            return null;
-        }
-        if (comparedRows > 0 && spec.kind() == JoinSpec.Kind.LEFT_ANTI && spec.condition() == null) {
-            // every stream row matches the build side's first row, so an anti join keeps none. Spark does not
-            // read the stream side here either, and must not be seen to: reading it would evaluate the stream's
-            // expressions, and one that raises an error (an ANSI cast) would fail a query Spark answers
+        if (answeredByBuild) {
             return null;
         }
         while (true) {
