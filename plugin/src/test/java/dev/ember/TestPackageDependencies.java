@@ -1,6 +1,7 @@
 package dev.ember;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -70,6 +71,24 @@ class TestPackageDependencies {
         assertEquals(Set.of(), dependenciesOf("dev.ember.config"), "config depends on no other Ember package");
         assertEquals(Set.of("dev.ember.config"), dependenciesOf("dev.ember.memory"),
                 "memory depends on config only (the device installs its task gate, EmberMemory.gateTasks)");
+    }
+
+    /**
+     * Operators reach a device through the {@code Device} contract only: an operator that called a host
+     * implementation directly would run that step on the host whatever the device (the spill writer once
+     * sorted each batch's partition ids on the host this way on the CUDA path too).
+     */
+    @Test
+    void operatorsUseNoDeviceImplementation() {
+        for (Map.Entry<String, Set<String>> edges : dependencies.entrySet()) {
+            if (edges.getKey().equals("dev.ember.exec") || edges.getKey().startsWith("dev.ember.exec.")) {
+                for (String target : edges.getValue()) {
+                    assertFalse(target.equals("dev.ember.device.host") || target.equals("dev.ember.device.cuda"),
+                            () -> edges.getKey() + " depends on the device implementation " + target
+                                    + "; call it through dev.ember.device.Device");
+                }
+            }
+        }
     }
 
     @Test

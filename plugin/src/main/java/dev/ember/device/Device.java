@@ -147,6 +147,17 @@ public interface Device extends AutoCloseable {
             BufferAllocator allocator);
 
     /**
+     * The row positions of each partition id: for each partition {@code p} in {@code [0, partitionCount)},
+     * a new vector of the positions of the ids equal to {@code p}, ascending (a stable sort of the rows by
+     * id). Partitions without rows get empty vectors. The caller owns every returned vector. Callers that
+     * gather one partition at a time (a spill writes each part before gathering the next) use this instead
+     * of {@link #splitByPartition}, which gathers every partition at once.
+     *
+     * @throws IllegalArgumentException when an id is null or outside {@code [0, partitionCount)}
+     */
+    List<IntVector> positionsByPartition(IntVector partitionIds, int partitionCount, BufferAllocator allocator);
+
+    /**
      * Splits rows by partition id: for each partition {@code p} in {@code [0, partitionCount)}, new
      * columns holding the rows whose id is {@code p}, in their input order (a gather per partition).
      * Partitions without rows get empty columns. The caller owns every returned vector.

@@ -25,7 +25,7 @@ public enum Primitive {
     GROUP_BY("newGroupBy"),
     /** {@link Device#hashPartition}: Spark's Murmur3 and pmod. */
     HASH_PARTITION("hashPartition"),
-    /** {@link Device#splitByPartition}. */
+    /** {@link Device#splitByPartition} and {@link Device#positionsByPartition}. */
     SPLIT_BY_PARTITION("splitByPartition"),
     /** {@link Device#keyChanges}: where sorted rows start a new run of equal keys (window partitions, peers). */
     KEY_CHANGES("keyChanges"),

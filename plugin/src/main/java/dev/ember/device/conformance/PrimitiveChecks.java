@@ -136,7 +136,10 @@ final class PrimitiveChecks {
         }
     }
 
-    /** {@code splitByPartition} by the host's hash partition ids: the same rows in the same order per partition. */
+    /**
+     * {@code positionsByPartition} and {@code splitByPartition} by the host's hash partition ids: the same
+     * positions, and the same rows in the same order, per partition.
+     */
     static void splitByPartition(DevicePair pair, int rows, RowShape shape) {
         BufferAllocator allocator = pair.allocator();
         Device host = pair.host();
@@ -145,6 +148,7 @@ final class PrimitiveChecks {
         try {
             for (int partitions : PARTITION_COUNTS) {
                 try (IntVector ids = host.hashPartition(columns.subList(0, 4), rows, partitions, allocator)) {
+                    samePositions(pair, ids, partitions);
                     List<List<FieldVector>> expected = host.splitByPartition(columns, ids, partitions, allocator);
                     try {
                         List<List<FieldVector>> actual = pair.device().splitByPartition(columns, ids, partitions,
@@ -166,6 +170,25 @@ final class PrimitiveChecks {
             }
         } finally {
             columns.forEach(FieldVector::close);
+        }
+    }
+
+    private static void samePositions(DevicePair pair, IntVector ids, int partitions) {
+        List<IntVector> expected = pair.host().positionsByPartition(ids, partitions, pair.allocator());
+        try {
+            List<IntVector> actual = pair.device().positionsByPartition(ids, partitions, pair.allocator());
+            try {
+                assertEquals(expected.size(), actual.size(), "partitions");
+                for (int partition = 0; partition < partitions; partition++) {
+                    assertSameVector(expected.get(partition), actual.get(partition), "positionsByPartition of "
+                            + ids.getValueCount() + " ids into " + partitions + " partitions, partition " + partition
+                            + ", seed " + pair.seed());
+                }
+            } finally {
+                actual.forEach(IntVector::close);
+            }
+        } finally {
+            expected.forEach(IntVector::close);
         }
     }
 

@@ -247,6 +247,15 @@ public final class CudaDevice implements Device {
         return hashPartition.partitionIds(List.copyOf(keys), rowCount, partitionCount, seed, allocator);
     }
 
+    /** The tiled counting sort of {@link HashPartition#positionsByPartition}, on the device. */
+    @Override
+    public List<IntVector> positionsByPartition(IntVector partitionIds, int partitionCount,
+            BufferAllocator allocator) {
+        requireNonNull(partitionIds, "partitionIds is null");
+        requireNonNull(allocator, "allocator is null");
+        return hashPartition.positionsByPartition(partitionIds, partitionCount, allocator);
+    }
+
     @Override
     public List<List<FieldVector>> splitByPartition(List<FieldVector> columns, IntVector partitionIds,
             int partitionCount, BufferAllocator allocator) {

@@ -148,16 +148,20 @@ public final class HostDevice implements Device {
         return HostHashPartition.partitionIds(keys, rowCount, partitionCount, seed, allocator);
     }
 
-    /**
-     * A stable counting sort of the ids ({@link HostHashPartition#positionsByPartition}), then one
-     * {@code gather} per partition.
-     */
+    /** A stable counting sort of the ids ({@link HostHashPartition#positionsByPartition}). */
+    @Override
+    public List<IntVector> positionsByPartition(IntVector partitionIds, int partitionCount,
+            BufferAllocator allocator) {
+        return HostHashPartition.positionsByPartition(partitionIds, partitionCount, allocator);
+    }
+
+    /** {@link #positionsByPartition}, then one {@code gather} per partition. */
     @Override
     public List<List<FieldVector>> splitByPartition(List<FieldVector> columns, IntVector partitionIds,
             int partitionCount, BufferAllocator allocator) {
         requireNonNull(columns, "columns is null");
         List<List<FieldVector>> parts = new ArrayList<>(partitionCount);
-        List<IntVector> positions = HostHashPartition.positionsByPartition(partitionIds, partitionCount, allocator);
+        List<IntVector> positions = positionsByPartition(partitionIds, partitionCount, allocator);
         try {
             for (IntVector partition : positions) {
                 parts.add(gather(columns, partition, allocator));

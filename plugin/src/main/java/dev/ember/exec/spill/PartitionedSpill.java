@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
-import dev.ember.device.host.HostHashPartition;
 import dev.ember.memory.MemoryContext;
 import dev.ember.memory.MemoryManager;
 import java.util.ArrayList;
@@ -17,11 +16,12 @@ import org.apache.arrow.vector.IntVector;
  * Splits a stream of batches into {@code partitionCount} parts by the hash of their key columns (the
  * device's {@link Device#hashPartition} with a given seed) and writes each part to its own spill file.
  * Rows with equal keys land in the same part; a row with a null key lands where the hash of its other
- * keys sends it.
+ * keys sends it. Both the ids and each part's row positions come from the device ({@link
+ * Device#positionsByPartition}), so a part is gathered where its batch lives.
  *
  * <p>Memory: each part's gather comes from the memory context's allocator and is released once the
- * part is written, before the next part is gathered; the open writers' heap buffers are reserved in the context until {@link #finish} or
- * {@link #close}. Used by one thread.
+ * part is written, before the next part is gathered; the open writers' heap buffers are reserved in the
+ * context until {@link #finish} or {@link #close}. Used by one thread.
  */
 public final class PartitionedSpill implements AutoCloseable {
     private final SpillFiles files;
@@ -84,7 +84,7 @@ public final class PartitionedSpill implements AutoCloseable {
     private void addInScope(List<FieldVector> columns, List<FieldVector> keys, int rows) {
         List<IntVector> positions = List.of();
         try (IntVector ids = device.hashPartition(keys, rows, partitionCount, seed, memory.allocator())) {
-            positions = HostHashPartition.positionsByPartition(ids, partitionCount, memory.allocator());
+            positions = device.positionsByPartition(ids, partitionCount, memory.allocator());
         } catch (OutOfMemoryException e) {
             throw memory.limitExceeded(0, e);
         }

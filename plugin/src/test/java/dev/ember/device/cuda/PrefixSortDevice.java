@@ -106,6 +106,12 @@ public final class PrefixSortDevice implements Device {
     }
 
     @Override
+    public List<IntVector> positionsByPartition(IntVector partitionIds, int partitionCount,
+            BufferAllocator allocator) {
+        return device.positionsByPartition(partitionIds, partitionCount, allocator);
+    }
+
+    @Override
     public List<List<FieldVector>> splitByPartition(List<FieldVector> columns, IntVector partitionIds,
             int partitionCount, BufferAllocator allocator) {
         return device.splitByPartition(columns, partitionIds, partitionCount, allocator);
