@@ -73,7 +73,7 @@ extern "C" __global__ void concatenate_bits(const unsigned char* source, int cou
             value &= ~(1u << bit);
             if (at < end_bit) {
                 const long long row = at - first;
-                value |= ((source[row >> 3] >> (row & 7)) & 1u) << bit;
+                value |= ember::bit_value(source, row) << bit;
             }
         }
         target[byte] = static_cast<unsigned char>(value);

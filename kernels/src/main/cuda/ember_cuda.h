@@ -36,4 +36,17 @@ constexpr int kItemsPerThread = 32;
 /** Rows of one tile of the tiled kernels (compaction, string gather). */
 constexpr int kTileRows = kBlockThreads * kItemsPerThread;
 
+/**
+ * Bit {@code row} of an Arrow bitmap (validity or boolean values), 0 or 1: least significant bit first
+ * within each byte, as Arrow lays them out. As a number, for kernels that hash or pack it.
+ */
+__device__ inline unsigned bit_value(const unsigned char* bits, long long row) {
+    return (bits[row >> 3] >> (row & 7)) & 1u;
+}
+
+/** Bit {@code row} of an Arrow bitmap as a truth value: is the row valid, is the boolean true. */
+__device__ inline bool bit_at(const unsigned char* bits, long long row) {
+    return bit_value(bits, row) != 0;
+}
+
 }  // namespace ember

@@ -16,6 +16,8 @@
 
 namespace {
 
+using ember::bit_at;
+
 using namespace ember::expression;
 
 struct Slot {
@@ -48,10 +50,6 @@ __device__ inline Slot poison_slot() {
     Slot slot = value_slot();
     slot.poison = true;
     return slot;
-}
-
-__device__ inline bool bit_at(const unsigned char* bitmap, long long row) {
-    return ((bitmap[row >> 3] >> (row & 7)) & 1u) != 0;
 }
 
 __device__ inline bool is_floating(int kind) {

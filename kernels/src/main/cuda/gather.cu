@@ -45,7 +45,7 @@ __device__ inline void gather_bitmap(const unsigned char* source, const int* ind
             if (row < count) {
                 const int index = indices[row];
                 if (!kOrNull || index >= 0) {
-                    value |= ((source[index >> 3] >> (index & 7)) & 1u) << bit;
+                    value |= ember::bit_value(source, index) << bit;
                 }
             }
         }

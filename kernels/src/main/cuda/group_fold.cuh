@@ -9,6 +9,8 @@
 
 namespace {
 
+using ember::bit_at;
+
 // Value kinds: column_kind.h (stored boolean keys and state: one byte, 0 or 1; strings as keys only).
 
 // The operation kinds; must match Device.AggregateOperation.Kind's order.
@@ -29,10 +31,6 @@ struct Value {
     unsigned long long low;
     unsigned long long high;
 };
-
-__device__ inline bool bit_at(const unsigned char* bits, long long row) {
-    return (bits[row >> 3] >> (row & 7)) & 1;
-}
 
 __device__ inline int width_of(int kind) {
     switch (kind) {

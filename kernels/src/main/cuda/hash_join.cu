@@ -53,10 +53,6 @@ __device__ inline unsigned long long mix(unsigned long long value) {
     return z ^ (z >> 31);
 }
 
-__device__ inline bool is_valid(const unsigned char* validity, long long row) {
-    return (validity[row >> 3] >> (row & 7)) & 1;
-}
-
 __device__ inline long long integral_value(const KeyColumn& column, long long row) {
     switch (column.kind) {
         case kKindByte:
@@ -98,7 +94,7 @@ __device__ inline unsigned long long normalized_double(const KeyColumn& column, 
 __device__ inline unsigned long long value_hash(const KeyColumn& column, long long row) {
     switch (column.kind) {
         case kKindBoolean:
-            return mix((column.values[row >> 3] >> (row & 7)) & 1u);
+            return mix(ember::bit_value(column.values, row));
         case kKindFloat:
             return mix(normalized_float(column, row));
         case kKindDouble:
@@ -120,7 +116,7 @@ __device__ inline unsigned long long value_hash(const KeyColumn& column, long lo
 __device__ inline bool row_hash(const KeyColumn* columns, int column_count, long long row, unsigned long long* hash) {
     unsigned long long combined = kInitialHash;
     for (int i = 0; i < column_count; i++) {
-        if (!is_valid(columns[i].validity, row)) {
+        if (!ember::bit_at(columns[i].validity, row)) {
             return false;
         }
         combined = combined * kHashMultiplier + value_hash(columns[i], row);
@@ -138,7 +134,7 @@ __device__ inline bool same_key(const KeyColumn* left, long long row, const KeyC
         const KeyColumn& b = right[i];
         switch (a.kind) {
             case kKindBoolean:
-                if (((a.values[row >> 3] >> (row & 7)) & 1u) != ((b.values[other_row >> 3] >> (other_row & 7)) & 1u)) {
+                if (ember::bit_value(a.values, row) != ember::bit_value(b.values, other_row)) {
                     return false;
                 }
                 break;

@@ -114,10 +114,6 @@ __device__ inline unsigned hash_wide_decimal(unsigned long long low, unsigned lo
     return final_mix(h1, static_cast<unsigned>(length));
 }
 
-__device__ inline bool is_valid(const unsigned char* validity, long long row) {
-    return (validity[row >> 3] >> (row & 7)) & 1;
-}
-
 }  // namespace
 
 // hashes[row] = seed for every row.
@@ -136,14 +132,14 @@ extern "C" __global__ void hash_partition_fixed(int kind, const unsigned char* v
     const long long stride = static_cast<long long>(gridDim.x) * blockDim.x;
     for (long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; row < count;
          row += stride) {
-        if (!is_valid(validity, row)) {
+        if (!ember::bit_at(validity, row)) {
             continue;
         }
         const unsigned seed = static_cast<unsigned>(hashes[row]);
         unsigned hash;
         switch (kind) {
             case kKindBoolean:
-                hash = hash_int((values[row >> 3] >> (row & 7)) & 1u, seed);
+                hash = hash_int(ember::bit_value(values, row), seed);
                 break;
             case kKindByte:
                 hash = hash_int(static_cast<unsigned>(static_cast<int>(reinterpret_cast<const signed char*>(values)[row])),
@@ -201,7 +197,7 @@ extern "C" __global__ void hash_partition_strings(const int* offsets, const unsi
     const long long stride = static_cast<long long>(gridDim.x) * blockDim.x;
     for (long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; row < count;
          row += stride) {
-        if (is_valid(validity, row)) {
+        if (ember::bit_at(validity, row)) {
             const int begin = offsets[row];
             hashes[row] = static_cast<int>(hash_bytes(data + begin, offsets[row + 1] - begin,
                                                       static_cast<unsigned>(hashes[row])));
@@ -243,7 +239,7 @@ extern "C" __global__ void partition_tile_counts(const int* ids, const unsigned 
         const long long end = first + tile_rows < count ? first + tile_rows : count;
         for (long long row = first; row < end; row++) {
             const int id = ids[row];
-            if (!is_valid(validity, row) || id < 0 || id >= partitions) {
+            if (!ember::bit_at(validity, row) || id < 0 || id >= partitions) {
                 atomicMin(first_bad_row, static_cast<int>(row));
                 continue;
             }
@@ -263,7 +259,7 @@ extern "C" __global__ void partition_scatter(const int* ids, const unsigned char
         const long long end = first + tile_rows < count ? first + tile_rows : count;
         for (long long row = first; row < end; row++) {
             const int id = ids[row];
-            if (is_valid(validity, row) && id >= 0 && id < partitions) {
+            if (ember::bit_at(validity, row) && id >= 0 && id < partitions) {
                 positions[cursors[static_cast<long long>(id) * tile_count + tile]++] = static_cast<int>(row);
             }
         }

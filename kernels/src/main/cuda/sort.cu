@@ -63,10 +63,6 @@ struct Normalized {
     unsigned long long high;
 };
 
-__device__ inline bool is_valid(const unsigned char* validity, long long row) {
-    return (validity[row >> 3] >> (row & 7)) & 1;
-}
-
 __device__ inline unsigned long long float_order(unsigned bits) {
     if ((bits & 0x7fffffffu) == 0) {
         bits = 0;  // -0.0 == 0.0
@@ -90,7 +86,7 @@ __device__ inline Normalized normalized(int kind, const unsigned char* values, l
     Normalized value = {0, 0};
     switch (kind) {
         case kKindBoolean:
-            value.low = (values[row >> 3] >> (row & 7)) & 1u;
+            value.low = ember::bit_value(values, row);
             break;
         case kKindByte:
             value.low = static_cast<unsigned char>(values[row] ^ 0x80u);
@@ -126,7 +122,7 @@ __device__ inline Normalized normalized(int kind, const unsigned char* values, l
 // Strings read the prefix of `prefix` bytes: specs 4 + p only for p < prefix, the length clamped to prefix + 1.
 __device__ inline int digit_of(int kind, const unsigned char* values, const int* offsets,
                                const unsigned char* validity, long long row, int spec, int flags, int prefix) {
-    const bool valid = is_valid(validity, row);
+    const bool valid = ember::bit_at(validity, row);
     if (spec == kNullPass) {
         const bool nulls_first = (flags & kFlagNullsFirst) != 0;
         return valid == nulls_first ? 1 : 0;
@@ -171,7 +167,7 @@ EMBER_REGISTER_KERNEL(sort_identity)
 extern "C" __global__ void sort_key_spread(int kind, const unsigned char* values, const int* offsets,
                                            const unsigned char* validity, int count, unsigned long long* spread) {
     Normalized first = {0, 0};
-    if (kind != kKindString && is_valid(validity, 0)) {
+    if (kind != kKindString && ember::bit_at(validity, 0)) {
         first = normalized(kind, values, 0);
     }
     unsigned long long low = 0;
@@ -179,7 +175,7 @@ extern "C" __global__ void sort_key_spread(int kind, const unsigned char* values
     unsigned long long any_null = 0;
     const long long stride = static_cast<long long>(gridDim.x) * blockDim.x;
     for (long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; row < count; row += stride) {
-        if (!is_valid(validity, row)) {
+        if (!ember::bit_at(validity, row)) {
             any_null = 1;
             low |= first.low;
             high |= first.high;
@@ -272,8 +268,8 @@ __device__ inline SortKeyColumn sort_key_column(const long long* keys, int colum
 __device__ inline bool same_truncated_keys(const long long* keys, int key_count, int prefix, int a, int b) {
     for (int k = 0; k < key_count; k++) {
         const SortKeyColumn key = sort_key_column(keys, k);
-        const bool valid = is_valid(key.validity, a);
-        if (valid != is_valid(key.validity, b)) {
+        const bool valid = ember::bit_at(key.validity, a);
+        if (valid != ember::bit_at(key.validity, b)) {
             return false;
         }
         if (!valid) {
@@ -313,8 +309,8 @@ __device__ inline bool same_truncated_keys(const long long* keys, int key_count,
 __device__ inline int compare_keys(const long long* keys, int key_count, int a, int b) {
     for (int k = 0; k < key_count; k++) {
         const SortKeyColumn key = sort_key_column(keys, k);
-        const bool a_valid = is_valid(key.validity, a);
-        const bool b_valid = is_valid(key.validity, b);
+        const bool a_valid = ember::bit_at(key.validity, a);
+        const bool b_valid = ember::bit_at(key.validity, b);
         if (a_valid != b_valid) {
             return !a_valid == ((key.flags & kFlagNullsFirst) != 0) ? -1 : 1;
         }
