@@ -26,6 +26,7 @@
 
 #include "block_scan.cuh"
 #include "expression.h"
+#include "string_keys.cuh"
 
 namespace ember {
 namespace expression {
@@ -68,15 +69,9 @@ __device__ inline StringView column_string(const unsigned char* data, const int*
     return view;
 }
 
-/** Unsigned bytes, then length: negative, zero or positive as Java's Arrays.compareUnsigned. */
+/** Unsigned bytes, then length (Spark's UTF8_BINARY order, string_keys.cuh): negative, zero or positive. */
 __device__ inline int compare_strings(const StringView& left, const StringView& right) {
-    const int common = left.byte_length < right.byte_length ? left.byte_length : right.byte_length;
-    for (int i = 0; i < common; i++) {
-        if (left.bytes[i] != right.bytes[i]) {
-            return left.bytes[i] < right.bytes[i] ? -1 : 1;
-        }
-    }
-    return left.byte_length < right.byte_length ? -1 : (left.byte_length > right.byte_length ? 1 : 0);
+    return ember::compare_strings(left.bytes, left.byte_length, right.bytes, right.byte_length);
 }
 
 __device__ inline bool same_bytes(const unsigned char* left, const unsigned char* right, int count) {
