@@ -45,6 +45,13 @@ __device__ inline int run_of(const int* starts, int count, long long row) {
     return low;
 }
 
+// The end (exclusive) of run `run` of `runs` runs over `count` rows: the next run's start, or `count` for the last.
+// A template so that an int run (a peer) and a long long one (a partition of the grid loop) compare at their width.
+template <typename Run>
+__device__ inline long long run_end(const int* starts, int runs, Run run, long long count) {
+    return run + 1 < runs ? starts[run + 1] : count;
+}
+
 __device__ inline long long clamp_row(long long value, long long low, long long high) {
     return value < low ? low : (value > high ? high : value);
 }
@@ -96,7 +103,7 @@ __device__ long long growing_frame_end(int upper, long long upper_offset, long l
         while (peer + 1 < peers && peer_starts[peer + 1] <= row) {
             peer++;
         }
-        return peer + 1 < peers ? peer_starts[peer + 1] : count;
+        return run_end(peer_starts, peers, peer, count);
     }
     return clamp_row(row + upper_offset + 1, start, end);
 }
@@ -111,7 +118,7 @@ extern "C" __global__ void window_fold_growing(int operation, const long long* i
     const Fold fold = fold_of(operation, inputs, input_count, constants);
     for (long long partition = grid_start(); partition < partitions; partition += grid_stride()) {
         const long long start = partition_starts[partition];
-        const long long end = partition + 1 < partitions ? partition_starts[partition + 1] : count;
+        const long long end = run_end(partition_starts, partitions, partition, count);
         FoldState state = FoldState{Value{0, 0}, false, false};
         long long added = start;
         int peer = run_of(peer_starts, peers, start);
@@ -140,7 +147,7 @@ extern "C" __global__ void window_fold_sliding(int operation, const long long* i
     for (long long row = grid_start(); row < count; row += grid_stride()) {
         const int partition = run_of(partition_starts, partitions, row);
         const long long start = partition_starts[partition];
-        const long long end = partition + 1 < partitions ? partition_starts[partition + 1] : count;
+        const long long end = run_end(partition_starts, partitions, partition, count);
         const long long from = clamp_row(row + lower_offset, start, end);
         const long long to = clamp_row(row + upper_offset + 1, start, end);
         FoldState state = FoldState{Value{0, 0}, false, false};
@@ -172,7 +179,7 @@ extern "C" __global__ void window_string_extreme_growing(int operation, const lo
     const Fold fold = fold_of(operation, inputs, 1, constants);
     for (long long partition = grid_start(); partition < partitions; partition += grid_stride()) {
         const long long start = partition_starts[partition];
-        const long long end = partition + 1 < partitions ? partition_starts[partition + 1] : count;
+        const long long end = run_end(partition_starts, partitions, partition, count);
         StringFoldState state = {-1, false, false};
         long long added = start;
         int peer = run_of(peer_starts, peers, start);
@@ -197,7 +204,7 @@ extern "C" __global__ void window_string_extreme_sliding(int operation, const lo
     for (long long row = grid_start(); row < count; row += grid_stride()) {
         const int partition = run_of(partition_starts, partitions, row);
         const long long start = partition_starts[partition];
-        const long long end = partition + 1 < partitions ? partition_starts[partition + 1] : count;
+        const long long end = run_end(partition_starts, partitions, partition, count);
         const long long from = clamp_row(row + lower_offset, start, end);
         const long long to = clamp_row(row + upper_offset + 1, start, end);
         StringFoldState state = {-1, false, false};
