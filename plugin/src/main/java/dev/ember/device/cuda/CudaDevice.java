@@ -263,7 +263,7 @@ public final class CudaDevice implements Device {
         requireNonNull(partitionIds, "partitionIds is null");
         requireNonNull(allocator, "allocator is null");
         List<FieldVector> sources = List.copyOf(columns);
-        List<IntVector> positions = hashPartition.positionsByPartition(partitionIds, partitionCount, allocator);
+        List<IntVector> positions = positionsByPartition(partitionIds, partitionCount, allocator);
         List<List<FieldVector>> parts = new ArrayList<>(partitionCount);
         try {
             for (IntVector partition : positions) {
