@@ -113,8 +113,9 @@ public final class FuzzMain implements Callable<Integer> {
         SparkSession session = FuzzSession.start(device, conf);
         try {
             FuzzReport report = new Fuzzer(session, settings, out).run();
-            out.println(String.format(Locale.ROOT, "fuzz: %d answered alike (Ember ran in %d), %d failed alike",
-                    report.answered(), report.emberRan(), report.failedAlike()));
+            out.println(String.format(Locale.ROOT,
+                    "fuzz: %d answered alike (Ember ran in %d), %d failed alike, %d varied in Spark alone",
+                    report.answered(), report.emberRan(), report.failedAlike(), report.sparkVaried()));
             out.println(String.format(Locale.ROOT, "fuzz: %d queries, %d differences, %.0f s, seed %d%s",
                     report.queries(), report.differences().size(), report.seconds(), runSeed,
                     report.invalid().isEmpty() ? "" : " (" + report.invalid().size() + " invalid queries)"));

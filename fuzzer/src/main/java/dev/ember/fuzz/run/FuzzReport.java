@@ -12,10 +12,11 @@ import java.util.List;
  * @param answered queries both runs answered alike
  * @param emberRan of those, the queries in which Ember nodes ran
  * @param failedAlike queries both runs failed alike
+ * @param sparkVaried queries whose runs ended differently but Spark alone, run again, ended as Ember did
  * @param seconds the run's wall-clock time
  */
 public record FuzzReport(int queries, int regressions, List<String> differences, List<String> invalid, int answered,
-        int emberRan, int failedAlike, double seconds) {
+        int emberRan, int failedAlike, int sparkVaried, double seconds) {
     public FuzzReport {
         differences = List.copyOf(differences);
         invalid = List.copyOf(invalid);

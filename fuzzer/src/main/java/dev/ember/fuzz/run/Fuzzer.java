@@ -46,6 +46,7 @@ public final class Fuzzer {
         int answered = 0;
         int emberRan = 0;
         int failedAlike = 0;
+        int sparkVaried = 0;
         int replayed = 0;
         if (!settings.regressions().isEmpty()) {
             for (Regressions.Entry entry : settings.regressions()) {
@@ -107,6 +108,10 @@ public final class Fuzzer {
                     emberRan += outcome.emberRan() ? 1 : 0;
                 }
                 case SAME_ERROR -> failedAlike++;
+                case SPARK_VARIES -> {
+                    sparkVaried++;
+                    out.println("fuzz: query " + i + ": Spark's own outcome varies, Ember's is one of them: " + outcome.detail());
+                }
                 case INVALID -> {
                     String text = fuzzCase.reproducer(outcome.toString());
                     out.println("fuzz: invalid query (a generator defect)\n" + text);
@@ -140,7 +145,8 @@ public final class Fuzzer {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new FuzzReport(settings.queries(), replayed, differences, invalid, answered, emberRan, failedAlike, seconds);
+        return new FuzzReport(settings.queries(), replayed, differences, invalid, answered, emberRan, failedAlike, sparkVaried,
+                seconds);
     }
 
     /** The seed of query {@code index} of a run with seed {@code seed}. */

@@ -16,6 +16,11 @@ public record Outcome(Kind kind, String detail, boolean emberRan) {
         SAME_ANSWER,
         /** Both runs failed with the same error condition. */
         SAME_ERROR,
+        /**
+         * The runs ended differently (an error against an answer, or two errors), and Spark running alone
+         * again ended as Ember's run did: Spark's own outcome varies from run to run, and Ember's is one of them.
+         */
+        SPARK_VARIES,
         /** Spark could not analyze the query: a generator defect, not an Ember difference. */
         INVALID,
         /** Both answered, differently. */
