@@ -12,7 +12,9 @@ import org.apache.spark.sql.SparkSession;
  * {@code spark.ember.memory.host.limitBytes}, for tests that run in their own JVM with a tiny limit. The
  * system property {@code ember.test.injectOom} (default empty: off) sets {@code spark.ember.test.injectOom},
  * for the fault-injection runs ({@link #injectsOom()}); {@code ember.test.batchSizeRows} (default: Ember's)
- * sets {@code spark.ember.batchSizeRows}, so that small test tables still arrive in several batches.
+ * sets {@code spark.ember.batchSizeRows}, so that small test tables still arrive in several batches;
+ * {@code ember.test.forklessLocalFs=true} writes local files through {@link ForklessLocalFileSystem} (the
+ * aarch64 run under qemu-user).
  */
 public final class SharedSpark {
     private static SparkSession session;
@@ -74,6 +76,9 @@ public final class SharedSpark {
             String batchSizeRows = System.getProperty("ember.test.batchSizeRows");
             if (batchSizeRows != null) {
                 builder.config("spark.ember.batchSizeRows", batchSizeRows);
+            }
+            if (Boolean.getBoolean("ember.test.forklessLocalFs")) {
+                builder.config("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName());
             }
             session = builder.getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(session::stop, "stop-test-spark"));
