@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
         "session, and prints a shrunk reproducer for each difference in answer, error or memory."},
     exitCodeOnInvalidInput = 2)
 public final class FuzzMain implements Callable<Integer> {
-    @Option(names = "--queries", paramLabel = "N", defaultValue = "1000", description = "random queries to run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--queries", paramLabel = "N", defaultValue = "1000",
+            description = "random queries to run (default: ${DEFAULT-VALUE})")
     int queries;
 
     @Option(names = "--seed", paramLabel = "S", description = "the run's seed (default: the clock; printed)")
@@ -39,10 +40,12 @@ public final class FuzzMain implements Callable<Integer> {
         description = "start at query I of the seed (--from 17 --queries 1 runs query 17 alone)")
     int from;
 
-    @Option(names = "--tables", paramLabel = "N", defaultValue = "4", description = "tables per table set (default: ${DEFAULT-VALUE})")
+    @Option(names = "--tables", paramLabel = "N", defaultValue = "4",
+            description = "tables per table set (default: ${DEFAULT-VALUE})")
     int tables;
 
-    @Option(names = "--max-rows", paramLabel = "R", defaultValue = "40", description = "the most rows of a table (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-rows", paramLabel = "R", defaultValue = "40",
+            description = "the most rows of a table (default: ${DEFAULT-VALUE})")
     int maxRows;
 
     @Option(names = "--tables-every", paramLabel = "N", defaultValue = "25",
@@ -74,7 +77,8 @@ public final class FuzzMain implements Callable<Integer> {
     @Option(names = "--explain", description = "print the plans with Ember off and on after each difference")
     boolean explain;
 
-    @Option(names = "--device", paramLabel = "D", defaultValue = "host", description = "Ember's device (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", paramLabel = "D", defaultValue = "host",
+            description = "Ember's device (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "an extra Spark setting (repeatable)")

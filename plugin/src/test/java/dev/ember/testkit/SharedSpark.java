@@ -4,7 +4,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one Spark session of a test JVM: {@code local[2]}, bound to 127.0.0.1, with Ember's plugin
- * loaded and {@code spark.ember.test.strict=true}. Ember is switched on and off per query through {@code spark.ember.enabled}.
+ * loaded and {@code spark.ember.test.strict=true}. Ember is switched on and off per query through
+ * {@code spark.ember.enabled}.
  *
  * <p>The device comes from the system property {@code ember.test.device} (default {@code host}), so the
  * same SQL tests run on the host device and on the CUDA emulator. The system property

@@ -147,7 +147,8 @@ public final class DifferentialRunner {
                     : new Outcome(Outcome.Kind.DIFFERENT_ANSWER, difference, ember.emberRan());
         }
         if (spark.error() == null) {
-            return new Outcome(Outcome.Kind.EMBER_FAILED, "Spark answered " + spark.rows().size() + " rows; Ember failed: "
+            return new Outcome(Outcome.Kind.EMBER_FAILED, "Spark answered " + spark.rows().size()
+                    + " rows; Ember failed: "
                     + identity(ember.error()) + ": " + firstLine(ember.error()));
         }
         if (ember.error() == null) {

@@ -110,7 +110,8 @@ public final class Fuzzer {
                 case SAME_ERROR -> failedAlike++;
                 case SPARK_VARIES -> {
                     sparkVaried++;
-                    out.println("fuzz: query " + i + ": Spark's own outcome varies, Ember's is one of them: " + outcome.detail());
+                    out.println("fuzz: query " + i + ": Spark's own outcome varies, Ember's is one of them: "
+                            + outcome.detail());
                 }
                 case INVALID -> {
                     String text = fuzzCase.reproducer(outcome.toString());
@@ -130,7 +131,8 @@ public final class Fuzzer {
                                 + fuzzCase.reproducer(outcome.toString());
                     } else {
                         text = "difference " + (differences.size() + 1) + " (not shrunk)\n"
-                                + fuzzCase.reproducer(outcome.toString()) + (settings.explain() ? explain(fuzzCase, tables) : "");
+                                + fuzzCase.reproducer(outcome.toString())
+                                + (settings.explain() ? explain(fuzzCase, tables) : "");
                     }
                     out.println("fuzz: " + text);
                     differences.add(text);
@@ -140,13 +142,14 @@ public final class Fuzzer {
                 lastProgress = System.nanoTime();
                 double seconds = (lastProgress - start) / 1e9;
                 int done = i + 1 - settings.first();
-                out.println(String.format(Locale.ROOT, "fuzz: %d/%d queries, %d differences, %d invalid, %.1f queries/s",
+                out.println(String.format(Locale.ROOT,
+                        "fuzz: %d/%d queries, %d differences, %d invalid, %.1f queries/s",
                         done, settings.queries(), differences.size(), invalid.size(), done / seconds));
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new FuzzReport(settings.queries(), replayed, differences, invalid, answered, emberRan, failedAlike, sparkVaried,
-                seconds);
+        return new FuzzReport(settings.queries(), replayed, differences, invalid, answered, emberRan, failedAlike,
+                sparkVaried, seconds);
     }
 
     /** The seed of query {@code index} of a run with seed {@code seed}. */

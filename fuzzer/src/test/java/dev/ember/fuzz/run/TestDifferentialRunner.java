@@ -29,8 +29,9 @@ class TestDifferentialRunner {
         FuzzSession.register(session, tables);
         runner = new DifferentialRunner(session);
         // true on even calls, false on odd ones: a query over one row that asserts it answers in every other run
-        session.udf().register("every_other_call", functions.udf(
-                (UDF1<Integer, Boolean>) k -> CALLS.getAndIncrement() % 2 == 0, DataTypes.BooleanType).asNondeterministic());
+        UDF1<Integer, Boolean> everyOtherCall = k -> CALLS.getAndIncrement() % 2 == 0;
+        session.udf().register("every_other_call",
+                functions.udf(everyOtherCall, DataTypes.BooleanType).asNondeterministic());
     }
 
     @Test
