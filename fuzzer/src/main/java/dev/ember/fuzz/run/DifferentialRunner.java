@@ -18,7 +18,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Runs a query with Ember off, then on, in one session, and compares: the answers (see
  * {@link AnswerComparison}) and result schemas, or, when Spark fails, the errors by class and Spark error
- * condition (messages may differ: which row fails first is not fixed). After the Ember run all Ember
+ * condition (messages may differ: which row fails first is not fixed). Runs that end differently (an error
+ * against an answer, or two errors) count as a difference only when Spark running alone again never ends as
+ * Ember's run did, nor do both runs again with empty-relation propagation off. After the Ember run all Ember
  * memory must be released and no task may have leaked.
  *
  * <p>Not thread-safe: it switches {@code spark.ember.enabled} on the shared session.
