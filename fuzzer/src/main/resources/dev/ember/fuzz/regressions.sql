@@ -235,3 +235,14 @@ SELECT count(DISTINCT try_subtract(a6.o1, a6.o0)) FILTER (WHERE (a6.o3 IS NULL))
 --   t1 (35 rows, 2 partitions): k INT, c1 DATE, c2 SMALLINT, c3 DECIMAL(25,5), c4 STRING, c5 SMALLINT, c6 DECIMAL(18,4), c7 DECIMAL(25,5)
 --   t3 (34 rows, 2 partitions): k INT, c1 INT, c2 TIMESTAMP, c3 DECIMAL(38,10), c4 FLOAT
 WITH w AS ((SELECT year(DATE '2000-03-01') AS o0, (EXISTS (SELECT 1 FROM t3 AS a1 WHERE a1.c1 = a0.k)) AS o1 FROM t3 AS a0) UNION ALL (SELECT DISTINCT a2.k AS o0, (try_add(a2.k, a2.k) IN (SELECT a4.k FROM t0 AS a4)) AS o1 FROM t3 AS a2 LEFT SEMI JOIN t1 AS a3 ON a2.k = a3.k)) SELECT CASE WHEN (-1 = 0.125F) THEN (TRUE <=> a5.o1) ELSE a5.o1 END AS o0, (a5.o0 NOT IN (SELECT a6.c5 FROM t1 AS a6 WHERE (a6.c4 IN (' padded ', 'a', '12')))) AS o1 FROM w AS a5 WHERE ((a5.o1 = a5.o1) OR (a5.o0 <=> 12.345)) AND (CASE WHEN (a5.o0 < CAST(NULL AS DECIMAL(18,4))) THEN a5.o1 ELSE a5.o1 END NOT IN (SELECT a7.c5 FROM t0 AS a7 WHERE a7.c3 = a5.o1)) ORDER BY o0 DESC NULLS FIRST, o1 DESC NULLS FIRST LIMIT 6 OFFSET 2;
+
+-- name: wide-decimal-sum-and-negation-overflow-in-one-query
+-- known: (2026-12-06, open; the generator's fault) two error conditions in one query: sum(abs(c1)) over DECIMAL(38,10) raises NUMERIC_VALUE_OUT_OF_RANGE here (alone, Spark and Ember alike: SAME_ERROR), not the ARITHMETIC_OVERFLOW the generator assumes when it files that sum under the ARITHMETIC_OVERFLOW risk, and max(- k) raises ARITHMETIC_OVERFLOW. Which one a run raises depends on which task fails first: in the fuzz run Ember raised the sum's, Spark (and its 10 reruns) the negation's; replayed in a fresh session both raised ARITHMETIC_OVERFLOW. Next: find when Spark's decimal sum raises which condition and file the sum under the right risk
+-- errors: org.apache.spark.SparkArithmeticException[ARITHMETIC_OVERFLOW]|org.apache.spark.SparkArithmeticException[NUMERIC_VALUE_OUT_OF_RANGE.WITHOUT_SUGGESTION]
+-- difference: DIFFERENT_ERROR: Spark failed with org.apache.spark.SparkArithmeticException[ARITHMETIC_OVERFLOW]: [ARITHMETIC_OVERFLOW] integer overflow. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003; Ember with org.apache.spark.SparkArithmeticException[NUMERIC_VALUE_OUT_OF_RANGE.WITHOUT_SUGGESTION]: [NUMERIC_VALUE_OUT_OF_RANGE.WITHOUT_SUGGESTION]  The 10000000000000000000000000000.0000000000 rounded half up from 10000000000000000000000000000.00000 cannot be represented as Decimal(38, 10). SQLSTATE: 22003
+-- tables: seed=395663496973759364 tables=4 maxRows=40
+-- origin: fuzz seed 20261207, query 90718 (query seed 1173237203021627015)
+-- shapes: AGGREGATE,ARITHMETIC_OVERFLOW
+-- ordered: false
+--   t3 (35 rows, 3 partitions, extremes): k INT, c1 DECIMAL(38,10), c2 SMALLINT, c3 DECIMAL(18,4), c4 INT, c5 BIGINT, c6 BIGINT
+SELECT a1.o0 AS o0, a1.o1 AS o1 FROM (SELECT a0.c5 AS o0, sum(abs(a0.c1)) AS o1, max((- a0.k)) AS o2 FROM t3 AS a0 GROUP BY a0.c5) AS a1 WHERE (a1.o2 = 1);
