@@ -2,13 +2,10 @@ package dev.ember.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
-import java.util.Set;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
@@ -31,27 +28,10 @@ public final class ForklessLocalFileSystem extends LocalFileSystem {
     private static final class NioPermissions extends RawLocalFileSystem {
         @Override
         public void setPermission(Path path, FsPermission permission) throws IOException {
-            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-            add(set, permission.getUserAction(), PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                    PosixFilePermission.OWNER_EXECUTE);
-            add(set, permission.getGroupAction(), PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-                    PosixFilePermission.GROUP_EXECUTE);
-            add(set, permission.getOtherAction(), PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
-                    PosixFilePermission.OTHERS_EXECUTE);
-            Files.setPosixFilePermissions(pathToFile(path).toPath(), set);
-        }
-
-        private static void add(Set<PosixFilePermission> set, FsAction action, PosixFilePermission read,
-                PosixFilePermission write, PosixFilePermission execute) {
-            if (action.implies(FsAction.READ)) {
-                set.add(read);
-            }
-            if (action.implies(FsAction.WRITE)) {
-                set.add(write);
-            }
-            if (action.implies(FsAction.EXECUTE)) {
-                set.add(execute);
-            }
+            // FsAction's symbols ("rwx", "r-x", ...) are the nine characters PosixFilePermissions reads
+            String symbolic = permission.getUserAction().SYMBOL + permission.getGroupAction().SYMBOL
+                    + permission.getOtherAction().SYMBOL;
+            Files.setPosixFilePermissions(pathToFile(path).toPath(), PosixFilePermissions.fromString(symbolic));
         }
     }
 }
