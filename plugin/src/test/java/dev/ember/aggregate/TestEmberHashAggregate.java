@@ -94,9 +94,10 @@ class TestEmberHashAggregate {
         EmberQueryCheck.sql("SELECT count(*), count(s), sum(i32), avg(dec), min(s), max(day) FROM agg_data")
                 .assertSameAnswer()
                 .assertEmberRan("EmberHashAggregateExec");
+        // decimals of more than 28 digits: Spark's sum without keys has no precision bound (see below)
         EmberQueryCheck.sql("SELECT count(*), sum(wide), avg(wide) FROM agg_data")
                 .assertSameAnswer()
-                .assertEmberRan("EmberHashAggregateExec");
+                .assertFallback("HashAggregateExec", "more than 28 digits");
         EmberQueryCheck.sql("SELECT count(*), count(s), sum(i32), avg(dec), min(s), max(day), avg(f64) FROM agg_empty")
                 .assertSameAnswer()
                 .assertEmberRan("EmberHashAggregateExec");
@@ -181,6 +182,27 @@ class TestEmberHashAggregate {
         merged.assertFallback("SortAggregateExec", "more than 28 digits");
         EmberQueryCheck.sql("SELECT g, sum(dec) AS s, avg(dec) AS a, min(s) AS m FROM (SELECT i8 % 3 AS g, dec, s"
                 + " FROM agg_data) GROUP BY g").assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
+    }
+
+    /**
+     * Spark's generated code for an aggregation without grouping keys keeps a decimal sum exact in local
+     * variables: a sum that outgrows 38 digits within one stage fails with NUMERIC_VALUE_OUT_OF_RANGE, not
+     * ARITHMETIC_OVERFLOW (seen while looking into fuzz seed 20261207, query 90718). Such aggregations stay in
+     * Spark; one over narrower decimals runs on Ember.
+     */
+    @Test
+    void leavesExactDecimalSumsOfAnAggregateWithoutKeysInSpark() {
+        String wide = "CAST(9e37 AS DECIMAL(38,0))";
+        // one partition: the partial and the final aggregation share a stage, the sum stays exact throughout
+        EmberQueryCheck inOneStage = EmberQueryCheck.sql("SELECT sum(" + wide + ") AS s FROM range(0, 2, 1, 1)");
+        assertSameCondition(inOneStage);
+        inOneStage.assertFallback("HashAggregateExec", "more than 28 digits");
+        // two partitions of one value each: the partial sums fit, their merge in the final aggregation does not
+        EmberQueryCheck merged = EmberQueryCheck.sql("SELECT avg(" + wide + ") AS a FROM range(0, 2, 1, 2)");
+        assertSameCondition(merged);
+        merged.assertFallback("HashAggregateExec", "more than 28 digits");
+        EmberQueryCheck.sql("SELECT sum(dec) AS s, avg(dec) AS a FROM agg_data").assertSameAnswer()
+                .assertEmberRan("EmberHashAggregateExec");
     }
 
     /**

@@ -8,10 +8,13 @@ import org.apache.spark.sql.types.DecimalType;
 
 /**
  * Decimal sums that Spark keeps exact where Ember cannot: Spark's window and sort-based aggregation hold
- * their buffers as objects, not in an {@code UnsafeRow} (which nulls a decimal that outgrows its type), so a
+ * their buffers as objects, and its generated code for a hash aggregation without grouping keys holds them
+ * in local variables, not in an {@code UnsafeRow} (which nulls a decimal that outgrows its type), so a
  * decimal sum or average there adds without a precision bound and checks the precision only when it
  * evaluates: a running sum may overflow 38 digits and come back, and one that stays too wide fails with
- * {@code NUMERIC_VALUE_OUT_OF_RANGE}, not the hash aggregation's {@code ARITHMETIC_OVERFLOW}. Ember's decimal
+ * {@code NUMERIC_VALUE_OUT_OF_RANGE}, not the grouped hash aggregation's {@code ARITHMETIC_OVERFLOW}. (Between
+ * a partial and a final aggregation without keys the exchange's row writer still nulls a partial sum that
+ * does not fit, so which condition Spark raises there depends on where the sum first outgrows 38 digits.) Ember's decimal
  * sum state nulls for good at 38 digits, as the hash aggregation's buffer does. The two agree while the sum
  * cannot reach 38 digits: an input of at most 28 digits summed over fewer than 2^31 rows.
  */
