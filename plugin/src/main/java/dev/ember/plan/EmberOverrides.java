@@ -60,19 +60,23 @@ public final class EmberOverrides extends ColumnarRule {
      * whose root is no longer a shuffle exchange. The stage's readers get the exchange's batches through
      * the query stage (and a transition of their own where they are Spark nodes), so the root
      * transition is dropped. Declaring the exchange row-based too would avoid it on Spark 4.1, but Spark
-     * 4.0 then gives it row-based children. Then the broadcasts of Ember's joins are reused where equal
-     * ({@link ReuseEmberBroadcasts}).
+     * 4.0 then gives it row-based children. Below the root, the transitions Spark put above reused Ember
+     * broadcasts go ({@link ReusedBroadcastTransitions}), and the broadcasts of Ember's joins are reused
+     * where equal ({@link ReuseEmberBroadcasts}): in the whole stage, the exchange's subtree included (the
+     * two rules once ran only where the root was no such transition, so a shuffle stage's Spark join over a
+     * reused Ember broadcast kept its transition: fuzz seed 20261207, query 56120).
      */
     @Override
     public Rule<SparkPlan> postColumnarTransitions() {
         return new Rule<>() {
             @Override
             public SparkPlan apply(SparkPlan plan) {
-                if (plan instanceof ColumnarToRowExec transition
+                SparkPlan planned = new ReuseEmberBroadcasts().apply(new ReusedBroadcastTransitions().apply(plan));
+                if (planned instanceof ColumnarToRowExec transition
                         && transition.child() instanceof EmberShuffleExchangeExec exchange) {
                     return exchange;
                 }
-                return new ReuseEmberBroadcasts().apply(plan);
+                return planned;
             }
         };
     }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.exec.broadcast.EmberBroadcastExchangeExec;
 import dev.ember.exec.broadcast.EmberBroadcastRelation;
+import dev.ember.exec.exchange.EmberShuffleExchangeExec;
+import dev.ember.plan.EmberOverrides;
 import dev.ember.testkit.EmberQueryCheck;
 import dev.ember.testkit.RandomData;
 import dev.ember.testkit.SharedSpark;
@@ -24,13 +26,20 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.physical.RoundRobinPartitioning;
+import org.apache.spark.sql.catalyst.rules.Rule;
+import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.BroadcastQueryStageExec;
 import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
+import org.apache.spark.sql.execution.exchange.ENSURE_REQUIREMENTS$;
+import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
 import org.apache.spark.sql.execution.joins.HashedRelationWithAllNullKeys$;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import scala.Option;
 
 /**
  * Ember's broadcast exchange under Ember's broadcast joins: every join type, with adaptive execution on
@@ -138,6 +147,38 @@ class TestEmberBroadcastExchange {
                 return null;
             });
         }
+    }
+
+    /**
+     * Adaptive execution reuses a broadcast as a query stage over a {@code ReusedExchangeExec}, which Spark
+     * declares columnar but not row-based: where a join that stayed in Spark read a reused Ember broadcast,
+     * Spark put a ColumnarToRow between them, and the join failed with "ColumnarToRow does not implement
+     * doExecuteBroadcast" (fuzz seed 20261207, query 56120, whose regression entry replays the query as
+     * found). Ember's post-transition rule drops such transitions, in a shuffle stage too: there the root
+     * transition above Ember's exchange, which the rule drops as well, once made it return before looking
+     * at the rest of the stage. (Written over plan nodes: two SQL shapes tried here, broadcast hints and
+     * joins adaptive execution turns into broadcast joins, did not make adaptive execution reuse an Ember
+     * broadcast for a Spark join; the fuzzer's query needs one subquery's plan copied into several joins.)
+     */
+    @Test
+    void transitionsAboveAReusedEmberBroadcastGoInEveryStage() {
+        String sql = "SELECT /*+ BROADCAST(r) */ l.id AS lid, r.s AS rs FROM bx_facts l JOIN bx_dim r ON l.k = r.k";
+        EmberBroadcastExchangeExec exchange = withConf(Map.of(AQE, "false"), () -> onlyEmberExchange(sql));
+        ReusedExchangeExec reused = new ReusedExchangeExec(exchange.output(), exchange);
+        assertTrue(reused.supportsColumnar() && !reused.supportsRowBased(), "Spark's ReusedExchangeExec changed");
+        BroadcastQueryStageExec stage = new BroadcastQueryStageExec(3, reused, exchange.canonicalized());
+        Rule<SparkPlan> post = new EmberOverrides().postColumnarTransitions();
+        assertSame(stage, post.apply(new ColumnarToRowExec(stage)));
+        assertSame(reused, post.apply(new ColumnarToRowExec(reused)));
+        // a shuffle stage: Spark's transition above Ember's exchange at the root, the other one below it
+        EmberShuffleExchangeExec shuffle = new EmberShuffleExchangeExec(new RoundRobinPartitioning(2),
+                new ColumnarToRowExec(stage), ENSURE_REQUIREMENTS$.MODULE$, Option.empty());
+        SparkPlan planned = post.apply(new ColumnarToRowExec(shuffle));
+        assertTrue(planned instanceof EmberShuffleExchangeExec, planned::toString);
+        assertSame(stage, planned.children().head(), planned::toString);
+        // a transition above anything but a reused Ember broadcast stays
+        ColumnarToRowExec kept = new ColumnarToRowExec(exchange);
+        assertSame(kept, post.apply(kept));
     }
 
     @Test
