@@ -40,6 +40,12 @@ public final class FuzzMain implements Callable<Integer> {
         description = "start at query I of the seed (--from 17 --queries 1 runs query 17 alone)")
     int from;
 
+    @Option(names = "--only", paramLabel = "I,...|@FILE", defaultValue = "",
+        description = "run only these query indices of the seed, instead of --from and --queries: a"
+            + " comma-separated list, or @FILE with one index per line (e.g. the queries a generator change"
+            + " altered in a range already run)")
+    String only;
+
     @Option(names = "--tables", paramLabel = "N", defaultValue = "4",
             description = "tables per table set (default: ${DEFAULT-VALUE})")
     int tables;
@@ -109,9 +115,9 @@ public final class FuzzMain implements Callable<Integer> {
         long runSeed = seed == null ? System.currentTimeMillis() : seed;
         List<Regressions.Entry> entries = new ArrayList<>(regressions ? Regressions.bundled() : List.of());
         replay.forEach(file -> entries.addAll(Regressions.read(file)));
-        FuzzSettings settings = new FuzzSettings(runSeed, from, queries, tables, maxRows, tablesEvery,
-                FuzzSettings.shapes(exclude), shrinkLimit, shrinkBudget, entries, verbose, explain);
-        out.println("fuzz: seed " + runSeed + ", " + queries + " queries, " + tables + " tables of up to " + maxRows
+        FuzzSettings settings = new FuzzSettings(runSeed, from, queries, FuzzSettings.indices(only), tables, maxRows,
+                tablesEvery, FuzzSettings.shapes(exclude), shrinkLimit, shrinkBudget, entries, verbose, explain);
+        out.println("fuzz: seed " + runSeed + ", " + settings.indices().size() + " queries, " + tables + " tables of up to " + maxRows
                 + " rows" + (settings.excluded().isEmpty() ? "" : ", excluding " + settings.excluded())
                 + " (replay with --seed " + runSeed + ")");
         SparkSession session = FuzzSession.start(device, conf);

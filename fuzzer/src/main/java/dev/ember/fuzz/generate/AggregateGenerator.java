@@ -9,10 +9,11 @@ import java.util.List;
  * Aggregate calls and window functions whose answers do not depend on the order rows arrive in:
  * count, min, max, and sums and averages only where the sum is exact (integers, decimals that cannot
  * overflow, floating table columns, whose values are exact multiples of 1/8). Sums and averages that may
- * overflow appear only for the risk shape whose condition they raise: a long sum or a wide decimal sum
- * fails with {@code ARITHMETIC_OVERFLOW} ({@link Shape#ARITHMETIC_OVERFLOW}), a wide decimal average with
- * {@code NUMERIC_VALUE_OUT_OF_RANGE} ({@link Shape#DECIMAL_OVERFLOW}); both over absolute values, so that
- * whether they overflow does not depend on the order rows are added in. No first/last, no row_number or lag
+ * overflow appear only under a risk shape: a long sum fails with {@code ARITHMETIC_OVERFLOW}
+ * ({@link Shape#ARITHMETIC_OVERFLOW}); a wide decimal sum (under that risk) or average (under
+ * {@link Shape#DECIMAL_OVERFLOW}) fails with either condition, by where in the plan it overflows, so it holds
+ * its query's risk alone ({@code Context.takeAlone}); both over absolute values, so that whether they
+ * overflow does not depend on the order rows are added in. No first/last, no row_number or lag
  * over ties.
  */
 final class AggregateGenerator {
@@ -55,14 +56,16 @@ final class AggregateGenerator {
     private Call plain(Scope scope, Family family, boolean distinct) {
         if (context.risk() == Shape.ARITHMETIC_OVERFLOW && (family == null || family == Family.DECIMAL)
                 && context.chance(50)) {
-            // the wide decimal sum that overflows when a group holds two of the type's maximums: Spark raises
-            // ARITHMETIC_OVERFLOW ("Overflow in sum of decimals"), not the NUMERIC_VALUE_OUT_OF_RANGE of a
-            // decimal cast or product, so it is that risk's (fuzz seed 20261207, query 7190: a sum under the
-            // decimal risk and a narrowing cast above it held two conditions, and which one a run raised
-            // depended on the order it evaluated the groups in)
+            // the wide decimal sum that overflows when a group holds two of the type's maximums. Spark raises
+            // ARITHMETIC_OVERFLOW ("Overflow in sum of decimals") where a sum outgrew its type in an UnsafeRow
+            // (a grouped aggregation's buffer, a partial sum written to an exchange) and
+            // NUMERIC_VALUE_OUT_OF_RANGE where an exact sum did at the end (an aggregation without keys; fuzz
+            // seed 20261207, query 90718, a grouped one too), so it holds the risk alone: no other expression
+            // may raise either condition first (query 7190: a sum and a narrowing cast above it, and which
+            // one a run raised depended on the order it evaluated the groups in)
             List<OutputColumn> wide = scope.columns().stream()
                     .filter(c -> c.type() != null && c.type().precision() > 25).toList();
-            if (!wide.isEmpty() && context.take(Shape.ARITHMETIC_OVERFLOW, 100)) {
+            if (!wide.isEmpty() && context.takeAlone(Shape.ARITHMETIC_OVERFLOW, 100)) {
                 // over absolute values: a running sum of values of both signs overflows or not by the order
                 // rows are added in, which no plan fixes (fuzz seed 20261207, query 21546: the maximum, the
                 // minimum and three small values summed to 22.5 in Spark's order and overflowed in Ember's);
@@ -119,8 +122,8 @@ final class AggregateGenerator {
             }
             case DECIMAL -> {
                 boolean small = type != null && type.precision() <= 25;
-                // a wide sum overflows with ARITHMETIC_OVERFLOW, a wide average with NUMERIC_VALUE_OUT_OF_RANGE
-                if (!small && !context.risks(average ? Shape.DECIMAL_OVERFLOW : Shape.ARITHMETIC_OVERFLOW)) {
+                // a wide sum or average raises either condition by where it overflows (above): alone
+                if (!small && !context.risksAlone(average ? Shape.DECIMAL_OVERFLOW : Shape.ARITHMETIC_OVERFLOW)) {
                     return null;
                 }
                 if (!small) {

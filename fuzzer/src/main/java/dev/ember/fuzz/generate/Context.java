@@ -17,6 +17,8 @@ final class Context {
     private final Set<Shape> excluded;
     private final EnumSet<Shape> used = EnumSet.noneOf(Shape.class);
     private final Shape risk;
+    /** Whether one expression holds the risk and no other may take it ({@link #risksAlone}). */
+    private boolean riskHeldAlone;
     private int aliases;
     private String cteName;
     private List<OutputColumn> cteOutput = List.of();
@@ -43,7 +45,8 @@ final class Context {
 
     /** Whether {@code shape} may be used, {@code percent} percent of the time; records it as used when so. */
     boolean take(Shape shape, int percent) {
-        if (excluded.contains(shape) || (shape.risk() && shape != risk) || !chance(percent)) {
+        if (excluded.contains(shape) || (shape.risk() && shape != risk) || !chance(percent)
+                || (shape.risk() && riskHeldAlone)) {
             return false;
         }
         used.add(shape);
@@ -52,9 +55,36 @@ final class Context {
 
     /** Whether this query takes the risk {@code shape}, recording it as used when so. */
     boolean risks(Shape shape) {
-        if (risk != shape || !chance(50)) {
+        if (risk != shape || !chance(50) || riskHeldAlone) {
             return false;
         }
+        used.add(shape);
+        return true;
+    }
+
+    /**
+     * As {@link #take} for the risk {@code shape}, for an expression that must hold the risk alone: one whose
+     * error condition depends on where in the plan it fails, such as a wide decimal sum (Spark raises
+     * {@code ARITHMETIC_OVERFLOW} where a partial sum outgrew its type, {@code NUMERIC_VALUE_OUT_OF_RANGE}
+     * where an exact sum did at the end), so that no other expression's condition can come first. Taken only
+     * when no expression holds the risk yet; then none other may. (Checked after the random draw, so queries
+     * that never meet two such expressions are generated as before.)
+     */
+    boolean takeAlone(Shape shape, int percent) {
+        if (excluded.contains(shape) || shape != risk || !chance(percent) || used.contains(shape)) {
+            return false;
+        }
+        riskHeldAlone = true;
+        used.add(shape);
+        return true;
+    }
+
+    /** As {@link #risks}, for an expression that must hold the risk alone ({@link #takeAlone}). */
+    boolean risksAlone(Shape shape) {
+        if (risk != shape || !chance(50) || used.contains(shape)) {
+            return false;
+        }
+        riskHeldAlone = true;
         used.add(shape);
         return true;
     }

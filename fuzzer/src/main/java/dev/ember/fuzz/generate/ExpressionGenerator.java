@@ -107,10 +107,9 @@ final class ExpressionGenerator {
             }
             default -> throw new IllegalStateException("not a risk: " + risk);
         }
-        if (expression == null) {
-            return null;
+        if (expression == null || !context.take(risk, 100)) {
+            return null;  // no fitting column, or another expression holds the risk alone
         }
-        context.take(risk, 100);
         return new Risky(expression, family);
     }
 

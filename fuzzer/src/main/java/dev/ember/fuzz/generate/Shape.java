@@ -34,9 +34,15 @@ public enum Shape {
     DISTINCT(null),
     ORDER_LIMIT(null),
     LIMIT_OFFSET(null),
-    /** Integer arithmetic and negation, long sums, wide decimal sums. */
+    /**
+     * Integer arithmetic and negation, long sums; or a wide decimal sum alone, which may raise
+     * {@code NUMERIC_VALUE_OUT_OF_RANGE} instead, by where in the plan it overflows.
+     */
     ARITHMETIC_OVERFLOW("ARITHMETIC_OVERFLOW"),
-    /** Decimal products, quotients and narrowing casts, wide decimal averages. */
+    /**
+     * Decimal products, quotients and narrowing casts; or a wide decimal average alone, which may raise
+     * {@code ARITHMETIC_OVERFLOW} instead, by where in the plan it overflows.
+     */
     DECIMAL_OVERFLOW("NUMERIC_VALUE_OUT_OF_RANGE"),
     REMAINDER_BY_ZERO("REMAINDER_BY_ZERO"),
     CAST_OVERFLOW("CAST_OVERFLOW"),

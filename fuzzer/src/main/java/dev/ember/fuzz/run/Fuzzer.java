@@ -82,11 +82,14 @@ public final class Fuzzer {
         TableParameters tables = null;
         int shrunk = 0;
         long lastProgress = System.nanoTime();
-        int end = settings.first() + settings.queries();
-        for (int i = settings.first(); i < end; i++) {
-            if (tables == null || i % settings.tablesEvery() == 0) {
-                tables = new TableParameters(tableSeed(settings.seed(), i / settings.tablesEvery()),
-                        settings.tableCount(), settings.maxRows());
+        List<Integer> indices = settings.indices();
+        int tableSetIndex = -1;
+        for (int position = 0; position < indices.size(); position++) {
+            int i = indices.get(position);
+            if (i / settings.tablesEvery() != tableSetIndex) {
+                tableSetIndex = i / settings.tablesEvery();
+                tables = new TableParameters(tableSeed(settings.seed(), tableSetIndex), settings.tableCount(),
+                        settings.maxRows());
                 TableSet set = TableSet.generate(tables);
                 FuzzSession.register(session, set);
                 generator = new QueryGenerator(set, settings.excluded());
@@ -138,17 +141,17 @@ public final class Fuzzer {
                     differences.add(text);
                 }
             }
-            if (System.nanoTime() - lastProgress > PROGRESS_NANOS || i + 1 == end) {
+            if (System.nanoTime() - lastProgress > PROGRESS_NANOS || position + 1 == indices.size()) {
                 lastProgress = System.nanoTime();
                 double seconds = (lastProgress - start) / 1e9;
-                int done = i + 1 - settings.first();
+                int done = position + 1;
                 out.println(String.format(Locale.ROOT,
                         "fuzz: %d/%d queries, %d differences, %d invalid, %.1f queries/s",
-                        done, settings.queries(), differences.size(), invalid.size(), done / seconds));
+                        done, indices.size(), differences.size(), invalid.size(), done / seconds));
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new FuzzReport(settings.queries(), replayed, differences, invalid, answered, emberRan, failedAlike,
+        return new FuzzReport(indices.size(), replayed, differences, invalid, answered, emberRan, failedAlike,
                 sparkVaried, seconds);
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ember.fuzz.data.TableParameters;
 import dev.ember.fuzz.data.TableSet;
 import java.util.EnumSet;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,47 @@ class TestQueryGenerator {
             GeneratedQuery query = generator.generate(seed);
             assertTrue(query.shapes().stream().filter(Shape::risk).count() <= 1, query::toString);
         }
+    }
+
+    /**
+     * A wide decimal sum raises ARITHMETIC_OVERFLOW or NUMERIC_VALUE_OUT_OF_RANGE by where in the plan it
+     * overflows, so it holds its query's risk alone (fuzz seed 20261207, query 90718: such a sum and a
+     * negation in one query, and which condition a run raised followed which task failed first).
+     */
+    @Test
+    void anExpressionThatHoldsTheRiskAloneShutsOutTheOthers() {
+        for (long seed = 0; seed < 20; seed++) {
+            Context alone = new Context(new Random(seed), TABLES, Set.of(), Shape.ARITHMETIC_OVERFLOW);
+            while (!alone.takeAlone(Shape.ARITHMETIC_OVERFLOW, 50)) {
+                // the draw decides when
+            }
+            for (int i = 0; i < 20; i++) {
+                assertFalse(alone.risks(Shape.ARITHMETIC_OVERFLOW));
+                assertFalse(alone.take(Shape.ARITHMETIC_OVERFLOW, 100));
+                assertFalse(alone.takeAlone(Shape.ARITHMETIC_OVERFLOW, 100));
+                assertFalse(alone.risksAlone(Shape.ARITHMETIC_OVERFLOW));
+            }
+            assertTrue(alone.take(Shape.JOIN, 100), "query shapes stay open");
+            Context shared = new Context(new Random(seed), TABLES, Set.of(), Shape.ARITHMETIC_OVERFLOW);
+            assertTrue(shared.take(Shape.ARITHMETIC_OVERFLOW, 100));
+            for (int i = 0; i < 20; i++) {
+                assertFalse(shared.takeAlone(Shape.ARITHMETIC_OVERFLOW, 100));
+                assertFalse(shared.risksAlone(Shape.ARITHMETIC_OVERFLOW));
+            }
+            assertEquals(EnumSet.of(Shape.ARITHMETIC_OVERFLOW, Shape.JOIN), alone.used());
+        }
+        // and in generated queries: a wide sum (of absolute values) never sits beside a second one
+        QueryGenerator generator = new QueryGenerator(TABLES, Set.of());
+        int wide = 0;
+        for (long seed = 0; seed < 3000; seed++) {
+            GeneratedQuery query = generator.generate(seed);
+            String sql = query.query().sql();
+            if (query.shapes().contains(Shape.ARITHMETIC_OVERFLOW) && sql.contains("sum(abs(")) {
+                wide++;
+                assertEquals(sql.indexOf("sum(abs("), sql.lastIndexOf("sum(abs("), sql);
+            }
+        }
+        assertTrue(wide > 0, "no wide decimal sum in 3000 queries");
     }
 
     @Test

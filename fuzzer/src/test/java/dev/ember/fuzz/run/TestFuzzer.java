@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.fuzz.generate.Shape;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +33,8 @@ class TestFuzzer {
                 + " (replay with -Dember.fuzz.seed=" + seed + " or bin/ember fuzz --seed " + seed + " --queries "
                 + queries + ")");
         SparkSession session = FuzzSession.start(device);
-        FuzzSettings settings = new FuzzSettings(seed, 0, queries, 4, 40, 25, excluded, 1, 20, Regressions.bundled(), false,
-                false);
+        FuzzSettings settings = new FuzzSettings(seed, 0, queries, new TreeSet<>(), 4, 40, 25, excluded, 1, 20,
+                Regressions.bundled(), false, false);
         FuzzReport report = new Fuzzer(session, settings, System.out).run();
         System.out.printf("TestFuzzer: %d queries in %.0f s, %d answered alike (Ember ran in %d), %d failed alike%n",
                 report.queries(), report.seconds(), report.answered(), report.emberRan(), report.failedAlike());
