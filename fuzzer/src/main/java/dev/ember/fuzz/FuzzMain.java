@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -40,11 +41,14 @@ public final class FuzzMain implements Callable<Integer> {
         description = "start at query I of the seed (--from 17 --queries 1 runs query 17 alone)")
     int from;
 
-    @Option(names = "--only", paramLabel = "I,...|@FILE", defaultValue = "",
-        description = "run only these query indices of the seed, instead of --from and --queries: a"
-            + " comma-separated list, or @FILE with one index per line (e.g. the queries a generator change"
-            + " altered in a range already run)")
+    @Option(names = "--only", paramLabel = "I,...", defaultValue = "",
+        description = "run only these query indices of the seed, instead of --from and --queries")
     String only;
+
+    @Option(names = "--only-file", paramLabel = "FILE",
+        description = "as --only, the indices read from FILE, one per line (e.g. the queries a generator change"
+            + " altered in a range already run)")
+    Path onlyFile;
 
     @Option(names = "--tables", paramLabel = "N", defaultValue = "4",
             description = "tables per table set (default: ${DEFAULT-VALUE})")
@@ -115,7 +119,11 @@ public final class FuzzMain implements Callable<Integer> {
         long runSeed = seed == null ? System.currentTimeMillis() : seed;
         List<Regressions.Entry> entries = new ArrayList<>(regressions ? Regressions.bundled() : List.of());
         replay.forEach(file -> entries.addAll(Regressions.read(file)));
-        FuzzSettings settings = new FuzzSettings(runSeed, from, queries, FuzzSettings.indices(only), tables, maxRows,
+        SortedSet<Integer> indices = FuzzSettings.indices(only);
+        if (onlyFile != null) {
+            indices.addAll(FuzzSettings.indicesIn(onlyFile));
+        }
+        FuzzSettings settings = new FuzzSettings(runSeed, from, queries, indices, tables, maxRows,
                 tablesEvery, FuzzSettings.shapes(exclude), shrinkLimit, shrinkBudget, entries, verbose, explain);
         out.println("fuzz: seed " + runSeed + ", " + settings.indices().size() + " queries, " + tables + " tables of up to " + maxRows
                 + " rows" + (settings.excluded().isEmpty() ? "" : ", excluding " + settings.excluded())

@@ -66,31 +66,37 @@ public record FuzzSettings(long seed, int first, int queries, SortedSet<Integer>
         return IntStream.range(first, first + queries).boxed().toList();
     }
 
-    /**
-     * Parses query indices: a comma-separated list, or {@code @FILE} for a file of indices, one per line (its
-     * first word; blank lines and lines starting with {@code #} skipped). Blank: none.
-     */
+    /** Parses query indices, a comma-separated list (blank: none). */
     public static SortedSet<Integer> indices(String list) {
         SortedSet<Integer> indices = new TreeSet<>();
-        if (list == null || list.isBlank()) {
-            return indices;
+        if (list != null && !list.isBlank()) {
+            addIndices(List.of(list.split(",")), indices);
         }
+        return indices;
+    }
+
+    /**
+     * Reads query indices from {@code file}, one per line (its first word; blank lines and lines starting
+     * with {@code #} skipped).
+     */
+    public static SortedSet<Integer> indicesIn(Path file) {
         List<String> words = new ArrayList<>();
-        if (list.startsWith("@")) {
-            Path file = Path.of(list.substring(1));
-            try {
-                for (String line : Files.readAllLines(file)) {
-                    String stripped = line.strip();
-                    if (!stripped.isEmpty() && !stripped.startsWith("#")) {
-                        words.add(stripped.split("\\s+")[0]);
-                    }
+        try {
+            for (String line : Files.readAllLines(file)) {
+                String stripped = line.strip();
+                if (!stripped.isEmpty() && !stripped.startsWith("#")) {
+                    words.add(stripped.split("\\s+")[0]);
                 }
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the query indices in " + file + ": " + e.getMessage(), e);
             }
-        } else {
-            words.addAll(List.of(list.split(",")));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the query indices in " + file + ": " + e.getMessage(), e);
         }
+        SortedSet<Integer> indices = new TreeSet<>();
+        addIndices(words, indices);
+        return indices;
+    }
+
+    private static void addIndices(List<String> words, SortedSet<Integer> indices) {
         for (String word : words) {
             try {
                 indices.add(Integer.parseInt(word.strip()));
@@ -98,7 +104,6 @@ public record FuzzSettings(long seed, int first, int queries, SortedSet<Integer>
                 throw new IllegalArgumentException("not a query index: '" + word.strip() + "'", e);
             }
         }
-        return indices;
     }
 
     /** Parses a comma-separated list of shape names (blank: none). */

@@ -26,7 +26,7 @@ class TestFuzzSettings {
     void readsIndicesFromAFile(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("changed.txt");
         Files.writeString(file, "# queries the generator change altered\n90718 was a difference\n\n12\n12\n");
-        assertEquals(List.of(12, 90718), List.copyOf(FuzzSettings.indices("@" + file)));
+        assertEquals(List.of(12, 90718), List.copyOf(FuzzSettings.indicesIn(file)));
     }
 
     @Test
@@ -34,7 +34,7 @@ class TestFuzzSettings {
         IllegalArgumentException word = assertThrows(IllegalArgumentException.class, () -> FuzzSettings.indices("1,x"));
         assertTrue(word.getMessage().contains("'x'"), word::getMessage);
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> FuzzSettings.indices("@" + dir.resolve("absent")));
+                () -> FuzzSettings.indicesIn(dir.resolve("absent")));
         assertTrue(missing.getMessage().contains("cannot read"), missing::getMessage);
         assertThrows(IllegalArgumentException.class, () -> settings(0, 1, FuzzSettings.indices("-1")));
     }
