@@ -125,7 +125,8 @@ public final class FuzzMain implements Callable<Integer> {
         }
         FuzzSettings settings = new FuzzSettings(runSeed, from, queries, indices, tables, maxRows,
                 tablesEvery, FuzzSettings.shapes(exclude), shrinkLimit, shrinkBudget, entries, verbose, explain);
-        out.println("fuzz: seed " + runSeed + ", " + settings.indices().size() + " queries, " + tables + " tables of up to " + maxRows
+        out.println("fuzz: seed " + runSeed + ", " + settings.indices().size() + " queries, " + tables
+                + " tables of up to " + maxRows
                 + " rows" + (settings.excluded().isEmpty() ? "" : ", excluding " + settings.excluded())
                 + " (replay with --seed " + runSeed + ")");
         SparkSession session = FuzzSession.start(device, conf);
