@@ -74,14 +74,7 @@ public final class EmberBroadcastStages extends Rule<SparkPlan> {
                 changed = true;
             }
         }
-        return changed ? rebuild(plan, children) : plan;
-    }
-
-    /** {@code plan} over new children, with its tags. */
-    private static SparkPlan rebuild(SparkPlan plan, List<SparkPlan> children) {
-        SparkPlan rebuilt = (SparkPlan) plan.withNewChildrenInternal(Seqs.from(children).toIndexedSeq());
-        rebuilt.copyTagsFrom(plan);
-        return rebuilt;
+        return changed ? PlanTrees.withChildren(plan, children) : plan;
     }
 
     /** Whether the columnar rule will replace the join: the same check it makes. */

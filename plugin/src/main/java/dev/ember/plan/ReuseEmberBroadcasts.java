@@ -1,11 +1,8 @@
 package dev.ember.plan;
 
-import dev.ember.exec.Seqs;
 import dev.ember.exec.broadcast.EmberBroadcastExchangeExec;
 import dev.ember.exec.join.EmberBroadcastHashJoinExec;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.execution.SparkPlan;
@@ -31,14 +28,7 @@ final class ReuseEmberBroadcasts extends Rule<SparkPlan> {
     }
 
     private static SparkPlan rewrite(SparkPlan plan, Map<SparkPlan, EmberBroadcastExchangeExec> seen) {
-        List<SparkPlan> children = new ArrayList<>();
-        boolean changed = false;
-        for (SparkPlan child : Seqs.toList(plan.children())) {
-            SparkPlan rewritten = rewrite(child, seen);
-            changed |= rewritten != child;
-            children.add(rewritten);
-        }
-        SparkPlan result = changed ? withChildren(plan, children) : plan;
+        SparkPlan result = PlanTrees.mapChildren(plan, child -> rewrite(child, seen));
         if (result instanceof EmberBroadcastHashJoinExec join
                 && join.broadcast() instanceof EmberBroadcastExchangeExec exchange) {
             SparkPlan inner = rewrite(exchange, seen);
@@ -52,9 +42,4 @@ final class ReuseEmberBroadcasts extends Rule<SparkPlan> {
         return result;
     }
 
-    private static SparkPlan withChildren(SparkPlan plan, List<SparkPlan> children) {
-        SparkPlan rebuilt = (SparkPlan) plan.withNewChildrenInternal(Seqs.from(children).toIndexedSeq());
-        rebuilt.copyTagsFrom(plan);
-        return rebuilt;
-    }
 }

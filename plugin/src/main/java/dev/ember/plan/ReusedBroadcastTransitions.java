@@ -1,9 +1,6 @@
 package dev.ember.plan;
 
-import dev.ember.exec.Seqs;
 import dev.ember.exec.broadcast.EmberBroadcastExchangeExec;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.SparkPlan;
@@ -27,23 +24,11 @@ final class ReusedBroadcastTransitions extends Rule<SparkPlan> {
         if (plan instanceof ColumnarToRowExec transition && readsEmberBroadcast(transition.child())) {
             return transition.child();
         }
-        List<SparkPlan> children = new ArrayList<>();
-        boolean changed = false;
-        for (SparkPlan child : Seqs.toList(plan.children())) {
-            SparkPlan rewritten = apply(child);
-            changed |= rewritten != child;
-            children.add(rewritten);
-        }
-        if (!changed) {
-            return plan;
-        }
-        SparkPlan rebuilt = (SparkPlan) plan.withNewChildrenInternal(Seqs.from(children).toIndexedSeq());
-        rebuilt.copyTagsFrom(plan);
-        return rebuilt;
+        return PlanTrees.mapChildren(plan, this::apply);
     }
 
     /** Whether {@code plan} is Ember's broadcast exchange, reused, as a query stage or not. */
-    static boolean readsEmberBroadcast(SparkPlan plan) {
+    private static boolean readsEmberBroadcast(SparkPlan plan) {
         if (plan instanceof BroadcastQueryStageExec stage) {
             return readsEmberBroadcast(stage.plan());
         }
