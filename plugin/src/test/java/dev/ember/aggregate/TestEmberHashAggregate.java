@@ -10,6 +10,7 @@ import dev.ember.testkit.SharedSpark;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -94,10 +95,10 @@ class TestEmberHashAggregate {
         EmberQueryCheck.sql("SELECT count(*), count(s), sum(i32), avg(dec), min(s), max(day) FROM agg_data")
                 .assertSameAnswer()
                 .assertEmberRan("EmberHashAggregateExec");
-        // decimals of more than 28 digits: Spark's sum without keys has no precision bound (see below)
+        // decimals of more than 28 digits: summed exactly, as Spark's sum without keys (see below)
         EmberQueryCheck.sql("SELECT count(*), sum(wide), avg(wide) FROM agg_data")
                 .assertSameAnswer()
-                .assertFallback("HashAggregateExec", "more than 28 digits");
+                .assertEmberRan("EmberHashAggregateExec");
         EmberQueryCheck.sql("SELECT count(*), count(s), sum(i32), avg(dec), min(s), max(day), avg(f64) FROM agg_empty")
                 .assertSameAnswer()
                 .assertEmberRan("EmberHashAggregateExec");
@@ -186,23 +187,52 @@ class TestEmberHashAggregate {
 
     /**
      * Spark's generated code for an aggregation without grouping keys keeps a decimal sum exact in local
-     * variables: a sum that outgrows 38 digits within one stage fails with NUMERIC_VALUE_OUT_OF_RANGE, not
-     * ARITHMETIC_OVERFLOW (seen while looking into fuzz seed 20261207, query 90718). Such aggregations stay in
-     * Spark; one over narrower decimals runs on Ember.
+     * variables: within one stage a running sum may outgrow 38 digits and come back, and one that ends too wide
+     * fails with NUMERIC_VALUE_OUT_OF_RANGE, not ARITHMETIC_OVERFLOW (seen while looking into fuzz seed 20261207,
+     * query 90718); the exchange between the partial and the final aggregation nulls a partial sum that does not
+     * fit. Ember keeps these sums exact too, except where the partial and the final aggregation share a stage.
      */
     @Test
-    void leavesExactDecimalSumsOfAnAggregateWithoutKeysInSpark() {
+    void keepsDecimalSumsOfAnAggregateWithoutKeysExact() {
         String wide = "CAST(9e37 AS DECIMAL(38,0))";
+        // partition 0 holds 9e37, 9e37, -9e37: its running sum passes 38 digits and comes back
+        String comesBack = "SELECT sum(CAST(CASE WHEN id < 2 THEN 9e37 WHEN id = 2 THEN -9e37 ELSE id END"
+                + " AS DECIMAL(38,0))) AS s FROM range(0, 6, 1, 2)";
+        EmberQueryCheck back = EmberQueryCheck.sql(comesBack).assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
+        if (!back.acceptedMemoryError()) {
+            assertEquals(new BigDecimal("9e37").add(new BigDecimal(12)),
+                    back.spark().rows().get(0).getDecimal(0).stripTrailingZeros());
+        }
+        // two partitions of one value each: the partial sums fit, the final one does not
+        EmberQueryCheck tooWide = EmberQueryCheck.sql("SELECT sum(" + wide + ") AS s FROM range(0, 2, 1, 2)");
+        assertSameCondition(tooWide, "NUMERIC_VALUE_OUT_OF_RANGE");
+        tooWide.assertEmberRan("EmberHashAggregateExec");
+        // a partial sum too wide for the exchange: the final aggregation sees an overflow
+        EmberQueryCheck partialTooWide = EmberQueryCheck.sql("SELECT sum(" + wide + ") AS s FROM range(0, 4, 1, 2)");
+        assertSameCondition(partialTooWide, "ARITHMETIC_OVERFLOW");
+        partialTooWide.assertEmberRan("EmberHashAggregateExec");
+        // four partials of 5e37 fit, their sum (2e38) does not, their average (5e33) fits avg's decimal(38,4)
+        EmberQueryCheck average = EmberQueryCheck.sql("SELECT avg(CAST(5e33 AS DECIMAL(38,0))) AS a, count(*) AS n"
+                + " FROM range(0, 40000, 1, 4)").assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
+        if (!average.acceptedMemoryError()) {
+            assertEquals(0, new BigDecimal("5e33").compareTo(average.spark().rows().get(0).getDecimal(0)));
+        }
         // one partition: the partial and the final aggregation share a stage, the sum stays exact throughout
         EmberQueryCheck inOneStage = EmberQueryCheck.sql("SELECT sum(" + wide + ") AS s FROM range(0, 2, 1, 1)");
-        assertSameCondition(inOneStage);
-        inOneStage.assertFallback("HashAggregateExec", "more than 28 digits");
-        // two partitions of one value each: the partial sums fit, their merge in the final aggregation does not
-        EmberQueryCheck merged = EmberQueryCheck.sql("SELECT avg(" + wide + ") AS a FROM range(0, 2, 1, 2)");
-        assertSameCondition(merged);
-        merged.assertFallback("HashAggregateExec", "more than 28 digits");
-        EmberQueryCheck.sql("SELECT sum(dec) AS s, avg(dec) AS a FROM agg_data").assertSameAnswer()
-                .assertEmberRan("EmberHashAggregateExec");
+        assertSameCondition(inOneStage, "NUMERIC_VALUE_OUT_OF_RANGE");
+        inOneStage.assertFallback("HashAggregateExec", "in one stage");
+        // without whole-stage code generation Spark's buffer is an UnsafeRow: the sum is bounded, in Ember too
+        SharedSpark.withConf(Map.of("spark.sql.codegen.wholeStage", "false"), () -> {
+            EmberQueryCheck bounded = EmberQueryCheck.sql(comesBack);
+            assertSameCondition(bounded, "ARITHMETIC_OVERFLOW");
+            return bounded.assertEmberRan("EmberHashAggregateExec");
+        });
+        SharedSpark.withConf(Map.of("spark.sql.ansi.enabled", "false"), () -> EmberQueryCheck.sql(
+                        "SELECT sum(" + wide + ") AS s, avg(" + wide + ") AS a FROM range(0, 2, 1, 2)")
+                .assertSameAnswer().assertEmberRan("EmberHashAggregateExec"));
+        EmberQueryCheck.sql("SELECT sum(dec) AS s, avg(dec) AS a, sum(wide) AS w, avg(wide) AS aw FROM agg_data")
+                .assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
+        EmberQueryCheck.sql("SELECT sum(wide) AS w, avg(wide) AS aw FROM agg_empty").assertSameAnswer();
     }
 
     /**
@@ -215,6 +245,14 @@ class TestEmberHashAggregate {
                 + " FROM agg_data)");
         check.assertEmberRan("EmberHashAggregateExec");
         assertSameCondition(check);
+    }
+
+    private static void assertSameCondition(EmberQueryCheck check, String condition) {
+        assertSameCondition(check);
+        if (!check.acceptedMemoryError()) {
+            String actual = ((SparkThrowable) root(check.spark().error().orElseThrow())).getCondition();
+            assertTrue(actual.equals(condition) || actual.startsWith(condition + "."), () -> actual);
+        }
     }
 
     private static void assertSameCondition(EmberQueryCheck check) {

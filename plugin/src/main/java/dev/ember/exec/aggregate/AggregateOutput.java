@@ -2,6 +2,8 @@ package dev.ember.exec.aggregate;
 
 import dev.ember.columnar.ArrowBatches;
 import dev.ember.device.Device;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,10 +27,24 @@ import org.apache.spark.sql.types.DecimalType;
 final class AggregateOutput {
     private AggregateOutput() {}
 
+    /**
+     * A decimal sum kept exact ({@link KeylessExactSums}): its value without a precision bound, null after an
+     * overflow that Spark marks (a null sum in a non-empty buffer); whether any value came.
+     */
+    record ExactSum(BigDecimal value, boolean nonEmpty) {}
+
     /** Where the state columns of an aggregation's operations come from: a grouping, or a window's frames. */
     interface OperationStates {
         /** The state columns of operation {@code operation}, as {@link Device.GroupBy#state} returns them. */
         List<FieldVector> state(int operation, BufferAllocator allocator);
+
+        /**
+         * The exact sum of {@code SUM_DECIMAL} operation {@code operation} of an aggregation with one group, which
+         * then takes the place of the operation's state; null where the state holds the sum.
+         */
+        default ExactSum exactSum(int operation) {
+            return null;
+        }
     }
 
     /**
@@ -46,7 +62,17 @@ final class AggregateOutput {
                     if (function.kind() == FunctionPlan.Kind.AVERAGE) {
                         second = groupBy.state(function.firstOperation() + 1, allocator);
                     }
-                    if (plan.finalResults()) {
+                    ExactSum exact = function.decimalSum() ? groupBy.exactSum(function.firstOperation()) : null;
+                    if (exact != null) {
+                        if (groups != 1) {
+                            throw new IllegalStateException("an exact sum of " + groups + " groups");
+                        }
+                        if (plan.finalResults()) {
+                            out.add(exactResult(function, exact, second, allocator));
+                        } else {
+                            out.addAll(exactBuffer(function, exact, second, allocator));
+                        }
+                    } else if (plan.finalResults()) {
                         out.add(result(function, state, second, groups, allocator));
                     } else {
                         out.addAll(buffer(function, state, second, groups, allocator));
@@ -166,6 +192,92 @@ final class AggregateOutput {
             case STDDEV_POP, STDDEV_SAMP, VAR_POP, VAR_SAMP -> statistic(function, (Float8Vector) state.get(0),
                     (Float8Vector) state.get(2), groups, allocator);
         };
+    }
+
+    /**
+     * Spark's buffer of an exact sum, as the row writer of the exchange after its generated code leaves it: the
+     * sum nulled where it does not fit the buffer's type (an overflow for the merge to come), Sum's "is empty"
+     * flag or Avg's count.
+     */
+    private static List<FieldVector> exactBuffer(FunctionPlan function, ExactSum exact, List<FieldVector> second,
+            BufferAllocator allocator) {
+        DecimalType type = (DecimalType) function.sumType();
+        DecimalVector sum = new DecimalVector("sum", allocator, type.precision(), type.scale());
+        try {
+            sum.allocateNew(1);
+            if (exact.value() != null && fits(exact.value(), type)) {
+                sum.set(0, exact.value());
+            } else {
+                sum.setNull(0);
+            }
+            sum.setValueCount(1);
+            if (function.kind() == FunctionPlan.Kind.AVERAGE) {
+                return List.of(sum, zeroWhenNull((BigIntVector) second.get(0), 1, allocator));
+            }
+            BitVector isEmpty = new BitVector("isEmpty", allocator);
+            try {
+                isEmpty.allocateNew(1);
+                isEmpty.set(0, exact.nonEmpty() ? 0 : 1);
+                isEmpty.setValueCount(1);
+                return List.of(sum, isEmpty);
+            } catch (RuntimeException e) {
+                isEmpty.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            sum.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The result of an exact sum or average, as Spark's {@code CheckOverflowInSum} and
+     * {@code DecimalDivideWithOverflowCheck} evaluate it: a marked overflow raises the sum's overflow error (ANSI)
+     * or gives null; a value that does not fit the result type raises the precision change's
+     * {@code NUMERIC_VALUE_OUT_OF_RANGE} (ANSI) or gives null.
+     */
+    private static DecimalVector exactResult(FunctionPlan function, ExactSum exact, List<FieldVector> second,
+            BufferAllocator allocator) {
+        DecimalType type = (DecimalType) function.resultType();
+        boolean average = function.kind() == FunctionPlan.Kind.AVERAGE;
+        DecimalVector out = new DecimalVector(average ? "avg" : "sum", allocator, type.precision(), type.scale());
+        try {
+            out.allocateNew(1);
+            BigDecimal result = null;
+            long count = average ? ((BigIntVector) second.get(0)).isNull(0) ? 0 : ((BigIntVector) second.get(0)).get(0)
+                    : 0;
+            if (average ? count != 0 : exact.nonEmpty()) {
+                if (exact.value() == null) {
+                    if (function.ansi()) {
+                        throw QueryExecutionErrors.overflowInSumOfDecimalError(function.context(),
+                                average ? "try_avg" : "try_sum");
+                    }
+                } else {
+                    Decimal value = Decimal.apply(exact.value());
+                    if (average) {
+                        value = value.$div(Decimal.apply(count));
+                    }
+                    Decimal checked = value.toPrecision(type.precision(), type.scale(), Decimal.ROUND_HALF_UP(),
+                            !function.ansi(), function.context());
+                    result = checked == null ? null : checked.toJavaBigDecimal();
+                }
+            }
+            if (result == null) {
+                out.setNull(0);
+            } else {
+                out.set(0, result);
+            }
+            out.setValueCount(1);
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /** Whether {@code value} (of {@code type}'s scale) has at most {@code type}'s precision in digits. */
+    private static boolean fits(BigDecimal value, DecimalType type) {
+        return value.unscaledValue().abs().compareTo(BigInteger.TEN.pow(type.precision())) < 0;
     }
 
     /** The same 128-bit values under the declared precision. */

@@ -54,10 +54,13 @@ import scala.jdk.javaapi.CollectionConverters;
  * @param finalResults whether the output holds results (Final and Complete modes) rather than buffers
  * @param results for result output, the result expressions over grouping attributes and function results;
  *     for buffer output without functions, the result expressions over grouping attributes; else null
+ * @param exactOperations the {@code SUM_DECIMAL} operations summed exactly ({@link KeylessExactSums}) besides
+ *     the group-by, in ascending order: the wide decimal sums and averages of an aggregation without grouping
+ *     keys that Spark's generated code runs; empty otherwise
  */
 record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, ExpressionColumns inputs,
         List<AggregateOperation> operations, List<int[]> operationInputs, List<FunctionPlan> functions,
-        boolean finalResults, ExpressionColumns results) implements Serializable {
+        boolean finalResults, ExpressionColumns results, List<Integer> exactOperations) implements Serializable {
 
     /** A reason an aggregation cannot run on Ember. */
     static final class Unsupported extends RuntimeException {
@@ -81,10 +84,18 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
         }
     }
 
-    /** Plans an aggregation that {@link #support} accepted; driver side. */
+    /**
+     * Plans an aggregation that {@link #support} accepted; driver side. With {@code exactWideSums} (only
+     * without grouping keys) the wide decimal sums and averages ({@link ExactDecimalSums#wide}) are kept exact.
+     */
     static AggregatePlan plan(List<NamedExpression> grouping, List<AggregateExpression> aggregates,
-            List<Attribute> aggregateAttributes, List<NamedExpression> resultExpressions, List<Attribute> childOutput) {
+            List<Attribute> aggregateAttributes, List<NamedExpression> resultExpressions, List<Attribute> childOutput,
+            boolean exactWideSums) {
+        if (exactWideSums && !grouping.isEmpty()) {
+            throw new IllegalArgumentException("exact wide sums need an aggregation without grouping keys");
+        }
         Builder builder = new Builder(childOutput);
+        builder.exactWideSums = exactWideSums;
         builder.build(aggregates);
         List<DataType> keyTypes = new ArrayList<>();
         List<Attribute> groupingAttributes = new ArrayList<>();
@@ -103,7 +114,8 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
         }
         return new AggregatePlan(ExpressionColumns.bind(asExpressions(grouping), childOutput), List.copyOf(keyTypes),
                 ExpressionColumns.bind(builder.inputs, childOutput), List.copyOf(builder.operations),
-                List.copyOf(builder.operationInputs), List.copyOf(builder.functions), finalResults, results);
+                List.copyOf(builder.operationInputs), List.copyOf(builder.functions), finalResults, results,
+                List.copyOf(builder.exactOperations));
     }
 
     private static List<Expression> asExpressions(List<NamedExpression> named) {
@@ -121,7 +133,9 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
         final List<AggregateOperation> operations = new ArrayList<>();
         final List<int[]> operationInputs = new ArrayList<>();
         final List<FunctionPlan> functions = new ArrayList<>();
+        final List<Integer> exactOperations = new ArrayList<>();
         boolean finalResults;
+        boolean exactWideSums;
 
         Builder(List<Attribute> childOutput) {
             this.childOutput = childOutput;
@@ -185,6 +199,7 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                 DataType sumType = sum.dataType();
                 if (sumType instanceof DecimalType decimal) {
                     int[] in = merge ? inputs(bufferInputs) : inputs(List.of(sum.child()));
+                    exactIfWide(aggregate);
                     operation(new AggregateOperation(Kind.SUM_DECIMAL, sumType, decimal.precision(), decimal.scale(),
                             ansi), in);
                 } else if (sumType == LongType$.MODULE$ || sumType == DoubleType$.MODULE$) {
@@ -203,6 +218,7 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                 Expression countInput = merge ? bufferInputs.get(1) : average.child();
                 if (sumType instanceof DecimalType decimal) {
                     int[] in = inputs(List.of(sumInput));
+                    exactIfWide(aggregate);
                     operation(new AggregateOperation(Kind.SUM_DECIMAL, sumType, decimal.precision(), decimal.scale(),
                             ansi), merge ? new int[] {in[0], -1} : in);
                 } else if (sumType == DoubleType$.MODULE$) {
@@ -291,6 +307,13 @@ record AggregatePlan(ExpressionColumns keys, List<DataType> keyTypes, Expression
                 throw new Unsupported(function.prettyName() + " in TRY mode (try_sum, try_avg) is not supported yet");
             }
             return evalMode == EvalMode$.MODULE$.ANSI();
+        }
+
+        /** Marks the operation about to be added as exact, where asked and {@code aggregate} is wide. */
+        private void exactIfWide(AggregateExpression aggregate) {
+            if (exactWideSums && ExactDecimalSums.wide(aggregate)) {
+                exactOperations.add(operations.size());
+            }
         }
 
         private void operation(AggregateOperation operation, int[] in) {

@@ -137,8 +137,14 @@ public final class EmberHashAggregateExec extends EmberExec {
 
     @Override
     public RDD<ColumnarBatch> doExecuteColumnar() {
+        // Spark's generated code for a hash aggregation without keys sums wide decimals exactly (the sort-based
+        // one keeps them exact too, but its rule leaves such sums in Spark)
+        boolean exactWideSums = groupingExpressions.isEmpty() && !keyOrder
+                && ExactDecimalSums.sparkGeneratesCode(Seqs.toList(aggregateExpressions), Seqs.toList(resultExpressions),
+                        schema(), child.schema());
         AggregatePlan plan = AggregatePlan.plan(Seqs.toList(groupingExpressions), Seqs.toList(aggregateExpressions),
-                Seqs.toList(aggregateAttributes), Seqs.toList(resultExpressions), Seqs.toList(child.output()));
+                Seqs.toList(aggregateAttributes), Seqs.toList(resultExpressions), Seqs.toList(child.output()),
+                exactWideSums);
         EmberConf conf = EmberConf.of(SQLConf.get());
         int maxRows = conf.get(EmberConf.BATCH_SIZE_ROWS);
         SpillSettings settings = SpillSettings.ofAggregate(conf);

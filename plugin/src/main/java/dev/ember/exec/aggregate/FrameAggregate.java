@@ -67,7 +67,8 @@ public final class FrameAggregate implements Serializable {
     /** Plans an aggregate that {@link #support} accepted; driver side. */
     public static FrameAggregate plan(AggregateExpression aggregate, List<Attribute> input) {
         return new FrameAggregate(AggregatePlan.plan(List.of(), List.of(aggregate),
-                List.of(aggregate.resultAttribute()), List.<NamedExpression>of(aggregate.resultAttribute()), input));
+                List.of(aggregate.resultAttribute()), List.<NamedExpression>of(aggregate.resultAttribute()), input,
+                false));
     }
 
     /** The group-by operations whose per-frame state the function needs (avg: a sum and a count). */

@@ -81,6 +81,8 @@ final class HashAggregation implements BatchIterator.Source {
     private final BuildBudget budget = BuildBudget.ofExecutor();
     private final List<AggregateOperation> mergeOperations;
     private final Deque<Part> pending = new ArrayDeque<>();
+    /** The plan's exact sums, or null when it has none (see {@link AggregatePlan#exactOperations}). */
+    private final KeylessExactSums exactSums;
     private GroupTable table;
     /** The memory of {@link #ordered}, apart from the tables' (both reserve heap bytes for their own state). */
     private MemoryContext orderedMemory;
@@ -105,6 +107,7 @@ final class HashAggregation implements BatchIterator.Source {
         this.groupMetric = requireNonNull(groupMetric, "groupMetric is null");
         this.spillMetrics = requireNonNull(spillMetrics, "spillMetrics is null");
         this.mergeOperations = MergeForm.mergeOperations(plan.operations());
+        this.exactSums = plan.exactOperations().isEmpty() ? null : new KeylessExactSums(plan);
     }
 
     @Override
@@ -227,6 +230,9 @@ final class HashAggregation implements BatchIterator.Source {
         }
         try (Evaluated batch = evaluated) {
             fold(table, batch.keys(), batch.operationInputs(), rows);
+            if (exactSums != null) {
+                exactSums.add(batch.operationInputs(), rows);
+            }
         }
     }
 
@@ -288,7 +294,19 @@ final class HashAggregation implements BatchIterator.Source {
         groupMetric.add(count);
         List<FieldVector> columns = new ArrayList<>(memory.run(() -> groups.keys(memory.allocator())));
         try {
-            columns.addAll(memory.run(() -> AggregateOutput.columns(plan, groups::state, count, memory.allocator())));
+            AggregateOutput.OperationStates states = exactSums == null ? groups::state
+                    : new AggregateOutput.OperationStates() {
+                        @Override
+                        public List<FieldVector> state(int operation, BufferAllocator target) {
+                            return groups.state(operation, target);
+                        }
+
+                        @Override
+                        public AggregateOutput.ExactSum exactSum(int operation) {
+                            return exactSums.sum(operation);
+                        }
+                    };
+            columns.addAll(memory.run(() -> AggregateOutput.columns(plan, states, count, memory.allocator())));
             if (ordered != null) {
                 ColumnarBatch batch = ArrowBatches.toSpark(columns, count);
                 columns.clear();
