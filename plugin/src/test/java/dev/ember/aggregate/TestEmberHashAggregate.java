@@ -233,6 +233,9 @@ class TestEmberHashAggregate {
         EmberQueryCheck.sql("SELECT sum(dec) AS s, avg(dec) AS a, sum(wide) AS w, avg(wide) AS aw FROM agg_data")
                 .assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
         EmberQueryCheck.sql("SELECT sum(wide) AS w, avg(wide) AS aw FROM agg_empty").assertSameAnswer();
+        // COUNT(DISTINCT): the sum's buffer is merged (PartialMerge) in the keyless step that also starts the count
+        EmberQueryCheck.sql("SELECT count(DISTINCT i8) AS n, sum(wide) AS w, avg(wide) AS aw FROM agg_data")
+                .assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
     }
 
     /**
