@@ -198,7 +198,8 @@ class TestEmberHashAggregate {
         // partition 0 holds 9e37, 9e37, -9e37: its running sum passes 38 digits and comes back
         String comesBack = "SELECT sum(CAST(CASE WHEN id < 2 THEN 9e37 WHEN id = 2 THEN -9e37 ELSE id END"
                 + " AS DECIMAL(38,0))) AS s FROM range(0, 6, 1, 2)";
-        EmberQueryCheck back = EmberQueryCheck.sql(comesBack).assertSameAnswer().assertEmberRan("EmberHashAggregateExec");
+        EmberQueryCheck back = EmberQueryCheck.sql(comesBack).assertSameAnswer()
+                .assertEmberRan("EmberHashAggregateExec");
         if (!back.acceptedMemoryError()) {
             assertEquals(new BigDecimal("9e37").add(new BigDecimal(12)),
                     back.spark().rows().get(0).getDecimal(0).stripTrailingZeros());

@@ -232,7 +232,8 @@ class TestShuffleExchange {
                 "spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes", "100",
                 "spark.sql.adaptive.advisoryPartitionSizeInBytes", "100",
                 "spark.sql.adaptive.coalescePartitions.enabled", "false");
-        String query = "SELECT a.k, a.n, b.s FROM ex_skewed a JOIN (SELECT DISTINCT k, s FROM ex_skewed) b ON a.k = b.k";
+        String query = "SELECT a.k, a.n, b.s FROM ex_skewed a JOIN (SELECT DISTINCT k, s FROM ex_skewed) b"
+                + " ON a.k = b.k";
         SharedSpark.withConf(skew, () -> {
             EmberQueryCheck.sql(query).assertSameAnswer().assertEmberRan(EXCHANGE);
             SparkSession session = SharedSpark.session();

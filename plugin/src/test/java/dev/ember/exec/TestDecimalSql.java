@@ -138,8 +138,8 @@ class TestDecimalSql {
                 .assertEmberRan("EmberHashAggregateExec"));
         // TPC-H q14's shape: a decimal ratio of two sums. The sums are of decimal(32,4) without grouping keys,
         // which Spark keeps exact until the end, and Ember too (TestEmberHashAggregate)
-        inEachMode(() -> EmberQueryCheck.sql("SELECT 100.00 * sum(CASE WHEN g < 2 THEN price * (1 - discount) ELSE 0 END)"
-                        + " / sum(price * (1 - discount)) AS promo_revenue FROM money WHERE price > 0")
+        inEachMode(() -> EmberQueryCheck.sql("SELECT 100.00 * sum(CASE WHEN g < 2 THEN price * (1 - discount)"
+                        + " ELSE 0 END) / sum(price * (1 - discount)) AS promo_revenue FROM money WHERE price > 0")
                 .assertSameAnswer()
                 .assertEmberRan("EmberFilterExec", "EmberHashAggregateExec"));
         // grouped, the same sums run on Ember

@@ -205,7 +205,8 @@ class TestEmberNestedLoopJoins {
         for (int i = 0; i < ranges.length; i++) {
             int b = i + 1;
             sql.append(i == 0 ? "" : ", ").append("(SELECT avg(i32) B").append(b).append("_LP, count(i32) B")
-                    .append(b).append("_CNT, count(DISTINCT i32) B").append(b).append("_CNTD FROM nl_big WHERE i8 BETWEEN ")
+                    .append(b).append("_CNT, count(DISTINCT i32) B").append(b)
+                    .append("_CNTD FROM nl_big WHERE i8 BETWEEN ")
                     .append(ranges[i][0]).append(" AND ").append(ranges[i][1]).append(" AND (d > 0 OR s < 'm'))")
                     .append(" B").append(b);
         }

@@ -244,8 +244,11 @@ final class AggregateOutput {
         try {
             out.allocateNew(1);
             BigDecimal result = null;
-            long count = average ? ((BigIntVector) second.get(0)).isNull(0) ? 0 : ((BigIntVector) second.get(0)).get(0)
-                    : 0;
+            long count = 0;
+            if (average) {
+                BigIntVector counts = (BigIntVector) second.get(0);
+                count = counts.isNull(0) ? 0 : counts.get(0);
+            }
             if (average ? count != 0 : exact.nonEmpty()) {
                 if (exact.value() == null) {
                     if (function.ansi()) {

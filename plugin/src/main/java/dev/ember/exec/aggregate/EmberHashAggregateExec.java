@@ -140,8 +140,8 @@ public final class EmberHashAggregateExec extends EmberExec {
         // Spark's generated code for a hash aggregation without keys sums wide decimals exactly (the sort-based
         // one keeps them exact too, but its rule leaves such sums in Spark)
         boolean exactWideSums = groupingExpressions.isEmpty() && !keyOrder
-                && ExactDecimalSums.sparkGeneratesCode(Seqs.toList(aggregateExpressions), Seqs.toList(resultExpressions),
-                        schema(), child.schema());
+                && ExactDecimalSums.sparkGeneratesCode(Seqs.toList(aggregateExpressions),
+                        Seqs.toList(resultExpressions), schema(), child.schema());
         AggregatePlan plan = AggregatePlan.plan(Seqs.toList(groupingExpressions), Seqs.toList(aggregateExpressions),
                 Seqs.toList(aggregateAttributes), Seqs.toList(resultExpressions), Seqs.toList(child.output()),
                 exactWideSums);

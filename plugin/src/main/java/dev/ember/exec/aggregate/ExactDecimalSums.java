@@ -75,7 +75,8 @@ public final class ExactDecimalSums {
             return Optional.empty();
         }
         boolean merges = aggregates.stream().anyMatch(a -> a.mode() == Final$.MODULE$);
-        boolean buffers = aggregates.stream().noneMatch(a -> a.mode() == Final$.MODULE$ || a.mode() == Complete$.MODULE$);
+        boolean buffers = aggregates.stream()
+                .noneMatch(a -> a.mode() == Final$.MODULE$ || a.mode() == Complete$.MODULE$);
         // a final aggregation reads its partial directly, or a partial one has no exchange above it
         boolean fused = merges && plan.child() instanceof BaseAggregateExec
                 || buffers && plan.child().outputPartitioning().numPartitions() == 1;
