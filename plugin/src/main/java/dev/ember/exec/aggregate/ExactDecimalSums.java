@@ -103,7 +103,9 @@ public final class ExactDecimalSums {
             return false;
         }
         for (AggregateExpression aggregate : aggregates) {
-            if (aggregate.aggregateFunction() instanceof ImperativeAggregate || fallsBack(aggregate)) {
+            // Spark's aggregation generates no code for imperative aggregates and FILTER clauses
+            if (aggregate.aggregateFunction() instanceof ImperativeAggregate || aggregate.filter().isDefined()
+                    || fallsBack(aggregate)) {
                 return false;
             }
         }
