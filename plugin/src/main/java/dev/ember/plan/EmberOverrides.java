@@ -19,7 +19,6 @@ import dev.ember.catalog.FirstLastOrder;
 import dev.ember.exec.broadcast.EmberBroadcastExchangeExec;
 import dev.ember.exec.exchange.EmberBatchSources;
 import dev.ember.exec.exchange.EmberShuffleExchangeExec;
-import dev.ember.exec.join.RestoreOrdering;
 import dev.ember.exec.union.EmberUnionExec;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,8 +102,8 @@ public final class EmberOverrides extends ColumnarRule {
             Map<SparkPlan, String> orderSensitive = FirstLastOrder.orderSensitiveInputs(plan);
             SparkPlan result = convert(plan, context, orderSensitive, execute, 0, lines, fallbacks);
             if (execute) {
-                // hash joins that replaced sort-merge joins drop an order Spark nodes above may rely on
-                result = RestoreOrdering.apply(result);
+                // hash joins that replaced sort-merge joins drop an order the nodes above may rely on
+                result = RestoreOrdering.apply(result, context);
             }
             ExplainLog.log(conf.get(EmberConf.EXPLAIN), lines, execute);
             if (execute && !fallbacks.isEmpty()) {
